@@ -1,0 +1,139 @@
+"""The seed's contract, field by field, and the build's guarantees (determinism, cache, jobs, openapi)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator, ValidationError
+
+from doccontract.build import build, contract_for, load_contracts
+from doccontract.pages import parse_page, read_html_pair
+
+from conftest import FIXTURES, ROOT, SEED, SEED_ID
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("contracts")
+    results = build([ROOT / "specs"], out, use_cache=False)
+    assert [r.status for r in results] == ["built"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed(built) -> dict:
+    return json.loads((built / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+
+
+def test_seed_request_line_weight_and_titles(seed):
+    assert seed["id"] == SEED_ID
+    assert seed["method"] == "DELETE"
+    assert seed["path"] == "/sapi/v1/margin/loan-group"
+    assert seed["weight"] == {"value": 1000, "unit": "UID"}
+    assert seed["title"] == {"en": "Close Risk Unit", "zh-CN": "关闭风险单位"}
+    assert seed["security"] == {"en": "TRADE", "zh-CN": "USER_DATA"}
+    assert seed["signed"] is True
+
+
+def test_seed_request_schema(seed):
+    req = seed["request"]
+    assert req["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert req["required"] == ["groupId"]
+    assert set(req["properties"]) == {"groupId"}
+    gid = req["properties"]["groupId"]
+    assert (gid["type"], gid["minimum"], gid["maximum"]) == ("integer", -(2**63), 2**63 - 1)
+    v = Draft202012Validator(req)
+    assert v.is_valid({"groupId": 10001})
+    for bad in ({}, {"groupId": "10001"}, {"groupId": 2**63}, {"groupId": 1.5}, {"groupId": 1, "other": 2}):
+        assert not v.is_valid(bad), bad
+
+
+def test_seed_response_schema_and_example(seed):
+    resp = seed["response"]
+    assert resp["type"] == "object"
+    assert resp["required"] == ["groupId", "status"]
+    assert resp["properties"]["groupId"]["type"] == "integer"
+    assert resp["properties"]["status"]["type"] == "string"
+    assert resp["properties"]["status"]["enum"] == ["CLOSED"]
+    assert seed["examples"]["response"] == [{"groupId": 10001, "status": "CLOSED"}]
+    v = Draft202012Validator(resp)
+    v.validate(seed["examples"]["response"][0])
+    with pytest.raises(ValidationError):
+        v.validate({"groupId": 10001, "status": "OPEN"})
+    with pytest.raises(ValidationError):
+        v.validate({"groupId": "10001", "status": "CLOSED"})
+
+
+def test_seed_has_exactly_one_finding_the_security_type(seed):
+    assert len(seed["findings"]) == 1
+    f = seed["findings"][0]
+    assert f["code"] == "bilingual.security"
+    assert f["values"] == {"en": "TRADE", "zh-CN": "USER_DATA"}
+    assert f["severity"] == "warning"
+    assert "Institution-Loan-Group-Close.md" in f["where"]
+
+
+def test_seed_preconditions_and_sources(seed):
+    assert seed["preconditions"]["en"] == [
+        "The Institution Loan risk unit is active.",
+        "The outstanding institutional loan liabilities for that particular risk unit have been repaid.",
+    ]
+    assert len(seed["preconditions"]["zh-CN"]) == 2
+    assert seed["sources"]["en"]["url"] == "https://developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close"
+    assert seed["sources"]["zh-CN"]["url"] == "https://developers.binance.com/docs/zh-CN/institutional_loan/account/Institution-Loan-Group-Close"
+    assert all(len(s["sha256"]) == 64 for s in seed["sources"].values())
+
+
+def test_committed_contracts_are_what_the_build_makes(built):
+    """contracts/ is generated and committed: it must match a fresh build byte for byte."""
+    for f in built.rglob("*.json"):
+        committed = ROOT / "contracts" / f.relative_to(built)
+        assert committed.read_bytes() == f.read_bytes(), f"{committed} is stale: run 'doccontract build'"
+
+
+def test_rebuild_is_byte_identical_and_cached(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build([ROOT / "specs"], a, cache_dir=tmp_path / "cache")
+    build([ROOT / "specs"], b, jobs=2, use_cache=False)
+    for f in a.rglob("*.json"):
+        assert f.read_bytes() == (b / f.relative_to(a)).read_bytes()
+    again = build([ROOT / "specs"], a, cache_dir=tmp_path / "cache")
+    assert [r.status for r in again] == ["unchanged"]
+    # a changed page is rebuilt; the cache keys on content, not on mtime
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    page = specs / f"{SEED_ID}.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("1000(UID)", "3000(UID)"), encoding="utf-8")
+    changed = build([specs], a, cache_dir=tmp_path / "cache")
+    assert [r.status for r in changed] == ["built"]
+    assert json.loads((a / f"{SEED_ID}.json").read_text())["weight"]["value"] == 3000
+
+
+def test_html_and_markdown_give_the_same_contract():
+    display = "specs/binance/institutional_loan/account/Institution-Loan-Group-Close.md"
+    md = contract_for(parse_page(SEED.read_bytes(), display), SEED_ID)
+    html = read_html_pair((FIXTURES / "close_en.html").read_text(), (FIXTURES / "close_zh.html").read_text(), display)
+    assert contract_for(html, SEED_ID) == md
+
+
+def test_openapi_document_is_valid_and_carries_the_signing_parts(built):
+    from openapi_spec_validator import validate
+
+    doc = json.loads((built / "openapi.json").read_text())
+    validate(doc)
+    op = doc["paths"]["/sapi/v1/margin/loan-group"]["delete"]
+    names = {p["name"]: p for p in op["parameters"]}
+    assert set(names) == {"groupId", "timestamp", "recvWindow", "signature"}
+    assert names["groupId"]["required"] and names["timestamp"]["required"] and not names["recvWindow"]["required"]
+    assert names["recvWindow"]["schema"]["maximum"] == 60000
+    assert op["security"] == [{"ApiKey": []}]
+    assert doc["components"]["securitySchemes"]["ApiKey"] == {"type": "apiKey", "in": "header", "name": "X-MBX-APIKEY"}
+    assert doc["components"]["schemas"]["Error"]["required"] == ["code", "msg"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["status"]["enum"] == ["CLOSED"]
+
+
+def test_load_contracts_skips_openapi(built):
+    assert [c["id"] for c in load_contracts(built)] == [SEED_ID]

@@ -1,0 +1,498 @@
+"""Read doc pages into one document model, whatever format they came in.
+
+Two readers (markdown via markdown-it-py, developers.binance.com HTML via
+beautifulsoup4) produce the same :class:`Document`, so everything downstream
+(extraction, contracts, drift) is written once.  The crawler export format
+(front matter, English, a ``---`` line, Chinese) is a pair of markdown pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+LANGS = ("en", "zh-CN")
+
+_ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+_WS = re.compile(r"\s+")
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+class PageError(ValueError):
+    """A page that cannot be read; the message names the file and what was expected."""
+
+    def __init__(self, source: str, problem: str):
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+
+
+Block = Paragraph | BulletList | Table | CodeBlock
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One language of one page: its title and its sections in order."""
+
+    lang: str
+    title: str
+    sections: list[Section]
+    source: str = ""
+
+    def canonical(self) -> dict:
+        """Content only (no source), with block kinds named: what hashes and drift compare."""
+        return {
+            "lang": self.lang,
+            "title": self.title,
+            "sections": [
+                {
+                    "heading": s.heading,
+                    "level": s.level,
+                    "blocks": [{"kind": type(b).__name__, **asdict(b)} for b in s.blocks],
+                }
+                for s in self.sections
+            ],
+        }
+
+    def sha256(self) -> str:
+        data = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Page:
+    """A page in both languages, as read from one spec file (or one fetch)."""
+
+    source: str
+    meta: dict[str, str]
+    docs: dict[str, Document]
+
+    @property
+    def url(self) -> str:
+        return self.meta.get("source_url", "")
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace and drop zero-width characters, as a reader of the page sees it."""
+    return _WS.sub(" ", _ZW.sub("", text)).strip()
+
+
+def clean_code(text: str) -> str:
+    lines = [line.rstrip() for line in _ZW.sub("", text).replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def zh_url(url: str) -> str:
+    """The Chinese twin of an English developers.binance.com URL."""
+    if "/docs/zh-CN/" in url or "/docs/" not in url:
+        return url
+    return url.replace("/docs/", "/docs/zh-CN/", 1)
+
+
+# --------------------------------------------------------------------------- text checks
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text, refusing what is not a page rather than guessing."""
+    if not data.strip():
+        raise PageError(source, "the file is empty; expected a doc page")
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageError(source, f"{len(data)} bytes is larger than a doc page can be ({MAX_PAGE_BYTES} at most)")
+    if b"\x00" in data:
+        raise PageError(source, "binary content (NUL bytes); expected a UTF-8 doc page")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PageError(source, f"not UTF-8 text (byte {exc.start}); expected a doc page") from None
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _inline_text(token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return clean("".join(parts))
+
+
+def _inline_source(src: str) -> str:
+    tokens = _MD.parseInline(src)
+    return _inline_text(tokens[0]) if tokens else ""
+
+
+def _split_row(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [_inline_source(cell) for cell in re.split(r"(?<!\\)\|", line)]
+
+
+def _continue_table(table: Table, para_src: str) -> tuple[Table, list[str]] | None:
+    """Rows of a table that a whitespace-only line or an italic note cut off.
+
+    The crawler export breaks tables where the site had a blank row or a note;
+    a paragraph right after a table whose lines are rows of the same width
+    belongs to it.  A line without pipes continues the previous row's last cell;
+    a line in italics is a note and is returned separately.
+    """
+    width = len(table.header)
+    lines = [ln for ln in para_src.split("\n") if ln.strip()]
+    if not any(len(_split_row(ln)) >= width - 1 and "|" in ln for ln in lines):
+        return None
+    rows = [list(r) for r in table.rows]
+    notes: list[str] = []
+    for ln in lines:
+        if "|" in ln:
+            cells = _split_row(ln)
+            cells = (cells + [""] * width)[:width] if len(cells) <= width else cells[: width - 1] + [" | ".join(cells[width - 1 :])]
+            rows.append(cells)
+        elif re.match(r"\s*[*_]", ln):
+            notes.append(_inline_source(ln))
+        elif rows:
+            rows[-1][-1] = clean(rows[-1][-1] + " " + _inline_source(ln))
+    return Table(table.header, tuple(tuple(r) for r in rows)), notes
+
+
+def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
+    """One language of a page in markdown (crawler export or hand-written)."""
+    tokens = _MD.parse(text)
+    title = ""
+    sections: list[Section] = []
+    current = Section("", 0)
+    i = 0
+    flat: list[str] = []  # items of the outermost open list, nested ones flattened in order
+    open_items: list[int] = []
+    list_depth = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        t = tok.type
+        if t == "heading_open":
+            text_ = _inline_text(tokens[i + 1])
+            level = int(tok.tag[1])
+            if level == 1 and not title:
+                title = text_
+            else:
+                if current.heading or current.blocks:
+                    sections.append(current)
+                current = Section(text_, level)
+            i += 3
+            continue
+        if t in ("bullet_list_open", "ordered_list_open"):
+            if list_depth == 0:
+                flat = []
+            list_depth += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            items = tuple(x for x in flat if x)
+            if list_depth == 0 and items:
+                current.blocks.append(BulletList(items))
+        elif t == "list_item_open":
+            flat.append("")
+            open_items.append(len(flat) - 1)
+        elif t == "list_item_close":
+            open_items.pop()
+        elif t == "inline" and tokens[i - 1].type == "paragraph_open":
+            if open_items:
+                n = open_items[-1]
+                flat[n] = clean(flat[n] + " " + _inline_text(tok))
+            else:
+                _add_paragraph(current, tok)
+        elif t in ("code_block", "fence"):
+            code = clean_code(tok.content)
+            if code:
+                current.blocks.append(CodeBlock(code))
+        elif t == "table_open":
+            j = i
+            header: list[str] = []
+            rows: list[tuple[str, ...]] = []
+            row: list[str] = []
+            while tokens[j].type != "table_close":
+                tj = tokens[j]
+                if tj.type == "tr_open":
+                    row = []
+                elif tj.type == "inline":
+                    row.append(_inline_text(tj))
+                elif tj.type == "tr_close":
+                    if not header:
+                        header = row
+                    else:
+                        rows.append(tuple(row))
+                j += 1
+            current.blocks.append(Table(tuple(header), tuple(rows)))
+            i = j
+        i += 1
+    if current.heading or current.blocks:
+        sections.append(current)
+    return Document(lang, title, sections, source)
+
+
+def _add_paragraph(section: Section, tok) -> None:
+    prev = section.blocks[-1] if section.blocks else None
+    if isinstance(prev, Table):
+        merged = _continue_table(prev, tok.content)
+        if merged is not None:
+            section.blocks[-1] = merged[0]
+            section.blocks.extend(Paragraph(n) for n in merged[1] if n)
+            return
+    if isinstance(prev, Paragraph) and len(section.blocks) >= 2 and isinstance(section.blocks[-2], Table):
+        # a note already split a table; rows after the note still belong to it
+        merged = _continue_table(section.blocks[-2], tok.content)
+        if merged is not None:
+            section.blocks[-2] = merged[0]
+            section.blocks.extend(Paragraph(n) for n in merged[1] if n)
+            return
+    text = _inline_text(tok)
+    if text:
+        section.blocks.append(Paragraph(text))
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise PageError(source, f"front matter line {line!r} is not 'key: value'")
+        meta[key.strip()] = value.strip().strip("'\"")
+    return meta, text[m.end() :]
+
+
+def _split_languages(body: str, source: str) -> tuple[str, str]:
+    """English and Chinese halves: split at the ``---`` line that is followed by an h1."""
+    lines = body.split("\n")
+    fenced = False
+    for n, line in enumerate(lines):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if fenced or line.strip() != "---":
+            continue
+        rest = [ln for ln in lines[n + 1 :] if ln.strip()]
+        if rest and rest[0].startswith("# "):
+            return "\n".join(lines[:n]), "\n".join(lines[n + 1 :])
+    raise PageError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
+
+
+def read_crawler(text: str, source: str) -> Page:
+    """A spec file in the crawler export format: front matter, English, ``---``, Chinese."""
+    meta, body = split_front_matter(text, source)
+    if not meta:
+        raise PageError(source, "no front matter; expected '---', 'source_url: ...', '---' at the top")
+    if not body.strip():
+        raise PageError(source, "front matter only; expected the English page, '---', then the Chinese page")
+    en_text, zh_text = _split_languages(body, source)
+    docs = {
+        "en": read_markdown(en_text, "en", f"{source} (en)"),
+        "zh-CN": read_markdown(zh_text, "zh-CN", f"{source} (zh-CN)"),
+    }
+    for lang, doc in docs.items():
+        if not doc.title:
+            raise PageError(f"{source} ({lang})", "no '# ' title heading")
+    return Page(source, meta, docs)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _html_text(node) -> str:
+    for br in node.find_all("br"):
+        br.replace_with(" ")
+    return clean(node.get_text(""))
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith("<!doctype html") or head.startswith("<html") or "<body" in text[:2000].lower()
+
+
+def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tuple[Document, dict[str, str]]:
+    """A developers.binance.com (Docusaurus) page: the article's title, headings, tables, code.
+
+    Returns the document and what the page says about itself (canonical url, language).
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    meta: dict[str, str] = {}
+    html_tag = soup.find("html")
+    if html_tag and html_tag.get("lang"):
+        meta["lang"] = html_tag["lang"]
+    canon = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
+    if canon:
+        meta["source_url"] = canon.get("href") or canon.get("content") or ""
+    root = soup.select_one(".theme-doc-markdown") or soup.find("article")
+    if root is None:
+        raise PageError(source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page")
+    lang = lang or ("zh-CN" if meta.get("lang", "").lower().startswith("zh") else "en")
+    title = ""
+    sections: list[Section] = []
+    current = Section("", 0)
+    wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "table", "pre"]
+    for node in root.find_all(wanted):
+        if node.find_parent(["table", "pre"]) is not None:
+            continue
+        name = node.name
+        if name in ("ul", "ol"):
+            if node.find_parent(["ul", "ol"]) is not None:
+                continue  # nested lists are flattened by their outer list
+            items = []
+            for li in node.find_all("li"):
+                own = li.__copy__()
+                for sub in own.find_all(["ul", "ol"]):
+                    sub.decompose()
+                items.append(_html_text(own))
+            if any(items):
+                current.blocks.append(BulletList(tuple(i for i in items if i)))
+            continue
+        if node.find_parent("li") is not None and name == "p":
+            continue
+        if name[0] == "h" and name[1:].isdigit():
+            for a in node.select("a.hash-link"):
+                a.decompose()
+            text = _html_text(node)
+            if name == "h1" and not title:
+                title = text
+            else:
+                if current.heading or current.blocks:
+                    sections.append(current)
+                current = Section(text, int(name[1]))
+        elif name == "p":
+            text = _html_text(node)
+            if text:
+                current.blocks.append(Paragraph(text))
+        elif name == "pre":
+            for br in node.find_all("br"):
+                br.replace_with("\n")
+            code = clean_code(node.get_text(""))
+            if code:
+                current.blocks.append(CodeBlock(code))
+        elif name == "table":
+            trs = node.find_all("tr")
+            if not trs:
+                continue
+            header = tuple(_html_text(c) for c in trs[0].find_all(["th", "td"]))
+            rows = tuple(tuple(_html_text(c) for c in tr.find_all(["td", "th"])) for tr in trs[1:])
+            current.blocks.append(Table(header, rows))
+    if current.heading or current.blocks:
+        sections.append(current)
+    if not title:
+        raise PageError(source, "the article has no <h1> title")
+    return Document(lang, title, sections, source), meta
+
+
+# --------------------------------------------------------------------------- files
+
+
+def read_page(path: str | Path, display: str | None = None) -> Page:
+    """Read one spec file: crawler export (``.md``) or a pair-less HTML page."""
+    path = Path(path)
+    source = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PageError(source, f"cannot read: {exc.strerror}") from None
+    return parse_page(data, source)
+
+
+def parse_page(data: bytes, source: str) -> Page:
+    text = decode(data, source)
+    if _looks_like_html(text):
+        doc, meta = read_html(text, source=source)
+        return Page(source, meta, {doc.lang: doc})
+    if text.startswith("---"):
+        return read_crawler(text, source)
+    doc = read_markdown(text, "en", source)
+    if not doc.title:
+        raise PageError(source, "no '# ' title heading; expected a doc page")
+    return Page(source, {}, {"en": doc})
+
+
+def render_markdown(doc: Document) -> str:
+    """A document back to markdown in the export's shape (used to store fetched HTML pages)."""
+    out = [f"# {doc.title}", ""]
+    for s in doc.sections:
+        if s.heading:
+            out += ["#" * max(s.level, 2) + " " + s.heading, ""]
+        for b in s.blocks:
+            if isinstance(b, Paragraph):
+                out += [_escape_md(b.text), ""]
+            elif isinstance(b, BulletList):
+                out += [f"  * {_escape_md(i)}" for i in b.items] + [""]
+            elif isinstance(b, CodeBlock):
+                out += ["    " + ln if ln else "" for ln in b.text.split("\n")] + [""]
+            elif isinstance(b, Table):
+                out.append("| " + " | ".join(_cell(c) for c in b.header) + " |")
+                out.append("|" + "---|" * len(b.header))
+                out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in b.rows]
+                out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _escape_md(text: str) -> str:
+    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"^([#>+-]|\d+\.)", r"\\\1", text)
+
+
+def _cell(text: str) -> str:
+    return _escape_md(text) if text else " "
+
+
+def render_crawler(meta: dict[str, str], en: Document, zh: Document) -> str:
+    front = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    return f"---\n{front}---\n\n{render_markdown(en)}\n---\n\n{render_markdown(zh)}"
+
+
+def read_html_pair(en_html: str, zh_html: str, source: str) -> Page:
+    """The two developers.binance.com pages of one endpoint as one Page (what fetch stores)."""
+    en, en_meta = read_html(en_html, "en", f"{source} (en)")
+    zh, zh_meta = read_html(zh_html, "zh-CN", f"{source} (zh-CN)")
+    url = en_meta.get("source_url", "")
+    return Page(source, {"source_url": url} if url else {}, {"en": en, "zh-CN": zh})

@@ -1,0 +1,304 @@
+"""Endpoint models to JSON Schema 2020-12 and to the contract document.
+
+The one table that says what each documented type means is :data:`TYPE_MAP`;
+request and response schemas, the sandbox's parameter parsing and the OpenAPI
+document all go through it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
+INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"
+
+#: Documented type -> JSON Schema.  ``None`` means "decide from the example":
+#: Binance documents DECIMAL fields that it sends as strings ("0.1") and others
+#: it sends as numbers, so the page's own example is the evidence.
+TYPE_MAP: dict[str, dict[str, Any] | None] = {
+    "LONG": INT64,
+    "INT": INT32,
+    "INTEGER": INT32,
+    "SHORT": {"type": "integer", "minimum": -(2**15), "maximum": 2**15 - 1},
+    "STRING": {"type": "string"},
+    "ENUM": {"type": "string"},
+    "BOOLEAN": {"type": "boolean"},
+    "BOOL": {"type": "boolean"},
+    "DECIMAL": None,
+    "BIGDECIMAL": None,
+    "DOUBLE": None,
+    "FLOAT": None,
+    "NUMBER": None,
+    "OBJECT": {"type": "object"},
+    "MAP": {"type": "object"},
+    "ARRAY": {"type": "array"},
+    "LIST": {"type": "array"},
+    "OBJECTARRAY": {"type": "array", "items": {"type": "object"}},
+    "ARRAYOBJECT": {"type": "array", "items": {"type": "object"}},
+    "STRINGARRAY": {"type": "array", "items": {"type": "string"}},
+    "LONGARRAY": {"type": "array", "items": INT64},
+    "INTARRAY": {"type": "array", "items": INT32},
+    "LIST<STRING>": {"type": "array", "items": {"type": "string"}},
+    "LIST<LONG>": {"type": "array", "items": INT64},
+    "LIST<OBJECT>": {"type": "array", "items": {"type": "object"}},
+    "STRING[]": {"type": "array", "items": {"type": "string"}},
+    "LONG[]": {"type": "array", "items": INT64},
+}
+#: What an undecided DECIMAL is when there is no example to look at.
+DECIMAL_EITHER = {"anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}]}
+#: Parameters every signed request carries; the pages list them or not, the contract adds them once.
+SIGNING_PARAMS = {
+    "timestamp": {**INT64, "description": "Milliseconds since the epoch when the request was created"},
+    "recvWindow": {**INT64, "minimum": 0, "maximum": 60000, "description": "Milliseconds the request stays valid (default 5000, at most 60000)"},
+    "signature": {"type": "string", "description": "HMAC-SHA256 (hex), RSA or Ed25519 (base64) signature of the payload"},
+}
+
+
+def type_key(doc_type: str) -> str:
+    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on."""
+    return re.sub(r"\s+", "", doc_type).upper()
+
+
+def known_type(doc_type: str) -> bool:
+    return type_key(doc_type) in TYPE_MAP
+
+
+def _decimal_from(example: Any) -> dict[str, Any]:
+    if isinstance(example, str):
+        return {"type": "string", "pattern": DECIMAL_PATTERN}
+    if isinstance(example, (int, float)) and not isinstance(example, bool):
+        return {"type": "number"}
+    return dict(DECIMAL_EITHER)
+
+
+def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
+    mapped = TYPE_MAP.get(type_key(doc_type), {})
+    if mapped is None:
+        return _decimal_from(example)
+    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in mapped.items()}
+
+
+def infer_schema(value: Any) -> dict[str, Any]:
+    """Schema of an example value the tables do not describe."""
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return {"type": "array", "items": _infer_objects(value)}
+        return {"type": "array", "items": infer_schema(value[0])} if value else {"type": "array"}
+    if isinstance(value, dict):
+        return _infer_objects([value])
+    return {}
+
+
+def _infer_objects(items: list[dict]) -> dict[str, Any]:
+    """One object schema for every item of an example array: keys in all items are required."""
+    props: dict[str, Any] = {}
+    for item in items:
+        for k, v in item.items():
+            props.setdefault(k, infer_schema(v))
+    required = sorted(set.intersection(*(set(i) for i in items)))
+    return {"type": "object", "properties": props, "required": required}
+
+
+# --------------------------------------------------------------------------- request
+
+
+def request_schema(params: list[Param]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required = []
+    for p in params:
+        s = type_schema(p.type) if known_type(p.type) else {}
+        if type_key(p.type) in ("DECIMAL", "BIGDECIMAL", "DOUBLE", "FLOAT", "NUMBER"):
+            s = dict(DECIMAL_EITHER)
+        enum = enum_values(p.description, p.type)
+        if enum and s.get("type") == "string":
+            s["enum"] = enum
+        if p.name == "recvWindow":
+            s["maximum"] = 60000
+        if p.description:
+            s["description"] = p.description
+        s["x-doc-type"] = p.type
+        props[p.name] = s
+        if p.mandatory:
+            required.append(p.name)
+    return {
+        "$schema": DIALECT,
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+# --------------------------------------------------------------------------- response
+
+
+def _field_schema(f: Field, example: Any, optional: frozenset[str]) -> dict[str, Any]:
+    s = type_schema(f.type, example)
+    key = type_key(f.type)
+    is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
+    if f.children:
+        sample = example[0] if isinstance(example, list) and example else example
+        obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, optional)
+        s = {"type": "array", "items": obj} if is_array else obj
+    elif is_array and "items" not in s and isinstance(example, list) and example:
+        s = {"type": "array", "items": infer_schema(example[0])}
+    if not known_type(f.type) and not f.children:
+        s = infer_schema(example) if example is not None else {}
+    enum = enum_values(f.description, f.type)
+    if enum and s.get("type") == "string":
+        s["enum"] = enum
+    if f.description:
+        s["description"] = f.description
+    s["x-doc-type"] = f.type
+    return s
+
+
+def _object_schema(fields: list[Field], example: dict | None, optional: frozenset[str]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for f in fields:
+        props[f.name] = _field_schema(f, (example or {}).get(f.name), optional)
+    for key, value in (example or {}).items():
+        if key not in props:
+            props[key] = infer_schema(value) | {"x-undocumented": True}
+    required = sorted(k for k in (example or {}) if k not in optional)
+    return {"type": "object", "properties": props, "required": required}
+
+
+def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
+    """The body as the field table describes it, shaped by the example.
+
+    The table gives names, types and nesting; the example gives the outer shape
+    (object or array) and which keys are always sent (required).  Keys of the
+    example the table forgot are kept, marked ``x-undocumented``.
+    """
+    value = example.value if example else None
+    optional = example.optional if example else frozenset()
+    if not fields:
+        body = infer_schema(value) if example else {}
+    elif isinstance(value, list):
+        sample = value[0] if value and isinstance(value[0], dict) else None
+        body = {"type": "array", "items": _object_schema(fields, sample, optional)}
+    else:
+        body = _object_schema(fields, value if isinstance(value, dict) else None, optional)
+    return {"$schema": DIALECT, **body}
+
+
+# --------------------------------------------------------------------------- the page against itself
+
+
+def _walk_fields(fields: list[Field], prefix: str = "") -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    for f in fields:
+        path = f"{prefix}/{f.name}"
+        out[path] = f
+        out.update(_walk_fields(f.children, path))
+    return out
+
+
+def _walk_example(value: Any, prefix: str = "") -> set[str]:
+    """JSON-pointer-like paths of every key in an example (array levels skipped)."""
+    out: set[str] = set()
+    if isinstance(value, list):
+        for item in value:
+            out |= _walk_example(item, prefix)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.add(f"{prefix}/{k}")
+            out |= _walk_example(v, f"{prefix}/{k}")
+    return out
+
+
+def _table_against_example(fields: list[Field], example: Any, where: str) -> list[Finding]:
+    found = []
+    documented = set(_walk_fields(fields))
+    shown = _walk_example(example)
+    documented_names = {p.rsplit("/", 1)[-1] for p in documented}
+    for path in sorted(shown - documented):
+        if path.rsplit("/", 1)[-1] in documented_names:
+            continue  # documented at another nesting level: the table flattened it
+        found.append(
+            Finding("page.example-field-undocumented", "warning", f"the example has {path}, which the field table does not list", where, {"field": path})
+        )
+    shown_names = {p.rsplit("/", 1)[-1] for p in shown}
+    for path in sorted(documented - shown):
+        if path.rsplit("/", 1)[-1] in shown_names:
+            continue
+        found.append(
+            Finding("page.field-missing-from-example", "info", f"the field table lists {path}, which the example does not show", where, {"field": path})
+        )
+    return found
+
+
+def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
+    """Where the page disagrees with itself: its example against its own tables."""
+    found: list[Finding] = []
+    where_fields = ep.where("fields")
+    for p in ep.params:
+        if p.type and not known_type(p.type):
+            found.append(
+                Finding(
+                    "page.unknown-type",
+                    "warning",
+                    f"parameter {p.name!r} has type {p.type!r}, which the type table does not know",
+                    ep.where("params"),
+                    {"type": p.type},
+                )
+            )
+    for path, f in _walk_fields(ep.fields).items():
+        if f.type and not known_type(f.type):
+            found.append(
+                Finding(
+                    "page.unknown-type",
+                    "warning",
+                    f"response field {path} has type {f.type!r}, which the type table does not know",
+                    where_fields,
+                    {"type": f.type},
+                )
+            )
+    if ep.example is None:
+        return found
+    if ep.fields:
+        found += _table_against_example(ep.fields, ep.example.value, where_fields)
+    else:
+        found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
+    validator = Draft202012Validator(schema)
+    seen = set()
+    for err in sorted(validator.iter_errors(ep.example.value), key=lambda e: [str(p) for p in e.absolute_path]):
+        pointer = "/" + "/".join(str(p) for p in err.absolute_path)
+        shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
+        if shape in seen:
+            continue  # one finding per field, not one per array element
+        seen.add(shape)
+        found.append(
+            Finding(
+                "page.example-invalid",
+                "warning",
+                f"the example at {pointer} breaks the field table: {err.message}",
+                where_fields,
+                {
+                    "pointer": pointer,
+                    "example": err.instance if not isinstance(err.instance, (dict, list)) else None,
+                    "documented": err.schema.get("x-doc-type"),
+                },
+            )
+        )
+    return found
+
+
+def is_signed(security: dict[str, str | None]) -> bool:
+    return any(s in SIGNED_SECURITY for s in security.values() if s)
