@@ -1,25 +1,21 @@
-"""Shared helpers: where things are, and small pages written for the tests."""
+"""Fixtures and options shared by every test; helpers live in helpers.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs/binance/institutional_loan/account/Institution-Loan-Group-Close.md"
-SEED_ID = "binance/institutional_loan/account/Institution-Loan-Group-Close"
-FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus" / "binance"
-
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
-
-
-def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/docs/test/Page") -> str:
-    """A spec file in the crawler export format around two page bodies."""
-    return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"
+from helpers import SEED
 
 
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("doccontract", "contract suite (tests/contract)")
+    group.addoption("--target", choices=("sandbox", "live"), default="sandbox", help="where the contract suite sends requests (default: sandbox)")
+    group.addoption(
+        "--allow-destructive",
+        action="store_true",
+        help="with --target live and BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit (irreversible)",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, SEED, SEED_ID
+from helpers import ROOT, SEED, SEED_ID
 
 
 def run(*args, cwd=ROOT):

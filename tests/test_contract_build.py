@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT, SEED, SEED_ID
 from jsonschema import Draft202012Validator, ValidationError
 
-from doccontract.build import build, contract_for, load_contracts
+from doccontract.build import build, contract_for
+from doccontract.contracts import load_contracts
 from doccontract.pages import parse_page, read_html_pair
-
-from conftest import FIXTURES, ROOT, SEED, SEED_ID
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import CORPUS, needs_corpus
 from jsonschema import Draft202012Validator
 
 from doccontract.build import build
-
-from conftest import CORPUS, needs_corpus
 
 pytestmark = needs_corpus
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import crawler_page
 
 from doccontract.build import contract_for
 from doccontract.extract import NotAnEndpoint, enum_values, extract, parse_example
 from doccontract.pages import BulletList, CodeBlock, PageError, Table, parse_page, read_html, read_markdown
-
-from conftest import crawler_page
 
 ZW = "\u200b"
 

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from . import bilingual
+from .contracts import OPENAPI_NAME, load_contracts
 from .extract import Endpoint, NotAnEndpoint, extract
+from .openapi import openapi_document
 from .pages import LANGS, Page, PageError, parse_page, zh_url
 from .schema import consistency_findings, is_signed, request_schema, response_schema
 
 SPEC_SUFFIXES = (".md", ".html", ".htm", ".txt")
-OPENAPI_NAME = "openapi.json"
 
 
 def dumps(obj: Any) -> bytes:
@@ -214,8 +215,6 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         elif r.status == "failed":
             cache.pop(r.cid, None)
     if any(r.status in ("built",) for r in done) or not (out / OPENAPI_NAME).exists():
-        from .openapi import openapi_document
-
         write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
     if use_cache:
         try:
@@ -223,22 +222,3 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         except OSError:
             pass  # a cache that cannot be written only costs time
     return done
-
-
-def load_contracts(root: str | Path) -> list[dict[str, Any]]:
-    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id."""
-    root = Path(root)
-    contracts = []
-    for f in sorted(root.rglob("*.json")):
-        if f.name == OPENAPI_NAME and f.parent == root:
-            continue
-        contracts.append(json.loads(f.read_text(encoding="utf-8")))
-    return sorted(contracts, key=lambda c: c["id"])
-
-
-def load_contract(root: str | Path, method: str, path: str) -> dict[str, Any]:
-    """The contract of one endpoint, found by method and path: how client and sandbox start."""
-    for c in load_contracts(root):
-        if c["method"] == method and c["path"] == path:
-            return c
-    raise LookupError(f"{root}: no contract for {method} {path}; run 'doccontract build' first")
