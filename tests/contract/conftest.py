@@ -51,3 +51,16 @@ def fresh_sandbox():
 @pytest.fixture(scope="session")
 def error_validator() -> Draft202012Validator:
     return Draft202012Validator(ERROR_SCHEMA)
+
+
+# The page's own examples first, then probes and real traffic, generated cases last:
+# examples catch drift that random generation misses, and fail fastest.
+_ORDER = ("test_examples", "test_probes", "test_client_requests", "test_close", "test_generated")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        stem = item.path.stem
+        return _ORDER.index(stem) if stem in _ORDER else len(_ORDER)
+
+    items.sort(key=rank)

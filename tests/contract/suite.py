@@ -17,10 +17,17 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
-from doccontract.sandbox import SandboxServer
+from doccontract.sandbox import SandboxServer, State
 from doccontract.signing import Signer, encode_params
 
-DEMO_KEY, DEMO_SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
+
+def _demo_credit_account() -> tuple[str, str]:
+    """The shipped demo state's credit account 2001: the one that owns the example's unit."""
+    account = next(a for a in State.load().accounts.values() if a.uid == 2001)
+    return account.api_key, account.secret or ""
+
+
+DEMO_KEY, DEMO_SECRET = _demo_credit_account()
 
 
 @dataclass

@@ -56,6 +56,42 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if args.strict and findings else 0
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from .contracts import CLOSE_RISK_UNIT, load_contract
+    from .sandbox import Sandbox, State, StateError
+
+    try:
+        state = State.load(args.state)
+        contract = load_contract(CLOSE_RISK_UNIT, args.contracts)
+    except (StateError, LookupError) as exc:
+        print(f"doccontract sandbox: {exc}", file=sys.stderr)
+        return 2
+    try:
+        server = Sandbox(state, contract).serve(args.host, args.port)
+    except OSError as exc:
+        print(f"doccontract sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with server:
+        print(f"sandbox: {contract['method']} {contract['path']} on {server.url} (state: {args.state or 'demo'})", flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_check
+
+    return run_check(args.target, junit=args.junit, allow_destructive=args.allow_destructive, extra=args.pytest_args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="doccontract", description="Binance API docs -> executable contracts")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +104,20 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-cache", action="store_true", help="rebuild every page, even unchanged ones")
     b.add_argument("-q", "--quiet", action="store_true", help="one line per page, no findings")
     b.set_defaults(func=cmd_build)
+
+    sb = sub.add_parser("sandbox", help="serve the faithful Close Risk Unit sandbox on loopback")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
+    sb.add_argument("--state", help="state JSON file (default: the demo state shipped with the package)")
+    sb.add_argument("--contracts", help="contracts folder (default: the repository's contracts/)")
+    sb.set_defaults(func=cmd_sandbox)
+
+    ck = sub.add_parser("check", help="run the contract suite (the main job)")
+    ck.add_argument("--target", choices=("sandbox", "live"), default="sandbox")
+    ck.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    ck.add_argument("--allow-destructive", action="store_true", help="live only, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that unit")
+    ck.add_argument("pytest_args", nargs="*", help="passed to pytest after '--'")
+    ck.set_defaults(func=cmd_check)
 
     args = parser.parse_args(argv)
     return args.func(args)
