@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .build import build
+from .sandbox import UID_LIMIT_PER_MINUTE
 
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 
@@ -70,7 +71,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"doccontract sandbox: {exc}", file=sys.stderr)
         return 2
     try:
-        server = Sandbox(state, contract).serve(args.host, args.port)
+        server = Sandbox(state, contract, uid_limit=args.uid_limit).serve(args.host, args.port)
     except OSError as exc:
         print(f"doccontract sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     sb.add_argument("--state", help="state JSON file (default: the demo state shipped with the package)")
     sb.add_argument("--contracts", help="contracts folder (default: the repository's contracts/)")
+    sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
     sb.set_defaults(func=cmd_sandbox)
 
     ck = sub.add_parser("check", help="run the contract suite (the main job)")

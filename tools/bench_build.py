@@ -1,0 +1,66 @@
+"""Benchmark: building ../shared/corpus, beside markdown-it-py tokenizing the same pages (the floor).
+
+Goals (issue 2): one core within 1.3x of the floor; --jobs 2 faster than one
+core; a rebuild with nothing changed well under a second.  Prints figures; it
+asserts nothing, so a slow machine never fails a test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from doccontract.build import build, find_specs
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "binance"
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        print(f"bench_build: no corpus at {corpus}", file=sys.stderr)
+        return 2
+    specs = find_specs([corpus])
+    texts = [s.path.read_text(encoding="utf-8") for s in specs]
+    md = MarkdownIt("commonmark").enable("table")
+
+    def floor():
+        for s in specs:  # reading the files is part of both sides
+            md.parse(s.path.read_text(encoding="utf-8"))
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    floor_s = best(floor, args.repeat)
+    one = best(lambda: build([corpus], tmp / "one", jobs=1, use_cache=False), args.repeat)
+    two = best(lambda: build([corpus], tmp / "two", jobs=2, use_cache=False), args.repeat)
+    build([corpus], tmp / "cached", cache_dir=tmp / "cache")
+    cached = [best(lambda: build([corpus], tmp / "cached", cache_dir=tmp / "cache"), 1) for _ in range(args.repeat)]
+    size = sum(len(t.encode()) for t in texts)
+    print(f"corpus: {len(specs)} pages, {size / 1024:.0f} KiB ({corpus})")
+    print(f"floor   markdown-it-py tokenize only      {floor_s * 1000:8.1f} ms")
+    print(f"build   one core (--jobs 1, no cache)     {one * 1000:8.1f} ms   {one / floor_s:5.2f}x floor (goal <= 1.30x)")
+    print(f"build   --jobs 2 (no cache)               {two * 1000:8.1f} ms   {one / two:5.2f}x faster than one core (goal > 1x)")
+    print(f"rebuild nothing changed (content hash)    {statistics.median(cached) * 1000:8.1f} ms   (goal well under 1000 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
