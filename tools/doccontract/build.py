@@ -94,6 +94,7 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
         "preconditions": {lang: ep.preconditions for lang, ep in endpoints.items()},
         "findings": [f.as_dict() for f in findings],
         "sources": {lang: {"url": urls.get(lang, ""), "sha256": page.docs[lang].sha256()} for lang in endpoints},
+        "languages": {lang: ep.summary() for lang, ep in endpoints.items()},
     }
 
 

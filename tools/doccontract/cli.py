@@ -1,7 +1,11 @@
 """The ``doccontract`` command.
 
 Exit codes of ``build``: 0 every page was read; 1 findings under ``--strict``;
-2 a page could not be read (its contract is left as it was).
+2 a page could not be read (its contract is left as it was).  ``drift`` and
+``diff``: 0 no drift, 1 non-breaking or documentation drift only, 2 breaking
+drift, 3 could not fetch or read (never mistaken for drift); 4 an alert could
+not be delivered.  ``nightly``: drift's code, else 5 when the contract suite
+failed, else the alerts' code.
 """
 
 from __future__ import annotations
@@ -93,6 +97,169 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_check(args.target, junit=args.junit, allow_destructive=args.allow_destructive, extra=args.pytest_args)
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .build import find_specs
+    from .fetch import Fetcher, FetchError, spec_path, store
+    from .pages import read_page
+
+    out = Path(args.out)
+    refs = list(args.refs)
+    if not refs:
+        refs = [read_page(s.path, s.display).url for s in find_specs([out])]
+        refs = [r for r in refs if r]
+    if not refs:
+        print(f"doccontract fetch: nothing to fetch (no ID or URL given, no spec with a source_url under {out})", file=sys.stderr)
+        return 2
+    fetcher = Fetcher(args.base_url, max_connections=args.connections, timeout=args.timeout)
+    try:
+        pages = fetcher.fetch_pages(refs)
+    except FetchError as exc:
+        print(f"doccontract fetch: {exc}; nothing was written", file=sys.stderr)
+        return 3
+    for page in pages.values():  # written only once every page arrived and read
+        target = store(page, spec_path(page, out))
+        print(f"fetched {page.url} -> {target}")
+    print(f"{len(pages)} page(s), {fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
+    return 0
+
+
+def _alerts(args: argparse.Namespace, run) -> int:
+    """Alerts on drift (never on a failed fetch: that is not drift); 4 when an alert failed."""
+    import os
+
+    from .alerts import AlertError, github_issues, post_webhook
+
+    if run.exit_code not in (1, 2):
+        return 0
+    try:
+        if args.alert_webhook:
+            post_webhook(args.alert_webhook, run.drifts, run.exit_code)
+            print("alert: webhook posted")
+        if args.github_issue:
+            token = os.environ.get("GITHUB_TOKEN")
+            if not token:
+                raise AlertError("--github-issue needs GITHUB_TOKEN in the environment")
+            for action, number in github_issues(args.github_issue, token, run.drifts, api_url=args.github_api):
+                print(f"alert: issue #{number} {action}")
+    except AlertError as exc:
+        print(f"doccontract: alert not delivered: {exc}", file=sys.stderr)
+        return 4
+    return 0
+
+
+def _drift(args: argparse.Namespace):
+    from .drift import run_drift
+    from .fetch import Fetcher
+
+    fetcher = Fetcher(args.base_url, max_connections=args.connections, timeout=args.timeout)
+    run = run_drift(Path(args.specs), Path(args.contracts), Path(args.report_dir) if args.report_dir else None, fetcher, update=args.update)
+    print(run.report and _summary_line(run))
+    for e in run.errors:
+        print(f"error: {e}", file=sys.stderr)
+    for d in run.drifts:
+        for ch in d.changes:
+            print(f"  {ch.cls:<13} {d.id}: {ch.code} {ch.subject} [{', '.join(ch.languages) or 'contract'}] {ch.message}")
+    return run
+
+
+def _summary_line(run) -> str:
+    s = run.report["summary"]
+    return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items())
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    run = _drift(args)
+    if args.report_dir:
+        print(f"reports: {args.report_dir}/drift.md, drift.json, drift-junit.xml")
+    if args.update and run.exit_code in (1, 2):
+        print("updated: specs/ and contracts/ for the changed pages")
+    alert = _alerts(args, run)
+    return run.exit_code if run.exit_code else alert
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import json
+    import tempfile
+
+    from .build import SPEC_SUFFIXES, find_specs
+    from .drift import diff_trees, exit_code, report_json, report_markdown
+
+    old, new = Path(args.old), Path(args.new)
+    for p in (old, new):
+        if not p.exists():
+            print(f"doccontract diff: {p}: no such file or folder", file=sys.stderr)
+            return 3
+    with tempfile.TemporaryDirectory(prefix="doccontract-diff-") as tmp:
+        trees = []
+        for i, p in enumerate((old, new)):
+            has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+            if not has_specs:
+                if p.is_file():  # one contract file
+                    tree = Path(tmp) / f"t{i}"
+                    tree.mkdir()
+                    (tree / "c.json").write_bytes(p.read_bytes())
+                    trees.append(tree)
+                else:
+                    trees.append(p)
+                continue
+            tree = Path(tmp) / f"t{i}"
+            if p.is_file():  # two spec files compare as one page, whatever their names
+                specs = Path(tmp) / f"s{i}" / "specs"
+                specs.mkdir(parents=True)
+                (specs / f"page{p.suffix}").write_bytes(p.read_bytes())
+                p = specs
+            failed = [r for r in build([p], tree, use_cache=False) if r.status == "failed"]
+            if failed:
+                for r in failed:
+                    print(f"doccontract diff: {r.detail}", file=sys.stderr)
+                return 3
+            trees.append(tree)
+        if old.is_file() and new.is_file():  # single contracts: compare whatever their ids
+            for t in trees:
+                for f in t.rglob("*.json"):
+                    if f.name != "openapi.json":
+                        c = json.loads(f.read_text())
+                        c["id"] = "page"
+                        f.write_text(json.dumps(c))
+        drifts = diff_trees(trees[0], trees[1])
+    if args.format == "json":
+        print(json.dumps(report_json(drifts, []), indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        print(report_markdown(drifts, []), end="")
+    return exit_code(drifts)
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    from .check import run_check
+
+    report_dir = Path(args.report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    run = _drift(args)
+    alert = _alerts(args, run)
+    check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"))
+    print(f"nightly: drift exit {run.exit_code}, contract suite exit {check}, alerts exit {alert}; reports in {report_dir}")
+    if run.exit_code:
+        return run.exit_code
+    return 5 if check else alert
+
+
+def _add_fetch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base-url", default="https://developers.binance.com")
+    p.add_argument("--connections", type=int, default=8, help="at most this many connections at once (default 8)")
+    p.add_argument("--timeout", type=float, default=10)
+
+
+def _add_drift_options(p: argparse.ArgumentParser, report_default: str | None) -> None:
+    _add_fetch_options(p)
+    p.add_argument("--specs", default="specs")
+    p.add_argument("--contracts", default="contracts")
+    p.add_argument("--report-dir", default=report_default, help="write drift.md, drift.json and drift-junit.xml here")
+    p.add_argument("--update", action="store_true", help="write the changed specs and contracts (only after a fully successful run)")
+    p.add_argument("--alert-webhook", metavar="URL", help="post a Slack-compatible message on drift")
+    p.add_argument("--github-issue", metavar="OWNER/REPO", help="open or update one issue per drifted contract (token: GITHUB_TOKEN)")
+    p.add_argument("--github-api", default="https://api.github.com", help=argparse.SUPPRESS)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="doccontract", description="Binance API docs -> executable contracts")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +287,27 @@ def main(argv: list[str] | None = None) -> int:
     ck.add_argument("--allow-destructive", action="store_true", help="live only, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that unit")
     ck.add_argument("pytest_args", nargs="*", help="passed to pytest after '--'")
     ck.set_defaults(func=cmd_check)
+
+    f = sub.add_parser("fetch", help="fetch English and Chinese doc pages into specs/")
+    f.add_argument("refs", nargs="*", metavar="ID|URL", help="contract ids or /docs/ URLs (default: every spec under --out)")
+    f.add_argument("--out", default="specs")
+    _add_fetch_options(f)
+    f.set_defaults(func=cmd_fetch)
+
+    d = sub.add_parser("drift", help="compare the live docs with the committed contracts (exit 0 none, 1 non-breaking, 2 breaking, 3 could not fetch)")
+    _add_drift_options(d, None)
+    d.set_defaults(func=cmd_drift)
+
+    df = sub.add_parser("diff", help="compare two spec files or two contract trees, no fetching")
+    df.add_argument("old")
+    df.add_argument("new")
+    df.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    df.set_defaults(func=cmd_diff)
+
+    n = sub.add_parser("nightly", help="drift, then the contract suite; every report into one folder")
+    _add_drift_options(n, "reports")
+    n.add_argument("--target", choices=("sandbox", "live"), default="sandbox")
+    n.set_defaults(func=cmd_nightly)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -84,6 +84,30 @@ class Endpoint:
         heading = self.headings.get(part)
         return f"{self.source} § {heading}" if heading else self.source
 
+    def summary(self) -> dict[str, Any]:
+        """What this language states, flat and comparable: what drift diffs language by language."""
+        fields: dict[str, Any] = {}
+
+        def walk(items: list[Field], prefix: str) -> None:
+            for f in items:
+                fields[f"{prefix}/{f.name}"] = {"type": f.type, "description": f.description, "enum": enum_values(f.description, f.type)}
+                walk(f.children, f"{prefix}/{f.name}")
+
+        walk(self.fields, "")
+        return {
+            "title": self.title,
+            "security": self.security,
+            "method": self.method,
+            "path": self.path,
+            "weight": self.weight,
+            "params": {
+                p.name: {"type": p.type, "mandatory": p.mandatory, "description": p.description, "enum": enum_values(p.description, p.type)}
+                for p in self.params
+            },
+            "fields": fields,
+            "preconditions": self.preconditions,
+        }
+
 
 class NotAnEndpoint(Exception):
     """A page that documents no endpoint (introduction, error codes, change log, event)."""

@@ -460,29 +460,39 @@ def render_markdown(doc: Document) -> str:
     out = [f"# {doc.title}", ""]
     for s in doc.sections:
         if s.heading:
-            out += ["#" * max(s.level, 2) + " " + s.heading, ""]
+            out += ["#" * max(s.level, 1) + " " + _escape_md(s.heading), ""]
+        prev: Block | None = None
         for b in s.blocks:
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
             elif isinstance(b, BulletList):
                 out += [f"  * {_escape_md(i)}" for i in b.items] + [""]
             elif isinstance(b, CodeBlock):
+                if isinstance(prev, BulletList):
+                    out += ["<!-- -->", ""]  # ends the list, or the code would join its last item
                 out += ["    " + ln if ln else "" for ln in b.text.split("\n")] + [""]
             elif isinstance(b, Table):
                 out.append("| " + " | ".join(_cell(c) for c in b.header) + " |")
                 out.append("|" + "---|" * len(b.header))
                 out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in b.rows]
                 out.append("")
+            prev = b
     return "\n".join(out).rstrip() + "\n"
 
 
+def _escape_inline(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|&])", r"\\\1", text)
+
+
 def _escape_md(text: str) -> str:
-    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-    return re.sub(r"^([#>+-]|\d+\.)", r"\\\1", text)
+    """Escape a paragraph so it reads back as the same text (and not as a list, heading or rule)."""
+    text = _escape_inline(text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"^([#>+=~-])", r"\\\1", text)
 
 
 def _cell(text: str) -> str:
-    return _escape_md(text) if text else " "
+    return _escape_inline(text) if text else " "
 
 
 def render_crawler(meta: dict[str, str], en: Document, zh: Document) -> str:
@@ -496,3 +506,41 @@ def read_html_pair(en_html: str, zh_html: str, source: str) -> Page:
     zh, zh_meta = read_html(zh_html, "zh-CN", f"{source} (zh-CN)")
     url = en_meta.get("source_url", "")
     return Page(source, {"source_url": url} if url else {}, {"en": en, "zh-CN": zh})
+
+
+def render_html(doc: Document, url: str = "") -> str:
+    """A document as developers.binance.com serves it (Docusaurus structure); read_html reads it back.
+
+    Used by the local docs site that tests and benchmarks fetch from.
+    """
+    from html import escape
+
+    def anchor(text: str) -> str:
+        slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", text.lower()).strip("-")
+        title = f"{text}的直接链接" if doc.lang == "zh-CN" else f"Direct link to {text}"
+        return f'<a href="#{escape(slug)}" class="hash-link" aria-label="{escape(title)}" title="{escape(title)}">\u200b</a>'
+
+    out = [
+        f'<!DOCTYPE html><html lang="{doc.lang}" dir="ltr"><head><meta charset="UTF-8"><title>{escape(doc.title)} | Binance Open Platform</title>',
+        f'<link rel="canonical" href="{escape(url)}"></head><body><nav class="navbar">Binance Open Platform</nav>' if url else "</head><body>",
+        '<main class="docMainContainer"><article><div class="theme-doc-markdown markdown">',
+        f"<header><h1>{escape(doc.title)}</h1></header>",
+    ]
+    for s in doc.sections:
+        if s.heading:
+            level = min(max(s.level, 1), 6)
+            out.append(f'<h{level} class="anchor anchorWithStickyNavbar">{escape(s.heading)}{anchor(s.heading)}</h{level}>')
+        for b in s.blocks:
+            if isinstance(b, Paragraph):
+                out.append(f"<p>{escape(b.text)}</p>")
+            elif isinstance(b, BulletList):
+                out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in b.items) + "</ul>")
+            elif isinstance(b, CodeBlock):
+                lines = "".join(f'<span class="token-line">{escape(ln)}<br></span>' for ln in b.text.split("\n"))
+                out.append(f'<div class="codeBlockContainer"><pre class="prism-code"><code>{lines}</code></pre></div>')
+            elif isinstance(b, Table):
+                head = "".join(f"<th>{escape(c)}</th>" for c in b.header)
+                rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in b.rows)
+                out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    out.append('</div><footer class="theme-doc-footer">Edit this page</footer></article></main></body></html>')
+    return "\n".join(out)
