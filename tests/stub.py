@@ -65,7 +65,7 @@ class StubServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = handle_one
+            do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = handle_one
 
             def log_message(self, *args):
                 pass

@@ -51,3 +51,15 @@ def test_known_real_disagreements_are_found(corpus_build):
     assert any(f["code"] == "page.example-invalid" and f["values"]["pointer"].endswith("/enabled") for f in closed["findings"])
     seed = json.loads((out / "institutional_loan/account/Institution-Loan-Group-Close.json").read_text())
     assert [f["code"] for f in seed["findings"]] == ["bilingual.security"]
+
+
+def test_rendering_reads_back_exactly_for_every_page():
+    """fetch stores HTML pages as markdown specs and docsite serves specs as HTML: both must be lossless."""
+    from doccontract.build import find_specs
+    from doccontract.pages import read_html, read_markdown, read_page, render_html, render_markdown
+
+    for spec in find_specs([CORPUS]):
+        page = read_page(spec.path)
+        for lang, doc in page.docs.items():
+            assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical(), (spec.cid, lang, "markdown")
+            assert read_html(render_html(doc, "https://x"), lang)[0].canonical() == doc.canonical(), (spec.cid, lang, "html")

@@ -329,3 +329,15 @@ def test_table_with_no_rows_is_an_error():
     with pytest.raises(PageError, match="header but no rows") as exc:
         contract(en)
     assert "Request Parameters" in str(exc.value)
+
+
+def test_seed_renders_to_markdown_and_html_and_reads_back():
+    from helpers import SEED
+
+    from doccontract.pages import render_html, render_markdown
+
+    for lang, doc in parse_page(SEED.read_bytes(), "seed.md").docs.items():
+        assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical()
+        assert read_html(render_html(doc), lang)[0].canonical() == doc.canonical()
+    tricky = read_markdown("# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n", "en")
+    assert read_markdown(render_markdown(tricky), "en").canonical() == tricky.canonical()

@@ -116,7 +116,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     except FetchError as exc:
         print(f"doccontract fetch: {exc}; nothing was written", file=sys.stderr)
         return 3
-    for page in pages.values():  # written only once every page arrived and read
+    for result in pages.values():  # written only once every page arrived and read
+        page = result.page
         target = store(page, spec_path(page, out))
         print(f"fetched {page.url} -> {target}")
     print(f"{len(pages)} page(s), {fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
@@ -148,11 +149,17 @@ def _alerts(args: argparse.Namespace, run) -> int:
 
 
 def _drift(args: argparse.Namespace):
+    import hashlib
+    import os
+
     from .drift import run_drift
     from .fetch import Fetcher
 
     fetcher = Fetcher(args.base_url, max_connections=args.connections, timeout=args.timeout)
-    run = run_drift(Path(args.specs), Path(args.contracts), Path(args.report_dir) if args.report_dir else None, fetcher, update=args.update)
+    key = hashlib.sha256(f"{Path(args.specs).resolve()}|{args.base_url}".encode()).hexdigest()[:16]
+    work = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / f"drift-{key}"
+    report_dir = Path(args.report_dir) if args.report_dir else None
+    run = run_drift(Path(args.specs), Path(args.contracts), report_dir, fetcher, update=args.update, work_dir=work)
     print(run.report and _summary_line(run))
     for e in run.errors:
         print(f"error: {e}", file=sys.stderr)
@@ -194,10 +201,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         for i, p in enumerate((old, new)):
             has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
             if not has_specs:
-                if p.is_file():  # one contract file
+                if p.is_file():  # one contract file: both sides get the same name, whatever their ids
                     tree = Path(tmp) / f"t{i}"
                     tree.mkdir()
-                    (tree / "c.json").write_bytes(p.read_bytes())
+                    (tree / "page.json").write_bytes(p.read_bytes())
                     trees.append(tree)
                 else:
                     trees.append(p)
@@ -214,13 +221,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
                     print(f"doccontract diff: {r.detail}", file=sys.stderr)
                 return 3
             trees.append(tree)
-        if old.is_file() and new.is_file():  # single contracts: compare whatever their ids
-            for t in trees:
-                for f in t.rglob("*.json"):
-                    if f.name != "openapi.json":
-                        c = json.loads(f.read_text())
-                        c["id"] = "page"
-                        f.write_text(json.dumps(c))
         drifts = diff_trees(trees[0], trees[1])
     if args.format == "json":
         print(json.dumps(report_json(drifts, []), indent=2, ensure_ascii=False, sort_keys=True))

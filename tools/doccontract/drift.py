@@ -9,18 +9,21 @@ reaches here: the readers drop it before anything is compared.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .build import build, dumps, find_specs, write_atomic
+from .build import contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, load_contracts
+from .extract import NotAnEndpoint
 from .openapi import openapi_document
-from .pages import LANGS, PageError, read_page
+from .pages import LANGS, PageError, parse_page, read_meta, render_crawler
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -211,20 +214,27 @@ class ContractDrift:
         return self.changes[0].cls if self.changes else "none"
 
 
+def _contract_files(root: Path) -> dict[str, Path]:
+    return {f.relative_to(root).with_suffix("").as_posix(): f for f in sorted(root.rglob("*.json")) if not (f.name == OPENAPI_NAME and f.parent == root)}
+
+
 def diff_trees(old_dir: Path, new_dir: Path) -> list[ContractDrift]:
-    old = {c["id"]: c for c in load_contracts(old_dir)}
-    new = {c["id"]: c for c in load_contracts(new_dir)}
+    """Contracts are compared by their path under each tree; byte-identical files are not diffed."""
+    old, new = _contract_files(old_dir), _contract_files(new_dir)
     out = []
     for cid in sorted(set(old) | set(new)):
-        o, n = old.get(cid), new.get(cid)
+        o_bytes = old[cid].read_bytes() if cid in old else None
+        n_bytes = new[cid].read_bytes() if cid in new else None
+        o = json.loads(o_bytes) if o_bytes is not None else None
+        n = o if n_bytes == o_bytes else json.loads(n_bytes) if n_bytes is not None else None
         if o is None:
             changes = [Change("non-breaking", "contract.added", cid, "a new endpoint page", [], {}, {})]
         elif n is None:
             changes = [Change("breaking", "contract.removed", cid, "the endpoint page is gone", [], {}, {})]
         else:
-            changes = diff_contract(o, n)
+            changes = [] if n is o else diff_contract(o, n)
         c = n or o
-        out.append(ContractDrift(cid, c["method"], c["path"], changes))
+        out.append(ContractDrift(c.get("id", cid), c["method"], c["path"], changes))
     return out
 
 
@@ -336,26 +346,58 @@ class DriftRun:
     report: dict[str, Any]
 
 
+def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, bytes, str]:
+    """A fetched page as its spec file and its contract, made exactly as ``doccontract build`` makes them
+    from that file (so a stored spec always rebuilds to the same contract).  Runs in a worker process."""
+    from .fetch import docs_path
+
+    display, cid = names[docs_path(page.url)]
+    spec = render_crawler(page.meta, page.docs["en"], page.docs["zh-CN"]).encode("utf-8")
+    try:
+        contract = contract_for(parse_page(spec, display), cid)
+    except NotAnEndpoint as exc:
+        return spec, b"", f"{display}: not an endpoint page ({exc.kind})"
+    except PageError as exc:
+        return spec, b"", str(exc)
+    return spec, dumps(contract), ""
+
+
+def _load_index(path: Path) -> dict[str, list]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _prune(folder: Path, keep: set[Path]) -> None:
+    """A kept work folder holds only this run's files: a page dropped from specs/ must not look added."""
+    for f in folder.rglob("*"):
+        if f.is_file() and f not in keep:
+            f.unlink()
+
+
 def run_drift(
     specs_dir: Path,
     contracts_dir: Path,
     report_dir: Path | None,
     fetcher,
     update: bool = False,
+    work_dir: Path | None = None,
 ) -> DriftRun:
     """Fetch every committed spec's pages, build them aside, diff against the committed contracts.
 
-    Nothing on disk changes unless ``update`` and the whole run succeeded; then
-    only the pages that changed are rewritten.
+    Nothing in ``specs_dir`` or ``contracts_dir`` changes unless ``update`` and
+    the whole run succeeded; then only the pages that changed are rewritten.
+    ``work_dir`` (kept between runs) lets the build skip pages that did not change.
     """
-    from .fetch import FetchError, store
+    from .fetch import FetchError, docs_path
 
     errors: list[str] = []
     specs = find_specs([specs_dir])
     refs: dict[str, Any] = {}
     for spec in specs:
         try:
-            url = read_page(spec.path, spec.display).url
+            url = read_meta(spec.path, spec.display).get("source_url", "")
         except PageError as exc:
             errors.append(str(exc))
             continue
@@ -364,18 +406,34 @@ def run_drift(
             continue
         refs[url] = spec
     drifts: list[ContractDrift] = []
-    with tempfile.TemporaryDirectory(prefix="doccontract-drift-") as tmp:
-        tmp_specs, tmp_contracts = Path(tmp) / "specs", Path(tmp) / "contracts"
+    with contextlib.ExitStack() as stack:
+        work = work_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="doccontract-drift-")))
+        tmp_specs, tmp_contracts = work / "specs", work / "contracts"
         if not errors:
+            index_file = work / "index.json"
+            specs_of = {docs_path(url): spec for url, spec in refs.items()}
+            targets = {p: tmp_specs / spec.path.relative_to(specs_dir) for p, spec in specs_of.items()}
+            known = _load_index(index_file) if work_dir else {}
+            known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and (tmp_contracts / f"{specs_of[p].cid}.json").exists()}
+            names = {p: (f"specs/{spec.path.relative_to(specs_dir).as_posix()}", spec.cid) for p, spec in specs_of.items()}
             try:
-                pages = fetcher.fetch_pages(list(refs))
+                fetched = fetcher.fetch_pages(list(refs), known=known, then=partial(spec_and_contract, names))
             except FetchError as exc:
                 errors.append(str(exc))
             else:
-                for url, page in zip(refs, pages.values(), strict=True):
-                    store(page, tmp_specs / refs[url].path.relative_to(specs_dir))
-                results = build([tmp_specs], tmp_contracts, use_cache=False)
-                errors += [f"{r.detail} (fetched page)" for r in results if r.status in ("failed", "skipped")]
+                for path, result in fetched.items():
+                    if result.page is None:
+                        continue  # unchanged since this work folder's spec and contract were made
+                    spec_bytes, contract_bytes, problem = result.extra
+                    if problem:
+                        errors.append(f"{problem} (fetched page)")
+                        continue
+                    write_atomic(targets[path], spec_bytes)
+                    write_atomic(tmp_contracts / f"{specs_of[path].cid}.json", contract_bytes)
+                _prune(tmp_specs, set(targets.values()))
+                _prune(tmp_contracts, {tmp_contracts / f"{s.cid}.json" for s in refs.values()})
+                if work_dir and not errors:
+                    write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fetched.items()}, sort_keys=True).encode())
         if not errors:
             drifts = diff_trees(contracts_dir, tmp_contracts)
             changed = {d.id for d in drifts if d.changes}

@@ -15,16 +15,18 @@ import os
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from .build import write_atomic
 from .extract import classify
-from .pages import Page, PageError, read_html, render_crawler
+from .pages import LANGS, Page, PageError, read_html, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -40,6 +42,8 @@ class Fetched:
     url: str
     html: str
     not_modified: bool
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def docs_path(ref: str) -> str:
@@ -77,6 +81,7 @@ class Fetcher:
         base = cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / "fetch"
         self.cache_dir = base
         self._gate = threading.Semaphore(max_connections)
+        self._count_lock = threading.Lock()
         self.requests_made = 0
         self.not_modified = 0
 
@@ -85,6 +90,7 @@ class Fetcher:
         return self.cache_dir / (hashlib.sha256(url.encode()).hexdigest()[:24] + ".json")
 
     def get(self, url: str) -> Fetched:
+        """One page, with retries; a 304 answers from the cache of pages that were read and accepted."""
         cached = None
         try:
             cached = json.loads(self._cache_file(url).read_text(encoding="utf-8"))
@@ -100,7 +106,8 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             try:
                 with self._gate:
-                    self.requests_made += 1
+                    with self._count_lock:
+                        self.requests_made += 1
                     resp = self.session.get(url, headers=headers, timeout=self.timeout)
                     body = resp.content  # read within the gate: a connection is busy until then
             except requests.exceptions.Timeout:
@@ -111,12 +118,12 @@ class Fetcher:
                 last = f"connection failed ({type(exc).__name__})"
             else:
                 if resp.status_code == 304 and cached:
-                    self.not_modified += 1
-                    return Fetched(url, cached["html"], True)
+                    with self._count_lock:
+                        self.not_modified += 1
+                    return Fetched(url, cached["html"], True, cached.get("etag"), cached.get("last_modified"))
                 if resp.status_code == 200:
                     html = body.decode(resp.encoding or "utf-8", "replace")
-                    self._remember(url, resp, html)
-                    return Fetched(url, html, False)
+                    return Fetched(url, html, False, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
                 if resp.status_code == 429 or resp.status_code >= 500:
                     last = f"HTTP {resp.status_code}"
                     wait = _retry_after(resp.headers.get("Retry-After"))
@@ -131,35 +138,111 @@ class Fetcher:
                 time.sleep(self.backoff * 2**attempt)
         raise FetchError(f"{url}: {last} after {self.retries + 1} attempts")
 
-    def _remember(self, url: str, resp: requests.Response, html: str) -> None:
-        etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
-        if not (etag or modified):
+    def remember(self, fetched: Fetched) -> None:
+        """Keep an accepted page for conditional GETs (only accepted ones: a 304 must mean 'still good')."""
+        if fetched.not_modified or not (fetched.etag or fetched.last_modified):
             return
-        record = {"url": url, "etag": etag, "last_modified": modified, "html": html}
+        record = {"url": fetched.url, "etag": fetched.etag, "last_modified": fetched.last_modified, "html": fetched.html}
         try:
-            write_atomic(self._cache_file(url), json.dumps(record).encode())
+            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode())
         except OSError:
             pass  # without a cache the next run fetches in full
 
-    # -- one page, both languages
+    # -- pages, both languages
     def fetch_page(self, ref: str) -> Page:
-        path = docs_path(ref)
-        en_url, zh_url = f"{self.base_url}/docs/{path}", f"{self.base_url}/docs/zh-CN/{path}"
-        with ThreadPoolExecutor(2) as pool:
-            en_f, zh_f = pool.map(self.get, (en_url, zh_url))
-        docs = {}
-        for lang, fetched in (("en", en_f), ("zh-CN", zh_f)):
-            docs[lang] = check_page(fetched.url, fetched.html, lang)
-        source = f"specs/binance/{path}.md"
-        for lang, doc in docs.items():
-            doc.source = f"{source} ({lang})"
-        return Page(source, {"exchange": "binance", "source_url": f"{OFFICIAL}/docs/{path}"}, docs)
+        return self.fetch_pages([ref])[docs_path(ref)].page
 
-    def fetch_pages(self, refs: list[str]) -> dict[str, Page]:
-        """Every page, concurrently (connections bounded by the gate); the first failure raises."""
-        with ThreadPoolExecutor(max(1, self.max_connections // 2)) as pool:
-            pages = list(pool.map(self.fetch_page, refs))
-        return {docs_path(r): p for r, p in zip(refs, pages, strict=True)}
+    def fetch_pages(
+        self,
+        refs: list[str],
+        known: dict[str, tuple] | None = None,
+        then: Callable[[Page], Any] | None = None,
+        parse_workers: int | None = None,
+    ) -> dict[str, PageFetch]:
+        """Every page in both languages; the first failure raises FetchError.
+
+        Downloads run on up to ``max_connections`` connections while pages
+        already downloaded are read in worker processes (reading HTML is the
+        CPU-bound part), where ``then(page)`` also runs (it must be picklable).
+        A page whose two languages answered 304 with the validators in
+        ``known`` is not read again: its ``PageFetch.page`` is None.
+        """
+        paths = list(dict.fromkeys(docs_path(r) for r in refs))
+        urls = {(p, lang): f"{self.base_url}/docs/{p}" if lang == "en" else f"{self.base_url}/docs/zh-CN/{p}" for p in paths for lang in LANGS}
+        got: dict[tuple[str, str], Fetched] = {}
+        read: dict[str, tuple[Page, Any]] = {}
+        workers = parse_workers if parse_workers is not None else min(2, os.cpu_count() or 1)
+        with ThreadPoolExecutor(self.max_connections) as net, _parser_pool(workers) as cpu:
+            pending = {net.submit(self.get, url): key for key, url in urls.items()}
+            reading: dict[Future, str] = {}
+            try:
+                for fut in as_completed(list(pending)):
+                    path = pending[fut][0]
+                    got[pending[fut]] = fut.result()
+                    if (path, "en") not in got or (path, "zh-CN") not in got:
+                        continue  # a page is judged once both languages are in
+                    en, zh = got[(path, "en")], got[(path, "zh-CN")]
+                    if not _unchanged(known, path, en, zh):
+                        reading[cpu.submit(read_pair, path, en.url, en.html, zh.url, zh.html, then)] = path
+                for fut in as_completed(list(reading)):
+                    read[reading[fut]] = fut.result()
+            except BaseException:
+                for f in list(pending) + list(reading):
+                    f.cancel()
+                raise
+        out: dict[str, PageFetch] = {}
+        for p in paths:
+            en, zh = got[(p, "en")], got[(p, "zh-CN")]
+            page, extra = read.get(p, (None, None))
+            out[p] = PageFetch(page, (en.etag, en.last_modified, zh.etag, zh.last_modified), extra)
+            for f in (en, zh):
+                self.remember(f)
+        return out
+
+
+def read_pair(path: str, en_url: str, en_html: str, zh_url: str, zh_html: str, then: Callable[[Page], Any] | None = None) -> tuple[Page, Any]:
+    """Both languages of one fetched page, checked to be the page (runs in a worker process)."""
+    source = f"specs/binance/{path}.md"
+    docs = {"en": check_page(en_url, en_html, "en"), "zh-CN": check_page(zh_url, zh_html, "zh-CN")}
+    for lang, doc in docs.items():
+        doc.source = f"{source} ({lang})"
+    page = Page(source, {"exchange": "binance", "source_url": f"{OFFICIAL}/docs/{path}"}, docs)
+    return page, then(page) if then else None
+
+
+@dataclass
+class PageFetch:
+    page: Page | None  # None: both languages unchanged since ``known`` (not read again)
+    validators: tuple
+    extra: Any = None  # what ``then(page)`` returned
+
+
+def _unchanged(known: dict[str, tuple] | None, path: str, en: Fetched, zh: Fetched) -> bool:
+    if not known or path not in known or not (en.not_modified and zh.not_modified):
+        return False
+    return tuple(known[path]) == (en.etag, en.last_modified, zh.etag, zh.last_modified)
+
+
+class _InlinePool:
+    """Reads pages in this process, for one core or where processes are not wanted."""
+
+    def __enter__(self) -> _InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn, *args) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            fut.set_exception(exc)
+        return fut
+
+
+def _parser_pool(workers: int):
+    return ProcessPoolExecutor(workers) if workers > 1 else _InlinePool()
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -188,11 +271,13 @@ def check_page(url: str, html: str, lang: str):
         raise FetchError(f"{url}: {exc.problem}") from None
     if kind is not None:
         raise FetchError(f"{url}: the article has no HTTP Request section ({kind})")
-    page_lang = meta.get("lang", "")
+    page_lang = meta.get("lang", "").lower()
     if lang == "zh-CN":
+        # the page's own lang attribute decides (an untranslated zh-CN page is still the zh-CN page);
+        # without one, a zh-CN page with no Chinese in its title or headings is taken for English
         text = doc.title + "".join(s.heading for s in doc.sections)
-        if (page_lang and not page_lang.lower().startswith("zh")) or not _CJK.search(text):
-            raise FetchError(f"{url}: the zh-CN URL served an English page")
+        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not _CJK.search(text)):
+            raise FetchError(f"{url}: the zh-CN URL served an English page (lang={page_lang or 'none'})")
     return doc
 
 

@@ -442,6 +442,18 @@ def read_page(path: str | Path, display: str | None = None) -> Page:
     return parse_page(data, source)
 
 
+def read_meta(path: str | Path, display: str | None = None) -> dict[str, str]:
+    """A spec's front matter (its source_url) without reading the page itself."""
+    source = display or str(path)
+    try:
+        text = decode(Path(path).read_bytes(), source)
+    except OSError as exc:
+        raise PageError(source, f"cannot read: {exc.strerror}") from None
+    if _looks_like_html(text):
+        return parse_page(text.encode(), source).meta
+    return split_front_matter(text, source)[0]
+
+
 def parse_page(data: bytes, source: str) -> Page:
     text = decode(data, source)
     if _looks_like_html(text):
@@ -463,13 +475,13 @@ def render_markdown(doc: Document) -> str:
             out += ["#" * max(s.level, 1) + " " + _escape_md(s.heading), ""]
         prev: Block | None = None
         for b in s.blocks:
+            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)):
+                out += ["<!-- -->", ""]  # ends the list, or the next list or code would join it
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
             elif isinstance(b, BulletList):
                 out += [f"  * {_escape_md(i)}" for i in b.items] + [""]
             elif isinstance(b, CodeBlock):
-                if isinstance(prev, BulletList):
-                    out += ["<!-- -->", ""]  # ends the list, or the code would join its last item
                 out += ["    " + ln if ln else "" for ln in b.text.split("\n")] + [""]
             elif isinstance(b, Table):
                 out.append("| " + " | ".join(_cell(c) for c in b.header) + " |")
