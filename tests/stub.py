@@ -11,7 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from doccontract.loopback import LoopbackServer, QuickHandler
 
 DROP = "drop"
 SLOW = "slow"
@@ -28,7 +29,7 @@ class Seen:
 Answer = tuple[int, dict[str, str], bytes] | str
 
 
-class StubServer:
+class StubServer(LoopbackServer):
     def __init__(self, answers: list[Answer] | Callable[[Seen], Answer], delay: float = 0.0):
         self.answers = answers
         self.delay = delay
@@ -36,9 +37,7 @@ class StubServer:
         self._lock = threading.Lock()
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuickHandler):
             def handle_one(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
@@ -67,22 +66,4 @@ class StubServer:
 
             do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = handle_one
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> StubServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(Handler)

@@ -66,7 +66,7 @@ def test_diff_of_two_spec_files_and_of_two_trees(tmp_path):
     new = tmp_path / "new.md"
     new.write_text(variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
     r = doccontract("diff", str(SEED), str(new))
-    assert r.returncode == 2 and "weight.raised" in r.stdout and "`{\"unit\": \"UID\", \"value\": 1000}` → `{\"unit\": \"UID\", \"value\": 3000}`" in r.stdout
+    assert r.returncode == 2 and "weight.raised" in r.stdout and '`{"unit": "UID", "value": 1000}` → `{"unit": "UID", "value": 3000}`' in r.stdout
     same = doccontract("diff", str(ROOT / "contracts"), str(ROOT / "contracts"), "--format", "json")
     assert same.returncode == 0 and json.loads(same.stdout)["status"] == "no-drift"
     missing = doccontract("diff", str(SEED), str(tmp_path / "nope.md"))
@@ -144,7 +144,18 @@ def test_nightly_writes_every_report_to_one_folder(repo):
     reports = repo / "reports"
     with DocSite() as site:
         serve(site)
-        r = doccontract("nightly", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--base-url", site.url, "--report-dir", str(reports), env_extra=cache_env(repo))
+        r = doccontract(
+            "nightly",
+            "--specs",
+            str(repo / "specs"),
+            "--contracts",
+            str(repo / "contracts"),
+            "--base-url",
+            site.url,
+            "--report-dir",
+            str(reports),
+            env_extra=cache_env(repo),
+        )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     assert sorted(p.name for p in reports.iterdir()) == ["contract-junit.xml", "drift-junit.xml", "drift.json", "drift.md"]
 

@@ -34,13 +34,22 @@ BASE = contract(SEED_TEXT)
         (both("1000(UID)", "500(UID)"), ("non-breaking", "weight.lowered")),
         (both("1000(UID)", "1000(IP)"), ("breaking", "weight.unit-changed")),
         (variant(en=[(PARAM_EN, PARAM_EN.replace("YES", "NO"))], zh=[(PARAM_ZH, PARAM_ZH.replace("YES", "NO"))]), ("non-breaking", "param.now-optional")),
-        (variant(en=[(PARAM_EN, PARAM_EN + "note| STRING| NO| a note  \n")], zh=[(PARAM_ZH, PARAM_ZH + "note| STRING| NO| 备注  \n")]), ("non-breaking", "param.added-optional")),
-        (variant(en=[(PARAM_EN, PARAM_EN.replace("groupId", "unitId"))], zh=[(PARAM_ZH, PARAM_ZH.replace("groupId", "unitId"))]), ("breaking", "param.renamed")),
+        (
+            variant(en=[(PARAM_EN, PARAM_EN + "note| STRING| NO| a note  \n")], zh=[(PARAM_ZH, PARAM_ZH + "note| STRING| NO| 备注  \n")]),
+            ("non-breaking", "param.added-optional"),
+        ),
+        (
+            variant(en=[(PARAM_EN, PARAM_EN.replace("groupId", "unitId"))], zh=[(PARAM_ZH, PARAM_ZH.replace("groupId", "unitId"))]),
+            ("breaking", "param.renamed"),
+        ),
         (variant(en=[(PARAM_EN, PARAM_EN.replace("LONG", "STRING"))], zh=[(PARAM_ZH, PARAM_ZH.replace("LONG", "STRING"))]), ("breaking", "param.retyped")),
         (variant(en=[("CLOSED:This", "DONE:This")], zh=[("CLOSED: 此", "DONE: 此")]), ("breaking", "field.enum-removed")),
         (both("status| STRING|", "state| STRING|").replace('"status"', '"state"'), ("breaking", "field.renamed")),
         (
-            variant(en=[("groupId| LONG| Risk unit unique identifier  \nstatus", "groupId| STRING| Risk unit unique identifier  \nstatus")], zh=[("groupId| LONG| 唯一风险单位标识符  \nstatus", "groupId| STRING| 唯一风险单位标识符  \nstatus")]),
+            variant(
+                en=[("groupId| LONG| Risk unit unique identifier  \nstatus", "groupId| STRING| Risk unit unique identifier  \nstatus")],
+                zh=[("groupId| LONG| 唯一风险单位标识符  \nstatus", "groupId| STRING| 唯一风险单位标识符  \nstatus")],
+            ),
             ("breaking", "field.retyped"),
         ),
         (variant(en=[("Risk unit unique identifier  \n  \n##", "The risk unit's id  \n  \n##")]), ("documentation", "param.description")),

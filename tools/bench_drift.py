@@ -9,13 +9,14 @@ contracts the run needs are built in a temporary folder, never in the repository
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchutil import corpus_args
 
 from doccontract.build import build, find_specs
 from doccontract.drift import run_drift
@@ -33,7 +34,6 @@ with site:
     print(site.url, flush=True)
     threading.Event().wait()
 """
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "binance"
 
 
 def endpoint_specs(corpus: Path) -> list:
@@ -49,15 +49,11 @@ def endpoint_specs(corpus: Path) -> list:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
-    ap.add_argument("--latency", type=float, default=0.05)
-    ap.add_argument("--connections", type=int, default=8)
-    args = ap.parse_args()
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        print(f"bench_drift: no corpus at {corpus}", file=sys.stderr)
-        return 2
+    def options(ap):
+        ap.add_argument("--latency", type=float, default=0.05)
+        ap.add_argument("--connections", type=int, default=8)
+
+    args, corpus = corpus_args(__doc__, options)
     tmp = Path(tempfile.mkdtemp(prefix="bench-drift-"))
     specs_dir = tmp / "specs" / "binance"
     specs = endpoint_specs(corpus)

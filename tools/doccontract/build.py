@@ -123,10 +123,11 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
+            label = Path(root.resolve().name)
             for f in sorted(root.rglob("*")):
-                if f.is_file() and f.suffix in SPEC_SUFFIXES and not f.name.startswith("."):
+                if f.suffix in SPEC_SUFFIXES and not f.name.startswith(".") and f.is_file():
                     rel = f.relative_to(root)
-                    specs.append(Spec(f, rel.with_suffix("").as_posix(), (Path(root.resolve().name) / rel).as_posix()))
+                    specs.append(Spec(f, rel.with_suffix("").as_posix(), (label / rel).as_posix()))
         elif root.is_file() or not root.exists():
             anchor = next((p for p in root.resolve().parents if p.name == "specs"), None)
             rel = root.resolve().relative_to(anchor) if anchor else Path(root.name)

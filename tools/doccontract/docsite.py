@@ -10,14 +10,14 @@ Not Found", a WAF page, English served for Chinese).
 from __future__ import annotations
 
 import hashlib
-import socket
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from .loopback import LoopbackServer, QuickHandler
 from .pages import Page, read_page, render_html
 
 NOT_FOUND_PAGE = (
@@ -31,7 +31,7 @@ WAF_PAGE = (
 )
 
 
-class DocSite:
+class DocSite(LoopbackServer):
     """Pages by docs path (``institutional_loan/account/Institution-Loan-Group-Close``)."""
 
     def __init__(self, latency: float = 0.0):
@@ -42,22 +42,11 @@ class DocSite:
         self._lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
+        class Handler(QuickHandler):
             def do_GET(self) -> None:
                 site._serve(self)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        super().__init__(Handler)
 
     # -- content
     def put(self, docs_path: str, page: Page) -> None:
@@ -131,16 +120,3 @@ class DocSite:
         h.end_headers()
         if status != 304:
             h.wfile.write(body)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> DocSite:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)

@@ -170,9 +170,9 @@ def _sections_by_part(doc: Document) -> dict[str, Section]:
     return found
 
 
-def classify(doc: Document) -> str | None:
+def classify(doc: Document, parts: dict[str, Section] | None = None) -> str | None:
     """None for an endpoint page, else the kind of page it is."""
-    parts = _sections_by_part(doc)
+    parts = _sections_by_part(doc) if parts is None else parts
     if "http" in parts:
         return None
     title = heading_key(doc.title)
@@ -317,6 +317,8 @@ _OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .* exis
 
 def _strip_comment(line: str) -> tuple[str, str]:
     """Split a line into code and a ``//`` comment, ignoring ``//`` inside strings."""
+    if "//" not in line:
+        return line, ""
     in_str = False
     escaped = False
     for i, ch in enumerate(line):
@@ -385,10 +387,10 @@ def enum_values(description: str, doc_type: str) -> list[str]:
 
 def extract(doc: Document) -> Endpoint:
     """Endpoint model of one language; raises NotAnEndpoint or PageError."""
-    kind = classify(doc)
+    parts = _sections_by_part(doc)
+    kind = classify(doc, parts)
     if kind:
         raise NotAnEndpoint(kind)
-    parts = _sections_by_part(doc)
     headings = {p: s.heading for p, s in parts.items()}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -82,7 +82,7 @@ class Document:
                 {
                     "heading": s.heading,
                     "level": s.level,
-                    "blocks": [{"kind": type(b).__name__, **asdict(b)} for b in s.blocks],
+                    "blocks": [{"kind": type(b).__name__, **vars(b)} for b in s.blocks],  # fields are str/tuples: no deep copy needed
                 }
                 for s in self.sections
             ],
@@ -106,9 +106,12 @@ class Page:
         return self.meta.get("source_url", "")
 
 
+_ZW_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+
+
 def clean(text: str) -> str:
     """Collapse whitespace and drop zero-width characters, as a reader of the page sees it."""
-    return _WS.sub(" ", _ZW.sub("", text)).strip()
+    return " ".join(text.translate(_ZW_TABLE).split())
 
 
 def clean_code(text: str) -> str:
@@ -155,7 +158,13 @@ def _inline_text(token) -> str:
     return clean("".join(parts))
 
 
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
+
+
 def _inline_source(src: str) -> str:
+    """Inline markdown to plain text; text without markup needs no parser."""
+    if not _INLINE_MARKUP.search(src):
+        return clean(src)
     tokens = _MD.parseInline(src)
     return _inline_text(tokens[0]) if tokens else ""
 
@@ -306,18 +315,14 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end() :]
 
 
+_LANG_SPLIT = re.compile(r"^---[ \t]*\n(?=(?:[ \t]*\n)*# )", re.M)
+
+
 def _split_languages(body: str, source: str) -> tuple[str, str]:
-    """English and Chinese halves: split at the ``---`` line that is followed by an h1."""
-    lines = body.split("\n")
-    fenced = False
-    for n, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        if fenced or line.strip() != "---":
-            continue
-        rest = [ln for ln in lines[n + 1 :] if ln.strip()]
-        if rest and rest[0].startswith("# "):
-            return "\n".join(lines[:n]), "\n".join(lines[n + 1 :])
+    """English and Chinese halves: split at the first ``---`` line followed by an h1, outside code fences."""
+    for m in _LANG_SPLIT.finditer(body):
+        if body.count("```", 0, m.start()) % 2 == 0:
+            return body[: m.start()].rstrip("\n"), body[m.end() :]
     raise PageError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
 
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 from jsonschema import Draft202012Validator
 
 from .contracts import CLOSE_RISK_UNIT, load_contract
+from .loopback import LoopbackServer, QuickHandler
 from .signing import MAX_RECV_WINDOW, strip_signature, verify
 
 UID_LIMIT_PER_MINUTE = 180_000
@@ -389,8 +388,7 @@ def _coerce(name: str, raw: str, schema: dict[str, Any]) -> Any:
     return raw
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(QuickHandler):
     server_version = "doccontract-sandbox"
     sys_version = ""
 
@@ -417,42 +415,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-    def setup(self) -> None:
-        super().setup()
-        # headers and body go out in separate writes: without this, Nagle's algorithm
-        # and delayed ACKs hold every keep-alive answer back by ~40 ms
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet; requests carry keys
-        pass
-
-
-class SandboxServer:
+class SandboxServer(LoopbackServer):
     """The sandbox on a loopback port, in a background thread; a context manager."""
 
     def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0):
+        super().__init__(_Handler, host, port)
         self.sandbox = sandbox
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
         self.httpd.sandbox = sandbox  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> SandboxServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SandboxServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
