@@ -36,7 +36,7 @@ class Target:
 
     kind: str
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)
     signer: Signer = field(repr=False)
     credentials: dict[str, Any] = field(repr=False)
     server: SandboxServer | None = None

@@ -100,12 +100,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .build import find_specs
     from .fetch import Fetcher, FetchError, spec_path, store
-    from .pages import read_page
+    from .pages import PageError, read_meta
 
     out = Path(args.out)
     refs = list(args.refs)
     if not refs:
-        refs = [read_page(s.path, s.display).url for s in find_specs([out])]
+        try:
+            refs = [read_meta(s.path, s.display).get("source_url", "") for s in find_specs([out])]
+        except PageError as exc:
+            print(f"doccontract fetch: {exc}", file=sys.stderr)
+            return 3
         refs = [r for r in refs if r]
     if not refs:
         print(f"doccontract fetch: nothing to fetch (no ID or URL given, no spec with a source_url under {out})", file=sys.stderr)
@@ -160,7 +164,7 @@ def _drift(args: argparse.Namespace):
     work = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / f"drift-{key}"
     report_dir = Path(args.report_dir) if args.report_dir else None
     run = run_drift(Path(args.specs), Path(args.contracts), report_dir, fetcher, update=args.update, work_dir=work)
-    print(run.report and _summary_line(run))
+    print(_summary_line(run))
     for e in run.errors:
         print(f"error: {e}", file=sys.stderr)
     for d in run.drifts:
