@@ -104,7 +104,6 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
 @dataclass
 class Result:
     cid: str
-    source: str
     status: str  # "built" | "unchanged" | "skipped" | "failed"
     detail: str = ""
     contract: dict[str, Any] | None = None
@@ -139,13 +138,13 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
 def build_one(spec: Spec) -> Result:
     try:
         page = parse_page(spec.path.read_bytes(), spec.display)
-        return Result(spec.cid, spec.display, "built", contract=contract_for(page, spec.cid))
+        return Result(spec.cid, "built", contract=contract_for(page, spec.cid))
     except NotAnEndpoint as exc:
-        return Result(spec.cid, spec.display, "skipped", f"not an endpoint page ({exc.kind})")
+        return Result(spec.cid, "skipped", f"not an endpoint page ({exc.kind})")
     except PageError as exc:
-        return Result(spec.cid, spec.display, "failed", str(exc))
+        return Result(spec.cid, "failed", str(exc))
     except OSError as exc:
-        return Result(spec.cid, spec.display, "failed", f"{spec.display}: cannot read: {exc.strerror}")
+        return Result(spec.cid, "failed", f"{spec.display}: cannot read: {exc.strerror}")
 
 
 def _generator_hash() -> str:
@@ -189,11 +188,11 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         target = out / f"{spec.cid}.json"
         if entry and digest and entry.get("input") == digest:
             if entry.get("skipped") is not None:
-                results[i] = Result(spec.cid, spec.display, "skipped", entry["skipped"])
+                results[i] = Result(spec.cid, "skipped", entry["skipped"])
                 continue
             try:
                 if hashlib.sha256(target.read_bytes()).hexdigest() == entry.get("output"):
-                    results[i] = Result(spec.cid, spec.display, "unchanged")
+                    results[i] = Result(spec.cid, "unchanged")
                     continue
             except OSError:
                 pass

@@ -15,7 +15,6 @@ from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Sectio
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
-KEYED_SECURITY = SIGNED_SECURITY | {"USER_STREAM", "MARKET_DATA"}
 
 
 @dataclass(frozen=True)
@@ -81,8 +80,7 @@ class Endpoint:
     findings: list[Finding] = field(default_factory=list)
 
     def where(self, part: str) -> str:
-        heading = self.headings.get(part)
-        return f"{self.source} § {heading}" if heading else self.source
+        return _where(self.source, self.headings, part)
 
     def summary(self) -> dict[str, Any]:
         """What this language states, flat and comparable: what drift diffs language by language."""
@@ -107,6 +105,12 @@ class Endpoint:
             "fields": fields,
             "preconditions": self.preconditions,
         }
+
+
+def _where(source: str, headings: dict[str, str], part: str) -> str:
+    """'file (lang) § heading': where a finding or an error points the reader."""
+    heading = headings.get(part)
+    return f"{source} § {heading}" if heading else source
 
 
 class NotAnEndpoint(Exception):
@@ -398,7 +402,7 @@ def extract(doc: Document) -> Endpoint:
     weight = parse_weight(parts["weight"]) if "weight" in parts else None
 
     def where(part: str) -> str:
-        return f"{doc.source} § {headings[part]}" if part in headings else doc.source
+        return _where(doc.source, headings, part)
 
     params = parse_params(parts.get("params"), where("params"), findings)
 

@@ -149,9 +149,6 @@ class Fetcher:
             pass  # without a cache the next run fetches in full
 
     # -- pages, both languages
-    def fetch_page(self, ref: str) -> Page:
-        return self.fetch_pages([ref])[docs_path(ref)].page
-
     def fetch_pages(
         self,
         refs: list[str],

@@ -20,7 +20,6 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 LANGS = ("en", "zh-CN")
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")
-_WS = re.compile(r"\s+")
 _MD = MarkdownIt("commonmark").enable("table")
 
 
