@@ -18,3 +18,23 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not prese
 def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/docs/test/Page") -> str:
     """A spec file in the crawler export format around two page bodies."""
     return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"
+
+
+def sandbox_process(*extra: str, timeout: float = 30):
+    """``doccontract sandbox --port 0`` as a real process; returns (process, base URL).
+
+    Waits at most ``timeout`` seconds for the line that names the URL, so a
+    sandbox that fails to start fails the test instead of hanging it.
+    """
+    import select
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *extra], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    line = proc.stdout.readline() if ready else ""
+    if " on " not in line:
+        proc.kill()
+        proc.wait(timeout=10)
+        raise RuntimeError(f"the sandbox did not start within {timeout}s: {line!r}")
+    return proc, line.split(" on ")[1].split()[0]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from helpers import ROOT
+from helpers import ROOT, sandbox_process
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 
@@ -50,14 +50,8 @@ def _live_env(url: str, **extra) -> dict:
     return {**env, "BINANCE_BASE_URL": url, "BINANCE_API_KEY": KEY, "BINANCE_API_SECRET": SECRET, **extra}
 
 
-def _sandbox_process():
-    proc = subprocess.Popen([sys.executable, "-m", "doccontract", "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    url = proc.stdout.readline().split(" on ")[1].split()[0]
-    return proc, url
-
-
 def test_live_path_against_a_sandbox_process_runs_only_probes():
-    proc, url = _sandbox_process()
+    proc, url = sandbox_process()
     try:
         r = doccontract("check", "--target", "live", env=_live_env(url))
         assert r.returncode == 0, r.stdout[-3000:]

@@ -292,6 +292,17 @@ def test_html_reader_structure():
     assert doc.sections[1].blocks[1] == CodeBlock('{\n"a": 1\n}')
 
 
+def test_html_code_lines_without_br_keep_their_line_breaks():
+    """Prism lines separated only by CSS: a // comment must not swallow the lines after it."""
+    html = """<html lang="en"><body><article><h1>T</h1><h2>Response Example</h2>
+    <pre><code><span class="token-line">{</span><span class="token-line">  "a": 1, // one</span><span class="token-line">  "b": 2</span><span class="token-line">}</span></code></pre>
+    </article></body></html>"""
+    doc, _ = read_html(html)
+    code = doc.sections[0].blocks[0]
+    assert code == CodeBlock('{\n  "a": 1, // one\n  "b": 2\n}')
+    assert parse_example(code.text).value == {"a": 1, "b": 2}
+
+
 def test_markdown_nested_lists_flatten_like_html():
     doc = read_markdown("# T\n\n## Notes\n\n* one\n  * nested\n* two\n", "en")
     assert doc.sections[0].blocks[0] == BulletList(("one", "nested", "two"))
@@ -308,7 +319,7 @@ def test_markdown_nested_lists_flatten_like_html():
         (b"\xff\xfe\x00garbage", "binary"),
         (b"\xc3\x28 not utf8", "not UTF-8"),
         (b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "no <article>"),
-        (b"x" * (6 * 1024 * 1024), "larger than"),
+        (b"x" * (10 * 1024 * 1024), "larger than"),  # a 10 MB page
     ],
 )
 def test_bad_input_names_file_and_expectation(data, expected):

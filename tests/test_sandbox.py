@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from helpers import ROOT
+from helpers import ROOT, sandbox_process
 from test_signing import pem_pair
 
 from doccontract.sandbox import Sandbox, State, StateError
@@ -182,10 +182,8 @@ def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
     bad.write_text("{not json")
     r = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--state", str(bad)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and f"{bad}: not JSON" in r.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "doccontract", "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    proc, url = sandbox_process()
     try:
-        line = proc.stdout.readline()
-        url = line.split(" on ")[1].split()[0]
         assert url.startswith("http://127.0.0.1:")
         q = f"groupId=10001&timestamp={now_ms()}"
         r = requests.delete(f"{url}{PATH}?{q}&signature={signed(q)}", headers={"X-MBX-APIKEY": KEY}, timeout=5)

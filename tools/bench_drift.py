@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchutil import corpus_args
+from benchutil import corpus_args, first_line
 
 from doccontract.build import build, find_specs
 from doccontract.drift import run_drift
@@ -65,7 +65,7 @@ def main() -> int:
     # the docs site runs in its own process, as a remote site would: it must not share our GIL
     server = subprocess.Popen([sys.executable, "-c", SITE, str(specs_dir), str(args.latency)], stdout=subprocess.PIPE, text=True)
     try:
-        url = server.stdout.readline().strip()
+        url = first_line(server).strip()
         fetcher = Fetcher(url, max_connections=args.connections, cache_dir=tmp / "fetch-cache")
         t0 = time.perf_counter()
         first = run_drift(tmp / "specs", tmp / "contracts", None, fetcher, work_dir=tmp / "work")

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from benchutil import first_line
 
 from doccontract.client import Client
 from doccontract.signing import Signer, encode_params
@@ -52,7 +53,7 @@ FLOOR_SERVER = textwrap.dedent(
 
 def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
+    line = first_line(proc)
     return proc, line.split(" on ")[1].split()[0]
 
 

@@ -21,3 +21,14 @@ def corpus_args(description: str, add_options=None) -> tuple[argparse.Namespace,
         print(f"{Path(sys.argv[0]).stem}: no corpus at {corpus}", file=sys.stderr)
         sys.exit(2)
     return args, corpus
+
+
+def first_line(proc, timeout: float = 30) -> str:
+    """The first line a server process prints (its URL), or an error after ``timeout`` seconds."""
+    import select
+
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        proc.kill()
+        raise SystemExit(f"the server process printed nothing within {timeout}s")
+    return proc.stdout.readline()

@@ -413,9 +413,13 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
             if text:
                 current.blocks.append(Paragraph(text))
         elif name == "pre":
-            for br in node.find_all("br"):
-                br.replace_with("\n")
-            code = clean_code(node.get_text(""))
+            lines = node.select("span.token-line")
+            if lines:  # Prism's lines: some Docusaurus versions end them with <br>, others only with CSS
+                code = clean_code("\n".join(ln.get_text("").rstrip("\n") for ln in lines))
+            else:
+                for br in node.find_all("br"):
+                    br.replace_with("\n")
+                code = clean_code(node.get_text(""))
             if code:
                 current.blocks.append(CodeBlock(code))
         elif name == "table":
