@@ -31,8 +31,12 @@ def dumps(obj: Any) -> bytes:
     return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write via a temporary file and rename; return False when the file already held ``data``."""
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
+    """Write via a temporary file and rename; return False when the file already held ``data``.
+
+    Readers never see half a file either way; ``durable`` also syncs it to disk
+    first (specs, contracts, reports), which caches and scratch files skip.
+    """
     try:
         if path.read_bytes() == data:
             return False
@@ -43,8 +47,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -219,7 +224,7 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
     if use_cache:
         try:
-            write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode())
+            write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), durable=False)
         except OSError:
             pass  # a cache that cannot be written only costs time
     return done

@@ -428,12 +428,12 @@ def run_drift(
                     if problem:
                         errors.append(f"{problem} (fetched page)")
                         continue
-                    write_atomic(targets[path], spec_bytes)
-                    write_atomic(tmp_contracts / f"{specs_of[path].cid}.json", contract_bytes)
+                    write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
+                    write_atomic(tmp_contracts / f"{specs_of[path].cid}.json", contract_bytes, durable=False)
                 _prune(tmp_specs, set(targets.values()))
                 _prune(tmp_contracts, {tmp_contracts / f"{s.cid}.json" for s in refs.values()})
                 if work_dir and not errors:
-                    write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fetched.items()}, sort_keys=True).encode())
+                    write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fetched.items()}, sort_keys=True).encode(), durable=False)
         if not errors:
             drifts = diff_trees(contracts_dir, tmp_contracts)
             changed = {d.id for d in drifts if d.changes}

@@ -145,7 +145,7 @@ class Fetcher:
             return
         record = {"url": fetched.url, "etag": fetched.etag, "last_modified": fetched.last_modified, "html": fetched.html}
         try:
-            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode())
+            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode(), durable=False)
         except OSError:
             pass  # without a cache the next run fetches in full
 
