@@ -384,11 +384,12 @@ def run_drift(
     update: bool = False,
     work_dir: Path | None = None,
 ) -> DriftRun:
-    """Fetch every committed spec's pages, build them aside, diff against the committed contracts.
+    """Fetch every committed spec's pages, make their contracts aside, diff against the committed ones.
 
     Nothing in ``specs_dir`` or ``contracts_dir`` changes unless ``update`` and
     the whole run succeeded; then only the pages that changed are rewritten.
-    ``work_dir`` (kept between runs) lets the build skip pages that did not change.
+    ``work_dir`` (kept between runs) holds the fetched specs and contracts with the
+    validators they were made from, so pages that answer 304 are not read again.
     """
     from .fetch import FetchError, docs_path
 
