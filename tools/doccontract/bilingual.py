@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .extract import Endpoint, Field, Finding, enum_values
+from .extract import Endpoint, Finding, enum_values, field_paths
 from .schema import type_key
 
 # severity by what a disagreement would do to a client built from one language
@@ -24,14 +24,6 @@ _SEVERITY = {
     "security": "warning",
     "weight": "warning",
 }
-
-
-def _flat_fields(fields: list[Field], prefix: str = "") -> dict[str, Field]:
-    out: dict[str, Field] = {}
-    for f in fields:
-        out[prefix + "/" + f.name] = f
-        out.update(_flat_fields(f.children, prefix + "/" + f.name))
-    return out
 
 
 def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
@@ -66,7 +58,7 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
         if ea and eb and ea != eb:
             add("enum", "params", f"parameter {name!r} lists different values", ea, eb)
 
-    ef, zf = _flat_fields(en.fields), _flat_fields(zh.fields)
+    ef, zf = field_paths(en.fields), field_paths(zh.fields)
     if set(ef) != set(zf) and ef and zf:
         add("response-fields", "fields", "the response fields differ between languages", sorted(set(ef) - set(zf)), sorted(set(zf) - set(ef)))
     for path in sorted(set(ef) & set(zf)):

@@ -16,6 +16,7 @@ import requests
 from jsonschema import Draft202012Validator
 
 from .contracts import CLOSE_RISK_UNIT, load_contract
+from .schema import json_pointer
 from .signing import MAX_RECV_WINDOW, Signer, encode_params
 
 USER_AGENT = "doccontract/0.1"
@@ -143,10 +144,10 @@ class Client:
             raise ExecutionStatusUnknown(f"{method} {self.base_url}{path}: connection lost after sending; the outcome is UNKNOWN") from None
         except requests.exceptions.Timeout:
             raise ExecutionStatusUnknown(f"{method} {self.base_url}{path}: no answer within {self.timeout}s; the outcome is UNKNOWN") from None
-        return self._answer(resp), dict(resp.headers)
-
-    def _answer(self, resp: requests.Response) -> Any:
         headers = dict(resp.headers)
+        return self._answer(resp, headers), headers
+
+    def _answer(self, resp: requests.Response, headers: dict[str, str]) -> Any:
         status = resp.status_code
         if status >= 500:
             raise ExecutionStatusUnknown(f"HTTP {status} from {self.contract['method']} {self.contract['path']}: the outcome is UNKNOWN", status)
@@ -161,9 +162,8 @@ class Client:
         if body is None:
             raise ContractViolation("", "the body is not JSON", "a JSON body", resp.text[:200])
         for err in self._response_validator.iter_errors(body):
-            pointer = "/" + "/".join(str(p) for p in err.absolute_path)
             documented = err.schema.get("description") or err.schema.get("x-doc-type") or str(err.schema)
-            raise ContractViolation(pointer, err.message, documented, body)
+            raise ContractViolation(json_pointer(err), err.message, documented, body)
         return body
 
 

@@ -57,6 +57,15 @@ class Field:
     children: list[Field] = field(default_factory=list)
 
 
+def field_paths(fields: list[Field], prefix: str = "") -> dict[str, Field]:
+    """Every field of a response table by its path ('/rows/groupId'), parents before children."""
+    out: dict[str, Field] = {}
+    for f in fields:
+        out[f"{prefix}/{f.name}"] = f
+        out.update(field_paths(f.children, f"{prefix}/{f.name}"))
+    return out
+
+
 @dataclass
 class Example:
     value: Any
@@ -84,14 +93,9 @@ class Endpoint:
 
     def summary(self) -> dict[str, Any]:
         """What this language states, flat and comparable: what drift diffs language by language."""
-        fields: dict[str, Any] = {}
-
-        def walk(items: list[Field], prefix: str) -> None:
-            for f in items:
-                fields[f"{prefix}/{f.name}"] = {"type": f.type, "description": f.description, "enum": enum_values(f.description, f.type)}
-                walk(f.children, f"{prefix}/{f.name}")
-
-        walk(self.fields, "")
+        fields = {
+            path: {"type": f.type, "description": f.description, "enum": enum_values(f.description, f.type)} for path, f in field_paths(self.fields).items()
+        }
         return {
             "title": self.title,
             "security": self.security,

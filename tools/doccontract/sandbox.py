@@ -28,11 +28,13 @@ from jsonschema import Draft202012Validator
 
 from .contracts import CLOSE_RISK_UNIT, load_contract
 from .loopback import LoopbackServer, QuickHandler
+from .schema import json_pointer
 from .signing import MAX_RECV_WINDOW, strip_signature, verify
 
 UID_LIMIT_PER_MINUTE = 180_000
 MAX_BODY = 64 * 1024
 SIGNING_NAMES = ("timestamp", "recvWindow", "signature")
+API_KEY_PATTERN = r"[A-Za-z0-9_-]{8,128}"  # what the sandbox accepts as a key's format (else -2014)
 
 
 class StateError(ValueError):
@@ -111,7 +113,7 @@ STATE_SCHEMA = {
                 "properties": {
                     "uid": {"type": "integer", "minimum": 1},
                     "role": {"enum": ["parent", "credit", "collateral"]},
-                    "apiKey": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,128}$"},
+                    "apiKey": {"type": "string", "pattern": f"^{API_KEY_PATTERN}$"},
                     "secret": {"type": "string", "minLength": 1},
                     "publicKey": {"type": "string", "pattern": "^-----BEGIN PUBLIC KEY-----"},
                     "note": {"type": "string"},
@@ -161,7 +163,7 @@ class State:
         errors = sorted(Draft202012Validator(STATE_SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
             e = errors[0]
-            pointer = "/" + "/".join(str(p) for p in e.absolute_path)
+            pointer = json_pointer(e)
             raise StateError(f"{source}: at {pointer}: {e.message}")
         accounts: dict[str, Account] = {}
         uids: dict[int, Account] = {}
@@ -264,7 +266,7 @@ class Sandbox:
         return 200, extra, answer
 
     def _authenticate(self, api_key: str | None) -> Account:
-        if not api_key or not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", api_key):
+        if not api_key or not re.fullmatch(API_KEY_PATTERN, api_key):
             raise _bad_key_format()
         account = self.state.accounts.get(api_key)
         if account is None:
@@ -310,22 +312,16 @@ class Sandbox:
         return params
 
     def _check_signature(self, account: Account, params: dict[str, str], query: str, body: str) -> None:
-        if not re.fullmatch(r"\d{1,20}", params["timestamp"]):
-            raise _illegal("timestamp", "^[0-9]{1,20}$")
-        recv = params.get("recvWindow", "5000")
-        if not re.fullmatch(r"\d{1,20}", recv):
-            raise _illegal("recvWindow", "^[0-9]{1,20}$")
-        if int(recv) > MAX_RECV_WINDOW:
+        ts = _parse_int("timestamp", params["timestamp"], signed=False)
+        recv = _parse_int("recvWindow", params.get("recvWindow", "5000"), signed=False)
+        if recv > MAX_RECV_WINDOW:
             raise ApiError(400, -1131, "recvWindow must be less than 60000")
         now_ms = int(self.clock() * 1000)
-        ts = int(params["timestamp"])
         if ts >= now_ms + 1000:
             raise ApiError(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")
-        if now_ms - ts > int(recv):
+        if now_ms - ts > recv:
             raise ApiError(400, -1021, "Timestamp for this request is outside of the recvWindow.")
-        q, qsig = strip_signature(query)
-        b, bsig = strip_signature(body)
-        payload = q + b
+        payload = strip_signature(query)[0] + strip_signature(body)[0]
         if not verify(payload, params["signature"], secret=account.secret, public_key_pem=account.public_key):
             raise ApiError(400, -1022, "Signature for this request is not valid.")
 
@@ -367,14 +363,19 @@ class Sandbox:
         return SandboxServer(self, host, port)
 
 
+def _parse_int(name: str, raw: str, signed: bool) -> int:
+    """Up to 20 digits, as Binance reads integers (-1100 otherwise); ``signed`` allows a minus sign."""
+    if not re.fullmatch(r"-?[0-9]{1,20}" if signed else r"[0-9]{1,20}", raw):
+        raise _illegal(name, "^[0-9]{1,20}$")
+    return int(raw)
+
+
 def _coerce(name: str, raw: str, schema: dict[str, Any]) -> Any:
     kind = schema.get("type")
     if raw == "":
         raise _mandatory(name)
     if kind == "integer":
-        if not re.fullmatch(r"-?[0-9]{1,20}", raw):
-            raise _illegal(name, "^[0-9]{1,20}$")
-        return int(raw)
+        return _parse_int(name, raw, signed=True)
     if kind == "number" or "anyOf" in schema:
         try:
             Decimal(raw)

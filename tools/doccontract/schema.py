@@ -12,7 +12,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values
+from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values, field_paths
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
@@ -201,15 +201,6 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 # --------------------------------------------------------------------------- the page against itself
 
 
-def _walk_fields(fields: list[Field], prefix: str = "") -> dict[str, Field]:
-    out: dict[str, Field] = {}
-    for f in fields:
-        path = f"{prefix}/{f.name}"
-        out[path] = f
-        out.update(_walk_fields(f.children, path))
-    return out
-
-
 def _walk_example(value: Any, prefix: str = "") -> set[str]:
     """JSON-pointer-like paths of every key in an example (array levels skipped)."""
     out: set[str] = set()
@@ -225,7 +216,7 @@ def _walk_example(value: Any, prefix: str = "") -> set[str]:
 
 def _table_against_example(fields: list[Field], example: Any, where: str) -> list[Finding]:
     found = []
-    documented = set(_walk_fields(fields))
+    documented = set(field_paths(fields))
     shown = _walk_example(example)
     documented_names = {p.rsplit("/", 1)[-1] for p in documented}
     for path in sorted(shown - documented):
@@ -259,7 +250,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
                     {"type": p.type},
                 )
             )
-    for path, f in _walk_fields(ep.fields).items():
+    for path, f in field_paths(ep.fields).items():
         if f.type and not known_type(f.type):
             found.append(
                 Finding(
@@ -279,7 +270,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
     validator = Draft202012Validator(schema)
     seen = set()
     for err in sorted(validator.iter_errors(ep.example.value), key=lambda e: [str(p) for p in e.absolute_path]):
-        pointer = "/" + "/".join(str(p) for p in err.absolute_path)
+        pointer = json_pointer(err)
         shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
         if shape in seen:
             continue  # one finding per field, not one per array element
@@ -298,6 +289,11 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
             )
         )
     return found
+
+
+def json_pointer(err) -> str:
+    """Where a jsonschema error is, as a JSON pointer ('/rows/0/status')."""
+    return "/" + "/".join(str(p) for p in err.absolute_path)
 
 
 def is_signed(security: dict[str, str | None]) -> bool:
