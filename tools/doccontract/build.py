@@ -21,7 +21,7 @@ from . import bilingual
 from .contracts import OPENAPI_NAME, load_contracts
 from .extract import Endpoint, NotAnEndpoint, extract
 from .openapi import openapi_document
-from .pages import LANGS, Page, PageError, parse_page, zh_url
+from .pages import LANGS, Page, PageError, parse_page, read_bytes, zh_url
 from .schema import consistency_findings, is_signed, request_schema, response_schema
 
 SPEC_SUFFIXES = (".md", ".html", ".htm", ".txt")
@@ -140,16 +140,14 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
     return specs
 
 
-def build_one(spec: Spec) -> Result:
+def build_one(spec: Spec, data: bytes) -> Result:
     try:
-        page = parse_page(spec.path.read_bytes(), spec.display)
+        page = parse_page(data, spec.display)
         return Result(spec.cid, "built", contract=contract_for(page, spec.cid))
     except NotAnEndpoint as exc:
         return Result(spec.cid, "skipped", f"not an endpoint page ({exc.kind})")
     except PageError as exc:
         return Result(spec.cid, "failed", str(exc))
-    except OSError as exc:
-        return Result(spec.cid, "failed", f"{spec.display}: cannot read: {exc.strerror}")
 
 
 def _generator_hash() -> str:
@@ -182,16 +180,18 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
             cache = {}
     results: list[Result | None] = [None] * len(specs)
     todo: list[int] = []
+    inputs: dict[int, bytes] = {}  # each spec is read once: for its hash and, if needed, its build
     digests: dict[str, str] = {}
     for i, spec in enumerate(specs):
         try:
-            digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
-        digests[spec.cid] = digest
+            inputs[i] = read_bytes(spec.path, spec.display)
+        except PageError as exc:
+            results[i] = Result(spec.cid, "failed", str(exc))
+            continue
+        digest = digests[spec.cid] = hashlib.sha256(inputs[i]).hexdigest()
         entry = cache.get(spec.cid)
         target = out / f"{spec.cid}.json"
-        if entry and digest and entry.get("input") == digest:
+        if entry and entry.get("input") == digest:
             if entry.get("skipped") is not None:
                 results[i] = Result(spec.cid, "skipped", entry["skipped"])
                 continue
@@ -204,11 +204,12 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         todo.append(i)
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for i, res in zip(todo, pool.map(build_one, [specs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4))), strict=True):
+            jobs_in = pool.map(build_one, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4)))
+            for i, res in zip(todo, jobs_in, strict=True):
                 results[i] = res
     else:
         for i in todo:
-            results[i] = build_one(specs[i])
+            results[i] = build_one(specs[i], inputs[i])
     done = [r for r in results if r is not None]
     for r in done:
         if r.status == "built" and r.contract is not None:

@@ -352,7 +352,7 @@ def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, b
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
-    spec = render_crawler(page.meta, page.docs["en"], page.docs["zh-CN"]).encode("utf-8")
+    spec = render_crawler(page)
     try:
         contract = contract_for(parse_page(spec, display), cid)
     except NotAnEndpoint as exc:

@@ -292,5 +292,5 @@ def spec_path(page: Page, specs_dir: Path) -> Path:
 
 def store(page: Page, target: Path) -> Path:
     """Write a fetched page as a spec file (front matter, English, ---, Chinese), atomically."""
-    write_atomic(target, render_crawler(page.meta, page.docs["en"], page.docs["zh-CN"]).encode("utf-8"))
+    write_atomic(target, render_crawler(page))
     return target

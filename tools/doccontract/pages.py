@@ -438,24 +438,24 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
 # --------------------------------------------------------------------------- files
 
 
+def read_bytes(path: str | Path, source: str | None = None) -> bytes:
+    """A spec file's bytes; a file that cannot be read is a PageError naming it."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise PageError(source or str(path), f"cannot read: {exc.strerror}") from None
+
+
 def read_page(path: str | Path, display: str | None = None) -> Page:
     """Read one spec file: crawler export (``.md``) or a pair-less HTML page."""
-    path = Path(path)
     source = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PageError(source, f"cannot read: {exc.strerror}") from None
-    return parse_page(data, source)
+    return parse_page(read_bytes(path, source), source)
 
 
 def read_meta(path: str | Path, display: str | None = None) -> dict[str, str]:
     """A spec's front matter (its source_url) without reading the page itself."""
     source = display or str(path)
-    try:
-        text = decode(Path(path).read_bytes(), source)
-    except OSError as exc:
-        raise PageError(source, f"cannot read: {exc.strerror}") from None
+    text = decode(read_bytes(path, source), source)
     if _looks_like_html(text):
         return parse_page(text.encode(), source).meta
     return split_front_matter(text, source)[0]
@@ -514,9 +514,10 @@ def _cell(text: str) -> str:
     return _escape_inline(text) if text else " "
 
 
-def render_crawler(meta: dict[str, str], en: Document, zh: Document) -> str:
-    front = "".join(f"{k}: {v}\n" for k, v in meta.items())
-    return f"---\n{front}---\n\n{render_markdown(en)}\n---\n\n{render_markdown(zh)}"
+def render_crawler(page: Page) -> bytes:
+    """A two-language page as a spec file: front matter, English, ``---``, Chinese."""
+    front = "".join(f"{k}: {v}\n" for k, v in page.meta.items())
+    return f"---\n{front}---\n\n{render_markdown(page.docs['en'])}\n---\n\n{render_markdown(page.docs['zh-CN'])}".encode()
 
 
 def read_html_pair(en_html: str, zh_html: str, source: str) -> Page:
