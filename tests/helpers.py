@@ -15,6 +15,17 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "binance"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
 
 
+def seed_repo(root: Path) -> Path:
+    """``root/specs`` and ``root/contracts`` holding the seed page and its contract only."""
+    import shutil
+
+    for top, ext in (("specs", ".md"), ("contracts", ".json")):
+        target = root / top / f"{SEED_ID}{ext}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / top / f"{SEED_ID}{ext}", target)
+    return root
+
+
 def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/docs/test/Page") -> str:
     """A spec file in the crawler export format around two page bodies."""
     return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
-from helpers import ROOT, SEED, SEED_ID
+from helpers import ROOT, SEED, SEED_ID, seed_repo
 from stub import StubServer
 from test_drift import DOCS_PATH, serve, variant
 
@@ -26,9 +25,7 @@ def doccontract(*args, cwd=ROOT, env_extra=None, timeout=300):
 
 @pytest.fixture
 def repo(tmp_path):
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
-    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
-    return tmp_path
+    return seed_repo(tmp_path)
 
 
 def cache_env(tmp_path):

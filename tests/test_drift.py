@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED, SEED_ID
+from helpers import SEED, SEED_ID, seed_repo
 
 from doccontract.docsite import DocSite
 from doccontract.drift import run_drift
@@ -35,10 +34,8 @@ def variant(en: list[tuple[str, str]] = (), zh: list[tuple[str, str]] = ()) -> s
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A copy of specs/ and contracts/ to run drift on."""
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
-    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
-    return tmp_path
+    """The seed's spec and contract, to run drift on."""
+    return seed_repo(tmp_path)
 
 
 def snapshot(repo: Path) -> dict[str, bytes]:

@@ -128,6 +128,22 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .fetch import FetchError, add_local
+    from .pages import PageError
+
+    try:
+        done = add_local([Path(p) for p in args.paths], Path(args.out))
+    except (FetchError, PageError) as exc:
+        print(f"doccontract add: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    for src, target, why in done:
+        print(f"{why}: {src}" + (f" -> {target}" if target else ""))
+    added = sum(t is not None for _, t, _ in done)
+    print(f"{added} page(s) added to {args.out}, {len(done) - added} skipped; run 'doccontract build' next")
+    return 0
+
+
 def _alerts(args: argparse.Namespace, run) -> int:
     """Alerts on drift (never on a failed fetch: that is not drift); 4 when an alert failed."""
     import os
@@ -297,6 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--out", default="specs")
     _add_fetch_options(f)
     f.set_defaults(func=cmd_fetch)
+
+    a = sub.add_parser("add", help="snapshot local crawler-export pages (files or folders) into specs/")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="crawler-export .md files or folders of them")
+    a.add_argument("--out", default="specs")
+    a.set_defaults(func=cmd_add)
 
     d = sub.add_parser("drift", help="compare the live docs with the committed contracts (exit 0 none, 1 non-breaking, 2 breaking, 3 could not fetch)")
     _add_drift_options(d, None)

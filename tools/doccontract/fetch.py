@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 
 from .build import write_atomic
 from .extract import classify
-from .pages import LANGS, Page, PageError, read_html, render_crawler
+from .pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -288,6 +288,55 @@ def check_page(url: str, html: str, lang: str):
 def spec_path(page: Page, specs_dir: Path) -> Path:
     """Where a page's spec lives: the path mirrors its URL (specs/binance/<docs path>.md)."""
     return specs_dir / "binance" / f"{docs_path(page.url)}.md"
+
+
+#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from them.
+ADDED_KINDS = ("error-code list",)
+
+
+def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """Snapshot crawler-export pages into ``specs_dir``, byte for byte, at the path their URL names.
+
+    Only pages that document an endpoint (or list error codes) are kept; every page is read first, so a
+    page that cannot be read stops the command before anything is written.  Returns
+    ``(source, target or None, why)`` per page.
+    """
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.md")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FetchError(f"{p}: no such file or folder")
+    planned: list[tuple[Path, Path | None, str, bytes]] = []
+    for f in files:
+        data = f.read_bytes()
+        page = parse_page(data, str(f))
+        if not page.url or "/docs/" not in page.url:
+            raise FetchError(f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown")
+        kind = classify(page.docs["en"])
+        if kind is not None and kind not in ADDED_KINDS:
+            planned.append((f, None, f"skipped: not an endpoint page ({kind})", data))
+            continue
+        target = spec_path(page, specs_dir)
+        if target.exists() and _same_content(target, page):
+            planned.append((f, None, f"unchanged: {target} documents the same page", data))
+            continue
+        planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
+    for _, target, _, data in planned:
+        if target is not None:
+            write_atomic(target, data)
+    return [(f, target, why) for f, target, why, _ in planned]
+
+
+def _same_content(spec: Path, page: Page) -> bool:
+    """True when a spec on disk reads to the same documents (cosmetic bytes aside) as ``page``."""
+    try:
+        old = read_page(spec)
+    except PageError:
+        return False
+    return all(old.docs.get(lang) is not None and old.docs[lang].canonical() == doc.canonical() for lang, doc in page.docs.items())
 
 
 def store(page: Page, target: Path) -> Path:
