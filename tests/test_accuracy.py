@@ -155,7 +155,14 @@ RIGHT = {
     "weight": {"value": 10, "unit": "UID"},
     "security": {"en": "TRADE", "zh-CN": "USER_DATA"},
     "request": {"type": "object", "properties": {"thingId": {"type": "integer", "x-doc-type": "LONG"}}, "required": ["thingId"]},
-    "auth": {"kind": "signed", "params": ["timestamp", "recvWindow", "signature"]},  # signing params moved out of request
+    "auth": {  # signing params moved out of request (contract format 2): JSON types there, not the page's
+        "kind": "signed",
+        "params": {
+            "timestamp": {"type": "integer", "required": True},
+            "recvWindow": {"type": "number", "required": False},
+            "signature": {"type": "string", "required": True},
+        },
+    },
     "response": {
         "type": "object",
         "properties": {"thingId": {"type": "integer"}, "note": {"type": "string"}},
@@ -174,7 +181,10 @@ def _wrong() -> dict:
     c["languages"]["en"]["params"] = {"thingId": {"type": "INT", "mandatory": False}, "continuation line": {"type": "", "mandatory": None}}
     c["request"] = {"type": "object", "properties": {}}
     c.pop("auth")
-    c["response"] = {"type": "array", "items": {"type": "object", "properties": {"thingId": {"type": "string"}, "note": {"type": "string"}}, "required": ["thingId", "note"]}}
+    c["response"] = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"thingId": {"type": "string"}, "note": {"type": "string"}}, "required": ["thingId", "note"]},
+    }
     c["findings"] = [{"code": "bilingual.params", "message": "the parameter set differs", "values": {"en": ["continuation line"], "zh-CN": []}}]
     return c
 
@@ -184,7 +194,9 @@ def test_a_right_contract_scores_full_marks():
     assert report.mismatches == []
     assert all(report.accuracy(d) == 1.0 for d in bench.DIMENSIONS)
     assert (report.precision, report.recall) == (1.0, 1.0)
-    assert report.total["params"] == 2  # timestamp found in the auth section
+    assert report.total["params"] == 2  # timestamp found in the auth section; recvWindow/signature there are no extra params
+    assert report.total["param-mandatory"] == 2 and report.total["param-type"] == 1  # auth's "integer" is no documented type
+    assert bench.got_params({"auth": {"kind": "signed", "params": ["timestamp"]}})["timestamp"]["auth"] is True
     assert "100.0%" in bench.table(report) and "BELOW GOAL" not in bench.table(report)
 
 
@@ -225,10 +237,21 @@ def test_split_pages_map_to_their_page_and_match_by_method_and_path():
 
 
 def test_weight_tables_and_skip_categories_read_through_the_adapters():
-    table = RIGHT | {"languages": {"en": _summary("TRADE") | {"weight": {"table": [{"limit": "1-100", "weight": 5}, {"limit": "101-5000", "weight": 250}], "unit": "IP"}}}}
+    table = RIGHT | {
+        "languages": {"en": _summary("TRADE") | {"weight": {"table": [{"limit": "1-100", "weight": 5}, {"limit": "101-5000", "weight": 250}], "unit": "IP"}}}
+    }
     assert bench.got_weight(table, "en") == {"table": True, "max": 250, "unit": "IP"}
 
     class Skipped:
         status, detail = "skipped", "not an endpoint page (changelog)"
 
     assert bench.result_category(Skipped()) == "changelog"
+
+
+def test_alternative_responses_merged_into_one_object_cost_only_the_kind():
+    label = json.loads(json.dumps(LABEL))
+    label["endpoints"][0]["response"]["kind"] = "oneOf"  # e.g. ACK / RESULT / FULL: fields of the first
+    merged = copy.deepcopy(RIGHT)
+    merged["response"]["properties"]["fills"] = {"type": "array"}  # only in a later alternative, optional
+    report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [merged])})
+    assert [m.dimension for m in report.mismatches] == ["response-kind"]
