@@ -255,3 +255,14 @@ def test_alternative_responses_merged_into_one_object_cost_only_the_kind():
     merged["response"]["properties"]["fills"] = {"type": "array"}  # only in a later alternative, optional
     report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [merged])})
     assert [m.dimension for m in report.mismatches] == ["response-kind"]
+
+
+def test_one_side_omission_findings_count_for_their_dimension_and_subject():
+    label = json.loads(json.dumps(LABEL))
+    label["endpoints"][0]["bilingual"] = [{"dimension": "params", "subject": "accountType", "en": None, "zh-CN": {"type": "STRING", "mandatory": False}}]
+    contract = copy.deepcopy(RIGHT)
+    omitted = {"code": "bilingual.param-omitted", "message": "parameter 'accountType' is listed in zh-CN only", "values": {"en": False, "zh-CN": True}}
+    other = omitted | {"message": "parameter 'symbol' is listed in zh-CN only"}
+    contract["findings"] = [omitted, other]
+    report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [contract])})
+    assert (report.true_findings, report.findings, report.recalled, report.disagreements) == (1, 2, 1, 1)
