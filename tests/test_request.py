@@ -119,6 +119,8 @@ def test_one_path_documented_twice_is_asked_for_by_id(tmp_path):
     ops = [Operation.from_contract({**c, "id": "one"}), Operation.from_contract({**c, "id": "two"})]
     with pytest.raises(LookupError, match="documented by 2 contracts; ask by id: one, two"):
         Registry(ops).get("DELETE /sapi/v1/margin/loan-group")
+    with pytest.raises(LookupError, match="'one' names several contracts"):
+        Registry([ops[0], ops[0]]).get("one")
 
 
 # --------------------------------------------------------------------------- client side
