@@ -115,10 +115,10 @@ def _wire_value(name: str, value: Any, schema: Mapping[str, Any]) -> str:
             raise ParamError(ILLEGAL, f"must be a decimal (Decimal, int, float or a decimal string), got {type(value).__name__}", name)
         if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
             raise ParamError(ILLEGAL, f"must be a finite decimal, got {value}", name)
-        text = format(value, "f") if isinstance(value, Decimal) else repr(value) if isinstance(value, float) else str(value)
+        text = repr(value) if isinstance(value, float) else str(value)
         if not DECIMAL_RE.fullmatch(text):
             raise ParamError(ILLEGAL, f"{value!r} is not a decimal number", name)
-        return text
+        return format(Decimal(text), "f")  # plain notation: Binance reads no exponent
     if k == "boolean":
         if not isinstance(value, bool):
             raise ParamError(ILLEGAL, f"must be a bool, got {type(value).__name__}", name)
