@@ -22,6 +22,7 @@ from pathlib import Path
 import requests
 from benchutil import first_line
 
+from doccontract.client import Client
 from doccontract.signing import Signer, encode_params
 
 FLOOR_SERVER = textwrap.dedent(
@@ -86,21 +87,12 @@ def load(url: str, requests_total: int, threads: int) -> float:
 
 
 def client_cost(n: int) -> float:
-    """What the client adds to a call: parameters checked and encoded, the payload signed, the answer validated."""
-    from jsonschema import Draft202012Validator
-
-    from doccontract.registry import Registry
-    from doccontract.request import to_wire
-
-    op = Registry.load().get("DELETE /sapi/v1/margin/loan-group")
-    signer = Signer(secret="bench-secret")
-    validator = Draft202012Validator(op.response)
+    client = Client("bench-credit-key", secret="bench-secret", base_url="http://127.0.0.1:9")
     body = {"groupId": 10001, "status": "CLOSED"}
     t0 = time.perf_counter()
     for i in range(n):
-        payload = encode_params([*to_wire(op, {"groupId": 10001 + i}), ("recvWindow", 5000), ("timestamp", int(time.time() * 1000))])
-        signer.wire_signature(payload)
-        for _ in validator.iter_errors(body):
+        client.signed_query({"groupId": 10001 + i})
+        for _ in client._response_validator.iter_errors(body):
             raise AssertionError
     return (time.perf_counter() - t0) / n * 1e6
 
