@@ -105,3 +105,22 @@ def test_page_error_lines_in_any_language_and_numbered_lists():
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"
     c = contract_for(parse_page(crawler_page(en, zh).encode(), "t.md"), "t")
     assert c["errors"] == [{"code": -3003, "message": {}}, {"code": -27100, "message": {"en": "Something failed.", "zh-CN": "出错了。"}}]
+
+
+def test_text_never_raises_and_degrades_to_the_closest_wording():
+    assert CAT.text(-1102, "groupId") == CAT.message(-1102, "groupId")
+    assert CAT.text(-1131, "a", "b") == "recvWindow must be less than 60000"  # no variant with two places: the plain one
+    assert CAT.text(-1021, like="nothing like this") == "Timestamp for this request is outside of the recvWindow."
+    assert CAT.text(-2021) == "error -2021"  # documented by a paragraph, no message variant
+    assert CAT.text(-424242, "x") == "error -424242 (x)"
+    assert Catalogue([ErrorCode(-9, None, {"en": ["Value %s is bad %s."]})]).text(-9) == "Value is bad."
+
+
+def test_merged_catalogues_prefer_the_first_and_assumed_codes_stand_alone():
+    from doccontract.errors import assumed_catalogue
+
+    mine = Catalogue([ErrorCode(-1022, "MINE", {"en": ["mine"]})])
+    merged = Catalogue.merged(mine, None, CAT)
+    assert merged.get(-1022).name == "MINE" and merged.get(-1102) == CAT.get(-1102)
+    alone = assumed_catalogue()
+    assert set(alone.codes) == {-27001, -27018} and all(e.assumption for e in alone.codes.values())

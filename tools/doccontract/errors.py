@@ -73,6 +73,31 @@ class Catalogue:
     def message(self, code: int, *args: object, lang: str = "en", like: str | None = None) -> str:
         return self.get(code).message(*args, lang=lang, like=like)
 
+    def text(self, code: int, *args: object, like: str | None = None) -> str:
+        """Like :meth:`message` but never raises: the closest documented wording, else ``error <code>``.
+
+        For servers, which must always answer: the variant with ``args`` (and ``like``), else with
+        ``args``, else the plain variant, else the first one with its places emptied.
+        """
+        if code in self.codes:
+            for a, lk in ((args, like), (args, None), ((), like), ((), None)):
+                try:
+                    return self.message(code, *a, like=lk)
+                except LookupError:
+                    continue
+            variants = self.codes[code].messages.get("en") or []
+            if variants:
+                return re.sub(r"\s+([.;,!])", r"\1", re.sub(r"\s*%s\s*", " ", variants[0])).strip()
+        return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+
+    @classmethod
+    def merged(cls, *catalogues: Catalogue | None) -> Catalogue:
+        """One catalogue from several, the first that has a code winning (e.g. the served folder's, then the repository's)."""
+        codes: dict[int, ErrorCode] = {}
+        for cat in reversed([c for c in catalogues if c is not None]):
+            codes.update(cat.codes)
+        return cls(codes.values())
+
     def assumed(self) -> list[ErrorCode]:
         return [c for c in self.codes.values() if c.assumption]
 
@@ -143,6 +168,11 @@ def _merge(into: dict[int, dict[str, Any]], code: int, messages: dict[str, list[
 
 def assumed_codes() -> list[dict[str, Any]]:
     return json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
+
+
+def assumed_catalogue() -> Catalogue:
+    """The assumed codes alone: what a server falls back on when a contracts folder has no catalogue."""
+    return Catalogue(ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption")) for a in assumed_codes())
 
 
 def build_catalogue(error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]]) -> Catalogue:

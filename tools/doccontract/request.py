@@ -51,13 +51,8 @@ class ParamError(ValueError):
 
 
 def _message(catalogue: Catalogue | None, code: int, *args: object, like: str | None = None) -> str:
-    """Binance's wording from the catalogue; a plain fallback when a catalogue lacks the code."""
-    if catalogue is not None:
-        try:
-            return catalogue.message(code, *args, like=like)
-        except LookupError:
-            pass
-    return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+    """Binance's wording from the catalogue; a plain fallback when there is none."""
+    return (catalogue or Catalogue([])).text(code, *args, like=like)
 
 
 def _fail(catalogue: Catalogue | None, code: int, param: str, *args: object, like: str | None = None) -> ParamError:
