@@ -124,3 +124,16 @@ def test_merged_catalogues_prefer_the_first_and_assumed_codes_stand_alone():
     assert merged.get(-1022).name == "MINE" and merged.get(-1102) == CAT.get(-1102)
     alone = assumed_catalogue()
     assert set(alone.codes) == {-27001, -27018} and all(e.assumption for e in alone.codes.values())
+
+
+def test_building_one_page_keeps_the_error_page_codes(tmp_path):
+    import shutil
+
+    out = tmp_path / "contracts"
+    shutil.copytree(ROOT / "contracts", out)
+    build([ROOT / "specs/binance/institutional_loan/transfer.md"], out, use_cache=False)
+    cat = Catalogue.load(out)
+    assert cat.get(-1102).documented[0]["page"] == "specs/binance/institutional_loan/error-code.md"
+    assert cat.message(-1022) == "Signature for this request is not valid."
+    assert cat.get(-27026).documented and cat.get(-27001).assumption
+    assert json.loads((out / "errors.json").read_text())["codes"] == json.loads((ROOT / "contracts/errors.json").read_text())["codes"]

@@ -175,9 +175,14 @@ def assumed_catalogue() -> Catalogue:
     return Catalogue(ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption")) for a in assumed_codes())
 
 
-def build_catalogue(error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]]) -> Catalogue:
-    """``error_pages``: (display path, URL, docs by language).  Pages first, then contracts, then assumptions."""
+def build_catalogue(
+    error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]], kept: Iterable[ErrorCode] = ()
+) -> Catalogue:
+    """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts, then assumptions."""
     entries: dict[int, dict[str, Any]] = {}
+    for e in kept:
+        for where in e.documented:
+            _merge(entries, e.code, e.messages, where, e.name)
     for display, url, docs in sorted(error_pages, key=lambda p: p[0]):
         for code, e in codes_from_error_page(docs).items():
             _merge(entries, code, e["messages"], {"page": display, "url": url}, e["name"])
@@ -203,12 +208,23 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
     from .pages import parse_page
 
     contracts = load_contracts(out)
+    path = out / CATALOGUE_NAME
+    kept: list[ErrorCode] = []
+    if not error_specs:  # a partial build (one page): the error-code pages read before stay
+        try:
+            old = Catalogue.load(out)
+        except (LookupError, ValueError):
+            old = Catalogue([])
+        for e in old.codes.values():
+            pages = [d for d in e.documented if "page" in d]
+            if pages:
+                kept.append(ErrorCode(e.code, e.name, e.messages, pages))
     key = hashlib.sha256()
+    key.update(json.dumps([k.as_dict() for k in kept], sort_keys=True).encode())
     for display, data in sorted(error_specs):
         key.update(display.encode() + b"\0" + hashlib.sha256(data).digest())
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
-    path = out / CATALOGUE_NAME
     try:
         if json.loads(path.read_text(encoding="utf-8")).get("inputs") == key.hexdigest():
             return False
@@ -218,6 +234,6 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
     for display, data in error_specs:
         page = parse_page(data, display)
         pages.append((display, page.url, page.docs))
-    doc = build_catalogue(pages, contracts).to_json()
+    doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()
     return write_atomic(path, dumps(doc))
