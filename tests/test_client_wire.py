@@ -330,6 +330,23 @@ def test_the_deadline_is_total_not_per_read():
     assert 0 < done < 600
 
 
+def test_the_deadline_also_holds_while_the_head_trickles():
+    sent: list[int] = []
+
+    def reply(conn: socket.socket, _req: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        for i in range(600):
+            conn.sendall(b"X-Slow-%d: 1\r\n" % i)
+            sent.append(1)
+            time.sleep(0.05)
+
+    with RawServer(reply) as srv:
+        with pytest.raises(ExecutionStatusUnknown, match="deadline"):
+            client(srv.url, timeout=0.5).close_risk_unit(1)
+        done = len(sent)
+    assert 0 < done < 600
+
+
 def test_a_trickled_get_is_not_retried_past_the_deadline():
     sent: list[int] = []
     with RawServer(_trickle(sent, 600)) as srv:
