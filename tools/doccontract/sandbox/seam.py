@@ -55,7 +55,7 @@ _MESSAGES = {
     -3041: "Balance is not enough",
     -27001: "Risk unit not found.",
     -27009: "The requested borrow amount exceeds the maximum allowed limit.",
-    -27018: "Risk unit cannot be closed: liabilities are outstanding.",
+    -27018: "Risk unit cannot be closed: liability not fully repaid.",
     -27025: "Please try again until the previous transaction is completed.",
     -27026: "Receiver UID is not within the Institutional Loan risk unit.",
     -27027: "The receiver UID margin wallet has not been enabled.",

@@ -226,8 +226,8 @@ class State:
                     raise StateError(f"{where}/members: {m.uid} is not a collateral account")
             if u["groupId"] in units:
                 raise StateError(f"{where}/groupId: groupId {u['groupId']} used twice")
-            if u["status"] == "ACTIVE":
-                for uid in [credit.uid, *(m.uid for m in members)]:
+            if u["status"] == "ACTIVE":  # a collateral account backs one active unit (a credit account may hold several)
+                for uid in (m.uid for m in members):
                     if uid in active_of:
                         raise StateError(f"{where}: account {uid} is already in active risk unit {active_of[uid]}")
                     active_of[uid] = u["groupId"]
