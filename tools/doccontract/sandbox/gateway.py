@@ -102,8 +102,10 @@ class Sandbox:
     def _add_route(self, op: Operation) -> None:
         route = Route(op, Draft202012Validator(op.response), self.model.handler(op.method, op.path))
         if route.handler is None:
-            if not op.examples:
-                route.broken = f"{op.id}: the page documents no response example"
+            if not op.examples:  # no documented body: an empty one, when the schema allows it
+                route.example = next((e for e in ({}, []) if route.validator.is_valid(e)), None)
+                if route.example is None:
+                    route.broken = f"{op.id}: the page documents no response example and its schema needs one"
             else:
                 route.example = op.examples[0]
                 problem = next(iter(sorted(route.validator.iter_errors(route.example), key=lambda e: list(e.absolute_path))), None)
