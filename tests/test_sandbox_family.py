@@ -207,3 +207,20 @@ def test_persisted_state_is_the_state_file_format(tmp_path, clock):
     unit = next(u for u in saved["riskUnits"] if u["groupId"] == 10001)
     assert {"asset": "USDC", "principal": "5", "interest": "0"} in unit["liabilities"]
     assert saved["records"]["borrowRepay"][-1]["type"] == "BORROW"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # python-binance's websockets import, not ours
+def test_python_binance_closes_a_unit_through_its_signed_request_path():
+    """A real third-party client, unchanged: its own HMAC signing, form body on DELETE, its own error type."""
+    from binance.client import Client as BinanceClient
+    from binance.exceptions import BinanceAPIException
+
+    with Sandbox().serve() as server:
+        client = BinanceClient(CREDIT[0], CREDIT[1], ping=False)
+        client.MARGIN_API_URL = f"{server.url}/sapi"
+        assert client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001}) == {"groupId": 10001, "status": "CLOSED"}
+        with pytest.raises(BinanceAPIException) as exc:
+            client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001})
+        assert exc.value.code == -27001
+        rows = client._request_margin_api("get", "margin/loan-groups/closed", signed=True, data={})["rows"]
+        assert rows[0]["groupId"] == 10001
