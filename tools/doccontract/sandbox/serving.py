@@ -112,7 +112,7 @@ _REASONS = {
 class SandboxServer:
     """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
 
-    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8, idle_timeout: int = 10):
+    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
         self.sandbox = sandbox
         logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
         self.server = create_server(
