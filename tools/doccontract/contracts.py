@@ -34,9 +34,9 @@ def load_contracts(root: str | Path) -> list[dict[str, Any]]:
 
 
 def contract_files(root: str | Path) -> list[Path]:
-    """Every contract file under ``root``: the OpenAPI document and the error catalogue are not contracts."""
-    root = Path(root)
-    return [f for f in sorted(root.rglob("*.json")) if not (f.name in NOT_CONTRACTS and f.parent == root)]
+    """Every contract file under ``root``: OpenAPI documents and error catalogues (at any depth: a folder
+    of separately built trees has one per tree) are not contracts."""
+    return [f for f in sorted(Path(root).rglob("*.json")) if f.name not in NOT_CONTRACTS]
 
 
 def load_contract(cid: str, root: str | Path | None = None) -> dict[str, Any]:
