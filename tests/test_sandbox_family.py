@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from jsonschema import Draft202012Validator
 from test_sandbox import DEMO, PARENT, Clock, call
 
+from doccontract.client import Client
 from doccontract.registry import Registry
 from doccontract.sandbox import Sandbox, State
 
@@ -17,21 +19,18 @@ CREDIT = ("demo-credit-key-2001", "demo-credit-secret-2001")
 COLLATERAL = ("demo-collateral-key-3001", "demo-collateral-secret-3001")
 DAY = 86_400_000
 
-# A call that succeeds on the demo state, per path: (key and secret, parameters).
+# A call that succeeds on the demo state, per path: (key and secret, parameters as Python values).
 VALID = {
     "/sapi/v1/margin/loan-group/ltv-details": (PARENT, {}),
     "/sapi/v1/margin/loan-groups/activated": (PARENT, {}),
     "/sapi/v1/margin/loan-groups/closed": (CREDIT, {}),
-    "/sapi/v1/margin/loan-group/edit-member": (
-        PARENT,
-        {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": "true", "enableMargin": "true"},
-    ),
+    "/sapi/v1/margin/loan-group/edit-member": (PARENT, {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True}),
     "/sapi/v1/margin/loan-group": (CREDIT, {"groupId": 10001}),
-    "/sapi/v1/margin/loan-group/borrow": (CREDIT, {"groupId": 10001, "assetName": "USDT", "amount": "100"}),
-    "/sapi/v1/margin/loan-group/repay": (CREDIT, {"groupId": 10002, "assetName": "USDT", "amount": "10"}),
+    "/sapi/v1/margin/loan-group/borrow": (CREDIT, {"groupId": 10001, "assetName": "USDT", "amount": Decimal("100")}),
+    "/sapi/v1/margin/loan-group/repay": (CREDIT, {"groupId": 10002, "assetName": "USDT", "amount": Decimal("10")}),
     "/sapi/v1/margin/loan-group/borrow-repay": (CREDIT, {"type": "BORROW"}),
     "/sapi/v1/margin/loan-group/interest-history": (CREDIT, {}),
-    "/sapi/v1/margin/loan-group/transfer-out": (COLLATERAL, {"asset": "USDT", "amount": "1"}),
+    "/sapi/v1/margin/loan-group/transfer-out": (COLLATERAL, {"asset": "USDT", "amount": Decimal("1")}),
     "/sapi/v1/margin/loan-group/force-liquidation": (CREDIT, {"groupId": 10002, "startTime": 1767484800000, "endTime": 1767657600000}),
     "/sapi/v1/margin/loan-group/force-liquidation-transfer-record": (CREDIT, {"startTime": 1767484800000, "endTime": 1767657600000}),
 }
@@ -53,13 +52,12 @@ def test_the_family_is_all_here():
 
 
 @pytest.mark.parametrize("op", FAMILY, ids=lambda op: op.id.rsplit("/", 1)[-1])
-def test_every_family_contract_answers_a_valid_call_within_its_schema(srv, op):
+def test_the_clients_call_of_every_family_contract_returns_a_body_valid_against_it(srv, clock, op):
     (key, secret), params = VALID[op.path]
-    r = call(srv, op.method, op.path, params, key=key, secret=secret)
-    assert r.status_code == 200, r.text
-    Draft202012Validator(op.response).validate(r.json())
-    header = op.weight_header
-    assert r.headers[header] and int(r.headers[header]) == op.weight_value
+    params = {k: v for k, v in params.items() if k in op.params}  # the contract decides what is sent
+    result = Client(key, secret=secret, base_url=srv.url, contracts=CONTRACTS, clock=clock).call(op.id, **params)
+    Draft202012Validator(op.response).validate(result.data)
+    assert result.status == 200 and list(result.weights.values()) == [op.weight_value]
 
 
 def _get(srv, path, params=None, who=CREDIT):
@@ -224,3 +222,21 @@ def test_python_binance_closes_a_unit_through_its_signed_request_path():
         assert exc.value.code == -27001
         rows = client._request_margin_api("get", "margin/loan-groups/closed", signed=True, data={})["rows"]
         assert rows[0]["groupId"] == 10001
+
+
+def test_bad_input_through_the_client_gets_a_clear_error_before_anything_is_sent(srv, clock):
+    client = Client(CREDIT[0], secret=CREDIT[1], base_url=srv.url, contracts=CONTRACTS, clock=clock)
+    with pytest.raises(LookupError, match="GET /sapi/v1/margin/loan-group/nothing"):
+        client.call("GET /sapi/v1/margin/loan-group/nothing")
+    for params, named in (({"groupId": "10001"}, "groupId"), ({"groupId": 1.5}, "groupId"), ({}, "groupId"), ({"groupId": 10001, "color": "red"}, "color")):
+        with pytest.raises(ValueError, match=named):
+            client.call("DELETE /sapi/v1/margin/loan-group", **params)
+    for params, named in (
+        ({"groupId": 10001, "assetName": "USDT", "amount": "lots"}, "amount"),
+        ({"groupId": 10001, "assetName": 7, "amount": 1}, "assetName"),
+    ):
+        with pytest.raises(ValueError, match=named):
+            client.call("POST /sapi/v1/margin/loan-group/borrow", **params)
+    with pytest.raises(ValueError, match="enableSpot"):
+        client.call("POST /sapi/v1/margin/loan-group/edit-member", groupId=10001, subEmail="a@b", enableSpot="yes", enableMargin=True)
+    assert srv.sandbox.recorded == []  # nothing reached the sandbox
