@@ -296,3 +296,16 @@ def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_dem
     proc.terminate()
     proc.wait(timeout=20)
     assert next(u for u in json.loads(state.read_text())["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"
+
+
+def test_one_log_line_per_request_without_key_or_signature(clock):
+    lines: list[str] = []
+    with Sandbox(clock=clock, log=lines.append).serve() as server:
+        q = f"groupId=10001&timestamp={clock.ms()}"
+        sig = signed(q)
+        delete(server, f"{q}&signature={sig}")
+        requests.get(f"{server.url}/sapi/v1/{KEY}/x?signature={sig}", headers={"X-MBX-APIKEY": KEY}, timeout=10)
+    assert len(lines) == 2
+    assert lines[0].split()[1:5] == ["DELETE", PATH, "200", "code=-"] and "weight=UID:1000" in lines[0]
+    assert " 404 code=-1000 " in lines[1]
+    assert not any(KEY in line or sig in line for line in lines)

@@ -9,27 +9,21 @@ from test_sandbox import Clock, call
 
 from doccontract.build import build
 from doccontract.registry import Registry
+from doccontract.request import kind
 from doccontract.sandbox import Sandbox
 
 pytestmark = needs_corpus
 
 
+SAMPLE = {"integer": 1, "decimal": "1", "number": "1", "boolean": "true", "array": "[]", "object": "{}"}
+
+
 def valid_value(schema: dict):
-    """A wire value the parameter's schema accepts."""
-    if "enum" in schema and schema["enum"]:
+    """A wire value the parameter's schema accepts (its kind as the request model reads it)."""
+    if schema.get("enum"):
         return schema["enum"][0]
-    if "anyOf" in schema or schema.get("type") == "number":
-        return "1"
-    kind = schema.get("type")
-    if kind == "integer":
-        return max(1, schema.get("minimum", 1))
-    if kind == "boolean":
-        return "true"
-    if kind == "array":
-        return "[]"
-    if kind == "object":
-        return "{}"
-    return "BTCUSDT"
+    value = SAMPLE.get(kind(schema), "BTCUSDT")
+    return max(value, schema.get("minimum", 1)) if kind(schema) == "integer" else value
 
 
 @pytest.fixture(scope="module")

@@ -218,3 +218,19 @@ def test_fuzz_every_request_gets_json_or_a_valid_body(srv, method, path, query, 
     else:
         assert isinstance(parsed, dict) and set(parsed) == {"code", "msg"}, parsed
         assert status != 500, parsed
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    method=st.one_of(st.sampled_from(["GET", "POST", "DELETE"]), st.text(max_size=8)),
+    target=st.one_of(st.text(max_size=80), st.builds(lambda p, q: f"{p}?{q}", PATHS, st.text(max_size=80))),
+    body=st.binary(max_size=80),
+    headers=st.dictionaries(st.sampled_from(["x-mbx-apikey", "content-type", "x-other"]), st.text(max_size=40), max_size=3),
+)
+def test_fuzz_the_gateway_answers_everything_without_an_exception(method, target, body, headers):
+    answer = FUZZ_SANDBOX.handle(method, target, body, headers)
+    assert answer.status != 500, answer.payload
+    assert answer.status == 200 or (isinstance(answer.payload, dict) and set(answer.payload) == {"code", "msg"})
+
+
+FUZZ_SANDBOX = Sandbox(clock=Clock())

@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from ..contracts import default_dir
 from ..schema import json_pointer
+from ..secrets import redact
 from ..signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
@@ -127,12 +128,13 @@ class Sandbox:
             answer = Answer(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
-        if self.log is not None:
-            path = target.split("?", 1)[0][:200]
-            self.log(
-                f"{client} {method[:16]} {path} {answer.status} code={answer.code if answer.code is not None else '-'} "
-                f"weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
+        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put
+            path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
+            line = (
+                f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
+                f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
             )
+            self.log(redact(line, [headers.get("x-mbx-apikey")]))
         return answer
 
     def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
