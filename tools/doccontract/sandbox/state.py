@@ -195,6 +195,11 @@ class State:
         uids: dict[int, Account] = {}
         for i, a in enumerate(data["accounts"]):
             where = f"{source}: at /accounts/{i}"
+            # JSON Schema's "$" also matches before a final newline: keys are checked whole here
+            if not re.fullmatch(API_KEY_PATTERN, a["apiKey"]):
+                raise StateError(f"{where}/apiKey: not an API key (8-128 of A-Z a-z 0-9 _ -)")
+            if "secret" in a and not re.fullmatch(r"[!-~]{1,256}", a["secret"]):
+                raise StateError(f"{where}/secret: not a secret (1-256 printable ASCII characters, no whitespace)")
             if "publicKey" in a:
                 _check_public_key(a["publicKey"], where)
             wallets = {w: {k: Decimal(v) for k, v in (a.get("wallets") or {}).get(w, {}).items()} for w in ("SPOT", "MARGIN")}
