@@ -1,9 +1,12 @@
-"""Every margin-trading corpus contract on one sandbox: a generated valid request gets its documented answer, never a 500."""
+"""Contracts beyond the model: every margin-trading corpus contract answers a generated valid request (never a 500); a broken example is named."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
-from helpers import CORPUS, needs_corpus
+from helpers import CORPUS, ROOT, needs_corpus
 from jsonschema import Draft202012Validator
 from test_sandbox import Clock, call
 
@@ -11,9 +14,6 @@ from doccontract.build import build
 from doccontract.registry import Registry
 from doccontract.request import kind
 from doccontract.sandbox import Sandbox
-
-pytestmark = needs_corpus
-
 
 SAMPLE = {"integer": 1, "decimal": "1", "number": "1", "boolean": "true", "array": "[]", "object": "{}"}
 
@@ -36,6 +36,7 @@ def margin(tmp_path_factory):
         yield Registry.load(out), server
 
 
+@needs_corpus
 def test_every_margin_trading_contract_answers_a_generated_valid_request(margin):
     registry, server = margin
     assert len(registry) >= 50
@@ -53,3 +54,19 @@ def test_every_margin_trading_contract_answers_a_generated_valid_request(margin)
         if r.status_code != 200 or not Draft202012Validator(op.response).is_valid(body):
             failures.append(f"{op.key}: {r.status_code} {str(body)[:200]}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_page_whose_example_breaks_its_schema_is_named_and_its_route_answers_500_why(tmp_path):
+    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
+    path = tmp_path / "contracts/binance/institutional_loan/account/Institution-Loan-Group-Close.json"
+    contract = json.loads(path.read_text())
+    contract["path"] = "/sapi/v1/example-only"  # a route with no model: it answers its example
+    contract["examples"]["response"] = [{"groupId": "not a number", "status": "CLOSED"}]
+    path.write_text(json.dumps(contract))
+    sandbox = Sandbox(contracts=tmp_path / "contracts", clock=Clock())
+    [problem] = sandbox.problems
+    assert problem.startswith("binance/institutional_loan/account/Institution-Loan-Group-Close: ") and "/groupId" in problem
+    with sandbox.serve() as server:
+        r = call(server, "DELETE", "/sapi/v1/example-only", {"groupId": 1})
+        assert r.status_code == 500 and r.json()["code"] == -1000 and "breaks its own schema" in r.json()["msg"]
+        assert call(server, "GET", "/sapi/v1/margin/loan-groups/closed", {}).status_code == 200  # the others serve
