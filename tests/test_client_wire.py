@@ -399,3 +399,19 @@ def test_importing_the_client_imports_no_reader():
     loaded = eval(out)  # a printed list of module names
     for reader in ("doccontract.pages", "doccontract.extract", "doccontract.schema", "doccontract.build", "markdown_it", "bs4", "lxml"):
         assert reader not in loaded, loaded
+
+
+@pytest.mark.parametrize("kind", ["RSA", "ED25519"])
+def test_asymmetric_keys_close_thirty_units_on_the_sandbox(kind):
+    """Issue 7: RSA failed 30 of 30 and Ed25519 22 of 30 when '+' in the signature arrived as a space."""
+    from test_signing import pem_pair
+
+    from doccontract.sandbox import Sandbox, State
+
+    private, public = pem_pair(kind)
+    state = json.loads((ROOT / "tools/doccontract/data/sandbox_state.json").read_text())
+    state["accounts"].append({"uid": 2009, "role": "credit", "apiKey": "asymmetric-key-2009", "publicKey": public})
+    state["riskUnits"] += [{"groupId": 900 + i, "status": "ACTIVE", "creditUid": 2009, "collateralUids": []} for i in range(30)]
+    with Sandbox(State.from_json(state)).serve() as srv:
+        c = Client("asymmetric-key-2009", private_key=private, base_url=srv.url, contracts=REG)
+        assert [c.close_risk_unit(900 + i).status for i in range(30)] == ["CLOSED"] * 30

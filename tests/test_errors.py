@@ -105,3 +105,35 @@ def test_page_error_lines_in_any_language_and_numbered_lists():
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"
     c = contract_for(parse_page(crawler_page(en, zh).encode(), "t.md"), "t")
     assert c["errors"] == [{"code": -3003, "message": {}}, {"code": -27100, "message": {"en": "Something failed.", "zh-CN": "出错了。"}}]
+
+
+def test_text_never_raises_and_degrades_to_the_closest_wording():
+    assert CAT.text(-1102, "groupId") == CAT.message(-1102, "groupId")
+    assert CAT.text(-1131, "a", "b") == "recvWindow must be less than 60000"  # no variant with two places: the plain one
+    assert CAT.text(-1021, like="nothing like this") == "Timestamp for this request is outside of the recvWindow."
+    assert CAT.text(-2021) == "error -2021"  # documented by a paragraph, no message variant
+    assert CAT.text(-424242, "x") == "error -424242 (x)"
+    assert Catalogue([ErrorCode(-9, None, {"en": ["Value %s is bad %s."]})]).text(-9) == "Value is bad."
+
+
+def test_merged_catalogues_prefer_the_first_and_assumed_codes_stand_alone():
+    from doccontract.errors import assumed_catalogue
+
+    mine = Catalogue([ErrorCode(-1022, "MINE", {"en": ["mine"]})])
+    merged = Catalogue.merged(mine, None, CAT)
+    assert merged.get(-1022).name == "MINE" and merged.get(-1102) == CAT.get(-1102)
+    alone = assumed_catalogue()
+    assert set(alone.codes) == {-27001, -27018} and all(e.assumption for e in alone.codes.values())
+
+
+def test_building_one_page_keeps_the_error_page_codes(tmp_path):
+    import shutil
+
+    out = tmp_path / "contracts"
+    shutil.copytree(ROOT / "contracts", out)
+    build([ROOT / "specs/binance/institutional_loan/transfer.md"], out, use_cache=False)
+    cat = Catalogue.load(out)
+    assert cat.get(-1102).documented[0]["page"] == "specs/binance/institutional_loan/error-code.md"
+    assert cat.message(-1022) == "Signature for this request is not valid."
+    assert cat.get(-27026).documented and cat.get(-27001).assumption
+    assert json.loads((out / "errors.json").read_text())["codes"] == json.loads((ROOT / "contracts/errors.json").read_text())["codes"]

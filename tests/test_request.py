@@ -119,6 +119,8 @@ def test_one_path_documented_twice_is_asked_for_by_id(tmp_path):
     ops = [Operation.from_contract({**c, "id": "one"}), Operation.from_contract({**c, "id": "two"})]
     with pytest.raises(LookupError, match="documented by 2 contracts; ask by id: one, two"):
         Registry(ops).get("DELETE /sapi/v1/margin/loan-group")
+    with pytest.raises(LookupError, match="'one' names several contracts"):
+        Registry([ops[0], ops[0]]).get("one")
 
 
 # --------------------------------------------------------------------------- client side
@@ -128,7 +130,7 @@ def test_to_wire_types_every_kind():
     records = REG.get("GET /sapi/v1/margin/loan-group/borrow-repay")
     assert rq.to_wire(records, {"groupId": 7, "type": "BORROW", "size": 10, "asset": None}) == [("groupId", "7"), ("type", "BORROW"), ("size", "10")]
     borrow = REG.get("POST /sapi/v1/margin/loan-group/borrow")
-    for amount, text in [(Decimal("1.50"), "1.50"), (2, "2"), (0.1, "0.1"), ("3.25", "3.25"), (Decimal("1E+2"), "100")]:
+    for amount, text in [(Decimal("1.50"), "1.50"), (2, "2"), (0.1, "0.1"), ("3.25", "3.25"), (Decimal("1E+2"), "100"), (1e-7, "0.0000001"), ("2e3", "2000")]:
         assert dict(rq.to_wire(borrow, {"groupId": 1, "assetName": "USDT", "amount": amount}))["amount"] == text
     edit = REG.get("POST /sapi/v1/margin/loan-group/edit-member")
     sent = dict(rq.to_wire(edit, {"groupId": 1, "subEmail": "a@b.c", "enableMargin": True, "enableSpot": False}))

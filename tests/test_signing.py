@@ -149,3 +149,12 @@ def test_auth_signs_with_an_injected_clock_and_recv_window():
     auth = BinanceAuth("key-123456", Signer(secret=SECRET), recv_window=5000, clock=lambda: 1499827319.559)
     r = requests.Request("GET", "http://h/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1", auth=auth).prepare()
     assert r.url.endswith(f"?{PAYLOAD}&signature={SIGNATURE}")  # Binance's published example, byte for byte
+
+
+def test_auth_refuses_a_body_it_cannot_sign_as_sent():
+    import requests
+
+    from doccontract.signing import BinanceAuth
+
+    with pytest.raises(ValueError, match="percent-encoded form data"):
+        requests.Request("POST", "http://h/x", data="é=1".encode(), auth=BinanceAuth("key-123456", Signer(secret=SECRET))).prepare()

@@ -73,6 +73,31 @@ class Catalogue:
     def message(self, code: int, *args: object, lang: str = "en", like: str | None = None) -> str:
         return self.get(code).message(*args, lang=lang, like=like)
 
+    def text(self, code: int, *args: object, like: str | None = None) -> str:
+        """Like :meth:`message` but never raises: the closest documented wording, else ``error <code>``.
+
+        For servers, which must always answer: the variant with ``args`` (and ``like``), else with
+        ``args``, else the plain variant, else the first one with its places emptied.
+        """
+        if code in self.codes:
+            for a, lk in ((args, like), (args, None), ((), like), ((), None)):
+                try:
+                    return self.message(code, *a, like=lk)
+                except LookupError:
+                    continue
+            variants = self.codes[code].messages.get("en") or []
+            if variants:
+                return re.sub(r"\s+([.;,!])", r"\1", re.sub(r"\s*%s\s*", " ", variants[0])).strip()
+        return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+
+    @classmethod
+    def merged(cls, *catalogues: Catalogue | None) -> Catalogue:
+        """One catalogue from several, the first that has a code winning (e.g. the served folder's, then the repository's)."""
+        codes: dict[int, ErrorCode] = {}
+        for cat in reversed([c for c in catalogues if c is not None]):
+            codes.update(cat.codes)
+        return cls(codes.values())
+
     def assumed(self) -> list[ErrorCode]:
         return [c for c in self.codes.values() if c.assumption]
 
@@ -145,9 +170,19 @@ def assumed_codes() -> list[dict[str, Any]]:
     return json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
 
 
-def build_catalogue(error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]]) -> Catalogue:
-    """``error_pages``: (display path, URL, docs by language).  Pages first, then contracts, then assumptions."""
+def assumed_catalogue() -> Catalogue:
+    """The assumed codes alone: what a server falls back on when a contracts folder has no catalogue."""
+    return Catalogue(ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption")) for a in assumed_codes())
+
+
+def build_catalogue(
+    error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]], kept: Iterable[ErrorCode] = ()
+) -> Catalogue:
+    """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts, then assumptions."""
     entries: dict[int, dict[str, Any]] = {}
+    for e in kept:
+        for where in e.documented:
+            _merge(entries, e.code, e.messages, where, e.name)
     for display, url, docs in sorted(error_pages, key=lambda p: p[0]):
         for code, e in codes_from_error_page(docs).items():
             _merge(entries, code, e["messages"], {"page": display, "url": url}, e["name"])
@@ -173,12 +208,23 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
     from .pages import parse_page
 
     contracts = load_contracts(out)
+    path = out / CATALOGUE_NAME
+    kept: list[ErrorCode] = []
+    if not error_specs:  # a partial build (one page): the error-code pages read before stay
+        try:
+            old = Catalogue.load(out)
+        except (LookupError, ValueError):
+            old = Catalogue([])
+        for e in old.codes.values():
+            pages = [d for d in e.documented if "page" in d]
+            if pages:
+                kept.append(ErrorCode(e.code, e.name, e.messages, pages))
     key = hashlib.sha256()
+    key.update(json.dumps([k.as_dict() for k in kept], sort_keys=True).encode())
     for display, data in sorted(error_specs):
         key.update(display.encode() + b"\0" + hashlib.sha256(data).digest())
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
-    path = out / CATALOGUE_NAME
     try:
         if json.loads(path.read_text(encoding="utf-8")).get("inputs") == key.hexdigest():
             return False
@@ -188,6 +234,6 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
     for display, data in error_specs:
         page = parse_page(data, display)
         pages.append((display, page.url, page.docs))
-    doc = build_catalogue(pages, contracts).to_json()
+    doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()
     return write_atomic(path, dumps(doc))

@@ -94,7 +94,12 @@ class Registry:
         self.operations = sorted(operations, key=lambda o: o.id)
         self.catalogue = catalogue if catalogue is not None else Catalogue([])
         self.source = source
-        self._by_id = {o.id: o for o in self.operations}
+        self._by_id: dict[str, Operation] = {}
+        self._twice: set[str] = set()  # ids two trees both use (folders built apart): ask by the Operation
+        for o in self.operations:
+            if o.id in self._by_id:
+                self._twice.add(o.id)
+            self._by_id.setdefault(o.id, o)
         self._by_key: dict[str, list[Operation]] = {}
         for o in self.operations:
             self._by_key.setdefault(o.key, []).append(o)
@@ -121,6 +126,8 @@ class Registry:
         """By contract id or by ``"METHOD /path"``; a LookupError names what was asked and what exists."""
         if not isinstance(name, str):
             raise LookupError(f"operation must be a contract id or 'METHOD /path', got {type(name).__name__}")
+        if name in self._twice:
+            raise LookupError(f"contract id {name!r} names several contracts under {self.source}; pass the Operation from registry.operations")
         if name in self._by_id:
             return self._by_id[name]
         parts = name.strip().split(None, 1)

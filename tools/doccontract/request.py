@@ -51,13 +51,8 @@ class ParamError(ValueError):
 
 
 def _message(catalogue: Catalogue | None, code: int, *args: object, like: str | None = None) -> str:
-    """Binance's wording from the catalogue; a plain fallback when a catalogue lacks the code."""
-    if catalogue is not None:
-        try:
-            return catalogue.message(code, *args, like=like)
-        except LookupError:
-            pass
-    return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+    """Binance's wording from the catalogue; a plain fallback when there is none."""
+    return (catalogue or Catalogue([])).text(code, *args, like=like)
 
 
 def _fail(catalogue: Catalogue | None, code: int, param: str, *args: object, like: str | None = None) -> ParamError:
@@ -115,10 +110,10 @@ def _wire_value(name: str, value: Any, schema: Mapping[str, Any]) -> str:
             raise ParamError(ILLEGAL, f"must be a decimal (Decimal, int, float or a decimal string), got {type(value).__name__}", name)
         if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
             raise ParamError(ILLEGAL, f"must be a finite decimal, got {value}", name)
-        text = format(value, "f") if isinstance(value, Decimal) else repr(value) if isinstance(value, float) else str(value)
+        text = repr(value) if isinstance(value, float) else str(value)
         if not DECIMAL_RE.fullmatch(text):
             raise ParamError(ILLEGAL, f"{value!r} is not a decimal number", name)
-        return text
+        return format(Decimal(text), "f")  # plain notation: Binance reads no exponent
     if k == "boolean":
         if not isinstance(value, bool):
             raise ParamError(ILLEGAL, f"must be a bool, got {type(value).__name__}", name)

@@ -150,7 +150,10 @@ class BinanceAuth(requests.auth.AuthBase):
         if self.signer is None:
             return r
         parts = urlsplit(r.url or "")
-        body = r.body.decode("ascii") if isinstance(r.body, bytes) else (r.body or "")
+        try:
+            body = r.body.decode("ascii") if isinstance(r.body, bytes) else (r.body or "")
+        except UnicodeDecodeError:
+            raise ValueError("a signed request's body must be percent-encoded form data (ASCII)") from None
         extra = ([("recvWindow", self.recv_window)] if self.recv_window is not None else []) + [("timestamp", int(self.clock() * 1000))]
         added = encode_params(extra)
         query = parts.query
