@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+import requests
 from helpers import CORPUS, ROOT, needs_corpus
 from jsonschema import Draft202012Validator
 from test_sandbox import Clock, call
@@ -46,13 +47,17 @@ def test_every_margin_trading_contract_answers_a_generated_valid_request(margin)
         if op.signed:
             r = call(server, op.method, op.path, params)
         else:
-            import requests
-
             headers = {"X-MBX-APIKEY": "demo-credit-key-2001"} if op.auth_kind == "api-key" else {}
             r = requests.request(op.method, f"{server.url}{op.path}", params=params, headers=headers, timeout=10)
         body = r.json()
         if r.status_code != 200 or not Draft202012Validator(op.response).is_valid(body):
             failures.append(f"{op.key}: {r.status_code} {str(body)[:200]}")
+        elif op.weight_header and r.headers.get(op.weight_header) is None:
+            failures.append(f"{op.key}: no {op.weight_header} header")
+        if op.auth_kind != "none":  # the key is demanded exactly where the security type says so
+            bare = requests.request(op.method, f"{server.url}{op.path}", params=params, timeout=10)
+            if (bare.status_code, bare.json().get("code")) != (401, -2014):
+                failures.append(f"{op.key}: without a key {bare.status_code} {bare.text[:200]}")
     assert not failures, "\n".join(failures)
 
 
