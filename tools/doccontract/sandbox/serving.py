@@ -40,13 +40,6 @@ class _JsonErrorTask(ErrorTask):
         self.write(body)
 
 
-class _RequestTimeout(BadRequest):
-    """A request whose head or body stopped arriving: answered, then the connection is closed."""
-
-    code = 400
-    reason = "Bad Request"
-
-
 class _Channel(HTTPChannel):
     error_task_class = _JsonErrorTask
 
@@ -58,7 +51,7 @@ def _answer_stalled(server: Any, now: float) -> None:
         if channel.request is not None and not channel.requests and channel.last_activity < cutoff:
             request = channel.request
             channel.request = None
-            request.error = _RequestTimeout(f"request incomplete after {server.adj.channel_timeout}s of silence")
+            request.error = BadRequest(f"request incomplete after {server.adj.channel_timeout}s of silence")
             request.version = request.version or "1.1"
             task = channel.error_task_class(channel, request)
             try:
