@@ -254,6 +254,8 @@ class Client:
                 resp.close()
         except _TRANSPORT_ERRORS as exc:
             raise self._transport_error(where, exc, deadline) from None
+        if deadline.expired:  # the watchdog's shutdown can look like a complete (empty) answer
+            raise self._transport_error(where, TimeoutError("deadline"), deadline)
         headers = dict(resp.headers)
         return self._answer(op, resp.status_code, headers, raw, where)
 
