@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -357,13 +358,16 @@ def test_fuzz_a_mutated_state_is_used_or_refused_with_one_line(where, value):
     except StateError as exc:
         assert str(exc).startswith("state.json: ") and "\n" not in str(exc)
         return
-    # a state that loads serves: every query, for every account, answers or refuses in Binance's terms
+    # a state that loads serves: every endpoint, for every account, answers or refuses in Binance's terms
     model = InstitutionalLoan(state, Clock())
-    queries = {"/sapi/v1/margin/loan-group/borrow-repay": {"type": "BORROW"}}
+    one = {"groupId": 10001, "assetName": "USDT", "asset": "USDT", "amount": Decimal("1")}
+    params = {
+        "/sapi/v1/margin/loan-group/borrow-repay": {"type": "BORROW"},
+        "/sapi/v1/margin/loan-group/edit-member": {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True},
+    }
     for account in list(state.accounts.values())[:6]:
         for path, (method, handler) in model.handlers.items():
-            if method == "GET":
-                try:
-                    model.run(handler, Call(account, dict(queries.get(path, {})), Clock().ms()))
-                except ApiError:
-                    pass
+            try:
+                model.run(handler, Call(account, dict(params.get(path, one if method != "GET" else {})), Clock().ms()))
+            except ApiError:
+                pass
