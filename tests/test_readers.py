@@ -218,11 +218,63 @@ def test_example_field_missing_from_table_and_the_reverse():
     assert ("page.field-missing-from-example", "/ghost") in codes
 
 
-def test_unreadable_example_is_a_finding_never_dropped_silently():
-    en = EN.replace('"price": "0.1",', '"price": "0.1"')  # a missing comma
+def test_unreadable_example_is_a_finding_and_the_other_language_example_is_used():
+    en = EN.replace('"price": "0.1",', '"price": ,')  # no value: nothing to repair
     c = contract(en)
     [f] = [f for f in c["findings"] if f["code"] == "page.example-unreadable"]
     assert "Response Example" in f["where"] and "not JSON" in f["message"]
+    [used] = [f for f in c["findings"] if f["code"] == "page.example-from-other-language"]
+    assert "(en) § Response Example" in used["where"] and "(zh-CN) § 响应示例" in used["where"]
+    assert c["examples"]["response"] == [[{"symbol": "BTCUSDT", "price": "0.1", "qty": 1.5}]]
+    assert c["response"]["type"] == "array"
+
+
+def test_lenient_example_reader_says_what_it_repaired():
+    en = EN.replace('"price": "0.1",', '"price": "0.1"')  # a missing comma
+    c = contract(en)
+    [f] = [f for f in c["findings"] if f["code"] == "page.example-repaired"]
+    assert f["values"]["repaired"] == ["missing commas", "trailing commas"] and "Response Example" in f["where"]
+    ex = parse_example("{\n  'a': 1，\n  'b': 'x'\n}")
+    assert ex.value == {"a": 1, "b": "x"} and ex.repaired == ["full-width punctuation", "single quotes"]
+    assert parse_example('{"a": 1}').repaired == []
+
+
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("[" * 1500 + "]" * 1500, "levels deep"),
+        ('{"w": ' + "9" * 5000 + "}", "digits"),
+        ('{"x": 1e999999}', "Infinity"),
+        ('{"x": NaN}', "not JSON"),
+    ],
+)
+def test_hostile_examples_are_refused_with_a_reason_not_a_crash(text, problem):
+    with pytest.raises(ValueError, match=problem):
+        parse_example(text)
+    en = EN.replace(EN[EN.index("    [  \n      {"):EN.index("## Response Parameters")], "    " + text + "\n\n")
+    c = contract(en, ZH.replace('[{"symbol": "BTCUSDT", "price": "0.1", "qty": 1.5}]', text))
+    found = [f for f in c["findings"] if f["code"] == "page.example-unreadable"]
+    assert len(found) == 2 and all(problem in f["message"] for f in found)  # one per language
+    import json
+
+    json.loads(json.dumps(c, allow_nan=False))  # strict JSON all the way
+
+
+def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('{"symbol": "A", "price": "1"}\nOR\n[{"symbol": "A", "price": "1"}]')
+    assert ex.alternatives == [[{"symbol": "A", "price": "1"}]]
+    s = response_schema([], ex)
+    assert [b["type"] for b in s["oneOf"]] == ["object", "array"]
+    kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.0163",  // Open price\n    308  // trades\n  ]\n]')
+    s = response_schema([], kline)
+    row = s["items"]
+    assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
+    assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
+    same_shape = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}')
+    merged = response_schema([], same_shape)
+    assert "oneOf" not in merged and merged["required"] == ["a"]
 
 
 def test_example_tolerates_comments_and_trailing_commas():
@@ -260,7 +312,7 @@ def test_security_type_may_be_absent():
 
 @pytest.mark.parametrize(
     "title,kind",
-    [("Change Log", "change log"), ("Error Codes", "error-code list"), ("Introduction", "introduction")],
+    [("Change Log", "changelog"), ("Error Codes", "error-codes"), ("Introduction", "introduction"), ("Filters", "common-definitions")],
 )
 def test_non_endpoint_pages_are_classified(title, kind):
     with pytest.raises(NotAnEndpoint) as exc:
@@ -268,7 +320,7 @@ def test_non_endpoint_pages_are_classified(title, kind):
     assert exc.value.kind == kind
     with pytest.raises(NotAnEndpoint) as exc:
         extract(read_markdown("# Payload: Order Update\n\n## Event Name\n\n`executionReport`\n", "en"))
-    assert exc.value.kind == "WebSocket event page"
+    assert exc.value.kind == "user-data-event" and "not an HTTP endpoint" in exc.value.reason
 
 
 def test_single_language_markdown_page():

@@ -85,8 +85,27 @@ def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in mapped.items()}
 
 
-def infer_schema(value: Any) -> dict[str, Any]:
-    """Schema of an example value the tables do not describe."""
+def _row_schema(row: list, notes: list[str] | None = None) -> dict[str, Any]:
+    """A fixed-position row (a kline, a [price, qty] pair): each position typed on its own."""
+    items = []
+    for i, v in enumerate(row):
+        item = infer_schema(v)
+        if notes and i < len(notes):
+            item["description"] = notes[i]
+        items.append(item)
+    return {"type": "array", "prefixItems": items, "minItems": len(row)}
+
+
+def _is_row(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(not isinstance(v, (dict, list)) for v in value)
+
+
+def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
+    """Schema of an example value the tables do not describe.
+
+    ``notes`` are the comments of keyless lines (a kline's '// Open price'),
+    which describe the positions of a row.
+    """
     if isinstance(value, bool):
         return {"type": "boolean"}
     if isinstance(value, int):
@@ -98,6 +117,10 @@ def infer_schema(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value):
             return {"type": "array", "items": _infer_objects(value)}
+        if value and all(_is_row(v) for v in value):
+            return {"type": "array", "items": _row_schema(value[0], notes)}
+        if _is_row(value) and len({type(v) for v in value}) > 1:
+            return _row_schema(value, notes)
         return {"type": "array", "items": infer_schema(value[0])} if value else {"type": "array"}
     if isinstance(value, dict):
         return _infer_objects([value])
@@ -147,20 +170,44 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- response
 
 
-def _field_schema(f: Field, example: Any, optional: frozenset[str]) -> dict[str, Any]:
+_CONDITIONAL = re.compile(
+    r"only (?:be )?return|not return|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .* exists|"
+    r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
+    re.I,
+)
+
+
+def _comment_enum(comment: str) -> list[str]:
+    """Values a comment lists: '// NEW, FILLED, CANCELED' or '// status: NEW, FILLED'."""
+    tail = re.split(r"[:：]", comment)[-1].strip().rstrip(".")
+    if re.fullmatch(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+", tail):
+        return re.findall(r"[A-Z][A-Z0-9_]+", tail)
+    return []
+
+
+class _Shape:
+    """What the example tells a schema beyond its values: optional keys and comments."""
+
+    def __init__(self, example: Example | None):
+        self.optional = example.optional if example else frozenset()
+        self.comments = example.comments if example else {}
+        self.positional = example.positional if example else []
+
+
+def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     s = type_schema(f.type, example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
     if f.children:
         sample = example[0] if isinstance(example, list) and example else example
-        obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, optional)
+        obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, shape)
         s = {"type": "array", "items": obj} if is_array else obj
     elif is_array and "items" not in s and isinstance(example, list) and example:
-        s = {"type": "array", "items": infer_schema(example[0])}
+        s = infer_schema(example, shape.positional)
     if not known_type(f.type) and not f.children:
-        s = infer_schema(example) if example is not None else {}
-    enum = enum_values(f.description, f.type)
-    if enum and s.get("type") == "string":
+        s = infer_schema(example, shape.positional) if example is not None else {}
+    enum = enum_values(f.description, f.type) or _comment_enum(shape.comments.get(f.name, ""))
+    if enum and s.get("type") == "string" and (not isinstance(example, str) or example in enum):
         s["enum"] = enum
     if f.description:
         s["description"] = f.description
@@ -168,15 +215,35 @@ def _field_schema(f: Field, example: Any, optional: frozenset[str]) -> dict[str,
     return s
 
 
-def _object_schema(fields: list[Field], example: dict | None, optional: frozenset[str]) -> dict[str, Any]:
+def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> dict[str, Any]:
     props: dict[str, Any] = {}
+    conditional = {f.name for f in fields if _CONDITIONAL.search(f.description)}
     for f in fields:
-        props[f.name] = _field_schema(f, (example or {}).get(f.name), optional)
+        props[f.name] = _field_schema(f, (example or {}).get(f.name), shape)
     for key, value in (example or {}).items():
         if key not in props:
-            props[key] = infer_schema(value) | {"x-undocumented": True}
+            props[key] = infer_schema(value, shape.positional) | {"x-undocumented": True}
+            comment_enum = _comment_enum(shape.comments.get(key, ""))
+            if comment_enum and props[key].get("type") == "string" and value in comment_enum:
+                props[key]["enum"] = comment_enum
+    optional = shape.optional | conditional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)}
     required = sorted(k for k in (example or {}) if k not in optional)
     return {"type": "object", "properties": props, "required": required}
+
+
+def _body(fields: list[Field], value: Any, example: Example | None, shape: _Shape) -> dict[str, Any]:
+    if not fields:
+        return infer_schema(value, shape.positional) if example else {}
+    if isinstance(value, list):
+        sample = value[0] if value and isinstance(value[0], dict) else None
+        if sample is None and value and all(_is_row(v) for v in value):
+            return infer_schema(value, shape.positional)
+        return {"type": "array", "items": _object_schema(fields, sample, shape)}
+    return _object_schema(fields, value if isinstance(value, dict) else None, shape)
+
+
+def _kind(value: Any) -> str:
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
 
 def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
@@ -184,17 +251,30 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 
     The table gives names, types and nesting; the example gives the outer shape
     (object or array) and which keys are always sent (required).  Keys of the
-    example the table forgot are kept, marked ``x-undocumented``.
+    example the table forgot are kept, marked ``x-undocumented``.  When the page
+    shows answers of different shapes ('OR', 'when symbol is not sent'), the
+    body is ``oneOf`` them; answers of one shape merge, a key missing from one
+    of them being optional.
     """
-    value = example.value if example else None
-    optional = example.optional if example else frozenset()
-    if not fields:
-        body = infer_schema(value) if example else {}
-    elif isinstance(value, list):
-        sample = value[0] if value and isinstance(value[0], dict) else None
-        body = {"type": "array", "items": _object_schema(fields, sample, optional)}
-    else:
-        body = _object_schema(fields, value if isinstance(value, dict) else None, optional)
+    shape = _Shape(example)
+    values = example.values if example else [None]
+    by_kind: dict[str, list[Any]] = {}
+    for v in values:
+        by_kind.setdefault(_kind(v), []).append(v)
+    bodies = []
+    for same in by_kind.values():
+        if len(same) > 1 and all(isinstance(v, dict) for v in same):
+            merged: dict[str, Any] = {}
+            for v in same:
+                for k, x in v.items():
+                    merged.setdefault(k, x)
+            shared = set.intersection(*(set(v) for v in same))
+            body = _body(fields, merged, example, shape)
+            body["required"] = [k for k in body.get("required", []) if k in shared]
+        else:
+            body = _body(fields, same[0], example, shape)
+        bodies.append(body)
+    body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies}
     return {"$schema": DIALECT, **body}
 
 
@@ -269,7 +349,8 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = Draft202012Validator(schema)
     seen = set()
-    for err in sorted(validator.iter_errors(ep.example.value), key=lambda e: [str(p) for p in e.absolute_path]):
+    errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
+    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = json_pointer(err)
         shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
         if shape in seen:
