@@ -47,6 +47,7 @@ class Param:
     type: str
     mandatory: bool | None
     description: str
+    items: list[Param] | None = None  # the element table of a list parameter (batchOrders)
 
 
 @dataclass
@@ -389,6 +390,7 @@ _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
 _RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]+?)\s*rate limit|([^;；(]+?)\s*rate limit\s*(?:\([^)]*\))?\s*为\s*(\d+)", re.I)
+_SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
 MAX_WEIGHT_DIGITS = 9
 
 
@@ -426,7 +428,8 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
     for m in _RATE_LIMITS.finditer(text):
         value, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         limits.append({"limit": clean_label(name.strip()) or name.strip(), "value": int(value)})
-    readable = _DURATION.sub(" ", _HEADER_NAME.sub(" ", text))
+    readable = _SHARED_LIMIT.sub(" ", _HEADER_NAME.sub(" ", text))  # 'share 500/5min/IP rate limit with ...'
+    readable = _DURATION.sub(" ", readable)
     numbers = []
     for n in _NUMBER.findall(readable):
         if len(n) > MAX_WEIGHT_DIGITS:
@@ -457,8 +460,8 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
 _COLUMNS = {
     "name": ("name", "名称", "参数", "参数名", "parameter", "field", "字段", "名字"),
     "type": ("type", "类型", "参数类型"),
-    "mandatory": ("mandatory", "是否必需", "是否必须", "是否必填", "required", "必填", "必须"),
-    "description": ("description", "描述", "说明", "备注"),
+    "mandatory": ("mandatory", "是否必需", "是否必须", "是否必填", "required", "必填", "必须", "是否强制要求", "强制要求", "是否必要"),
+    "description": ("description", "描述", "说明", "备注", "详情"),
 }
 
 
@@ -481,29 +484,104 @@ _YES = {"YES", "Y", "TRUE", "是", "必填", "必须"}
 _NO = {"NO", "N", "FALSE", "否", "非必填", "选填"}
 
 
-def parse_params(section: Section | None, where: str, findings: list[Finding]) -> list[Param]:
-    if section is None:
-        return []
-    table = next((b for b in section.blocks if isinstance(b, Table) and "name" in column_map(b.header)), None)
-    if table is None:
-        if any(isinstance(b, Table) for b in section.blocks):
-            raise PageError(where, "the parameter table has no name column (expected 'Name' / '名称')")
-        return []
-    cols = column_map(table.header)
-    if not table.rows:
-        raise PageError(where, "the parameter table has a header but no rows")
+_FLAT_ROW = re.compile(r"[｜]")
+
+
+def flattened_table(text: str) -> Table | None:
+    """A table the export flattened into one paragraph, rows split by full-width '｜'.
+
+    '｜名称 | 类型 | 是否必需 | 描述 ｜---- | ---- ｜pair | STRING | YES | BTCUSDT ｜...'
+    """
+    if "｜" not in text or "|" not in text:
+        return None
+    rows = [r.strip() for r in _FLAT_ROW.split(text) if r.strip()]
+    cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+    cells = [r for r in cells if not all(re.fullmatch(r":?-{2,}:?", c) for c in r if c)]
+    if len(cells) < 2 or len(cells[0]) < 2:
+        return None
+    width = len(cells[0])
+    return Table(tuple(cells[0]), tuple(tuple((r + [""] * width)[:width]) for r in cells[1:]))
+
+
+def _tables(section: Section) -> list[Table]:
+    out = []
+    for b in section.blocks:
+        if isinstance(b, Table):
+            out.append(b)
+        elif isinstance(b, Paragraph):
+            t = flattened_table(b.text)
+            if t is not None:
+                out.append(t)
+    return out
+
+
+def _flag(text: str) -> str:
+    return text.upper().replace("*", "").strip()
+
+
+def _mandatory_column(table: Table, cols: dict[str, int]) -> dict[str, int]:
+    """A table without a mandatory column may have it under another name (a second '类型'):
+    the column whose cells are all YES/NO is it."""
+    if "mandatory" in cols or not table.rows:
+        return cols
+    for i in range(len(table.header)):
+        if i in cols.values() and i != cols.get("type"):
+            continue
+        flags = [_flag(r[i]) for r in table.rows if i < len(r) and r[i].strip()]
+        if flags and all(f in _YES or f in _NO for f in flags):
+            cols = dict(cols)
+            if cols.get("type") == i:  # the mislabelled column was taken for the type
+                del cols["type"]
+                other = next((j for j, h in enumerate(table.header) if j != i and heading_key(h) in _COLUMNS["type"]), None)
+                if other is not None:
+                    cols["type"] = other
+            cols["mandatory"] = i
+            return cols
+    return cols
+
+
+def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Param]:
+    cols = _mandatory_column(table, column_map(table.header))
     params = []
     for row in table.rows:
-        name = _cell(row, cols, "name")
+        name = _cell(row, cols, "name").strip("`")
         if not name:
             continue
-        flag = _cell(row, cols, "mandatory").upper()
+        raw = _cell(row, cols, "mandatory")
+        flag = _flag(raw)
         mandatory = True if flag in _YES else False if flag in _NO else None
         if mandatory is None:
             findings.append(
-                Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {flag!r} is neither YES nor NO", where, {"value": flag})
+                Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {raw!r} is neither YES nor NO", where, {"value": raw})
             )
-        params.append(Param(name, _cell(row, cols, "type"), mandatory, _cell(row, cols, "description")))
+        description = _cell(row, cols, "description")
+        if "*" in raw and mandatory is False:
+            description = f"{description} (mandatory under conditions the page states: {raw})".strip()
+        params.append(Param(name, _cell(row, cols, "type"), mandatory, description))
+    return params
+
+
+_LIST_TYPE = re.compile(r"LIST|ARRAY|JSON|\[\]", re.I)
+
+
+def parse_params(section: Section | None, where: str, findings: list[Finding]) -> list[Param]:
+    """The parameter table; a later table under it is the element table of a list parameter (batchOrders)."""
+    if section is None:
+        return []
+    tables = _tables(section)
+    named = [t for t in tables if "name" in column_map(t.header)]
+    if not named:
+        if tables:
+            raise PageError(where, "the parameter table has no name column (expected 'Name' / '名称')")
+        return []
+    table = named[0]
+    if not table.rows:
+        raise PageError(where, "the parameter table has a header but no rows")
+    params = _table_params(table, where, findings)
+    lists = [p for p in params if _LIST_TYPE.search(p.type)]
+    for extra in named[1:]:
+        if lists and extra.rows:
+            lists.pop(0).items = _table_params(extra, where, findings)
     return params
 
 
@@ -678,24 +756,35 @@ def parse_example(text: str) -> Example:
 
 # --------------------------------------------------------------------------- enums
 
-_DEFINED_VALUE = re.compile(r"(?:^|[;；,，。.]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：]")
+_DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：](?!\s*[/|,，`]|\s*$)")
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
+_UPPER_RUN = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+)+")
+_NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
 def enum_values(description: str, doc_type: str) -> list[str]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
 
-    Also, for ENUM types, a description that is nothing but upper-case values
-    ('BUY SELL', 'GTC,IOC,FOK').  Anything looser would invent enums.
+    Also, for ENUM types, the longest run of upper-case values in the
+    description ('BUY SELL', 'GTC,IOC,FOK', '`OPPONENT`/ `OPPONENT_5`/ ...').
+    A single 'NAME:' inside a sentence of other values is not a definition list.
+    Anything looser would invent enums.
     """
-    values = _DEFINED_VALUE.findall(description)
-    if not values and doc_type.upper() == "ENUM":
-        head = re.split(r"[;；.。]", description)[0].strip()
-        if _UPPER_LIST.match(head):
-            values = re.findall(r"[A-Z][A-Z0-9_]+", head)
+    plain = description.replace("`", "")
+    values = _DEFINED_VALUE.findall(plain)
+    if doc_type.upper() == "ENUM":
+        head = re.split(r"[;；.。]", plain)[0].strip()
+        runs = [re.findall(r"[A-Z][A-Z0-9_]+", m.group()) for m in _UPPER_RUN.finditer(plain)]
+        longest = max(runs, key=len, default=[])
+        if _UPPER_LIST.match(head) and len(re.findall(r"[A-Z][A-Z0-9_]+", head)) >= len(longest):
+            longest = re.findall(r"[A-Z][A-Z0-9_]+", head)
+        if len(longest) > len(values):
+            values = longest
+    elif len(values) == 1 and re.search(r"[/|]", plain):
+        values = []  # one 'NAME:' among values separated by '/': a stray colon, not a definition
     seen: list[str] = []
     for v in values:
-        if v not in seen and v not in {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE"}:
+        if v not in seen and v not in _NOT_VALUES:
             seen.append(v)
     return seen
 
@@ -745,7 +834,7 @@ def extract(doc: Document) -> Endpoint:
         raise NotAnEndpoint(kind)
     if "http" not in parts:
         raise PageError(doc.source, "holds several endpoints; read each part (endpoint_docs) on its own")
-    headings = {p: s.heading for p, s in parts.items()}
+    headings = {p: s.heading for p, s in parts.items()} | {"title": doc.title}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)
     method, path = parse_request_line(parts["http"], doc.source)

@@ -48,6 +48,8 @@ TYPE_MAP: dict[str, dict[str, Any] | None] = {
     "LIST<STRING>": {"type": "array", "items": {"type": "string"}},
     "LIST<LONG>": {"type": "array", "items": INT64},
     "LIST<OBJECT>": {"type": "array", "items": {"type": "object"}},
+    "LIST<JSON>": {"type": "array", "items": {"type": "object"}},
+    "JSON": {"type": "object"},
     "STRING[]": {"type": "array", "items": {"type": "string"}},
     "LONG[]": {"type": "array", "items": INT64},
 }
@@ -145,6 +147,10 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
     required = []
     for p in params:
         s = type_schema(p.type) if known_type(p.type) else {}
+        if p.items is not None:
+            element = request_schema(p.items)
+            del element["$schema"]
+            s = {"type": "array", "items": element}
         if type_key(p.type) in ("DECIMAL", "BIGDECIMAL", "DOUBLE", "FLOAT", "NUMBER"):
             s = dict(DECIMAL_EITHER)
         enum = enum_values(p.description, p.type)
