@@ -34,7 +34,8 @@ def _print_findings(findings: list[dict], out) -> None:
     for f in findings:
         vals = ", ".join(f"{k}: {v}" for k, v in sorted(f.get("values", {}).items()))
         _wrap(f"{SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""), "    ", out)
-        _wrap(f"at {f['where']}", "      ", out)
+        for i, where in enumerate(f["where"].split(" | ")):  # a bilingual finding: each page on its own line
+            _wrap(f"{'at' if i == 0 else 'and'} {where}", "      ", out)
 
 
 def _progress(done: int, total: int) -> None:

@@ -384,7 +384,7 @@ def parse_request_line(section: Section, source: str) -> tuple[str, str]:
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
-_NUMBER = re.compile(r"(?<![\w.])(\d+)(?![\w.])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(\d+)(?![A-Za-z0-9_.])")
 _HEADER_NAME = re.compile(r"\b[xX]-[\w-]+")  # X-MBX-USED-WEIGHT-1M: a header's name, never a weight
 _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I)
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
@@ -547,9 +547,16 @@ def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Par
         name = _cell(row, cols, "name").strip("`")
         if not name:
             continue
+        others = [c for i, c in enumerate(row) if i != cols.get("name") and c.strip()]
+        if params and not others and not _PARAM_NAME.match(name):
+            params[-1].description = f"{params[-1].description} {name}".strip()  # a cell's continuation line
+            continue
         raw = _cell(row, cols, "mandatory")
         flag = _flag(raw)
         mandatory = True if flag in _YES else False if flag in _NO else None
+        if mandatory is None and re.match(r"EITHER|CONDITIONAL|条件|二选一|其一", flag):
+            mandatory = False  # the page says when: the description carries it
+            raw = f"{raw} *"
         if mandatory is None:
             findings.append(
                 Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {raw!r} is neither YES nor NO", where, {"value": raw})
@@ -561,6 +568,7 @@ def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Par
     return params
 
 
+_PARAM_NAME = re.compile(r"^[A-Za-z_][\w.\[\]-]*$")
 _LIST_TYPE = re.compile(r"LIST|ARRAY|JSON|\[\]", re.I)
 
 
@@ -613,7 +621,7 @@ _OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .* exis
 
 def _strip_comment(line: str) -> tuple[str, str]:
     """Split a line into code and a ``//`` comment, ignoring ``//`` inside strings."""
-    if "//" not in line:
+    if "//" not in line and "#" not in line:
         return line, ""
     in_str = False
     escaped = False
@@ -629,6 +637,8 @@ def _strip_comment(line: str) -> tuple[str, str]:
             in_str = True
         elif ch == "/" and line[i + 1 : i + 2] == "/":
             return line[:i], line[i + 2 :].strip()
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t,"):
+            return line[:i], line[i + 1 :].strip()
     return line, ""
 
 
@@ -703,6 +713,22 @@ def _repair(code: str, repaired: list[str]) -> str:
                 repaired.append("missing commas")
         out.append(ln)
     code = "\n".join(out)
+    fixed = code.replace("\u00a0", " ").replace("\u3000", " ")
+    if fixed != code:
+        repaired.append("non-breaking spaces")
+    code = fixed
+    fixed = code.replace("\\'", "'")
+    if fixed != code:
+        repaired.append("invalid escapes")
+    code = fixed
+    fixed = re.sub(r"^(\s*)([A-Za-z_]\w*)(\s*:)", r'\1"\2"\3', code, flags=re.M)
+    if fixed != code:
+        repaired.append("unquoted keys")
+    code = fixed
+    fixed = re.sub(r'(:\s*)(?!true\b|false\b|null\b)([A-Za-z_][\w.-]*)(\s*(?:,|}|$))', r'\1"\2"\3', code, flags=re.M)
+    if fixed != code:
+        repaired.append("unquoted values")
+    code = fixed
     trimmed = re.sub(r",(\s*[}\]])", r"\1", code)
     if trimmed != code:
         repaired.append("trailing commas")
@@ -748,7 +774,14 @@ def parse_example(text: str) -> Example:
         try:
             values.append(_loads(code))
         except json.JSONDecodeError:
-            values.append(_loads(_repair(code, repaired)))
+            code = _repair(code, repaired)
+            try:
+                values.append(_loads(code))
+            except json.JSONDecodeError as exc:
+                if "control character" not in exc.msg:
+                    raise
+                values.append(json.loads(code, parse_float=_finite, parse_constant=_no_constant, strict=False))
+                repaired.append("control characters in strings")
     if not values:
         raise ValueError("the code block holds no JSON")
     return Example(values[0], frozenset(optional), values[1:], sorted(set(repaired)), comments, positional)

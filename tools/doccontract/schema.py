@@ -269,16 +269,28 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
         by_kind.setdefault(_kind(v), []).append(v)
     bodies = []
     for same in by_kind.values():
-        if len(same) > 1 and all(isinstance(v, dict) for v in same):
-            merged: dict[str, Any] = {}
+        if len(same) == 1:
+            bodies.append(_body(fields, same[0], example, shape))
+            continue
+        if all(isinstance(v, dict) for v in same):
+            merged: Any = {}
             for v in same:
                 for k, x in v.items():
                     merged.setdefault(k, x)
-            shared = set.intersection(*(set(v) for v in same))
-            body = _body(fields, merged, example, shape)
-            body["required"] = [k for k in body.get("required", []) if k in shared]
+        elif all(isinstance(v, list) for v in same):
+            merged = [x for v in same for x in v]
         else:
-            body = _body(fields, same[0], example, shape)
+            merged = same[0]
+        body = _body(fields, merged, example, shape)
+        if isinstance(merged, dict):
+            shared = set.intersection(*(set(v) for v in same))
+            body["required"] = [k for k in body.get("required", []) if k in shared]
+        elif body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
+            shared = set.intersection(*(set(x) for x in merged))
+            body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
+        if not all(Draft202012Validator(body).is_valid(v) for v in same):
+            # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
+            body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
         bodies.append(body)
     body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies}
     return {"$schema": DIALECT, **body}
