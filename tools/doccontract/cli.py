@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         for detail in failed:
             _wrap(detail, "  ", sys.stderr)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed", "removed")}
-    print(", ".join(f"{v} {k}" for k, v in counts.items() if v or k != "removed") + f"; {findings} findings -> {args.out}")
+    _wrap(", ".join(f"{v} {k}" for k, v in counts.items() if v or k != "removed") + f"; {findings} findings -> {args.out}", "", sys.stdout)
     if failed:
         return 2
     return 1 if args.strict and findings else 0
