@@ -18,7 +18,7 @@ def test_build_prints_a_line_per_page_and_the_finding(tmp_path):
     assert f"ok    {SEED_ID}: DELETE /sapi/v1/margin/loan-group (1 finding)" in r.stdout
     wrappable = [ln for ln in r.stdout.splitlines() if not ln.startswith(("ok ", "same ", "skip ")) and max(map(len, ln.split())) < 80]
     assert wrappable and max(len(ln) for ln in wrappable) <= 100  # only a single long path may run past 100 columns
-    unwrapped = r.stdout.replace("\n        ", " ")
+    unwrapped = " ".join(r.stdout.split())
     assert "bilingual.security" in unwrapped and "en: TRADE, zh-CN: USER_DATA" in unwrapped
     assert (tmp_path / "c" / f"{SEED_ID}.json").exists() and (tmp_path / "c" / "openapi.json").exists()
 
