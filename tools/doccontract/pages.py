@@ -552,8 +552,8 @@ def render_markdown(doc: Document) -> str:
             out += ["#" * max(s.level, 1) + " " + _escape_md(s.heading), ""]
         prev: Block | None = None
         for b in s.blocks:
-            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)):
-                out += ["<!-- -->", ""]  # ends the list, or the next list or code would join it
+            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)) or isinstance(prev, CodeBlock) and isinstance(b, CodeBlock):
+                out += ["<!-- -->", ""]  # ends the list or code block, or the next one would join it
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
             elif isinstance(b, BulletList):
