@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import crawler_page
+from helpers import FIXTURES, crawler_page
 
 from doccontract.build import contract_for
 from doccontract.extract import NotAnEndpoint, enum_values, extract, parse_example
@@ -404,3 +404,128 @@ def test_seed_renders_to_markdown_and_html_and_reads_back():
         assert read_html(render_html(doc), lang)[0].canonical() == doc.canonical()
     tricky = read_markdown("# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n", "en")
     assert read_markdown(render_markdown(tricky), "en").canonical() == tricky.canonical()
+
+
+# --------------------------------------------------------------------------- pages of many endpoints, categories
+
+PAGES = FIXTURES / "pages"
+
+
+def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_anchor():
+    from doccontract.build import contracts_for
+    from doccontract.pages import read_page
+
+    contracts = {c["id"]: c for c in contracts_for(read_page(PAGES / "multi_endpoint.md", "multi.md"), "spot/market")}
+    assert sorted(contracts) == ["spot/market/klinecandlestick-data-market_data", "spot/market/order-book", "spot/market/仅中文接口"]
+    depth = contracts["spot/market/order-book"]
+    assert (depth["method"], depth["path"]) == ("GET", "/api/v3/depth")
+    assert depth["page"] == {"anchor": "order-book", "headings": {"en": "Order book", "zh-CN": "深度信息"}}
+    assert depth["sources"]["zh-CN"]["url"] == "https://developers.binance.com/docs/zh-CN/test-spot/rest-api/market-endpoints#深度信息"
+    assert depth["weight"]["value"] == 250 and depth["weight"]["table"]["rows"][-1] == {"when": "501-5000", "weight": 250}
+    assert list(depth["request"]["properties"]) == ["symbol", "limit"]  # 'If limit > 5000 ...' continues a cell
+    assert "If limit > 5000" in depth["request"]["properties"]["limit"]["description"]
+    assert [f["code"] for f in depth["findings"] if f["code"].startswith("bilingual")] == []
+    kline = contracts["spot/market/klinecandlestick-data-market_data"]
+    assert kline["security"] == {"en": "MARKET_DATA", "zh-CN": None} and kline["weight"]["value"] == 2
+    assert kline["request"]["properties"]["timeInForce"]["enum"] == ["GTC", "IOC"]
+    assert "timeInForce" not in kline["request"]["required"]  # 'NO *': mandatory only under conditions
+    assert [p["type"] for p in kline["response"]["items"]["prefixItems"]] == ["integer", "string", "integer"]
+    omitted = [f for f in kline["findings"] if f["code"] == "bilingual.security-omitted"]
+    assert omitted and omitted[0]["severity"] == "info"
+    only_zh = contracts["spot/market/仅中文接口"]
+    [f] = [f for f in only_zh["findings"] if f["code"] == "bilingual.endpoint-omitted"]
+    assert f["values"] == {"zh-CN": "GET /api/v3/onlyzh", "en": None} and "(zh-CN)" in f["where"] and "(en)" in f["where"]
+
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [("websocket_api.md", "websocket-api"), ("stream.md", "stream"), ("pointer.md", "pointer")],
+)
+def test_pages_without_an_http_endpoint_are_skipped_in_a_category(name, kind):
+    from doccontract.build import Spec, build_one
+
+    spec = Spec(PAGES / name, "x", f"specs/{name}")
+    [r] = build_one(spec, (PAGES / name).read_bytes())
+    assert (r.status, r.category, r.page) == ("skipped", kind, f"specs/{name}") and r.detail
+
+
+def test_weights_as_pages_state_them():
+    from doccontract.extract import parse_weight
+    from doccontract.pages import Paragraph, Section
+
+    def weight(text: str, heading: str = "Request Weight"):
+        findings = []
+        return parse_weight(Section(heading, 2, [Paragraph(text)]), findings, "w"), findings
+
+    assert weight("0")[0] == {"value": 0, "unit": None}
+    assert weight("5", "Request Weight(ORDER)")[0] == {"value": 5, "unit": "ORDER"}
+    assert weight("1", "请求权重(UID)：2")[0]["value"] == 1
+    got, _ = weight("0 share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`")
+    assert got["value"] == 0
+    got, _ = weight("1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); 0 on IP rate limit(x-mbx-used-weight-1m)")
+    assert (got["value"], got["unit"]) == (0, "IP") and [x["value"] for x in got["limits"]] == [1, 1, 0]
+    got, _ = weight("1 for a single symbol; 40 when the symbol parameter is omitted")
+    assert got["value"] == 40 and "single symbol" in got["text"]
+    got, findings = weight("9" * 5000)
+    assert got is None and findings[0].code == "page.weight-unreadable"
+    doc = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Weigth\n\n3\n", "en")
+    assert extract(doc).weight == {"value": 3, "unit": None}  # a typo in the heading
+
+
+def test_parameter_tables_in_their_many_shapes():
+    flat = "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- ｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
+    doc = read_markdown(f"# T\n\n## HTTP Request\n\nGET /x\n\n## 请求参数\n\n{flat}\n", "zh-CN")
+    assert [(p.name, p.mandatory) for p in extract(doc).params] == [("pair", True), ("limit", False)]
+    mislabelled = "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
+    [p] = extract(read_markdown(mislabelled, "zh-CN")).params
+    assert (p.type, p.mandatory) == ("STRING", True)
+    batch = (
+        "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n"
+        "batchOrders| LIST<JSON>| YES| orders\ntimestamp| LONG| YES|\n\n**Where batchOrders is**\n\n"
+        "Name| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\nside| ENUM| YES| BUY or SELL\n"
+    )
+    from doccontract.schema import request_schema
+
+    schema = request_schema(extract(read_markdown(batch, "en")).params)
+    items = schema["properties"]["batchOrders"]["items"]
+    assert items["required"] == ["symbol", "side"] and items["properties"]["side"]["enum"] == ["BUY", "SELL"]
+    assert "symbol" not in schema["properties"]
+
+
+def test_enums_ignore_a_stray_colon_among_values():
+    text = "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; not with `price`"
+    assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
+    assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
+
+
+def test_bilingual_compare_normalises_and_separates_omissions_from_conflicts():
+    en = EN.replace("limit| INT| NO|", "limit| INTEGER| NO|").replace("side| ENUM| NO|", "side| STRING| NO|")
+    zh = ZH.replace("symbol| STRING| 是|", "symbol| STRING| |").replace("## 请求权重(IP)\n\n10\n\n", "")
+    found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
+    assert "bilingual.param-type" not in found  # INT = INTEGER, STRING = ENUM
+    assert found["bilingual.weight-omitted"]["severity"] == "info"
+    assert found["bilingual.mandatory-omitted"]["where"].endswith("§ 请求参数 › symbol")
+    zh2 = ZH.replace('"qty": 1.5}', '"qty": "1.5", "extra": 1}')
+    found = {f["code"]: f for f in contract(EN, zh2)["findings"] if f["code"].startswith("bilingual")}
+    assert found["bilingual.example-type"]["values"] == {"en": "float", "zh-CN": "str"}
+    assert found["bilingual.example-field-omitted"]["values"] == {"en": False, "zh-CN": True}
+
+
+def test_conditional_fields_are_not_required():
+    en = EN.replace("qty| DECIMAL| quantity", "qty| DECIMAL| only returned when the order is filled")
+    item = contract(en)["response"]["items"]
+    assert item["required"] == ["price", "symbol"]
+
+
+def test_crlf_and_bom_read_like_lf():
+    text = crawler_page(EN, ZH)
+    lf = contract_for(parse_page(text.encode(), "t.md"), "t")
+    crlf = contract_for(parse_page(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), "t.md"), "t")
+    assert crlf == lf
+
+
+def test_html_reader_is_linear_in_list_nesting():
+    """1,000 nested lists used to take minutes (a copy per item); the reader now makes one pass."""
+    html = "<html><body><article><h1>T</h1><h2>S</h2>" + "<ul><li>x" * 1000 + "</li></ul>" * 1000 + "</article></body></html>"
+    doc, _ = read_html(html)
+    assert doc.sections[0].blocks[0] == BulletList(("x",) * 1000)
