@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import subprocess
 import sys
 
@@ -48,3 +51,95 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
 def test_missing_path_is_a_clear_error(tmp_path):
     r = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "c"))
     assert r.returncode == 2 and "no such file or folder" in r.stderr
+
+
+def _specs(tmp_path, **pages):
+    specs = tmp_path / "specs"
+    specs.mkdir(exist_ok=True)
+    for name, text in pages.items():
+        (specs / f"{name}.md").write_bytes(text if isinstance(text, bytes) else text.encode())
+    return specs
+
+
+def test_a_folder_without_pages_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = run("build", str(tmp_path / "empty"), "--out", str(tmp_path / "c"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no spec pages" in r.stderr
+    assert not (tmp_path / "c" / "openapi.json").exists()
+
+
+def test_unwritable_out_is_one_line(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    (tmp_path / "file").write_text("not a folder")
+    r = run("build", str(specs), "--out", str(tmp_path / "file" / "c"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "cannot write contracts there" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_hostile_pages_become_findings_and_one_bad_page_stops_nothing(tmp_path):
+    seed = SEED.read_text(encoding="utf-8")
+    deep = seed.replace('"groupId": 10001,', '"deep": ' + "[" * 1500 + "]" * 1500 + ",")
+    heavy = seed.replace("1000(UID)", "9" * 5000 + "(UID)")
+    inf = seed.replace('"groupId": 10001,', '"groupId": 1e999999,')
+    specs = _specs(tmp_path, good=seed, deep=deep, heavy=heavy, inf=inf, empty=b"")
+    out = tmp_path / "c"
+    r = run("build", str(specs), "--out", str(out), "--no-cache")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "failed pages (1):" in r.stderr and r.stderr.rstrip().endswith("specs/empty.md: the file is empty; expected a doc page")
+    for name in ("good", "deep", "heavy", "inf"):
+        text = (out / f"{name}.json").read_text()
+        constants: list[str] = []
+        json.loads(text, parse_constant=constants.append)
+        assert constants == [], name  # strict JSON: no NaN or Infinity
+    assert "levels deep" in (out / "deep.json").read_text() and "Infinity" in (out / "inf.json").read_text()
+    assert "page.weight-unreadable" in (out / "heavy.json").read_text()
+
+
+def test_bad_cache_entries_are_ignored_and_rewritten(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = tmp_path / "c"
+    assert subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True).returncode == 0
+    [cache] = (tmp_path / "cache" / "doccontract").glob("build-*.json")
+    for bad in ('{"generator": 1, "entries": []}', '{"generator": "x"', "[]", '{"entries": {"good": "oops"}}'):
+        cache.write_text(bad)
+        r = subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True, text=True)
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        assert json.loads(cache.read_text())["entries"]["good"]["input"]  # rewritten whole
+
+
+def test_no_cache_rebuilds_and_says_built(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    r = run("build", str(specs), "--out", str(out), "--no-cache", "-q")
+    assert "1 built, 0 unchanged" in r.stdout
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert "0 built, 1 unchanged" in r.stdout
+
+
+def test_contracts_of_removed_specs_are_removed_and_nothing_else(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes(), old=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    (out / "notes.txt").write_text("keep")  # not made by the build: never touched
+    (out / "extra").mkdir()
+    (out / "extra" / "readme.md").write_text("keep")
+    (specs / "old.md").rename(specs / "new.md")
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert r.returncode == 0 and "gone  old:" in r.stdout and "1 removed" in r.stdout
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+
+
+def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):
+    seed = SEED.read_bytes()
+    specs = _specs(tmp_path, good=seed.replace(b"\n", b"\r\n"), bom=b"\xef\xbb\xbf" + seed)
+    out = tmp_path / "c"
+    r = subprocess.run(
+        ["sh", "-c", f'umask 022 && exec "{sys.executable}" -m doccontract build "{specs}" --out "{out}" --no-cache'],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no progress line when stderr is not a terminal
+    assert stat.S_IMODE((out / "good.json").stat().st_mode) == 0o644
+    assert json.loads((out / "good.json").read_text())["request"] == json.loads((out / "bom.json").read_text())["request"]
