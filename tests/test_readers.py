@@ -529,3 +529,67 @@ def test_html_reader_is_linear_in_list_nesting():
     html = "<html><body><article><h1>T</h1><h2>S</h2>" + "<ul><li>x" * 1000 + "</li></ul>" * 1000 + "</article></body></html>"
     doc, _ = read_html(html)
     assert doc.sections[0].blocks[0] == BulletList(("x",) * 1000)
+
+
+# --------------------------------------------------------------------------- fuzz (bounded)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MD_PIECES = st.sampled_from(
+    [
+        "# Title (TRADE)\n", "## HTTP Request\n", "GET /sapi/v1/x\n", "## Request Weight\n", "**Weight:** 5\n", "**Parameters:**\n",
+        "## Request Parameters\n", "Name| Type| Mandatory| Description\n", "---|---|---|---\n", "a| STRING| YES| x\n", "continued line\n",
+        "## Response Example\n", "    {\"a\": 1, // c\n", "    [[1, \"2\"]]\n", "    OR\n", "    }\n", "### Order book\n", "\n", "---\n",
+        "｜名称 | 类型 ｜a | b\n", "* item\n  * nested\n", "```\n", "## 请求参数\n", "名称| 类型| 是否必需| 描述\n", "\r\n", "\ufeff", "[" * 70, "9" * 500,
+    ]
+)
+_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FUZZ
+@given(st.lists(st.one_of(_MD_PIECES, st.text(max_size=20)), max_size=40), st.booleans())
+def test_fuzz_markdown_pages_give_contracts_or_documented_errors(pieces, crawler):
+    from doccontract.build import Spec, build_one
+
+    body = "".join(pieces)
+    text = crawler_page(body, body) if crawler else body
+    results = build_one(Spec(__import__("pathlib").Path("f.md"), "f", "specs/f.md"), text.encode("utf-8", "surrogatepass"))
+    for r in results:
+        assert r.status in ("built", "skipped", "failed") and r.page == "specs/f.md"
+        if r.status == "failed":
+            assert r.detail.startswith("specs/f.md") and "cannot be read (" not in r.detail, r.detail  # a PageError, not a leak
+        if r.status == "built":
+            __import__("json").loads(r.data)
+
+
+_TAGS = st.sampled_from(["ul", "ol", "li", "p", "table", "tr", "td", "th", "pre", "code", "h2", "h3", "div", "span", "br", "a"])
+
+
+@st.composite
+def _html(draw):
+    out = []
+    for _ in range(draw(st.integers(0, 60))):
+        tag = draw(_TAGS)
+        out.append(draw(st.sampled_from([f"<{tag}>", f"</{tag}>", draw(st.text(max_size=8)).replace("<", "")])))
+    return "<html><body><article><h1>T</h1>" + "".join(out) + "</article></body></html>"
+
+
+@_FUZZ
+@given(_html())
+def test_fuzz_html_pages_read_or_raise_page_error(html):
+    try:
+        doc, _ = read_html(html)
+    except PageError:
+        return
+    assert doc.title == "T"
+
+
+@_FUZZ
+@given(st.text(alphabet=st.sampled_from('{}[]",:0123456789.eE-+ \n/\'tfnrula#OR，：'), max_size=80))
+def test_fuzz_examples_read_or_raise_value_error(text):
+    try:
+        ex = parse_example(text)
+    except ValueError:
+        return
+    __import__("json").dumps(ex.values, allow_nan=False)
