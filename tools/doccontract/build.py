@@ -405,6 +405,7 @@ def build(
                 progress(done_count, total)
     manifest = _load_manifest(out)
     current: dict[str, list[str] | None] = {}
+    changed = False  # a contract file written or removed: only then is openapi.json made again
     done: list[Result] = []
     try:
         for spec, results in zip(specs, per_spec, strict=True):
@@ -419,7 +420,9 @@ def build(
             outputs = {}
             for r in results:
                 if r.status == "built" and r.data is not None:
-                    if not write_atomic(out / f"{r.cid}.json", r.data) and use_cache:
+                    if write_atomic(out / f"{r.cid}.json", r.data):
+                        changed = True
+                    elif use_cache:
                         r.status = "unchanged"
                     outputs[r.cid] = hashlib.sha256(r.data).hexdigest()
                 elif r.status == "unchanged":
@@ -435,7 +438,7 @@ def build(
         for name in removed:
             done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
         write_atomic(out / MANIFEST_NAME, json.dumps({"files": manifest}, sort_keys=True, indent=1).encode())
-        if any(r.status in ("built", "removed") for r in done) or not (out / OPENAPI_NAME).exists():
+        if changed or removed or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None

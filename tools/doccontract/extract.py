@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table
@@ -197,11 +198,13 @@ _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*[:：]\s*(?P<rest>.*)$")
 
 
+@lru_cache(maxsize=4096)
 def heading_key(text: str) -> str:
     """Lower-case, no spaces or trailing colon: 'Request Weight(UID)' -> 'requestweight(uid)'."""
     return re.sub(r"[\s:：]+", "", text.lower())
 
 
+@lru_cache(maxsize=4096)
 def _part_of(heading: str) -> str | None:
     key = re.sub(r"\(.*?\)|（.*?）", "", heading_key(heading))
     key = re.sub(r"[-–—].*$", "", key)  # 'Response - FULL' is a response example

@@ -22,6 +22,9 @@ LANGS = ("en", "zh-CN")
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 _MD = MarkdownIt("commonmark").enable("table")
+#: Block structure only: inline content is parsed on demand, and only when it holds markup
+#: (most table cells and lines are plain text, which the inline parser would only copy).
+_MD_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 class PageError(ValueError):
@@ -148,6 +151,8 @@ def decode(data: bytes, source: str) -> str:
 
 
 def _inline_text(token) -> str:
+    if not token.children:  # the block parser's token: inline content not parsed yet
+        return _inline_source(token.content)
     parts = []
     for child in token.children or ():
         if child.type in ("text", "code_inline", "html_inline"):
@@ -162,8 +167,15 @@ def _inline_text(token) -> str:
 _INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
 
 
+#: Docusaurus's heading anchor as the export writes it: '[​](/docs/...#anchor "Direct link to ...")'.
+#: It shows no text, so it is dropped before deciding whether the rest needs the inline parser.
+_ANCHOR_LINK = re.compile(r'\[\u200b?\]\((?:[^()\\\s]|\\.)*(?:\s+"(?:[^"\\]|\\.)*")?\)\s*$')
+
+
 def _inline_source(src: str) -> str:
     """Inline markdown to plain text; text without markup needs no parser."""
+    if "](" in src:
+        src = _ANCHOR_LINK.sub("", src)
     if not _INLINE_MARKUP.search(src):
         return clean(src)
     tokens = _MD.parseInline(src)
@@ -207,7 +219,7 @@ def _continue_table(table: Table, para_src: str) -> tuple[Table, list[str]] | No
 
 def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
     """One language of a page in markdown (crawler export or hand-written)."""
-    tokens = _MD.parse(text)
+    tokens = _MD_BLOCKS.parse(text)
     lines = text.split("\n")
     title = ""
     sections: list[Section] = []
