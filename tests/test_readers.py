@@ -593,3 +593,17 @@ def test_fuzz_examples_read_or_raise_value_error(text):
     except ValueError:
         return
     __import__("json").dumps(ex.values, allow_nan=False)
+
+
+def test_a_page_that_says_there_is_no_response_body_is_not_an_unreadable_example():
+    start = EN.index("## Response Example")
+    en = EN[:start] + "## Response Example\n\nNone\n\n" + EN[EN.index("## Response Parameters") :]
+    codes = {f["code"]: f for f in contract(en)["findings"]}
+    assert "page.example-unreadable" not in codes and codes["page.no-response-body"]["values"] == {"text": "None"}
+
+
+def test_a_type_written_twice_is_that_type():
+    from doccontract.bilingual import same_type
+
+    assert same_type("STRING", "STRINGString") and same_type("INT", "INTEGER") and same_type("ENUM", "STRING")
+    assert not same_type("STRING", "LONG") and not same_type("LONG", "LONGLON")

@@ -828,6 +828,9 @@ def enum_values(description: str, doc_type: str) -> list[str]:
 # --------------------------------------------------------------------------- endpoint
 
 
+_NO_BODY = {"none", "null", "n/a", "无", "空", "-", "{}"}
+
+
 def read_examples(codes: list[CodeBlock], where: str, findings: list[Finding]) -> Example | None:
     """Every code block of a response section that reads as JSON: the first is the example, the rest alternatives."""
     found: list[Example] = []
@@ -886,7 +889,12 @@ def extract(doc: Document) -> Endpoint:
     ex_section = parts.get("example")
     field_table: Table | None = None
     if ex_section is not None:
-        example = read_examples([b for b in ex_section.blocks if isinstance(b, CodeBlock)], where("example"), findings)
+        codes = [b for b in ex_section.blocks if isinstance(b, CodeBlock)]
+        said = " ".join(b.text for b in ex_section.blocks if isinstance(b, Paragraph)).strip()
+        if not codes and said.lower() in _NO_BODY:
+            findings.append(Finding("page.no-response-body", "info", f"the page gives no response example; it says {said!r}", where("example"), {"text": said}))
+        else:
+            example = read_examples(codes, where("example"), findings)
         # some pages put the field table under the example, after a line '响应信息详解：'
         field_table = next((b for b in ex_section.blocks if isinstance(b, Table) and "type" in column_map(b.header)), None)
         if field_table is not None:

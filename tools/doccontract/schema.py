@@ -64,8 +64,15 @@ SIGNING_PARAMS = {
 
 
 def type_key(doc_type: str) -> str:
-    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on."""
-    return re.sub(r"\s+", "", doc_type).upper()
+    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on.
+
+    A type written twice by a slip ('STRINGString') is that type once.
+    """
+    key = re.sub(r"\s+", "", doc_type).upper()
+    half = len(key) // 2
+    if key and len(key) % 2 == 0 and key[:half] == key[half:] and key[:half] in TYPE_MAP:
+        return key[:half]
+    return key
 
 
 def known_type(doc_type: str) -> bool:
