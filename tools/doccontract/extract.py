@@ -622,13 +622,10 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 _OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .* exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
-def _strip_comment(line: str) -> tuple[str, str]:
-    """Split a line into code and a ``//`` comment, ignoring ``//`` inside strings."""
-    if "//" not in line and "#" not in line:
-        return line, ""
-    in_str = False
-    escaped = False
-    for i, ch in enumerate(line):
+def _outside_strings(text: str):
+    """(index, char) of every character of ``text`` outside JSON string literals."""
+    in_str = escaped = False
+    for i, ch in enumerate(text):
         if in_str:
             if escaped:
                 escaped = False
@@ -638,9 +635,18 @@ def _strip_comment(line: str) -> tuple[str, str]:
                 in_str = False
         elif ch == '"':
             in_str = True
-        elif ch == "/" and line[i + 1 : i + 2] == "/":
+        else:
+            yield i, ch
+
+
+def _strip_comment(line: str) -> tuple[str, str]:
+    """Split a line into code and a ``//`` or ``#`` comment, ignoring those inside strings."""
+    if "//" not in line and "#" not in line:
+        return line, ""
+    for i, ch in _outside_strings(line):
+        if ch == "/" and line[i + 1 : i + 2] == "/":
             return line[:i], line[i + 2 :].strip()
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t,"):
+        if ch == "#" and (i == 0 or line[i - 1] in " \t,"):
             return line[:i], line[i + 1 :].strip()
     return line, ""
 
@@ -657,18 +663,8 @@ _VALUE_START = re.compile(r'^\s*["{\[\d-]')
 
 def _check_bounds(text: str) -> None:
     depth = deepest = 0
-    in_str = escaped = False
-    for ch in text:
-        if in_str:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
+    for _, ch in _outside_strings(text):
+        if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
         elif ch in "]}":
