@@ -663,7 +663,8 @@ _VALUE_START = re.compile(r'^\s*["{\[\d-]')
 
 def _check_bounds(text: str) -> None:
     depth = deepest = 0
-    for _, ch in _outside_strings(text):
+    brackets = text.count("[") + text.count("{")
+    for _, ch in _outside_strings(text) if brackets > MAX_DEPTH else ():  # fewer brackets cannot nest deeper
         if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
