@@ -143,3 +143,29 @@ def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):
     assert r.stderr == ""  # no progress line when stderr is not a terminal
     assert stat.S_IMODE((out / "good.json").stat().st_mode) == 0o644
     assert json.loads((out / "good.json").read_text())["request"] == json.loads((out / "bom.json").read_text())["request"]
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path):
+    import pty
+
+    specs = _specs(tmp_path, good=SEED.read_bytes(), other=SEED.read_bytes())
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(tmp_path / "c"), "--no-cache"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, timeout=120,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert r.returncode == 0
+    assert b"building 2/2 pages" in seen

@@ -607,3 +607,11 @@ def test_a_type_written_twice_is_that_type():
 
     assert same_type("STRING", "STRINGString") and same_type("INT", "INTEGER") and same_type("ENUM", "STRING")
     assert not same_type("STRING", "LONG") and not same_type("LONG", "LONGLON")
+
+
+def test_enums_stated_in_example_comments():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('{\n  "status": "NEW", // NEW, FILLED, CANCELED\n  "side": "BUY" // the side\n}')
+    props = response_schema([], ex)["properties"]
+    assert props["status"]["enum"] == ["NEW", "FILLED", "CANCELED"] and "enum" not in props["side"]

@@ -244,9 +244,21 @@ def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> 
     return {"type": "object", "properties": props, "required": required}
 
 
+def _comment_enums(schema: dict[str, Any], value: Any, shape: _Shape) -> dict[str, Any]:
+    """Enums the example's comments state, on the keys of an object (or of an array's objects)."""
+    obj = schema.get("items") if schema.get("type") == "array" else schema
+    sample = value[0] if isinstance(value, list) and value else value
+    if isinstance(obj, dict) and isinstance(sample, dict):
+        for key, prop in obj.get("properties", {}).items():
+            enum = _comment_enum(shape.comments.get(key, ""))
+            if enum and prop.get("type") == "string" and sample.get(key) in enum:
+                prop["enum"] = enum
+    return schema
+
+
 def _body(fields: list[Field], value: Any, example: Example | None, shape: _Shape) -> dict[str, Any]:
     if not fields:
-        return infer_schema(value, shape.positional) if example else {}
+        return _comment_enums(infer_schema(value, shape.positional), value, shape) if example else {}
     if isinstance(value, list):
         sample = value[0] if value and isinstance(value[0], dict) else None
         if sample is None and value and all(_is_row(v) for v in value):
