@@ -466,6 +466,8 @@ def test_weights_as_pages_state_them():
     assert (got["value"], got["unit"]) == (0, "IP") and [x["value"] for x in got["limits"]] == [1, 1, 0]
     got, _ = weight("1 for a single symbol; 40 when the symbol parameter is omitted")
     assert got["value"] == 40 and "single symbol" in got["text"]
+    assert weight("50(IP) 每小时360次，每天500次")[0]["value"] == 50  # a request count is a rate limit, not a weight
+    assert weight("4/交易对. 如果symbols请求的交易对超过50, 上限是200.")[0]["value"] == 200  # a sentence's last number
     got, findings = weight("9" * 5000)
     assert got is None and findings[0].code == "page.weight-unreadable"
     doc = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Weigth\n\n3\n", "en")
@@ -496,6 +498,7 @@ def test_enums_ignore_a_stray_colon_among_values():
     text = "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; not with `price`"
     assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
     assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
+    assert enum_values("触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM") == ["MARK_PRICE", "CONTRACT_PRICE"]
 
 
 def test_bilingual_compare_normalises_and_separates_omissions_from_conflicts():

@@ -387,12 +387,13 @@ def parse_request_line(section: Section, source: str) -> tuple[str, str]:
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(\d+)(?![A-Za-z0-9_.])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])(?<!\d\.)(\d+)(?![A-Za-z0-9_]|\.\d)")
 _HEADER_NAME = re.compile(r"\b[xX]-[\w-]+")  # X-MBX-USED-WEIGHT-1M: a header's name, never a weight
 _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I)
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
 _RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]+?)\s*rate limit|([^;；(]+?)\s*rate limit\s*(?:\([^)]*\))?\s*为\s*(\d+)", re.I)
+_RATE_COUNT = re.compile(r"\d+\s*(?:次|times\b|requests?\b|orders?\s+per\b)|(?:每|per\s+)\S{0,4}?\d+", re.I)  # '每天500次': a rate limit
 _SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
 MAX_WEIGHT_DIGITS = 9
 
@@ -432,7 +433,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
         value, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         limits.append({"limit": clean_label(name.strip()) or name.strip(), "value": int(value)})
     readable = _SHARED_LIMIT.sub(" ", _HEADER_NAME.sub(" ", text))  # 'share 500/5min/IP rate limit with ...'
-    readable = _DURATION.sub(" ", readable)
+    readable = _DURATION.sub(" ", _RATE_COUNT.sub(" ", readable))
     numbers = []
     for n in _NUMBER.findall(readable):
         if len(n) > MAX_WEIGHT_DIGITS:
@@ -791,7 +792,9 @@ def parse_example(text: str) -> Example:
 
 _DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：](?!\s*[/|,，`]|\s*$)")
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
-_UPPER_RUN = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+)+")
+_UPPER_RUN = re.compile(
+    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
+)
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
@@ -807,7 +810,7 @@ def enum_values(description: str, doc_type: str) -> list[str]:
     values = _DEFINED_VALUE.findall(plain)
     if doc_type.upper() == "ENUM":
         head = re.split(r"[;；.。]", plain)[0].strip()
-        runs = [re.findall(r"[A-Z][A-Z0-9_]+", m.group()) for m in _UPPER_RUN.finditer(plain)]
+        runs = [re.findall(r"[A-Z][A-Z0-9_]+", re.sub(r"\([^)]*\)", "", m.group())) for m in _UPPER_RUN.finditer(plain)]
         longest = max(runs, key=len, default=[])
         if _UPPER_LIST.match(head) and len(re.findall(r"[A-Z][A-Z0-9_]+", head)) >= len(longest):
             longest = re.findall(r"[A-Z][A-Z0-9_]+", head)
