@@ -618,3 +618,11 @@ def test_enums_stated_in_example_comments():
     ex = parse_example('{\n  "status": "NEW", // NEW, FILLED, CANCELED\n  "side": "BUY" // the side\n}')
     props = response_schema([], ex)["properties"]
     assert props["status"]["enum"] == ["NEW", "FILLED", "CANCELED"] and "enum" not in props["side"]
+
+
+def test_a_key_some_example_elements_leave_out_is_not_required():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('[{"s": "A", "q": {"LONG": 1, "HEDGE": 2}}, {"s": "B", "q": {"BOTH": 3}}]')
+    item = response_schema([], ex)["items"]
+    assert item["required"] == ["q", "s"] and item["properties"]["q"]["required"] == []

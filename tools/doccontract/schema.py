@@ -267,6 +267,22 @@ def _body(fields: list[Field], value: Any, example: Example | None, shape: _Shap
     return _object_schema(fields, value if isinstance(value, dict) else None, shape)
 
 
+def _relax_required(schema: dict[str, Any], instances: list[Any]) -> None:
+    """A key the examples leave out somewhere (one array element, one answer) is not required there."""
+    stack = [(schema, instances)]
+    while stack:
+        node, values = stack.pop()
+        if node.get("type") == "object":
+            objs = [v for v in values if isinstance(v, dict)]
+            if objs and "required" in node:
+                node["required"] = [k for k in node["required"] if all(k in o for o in objs)]
+            for key, prop in node.get("properties", {}).items():
+                if isinstance(prop, dict):
+                    stack.append((prop, [o[key] for o in objs if key in o]))
+        elif node.get("type") == "array" and isinstance(node.get("items"), dict):
+            stack.append((node["items"], [x for v in values if isinstance(v, list) for x in v]))
+
+
 def _kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
@@ -289,7 +305,9 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     bodies = []
     for same in by_kind.values():
         if len(same) == 1:
-            bodies.append(_body(fields, same[0], example, shape))
+            body = _body(fields, same[0], example, shape)
+            _relax_required(body, same)
+            bodies.append(body)
             continue
         if all(isinstance(v, dict) for v in same):
             merged: Any = {}
@@ -307,6 +325,7 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
         elif body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
             shared = set.intersection(*(set(x) for x in merged))
             body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
+        _relax_required(body, same)
         if not all(Draft202012Validator(body).is_valid(v) for v in same):
             # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
             body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
