@@ -478,6 +478,9 @@ def test_parameter_tables_in_their_many_shapes():
     flat = "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- ｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
     doc = read_markdown(f"# T\n\n## HTTP Request\n\nGET /x\n\n## 请求参数\n\n{flat}\n", "zh-CN")
     assert [(p.name, p.mandatory) for p in extract(doc).params] == [("pair", True), ("limit", False)]
+    bare = "# T\n\n## HTTP Request\n\nGET /x\n\n**Weight** : 3\n\n**Response**\n\n    {\"a\": 1}\n"
+    ep = extract(read_markdown(bare, "en"))
+    assert ep.weight["value"] == 3 and ep.example.value == {"a": 1}  # labels without a colon, or with a space before it
     mislabelled = "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
     [p] = extract(read_markdown(mislabelled, "zh-CN")).params
     assert (p.type, p.mandatory) == ("STRING", True)
@@ -498,6 +501,7 @@ def test_enums_ignore_a_stray_colon_among_values():
     text = "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; not with `price`"
     assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
     assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
+    assert enum_values("Set the response JSON. `ACK`, `RESULT`, or `FULL`.", "ENUM") == ["ACK", "RESULT", "FULL"]
     assert enum_values("触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM") == ["MARK_PRICE", "CONTRACT_PRICE"]
 
 

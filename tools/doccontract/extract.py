@@ -195,7 +195,7 @@ _OTHER_KINDS = (
     (("bestpractice", "最佳实践"), "best-practice"),
 )
 _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
-_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*[:：]\s*(?P<rest>.*)$")
+_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$")
 
 
 @lru_cache(maxsize=4096)
@@ -250,7 +250,7 @@ def relabel(doc: Document) -> Document:
                 changed = True
                 current = Section(clean_label(b.text), s.level + 1)
                 out.append(current)
-                rest = m.group("rest").strip()
+                rest = (m.group("rest") or "").strip()
                 if rest:
                     current.blocks.append(Paragraph(rest))
                 continue
@@ -793,7 +793,7 @@ def parse_example(text: str) -> Example:
 _DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：](?!\s*[/|,，`]|\s*$)")
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
 _UPPER_RUN = re.compile(
-    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
+    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)(?:\s*(?:\bor\b|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
 )
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
