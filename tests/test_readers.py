@@ -630,3 +630,18 @@ def test_a_key_some_example_elements_leave_out_is_not_required():
     ex = parse_example('[{"s": "A", "q": {"LONG": 1, "HEDGE": 2}}, {"s": "B", "q": {"BOTH": 3}}]')
     item = response_schema([], ex)["items"]
     assert item["required"] == ["q", "s"] and item["properties"]["q"]["required"] == []
+
+
+def test_array_types_written_out_are_known():
+    from doccontract.schema import known_type, type_schema
+
+    assert type_schema("ARRAY OF STRING") == {"type": "array", "items": {"type": "string"}}
+    assert type_schema("LIST<INT>")["items"]["maximum"] == 2**31 - 1 and type_schema("LONG[]")["items"]["maximum"] == 2**63 - 1
+    assert not known_type("FOO[]")
+
+
+def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
+    start = EN.index("## Response Example")
+    en = EN[:start] + "## Response Example\n\n" + EN[EN.index("## Response Parameters") :]
+    codes = {f["code"]: f for f in contract(en)["findings"]}
+    assert "page.example-unreadable" not in codes and codes["page.no-response-example"]["message"].endswith("is empty")

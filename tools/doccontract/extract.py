@@ -893,6 +893,8 @@ def extract(doc: Document) -> Endpoint:
         said = " ".join(b.text for b in ex_section.blocks if isinstance(b, Paragraph)).strip()
         if not codes and said.lower() in _NO_BODY:
             findings.append(Finding("page.no-response-body", "info", f"the page gives no response example; it says {said!r}", where("example"), {"text": said}))
+        elif not ex_section.blocks:
+            findings.append(Finding("page.no-response-example", "info", "the response example section is empty", where("example")))
         else:
             example = read_examples(codes, where("example"), findings)
         # some pages put the field table under the example, after a line '响应信息详解：'

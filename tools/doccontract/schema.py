@@ -75,8 +75,19 @@ def type_key(doc_type: str) -> str:
     return key
 
 
+_ARRAY_OF = re.compile(r"^(?:ARRAYOF|LISTOF|LIST<|ARRAY<)(?P<a>\w+)>?$|^(?P<b>\w+?)(?:\[\]|ARRAY|LIST)$")
+
+
+def _element_type(key: str) -> str | None:
+    """'ARRAY OF STRING', 'LIST<INT>', 'INT[]', 'STRINGARRAY' -> the element's type key, when it is known."""
+    m = _ARRAY_OF.match(key)
+    element = m and (m.group("a") or m.group("b"))
+    return element if element and element in TYPE_MAP and TYPE_MAP[element] is not None else None
+
+
 def known_type(doc_type: str) -> bool:
-    return type_key(doc_type) in TYPE_MAP
+    key = type_key(doc_type)
+    return key in TYPE_MAP or _element_type(key) is not None
 
 
 def _decimal_from(example: Any) -> dict[str, Any]:
@@ -88,7 +99,10 @@ def _decimal_from(example: Any) -> dict[str, Any]:
 
 
 def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
-    mapped = TYPE_MAP.get(type_key(doc_type), {})
+    key = type_key(doc_type)
+    if key not in TYPE_MAP and _element_type(key):
+        return {"type": "array", "items": type_schema(_element_type(key))}
+    mapped = TYPE_MAP.get(key, {})
     if mapped is None:
         return _decimal_from(example)
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in mapped.items()}
