@@ -392,10 +392,11 @@ _HEADER_NAME = re.compile(r"\b[xX]-[\w-]+")  # X-MBX-USED-WEIGHT-1M: a header's 
 _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I)
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
-_RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]+?)\s*rate limit|([^;；(]+?)\s*rate limit\s*(?:\([^)]*\))?\s*为\s*(\d+)", re.I)
+_RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I)
 _RATE_COUNT = re.compile(r"\d+\s*(?:次|times\b|requests?\b|orders?\s+per\b)|(?:每|per\s+)\S{0,4}?\d+", re.I)  # '每天500次': a rate limit
 _SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
 MAX_WEIGHT_DIGITS = 9
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_WEIGHT_DIGITS + 1},}}")
 
 
 def _weight_table(table: Table) -> dict[str, Any] | None:
@@ -427,20 +428,18 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
     heading_value = re.search(r"[:：]\s*(\d+)\s*$", section.heading)
     if not text and heading_value:
         text = heading_value.group(1)
+    for long in _LONG_NUMBER.findall(text):  # first: later patterns would be quadratic in it
+        if findings is not None:
+            findings.append(Finding("page.weight-unreadable", "warning", f"a weight of {len(long)} digits is not a weight; ignored", where, {"digits": len(long)}))
+    text = _LONG_NUMBER.sub("#", text)
     weight: dict[str, Any] = {}
     limits = []
-    for m in _RATE_LIMITS.finditer(text):
+    for m in _RATE_LIMITS.finditer(text) if "rate limit" in text.lower() else ():
         value, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         limits.append({"limit": clean_label(name.strip()) or name.strip(), "value": int(value)})
     readable = _SHARED_LIMIT.sub(" ", _HEADER_NAME.sub(" ", text))  # 'share 500/5min/IP rate limit with ...'
     readable = _DURATION.sub(" ", _RATE_COUNT.sub(" ", readable))
-    numbers = []
-    for n in _NUMBER.findall(readable):
-        if len(n) > MAX_WEIGHT_DIGITS:
-            if findings is not None:
-                findings.append(Finding("page.weight-unreadable", "warning", f"a weight of {len(n)} digits is not a weight; ignored", where, {"digits": len(n)}))
-            continue
-        numbers.append(int(n))
+    numbers = [int(n) for n in _NUMBER.findall(readable)]
     tables = [t for t in (_weight_table(b) for b in section.blocks if isinstance(b, Table)) if t]
     if tables:
         weight["table"] = tables[0]
@@ -620,7 +619,7 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .* exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
 def _outside_strings(text: str):
