@@ -174,8 +174,9 @@ _ANCHOR_LINK = re.compile(r'\[\u200b?\]\((?:[^()\\\s]|\\.)*(?:\s+"(?:[^"\\]|\\.)
 
 def _inline_source(src: str) -> str:
     """Inline markdown to plain text; text without markup needs no parser."""
-    if "](" in src:
-        src = _ANCHOR_LINK.sub("", src)
+    if src.endswith(")") and "](" in src[-400:]:  # the anchor is short and last: look only there
+        tail = src[-400:]
+        src = src[: len(src) - len(tail)] + _ANCHOR_LINK.sub("", tail)
     if not _INLINE_MARKUP.search(src):
         return clean(src)
     tokens = _MD.parseInline(src)
