@@ -169,3 +169,16 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path):
         os.close(master)
     assert r.returncode == 0
     assert b"building 2/2 pages" in seen
+
+
+def test_an_endpoint_a_split_page_no_longer_documents_loses_its_contract(tmp_path):
+    page = (ROOT / "tests/fixtures/pages/multi_endpoint.md").read_text(encoding="utf-8")
+    specs = _specs(tmp_path, market=page)
+    out = tmp_path / "c"
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert r.returncode == 0 and (out / "market/order-book.json").exists()
+    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json", "仅中文接口.json"]
+    (specs / "market.md").write_text(page.replace("### 仅中文接口", "仅中文接口"), encoding="utf-8")
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert "gone  market/仅中文接口: its spec no longer documents it" in r.stdout
+    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json"]
