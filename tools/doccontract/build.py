@@ -201,7 +201,11 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
 
 @dataclass
 class Result:
-    """What became of one contract, or of one page that gave none: ``page`` names the spec file."""
+    """What became of one contract, or of one page that gave none: ``page`` names the spec file.
+
+    ``contract`` is None for an unchanged contract and for one built in a worker process
+    (``jobs`` > 1): read it from the output folder.
+    """
 
     cid: str
     status: str  # "built" | "unchanged" | "skipped" | "failed"
@@ -253,6 +257,14 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
         return [Result(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
         return [Result(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
+
+
+def _build_in_worker(spec: Spec, data: bytes) -> list[Result]:
+    """build_one for a worker process: the contract travels back once, as its bytes."""
+    results = build_one(spec, data)
+    for r in results:
+        r.contract = None
+    return results
 
 
 def _generator_hash() -> str:
@@ -391,7 +403,7 @@ def build(
         progress(done_count, total)
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            jobs_in = pool.map(build_one, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 8)))
+            jobs_in = pool.map(_build_in_worker, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 8)))
             for i, res in zip(todo, jobs_in, strict=True):
                 per_spec[i] = res
                 done_count += 1
