@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import subprocess
 import sys
 
@@ -16,7 +19,10 @@ def test_build_prints_a_line_per_page_and_the_finding(tmp_path):
     r = run("build", "specs", "--out", str(tmp_path / "c"), "--no-cache")
     assert r.returncode == 0, r.stderr
     assert f"ok    {SEED_ID}: DELETE /sapi/v1/margin/loan-group (1 finding)" in r.stdout
-    assert "bilingual.security" in r.stdout and "en: TRADE, zh-CN: USER_DATA" in r.stdout
+    wrappable = [ln for ln in r.stdout.splitlines() if not ln.startswith(("ok ", "same ", "skip ")) and max(map(len, ln.split())) < 80]
+    assert wrappable and max(len(ln) for ln in wrappable) <= 100  # only a single long path may run past 100 columns
+    unwrapped = " ".join(r.stdout.split())
+    assert "bilingual.security" in unwrapped and "en: TRADE, zh-CN: USER_DATA" in unwrapped
     assert (tmp_path / "c" / f"{SEED_ID}.json").exists() and (tmp_path / "c" / "openapi.json").exists()
 
 
@@ -38,10 +44,141 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     assert "specs/empty.md: the file is empty" in r.stderr
     assert "specs/nosplit.md: no '---' line" in r.stderr
     assert "specs/error.html: no <article>" in r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["errors.json", "good.json", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "good.json", "openapi.json"]
     assert not list(out.rglob("*.tmp"))
 
 
 def test_missing_path_is_a_clear_error(tmp_path):
     r = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "c"))
     assert r.returncode == 2 and "no such file or folder" in r.stderr
+
+
+def _specs(tmp_path, **pages):
+    specs = tmp_path / "specs"
+    specs.mkdir(exist_ok=True)
+    for name, text in pages.items():
+        (specs / f"{name}.md").write_bytes(text if isinstance(text, bytes) else text.encode())
+    return specs
+
+
+def test_a_folder_without_pages_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = run("build", str(tmp_path / "empty"), "--out", str(tmp_path / "c"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no spec pages" in r.stderr
+    assert not (tmp_path / "c" / "openapi.json").exists()
+
+
+def test_unwritable_out_is_one_line(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    (tmp_path / "file").write_text("not a folder")
+    r = run("build", str(specs), "--out", str(tmp_path / "file" / "c"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "cannot write contracts there" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_hostile_pages_become_findings_and_one_bad_page_stops_nothing(tmp_path):
+    seed = SEED.read_text(encoding="utf-8")
+    deep = seed.replace('"groupId": 10001,', '"deep": ' + "[" * 1500 + "]" * 1500 + ",")
+    heavy = seed.replace("1000(UID)", "9" * 5000 + "(UID)")
+    inf = seed.replace('"groupId": 10001,', '"groupId": 1e999999,')
+    specs = _specs(tmp_path, good=seed, deep=deep, heavy=heavy, inf=inf, empty=b"")
+    out = tmp_path / "c"
+    r = run("build", str(specs), "--out", str(out), "--no-cache")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "failed pages (1):" in r.stderr and r.stderr.rstrip().endswith("specs/empty.md: the file is empty; expected a doc page")
+    for name in ("good", "deep", "heavy", "inf"):
+        text = (out / f"{name}.json").read_text()
+        constants: list[str] = []
+        json.loads(text, parse_constant=constants.append)
+        assert constants == [], name  # strict JSON: no NaN or Infinity
+    assert "levels deep" in (out / "deep.json").read_text() and "Infinity" in (out / "inf.json").read_text()
+    assert "page.weight-unreadable" in (out / "heavy.json").read_text()
+
+
+def test_bad_cache_entries_are_ignored_and_rewritten(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = tmp_path / "c"
+    assert subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True).returncode == 0
+    [cache] = (tmp_path / "cache" / "doccontract").glob("build-*.json")
+    for bad in ('{"generator": 1, "entries": []}', '{"generator": "x"', "[]", '{"entries": {"good": "oops"}}'):
+        cache.write_text(bad)
+        r = subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True, text=True)
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        assert json.loads(cache.read_text())["entries"]["good"]["input"]  # rewritten whole
+
+
+def test_no_cache_rebuilds_and_says_built(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    r = run("build", str(specs), "--out", str(out), "--no-cache", "-q")
+    assert "1 built, 0 unchanged" in r.stdout
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert "0 built, 1 unchanged" in r.stdout
+
+
+def test_contracts_of_removed_specs_are_removed_and_nothing_else(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes(), old=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    (out / "notes.txt").write_text("keep")  # not made by the build: never touched
+    (out / "extra").mkdir()
+    (out / "extra" / "readme.md").write_text("keep")
+    (specs / "old.md").rename(specs / "new.md")
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert r.returncode == 0 and "gone  old:" in r.stdout and "1 removed" in r.stdout
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+
+
+def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):
+    seed = SEED.read_bytes()
+    specs = _specs(tmp_path, good=seed.replace(b"\n", b"\r\n"), bom=b"\xef\xbb\xbf" + seed)
+    out = tmp_path / "c"
+    r = subprocess.run(
+        ["sh", "-c", f'umask 022 && exec "{sys.executable}" -m doccontract build "{specs}" --out "{out}" --no-cache'],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no progress line when stderr is not a terminal
+    assert stat.S_IMODE((out / "good.json").stat().st_mode) == 0o644
+    assert json.loads((out / "good.json").read_text())["request"] == json.loads((out / "bom.json").read_text())["request"]
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path):
+    import pty
+
+    specs = _specs(tmp_path, good=SEED.read_bytes(), other=SEED.read_bytes())
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(tmp_path / "c"), "--no-cache"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, timeout=120,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert r.returncode == 0
+    assert b"building 2/2 pages" in seen
+
+
+def test_an_endpoint_a_split_page_no_longer_documents_loses_its_contract(tmp_path):
+    page = (ROOT / "tests/fixtures/pages/multi_endpoint.md").read_text(encoding="utf-8")
+    specs = _specs(tmp_path, market=page)
+    out = tmp_path / "c"
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert r.returncode == 0 and (out / "market/order-book.json").exists()
+    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json", "仅中文接口.json"]
+    (specs / "market.md").write_text(page.replace("### 仅中文接口", "仅中文接口"), encoding="utf-8")
+    r = run("build", str(specs), "--out", str(out), "-q")
+    assert "gone  market/仅中文接口: its spec no longer documents it" in r.stdout
+    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import crawler_page
+from helpers import FIXTURES, crawler_page
 
 from doccontract.build import contract_for
 from doccontract.extract import NotAnEndpoint, enum_values, extract, parse_example
@@ -218,11 +218,63 @@ def test_example_field_missing_from_table_and_the_reverse():
     assert ("page.field-missing-from-example", "/ghost") in codes
 
 
-def test_unreadable_example_is_a_finding_never_dropped_silently():
-    en = EN.replace('"price": "0.1",', '"price": "0.1"')  # a missing comma
+def test_unreadable_example_is_a_finding_and_the_other_language_example_is_used():
+    en = EN.replace('"price": "0.1",', '"price": ,')  # no value: nothing to repair
     c = contract(en)
     [f] = [f for f in c["findings"] if f["code"] == "page.example-unreadable"]
     assert "Response Example" in f["where"] and "not JSON" in f["message"]
+    [used] = [f for f in c["findings"] if f["code"] == "page.example-from-other-language"]
+    assert "(en) § Response Example" in used["where"] and "(zh-CN) § 响应示例" in used["where"]
+    assert c["examples"]["response"] == [[{"symbol": "BTCUSDT", "price": "0.1", "qty": 1.5}]]
+    assert c["response"]["type"] == "array"
+
+
+def test_lenient_example_reader_says_what_it_repaired():
+    en = EN.replace('"price": "0.1",', '"price": "0.1"')  # a missing comma
+    c = contract(en)
+    [f] = [f for f in c["findings"] if f["code"] == "page.example-repaired"]
+    assert f["values"]["repaired"] == ["missing commas", "trailing commas"] and "Response Example" in f["where"]
+    ex = parse_example("{\n  'a': 1，\n  'b': 'x'\n}")
+    assert ex.value == {"a": 1, "b": "x"} and ex.repaired == ["full-width punctuation", "single quotes"]
+    assert parse_example('{"a": 1}').repaired == []
+
+
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("[" * 1500 + "]" * 1500, "levels deep"),
+        ('{"w": ' + "9" * 5000 + "}", "digits"),
+        ('{"x": 1e999999}', "Infinity"),
+        ('{"x": NaN}', "not JSON"),
+    ],
+)
+def test_hostile_examples_are_refused_with_a_reason_not_a_crash(text, problem):
+    with pytest.raises(ValueError, match=problem):
+        parse_example(text)
+    en = EN.replace(EN[EN.index("    [  \n      {"):EN.index("## Response Parameters")], "    " + text + "\n\n")
+    c = contract(en, ZH.replace('[{"symbol": "BTCUSDT", "price": "0.1", "qty": 1.5}]', text))
+    found = [f for f in c["findings"] if f["code"] == "page.example-unreadable"]
+    assert len(found) == 2 and all(problem in f["message"] for f in found)  # one per language
+    import json
+
+    json.loads(json.dumps(c, allow_nan=False))  # strict JSON all the way
+
+
+def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('{"symbol": "A", "price": "1"}\nOR\n[{"symbol": "A", "price": "1"}]')
+    assert ex.alternatives == [[{"symbol": "A", "price": "1"}]]
+    s = response_schema([], ex)
+    assert [b["type"] for b in s["oneOf"]] == ["object", "array"]
+    kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.0163",  // Open price\n    308  // trades\n  ]\n]')
+    s = response_schema([], kline)
+    row = s["items"]
+    assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
+    assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
+    same_shape = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}')
+    merged = response_schema([], same_shape)
+    assert "oneOf" not in merged and merged["required"] == ["a"]
 
 
 def test_example_tolerates_comments_and_trailing_commas():
@@ -260,7 +312,7 @@ def test_security_type_may_be_absent():
 
 @pytest.mark.parametrize(
     "title,kind",
-    [("Change Log", "change log"), ("Error Codes", "error-code list"), ("Introduction", "introduction")],
+    [("Change Log", "changelog"), ("Error Codes", "error-codes"), ("Introduction", "introduction"), ("Filters", "common-definitions")],
 )
 def test_non_endpoint_pages_are_classified(title, kind):
     with pytest.raises(NotAnEndpoint) as exc:
@@ -268,7 +320,7 @@ def test_non_endpoint_pages_are_classified(title, kind):
     assert exc.value.kind == kind
     with pytest.raises(NotAnEndpoint) as exc:
         extract(read_markdown("# Payload: Order Update\n\n## Event Name\n\n`executionReport`\n", "en"))
-    assert exc.value.kind == "WebSocket event page"
+    assert exc.value.kind == "user-data-event" and "not an HTTP endpoint" in exc.value.reason
 
 
 def test_single_language_markdown_page():
@@ -352,3 +404,246 @@ def test_seed_renders_to_markdown_and_html_and_reads_back():
         assert read_html(render_html(doc), lang)[0].canonical() == doc.canonical()
     tricky = read_markdown("# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n", "en")
     assert read_markdown(render_markdown(tricky), "en").canonical() == tricky.canonical()
+
+
+# --------------------------------------------------------------------------- pages of many endpoints, categories
+
+PAGES = FIXTURES / "pages"
+
+
+def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_anchor():
+    from doccontract.build import contracts_for
+    from doccontract.pages import read_page
+
+    contracts = {c["id"]: c for c in contracts_for(read_page(PAGES / "multi_endpoint.md", "multi.md"), "spot/market")}
+    assert sorted(contracts) == ["spot/market/klinecandlestick-data-market_data", "spot/market/order-book", "spot/market/仅中文接口"]
+    depth = contracts["spot/market/order-book"]
+    assert (depth["method"], depth["path"]) == ("GET", "/api/v3/depth")
+    assert depth["page"] == {"anchor": "order-book", "headings": {"en": "Order book", "zh-CN": "深度信息"}}
+    assert depth["sources"]["zh-CN"]["url"] == "https://developers.binance.com/docs/zh-CN/test-spot/rest-api/market-endpoints#深度信息"
+    assert depth["weight"]["value"] == 250 and depth["weight"]["table"]["rows"][-1] == {"when": "501-5000", "weight": 250}
+    assert list(depth["request"]["properties"]) == ["symbol", "limit"]  # 'If limit > 5000 ...' continues a cell
+    assert "If limit > 5000" in depth["request"]["properties"]["limit"]["description"]
+    assert [f["code"] for f in depth["findings"] if f["code"].startswith("bilingual")] == []
+    kline = contracts["spot/market/klinecandlestick-data-market_data"]
+    assert kline["security"] == {"en": "MARKET_DATA", "zh-CN": None} and kline["weight"]["value"] == 2
+    assert kline["request"]["properties"]["timeInForce"]["enum"] == ["GTC", "IOC"]
+    assert "timeInForce" not in kline["request"]["required"]  # 'NO *': mandatory only under conditions
+    assert [p["type"] for p in kline["response"]["items"]["prefixItems"]] == ["integer", "string", "integer"]
+    omitted = [f for f in kline["findings"] if f["code"] == "bilingual.security-omitted"]
+    assert omitted and omitted[0]["severity"] == "info"
+    only_zh = contracts["spot/market/仅中文接口"]
+    [f] = [f for f in only_zh["findings"] if f["code"] == "bilingual.endpoint-omitted"]
+    assert f["values"] == {"zh-CN": "GET /api/v3/onlyzh", "en": None} and "(zh-CN)" in f["where"] and "(en)" in f["where"]
+
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [("websocket_api.md", "websocket-api"), ("stream.md", "stream"), ("pointer.md", "pointer")],
+)
+def test_pages_without_an_http_endpoint_are_skipped_in_a_category(name, kind):
+    from doccontract.build import Spec, build_one
+
+    spec = Spec(PAGES / name, "x", f"specs/{name}")
+    [r] = build_one(spec, (PAGES / name).read_bytes())
+    assert (r.status, r.category, r.page) == ("skipped", kind, f"specs/{name}") and r.detail
+
+
+def test_weights_as_pages_state_them():
+    from doccontract.extract import parse_weight
+    from doccontract.pages import Paragraph, Section
+
+    def weight(text: str, heading: str = "Request Weight"):
+        findings = []
+        return parse_weight(Section(heading, 2, [Paragraph(text)]), findings, "w"), findings
+
+    assert weight("0")[0] == {"value": 0, "unit": None}
+    assert weight("5", "Request Weight(ORDER)")[0] == {"value": 5, "unit": "ORDER"}
+    assert weight("1", "请求权重(UID)：2")[0]["value"] == 1
+    got, _ = weight("0 share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`")
+    assert got["value"] == 0
+    got, _ = weight("1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); 0 on IP rate limit(x-mbx-used-weight-1m)")
+    assert (got["value"], got["unit"]) == (0, "IP") and [x["value"] for x in got["limits"]] == [1, 1, 0]
+    got, _ = weight("1 for a single symbol; 40 when the symbol parameter is omitted")
+    assert got["value"] == 40 and "single symbol" in got["text"]
+    assert weight("50(IP) 每小时360次，每天500次")[0]["value"] == 50  # a request count is a rate limit, not a weight
+    assert weight("4/交易对. 如果symbols请求的交易对超过50, 上限是200.")[0]["value"] == 200  # a sentence's last number
+    got, findings = weight("9" * 5000)
+    assert got is None and findings[0].code == "page.weight-unreadable"
+    got, findings = weight("9" * 200_000 + " per 1 rate limit " + "x " * 20_000)  # no pattern may be quadratic in it
+    assert got is None and findings[0].values == {"digits": 200_000}
+    doc = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Weigth\n\n3\n", "en")
+    assert extract(doc).weight == {"value": 3, "unit": None}  # a typo in the heading
+
+
+def test_parameter_tables_in_their_many_shapes():
+    flat = "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- ｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
+    doc = read_markdown(f"# T\n\n## HTTP Request\n\nGET /x\n\n## 请求参数\n\n{flat}\n", "zh-CN")
+    assert [(p.name, p.mandatory) for p in extract(doc).params] == [("pair", True), ("limit", False)]
+    bare = "# T\n\n## HTTP Request\n\nGET /x\n\n**Weight** : 3\n\n**Response**\n\n    {\"a\": 1}\n"
+    ep = extract(read_markdown(bare, "en"))
+    assert ep.weight["value"] == 3 and ep.example.value == {"a": 1}  # labels without a colon, or with a space before it
+    mislabelled = "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
+    [p] = extract(read_markdown(mislabelled, "zh-CN")).params
+    assert (p.type, p.mandatory) == ("STRING", True)
+    batch = (
+        "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n"
+        "batchOrders| LIST<JSON>| YES| orders\ntimestamp| LONG| YES|\n\n**Where batchOrders is**\n\n"
+        "Name| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\nside| ENUM| YES| BUY or SELL\n"
+    )
+    from doccontract.schema import request_schema
+
+    schema = request_schema(extract(read_markdown(batch, "en")).params)
+    items = schema["properties"]["batchOrders"]["items"]
+    assert items["required"] == ["symbol", "side"] and items["properties"]["side"]["enum"] == ["BUY", "SELL"]
+    assert "symbol" not in schema["properties"]
+
+
+def test_enums_ignore_a_stray_colon_among_values():
+    text = "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; not with `price`"
+    assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
+    assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
+    assert enum_values("Set the response JSON. `ACK`, `RESULT`, or `FULL`.", "ENUM") == ["ACK", "RESULT", "FULL"]
+    assert enum_values("触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM") == ["MARK_PRICE", "CONTRACT_PRICE"]
+
+
+def test_bilingual_compare_normalises_and_separates_omissions_from_conflicts():
+    en = EN.replace("limit| INT| NO|", "limit| INTEGER| NO|").replace("side| ENUM| NO|", "side| STRING| NO|")
+    zh = ZH.replace("symbol| STRING| 是|", "symbol| STRING| |").replace("## 请求权重(IP)\n\n10\n\n", "")
+    found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
+    assert "bilingual.param-type" not in found  # INT = INTEGER, STRING = ENUM
+    assert found["bilingual.weight-omitted"]["severity"] == "info"
+    assert found["bilingual.mandatory-omitted"]["where"].endswith("§ 请求参数 › symbol")
+    zh2 = ZH.replace('"qty": 1.5}', '"qty": "1.5", "extra": 1}')
+    found = {f["code"]: f for f in contract(EN, zh2)["findings"] if f["code"].startswith("bilingual")}
+    assert found["bilingual.example-type"]["values"] == {"en": "float", "zh-CN": "str"}
+    assert found["bilingual.example-field-omitted"]["values"] == {"en": False, "zh-CN": True}
+
+
+def test_conditional_fields_are_not_required():
+    en = EN.replace("qty| DECIMAL| quantity", "qty| DECIMAL| only returned when the order is filled")
+    item = contract(en)["response"]["items"]
+    assert item["required"] == ["price", "symbol"]
+
+
+def test_crlf_and_bom_read_like_lf():
+    text = crawler_page(EN, ZH)
+    lf = contract_for(parse_page(text.encode(), "t.md"), "t")
+    crlf = contract_for(parse_page(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), "t.md"), "t")
+    assert crlf == lf
+
+
+def test_html_reader_is_linear_in_list_nesting():
+    """1,000 nested lists used to take minutes (a copy per item); the reader now makes one pass."""
+    html = "<html><body><article><h1>T</h1><h2>S</h2>" + "<ul><li>x" * 1000 + "</li></ul>" * 1000 + "</article></body></html>"
+    doc, _ = read_html(html)
+    assert doc.sections[0].blocks[0] == BulletList(("x",) * 1000)
+
+
+# --------------------------------------------------------------------------- fuzz (bounded)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MD_PIECES = st.sampled_from(
+    [
+        "# Title (TRADE)\n", "## HTTP Request\n", "GET /sapi/v1/x\n", "## Request Weight\n", "**Weight:** 5\n", "**Parameters:**\n",
+        "## Request Parameters\n", "Name| Type| Mandatory| Description\n", "---|---|---|---\n", "a| STRING| YES| x\n", "continued line\n",
+        "## Response Example\n", "    {\"a\": 1, // c\n", "    [[1, \"2\"]]\n", "    OR\n", "    }\n", "### Order book\n", "\n", "---\n",
+        "｜名称 | 类型 ｜a | b\n", "* item\n  * nested\n", "```\n", "## 请求参数\n", "名称| 类型| 是否必需| 描述\n", "\r\n", "\ufeff", "[" * 70, "9" * 500,
+    ]
+)
+_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FUZZ
+@given(st.lists(st.one_of(_MD_PIECES, st.text(max_size=20)), max_size=40), st.booleans())
+def test_fuzz_markdown_pages_give_contracts_or_documented_errors(pieces, crawler):
+    from doccontract.build import Spec, build_one
+
+    body = "".join(pieces)
+    text = crawler_page(body, body) if crawler else body
+    results = build_one(Spec(__import__("pathlib").Path("f.md"), "f", "specs/f.md"), text.encode("utf-8", "surrogatepass"))
+    for r in results:
+        assert r.status in ("built", "skipped", "failed") and r.page == "specs/f.md"
+        if r.status == "failed":
+            assert r.detail.startswith("specs/f.md") and "cannot be read (" not in r.detail, r.detail  # a PageError, not a leak
+        if r.status == "built":
+            __import__("json").loads(r.data)
+
+
+_TAGS = st.sampled_from(["ul", "ol", "li", "p", "table", "tr", "td", "th", "pre", "code", "h2", "h3", "div", "span", "br", "a"])
+
+
+@st.composite
+def _html(draw):
+    out = []
+    for _ in range(draw(st.integers(0, 60))):
+        tag = draw(_TAGS)
+        out.append(draw(st.sampled_from([f"<{tag}>", f"</{tag}>", draw(st.text(max_size=8)).replace("<", "")])))
+    return "<html><body><article><h1>T</h1>" + "".join(out) + "</article></body></html>"
+
+
+@_FUZZ
+@given(_html())
+def test_fuzz_html_pages_read_or_raise_page_error(html):
+    try:
+        doc, _ = read_html(html)
+    except PageError:
+        return
+    assert doc.title == "T"
+
+
+@_FUZZ
+@given(st.text(alphabet=st.sampled_from('{}[]",:0123456789.eE-+ \n/\'tfnrula#OR，：'), max_size=80))
+def test_fuzz_examples_read_or_raise_value_error(text):
+    try:
+        ex = parse_example(text)
+    except ValueError:
+        return
+    __import__("json").dumps(ex.values, allow_nan=False)
+
+
+def test_a_page_that_says_there_is_no_response_body_is_not_an_unreadable_example():
+    start = EN.index("## Response Example")
+    en = EN[:start] + "## Response Example\n\nNone\n\n" + EN[EN.index("## Response Parameters") :]
+    codes = {f["code"]: f for f in contract(en)["findings"]}
+    assert "page.example-unreadable" not in codes and codes["page.no-response-body"]["values"] == {"text": "None"}
+
+
+def test_a_type_written_twice_is_that_type():
+    from doccontract.bilingual import same_type
+
+    assert same_type("STRING", "STRINGString") and same_type("INT", "INTEGER") and same_type("ENUM", "STRING")
+    assert not same_type("STRING", "LONG") and not same_type("LONG", "LONGLON")
+
+
+def test_enums_stated_in_example_comments():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('{\n  "status": "NEW", // NEW, FILLED, CANCELED\n  "side": "BUY" // the side\n}')
+    props = response_schema([], ex)["properties"]
+    assert props["status"]["enum"] == ["NEW", "FILLED", "CANCELED"] and "enum" not in props["side"]
+
+
+def test_a_key_some_example_elements_leave_out_is_not_required():
+    from doccontract.schema import response_schema
+
+    ex = parse_example('[{"s": "A", "q": {"LONG": 1, "HEDGE": 2}}, {"s": "B", "q": {"BOTH": 3}}]')
+    item = response_schema([], ex)["items"]
+    assert item["required"] == ["q", "s"] and item["properties"]["q"]["required"] == []
+
+
+def test_array_types_written_out_are_known():
+    from doccontract.schema import known_type, type_schema
+
+    assert type_schema("ARRAY OF STRING") == {"type": "array", "items": {"type": "string"}}
+    assert type_schema("LIST<INT>")["items"]["maximum"] == 2**31 - 1 and type_schema("LONG[]")["items"]["maximum"] == 2**63 - 1
+    assert not known_type("FOO[]")
+
+
+def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
+    start = EN.index("## Response Example")
+    en = EN[:start] + "## Response Example\n\n" + EN[EN.index("## Response Parameters") :]
+    codes = {f["code"]: f for f in contract(en)["findings"]}
+    assert "page.example-unreadable" not in codes and codes["page.no-response-example"]["message"].endswith("is empty")

@@ -22,7 +22,7 @@ from doccontract.build import build, find_specs
 from doccontract.drift import run_drift
 from doccontract.extract import NotAnEndpoint, extract
 from doccontract.fetch import Fetcher
-from doccontract.pages import read_page
+from doccontract.pages import PageError, read_page
 
 SITE = """
 import sys, threading
@@ -42,7 +42,7 @@ def endpoint_specs(corpus: Path) -> list:
         page = read_page(spec.path)
         try:
             extract(page.docs["en"])
-        except NotAnEndpoint:
+        except (NotAnEndpoint, PageError):  # PageError: a page of many endpoints (drift fetches one per page)
             continue
         keep.append(spec)
     return keep

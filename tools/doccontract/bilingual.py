@@ -1,7 +1,11 @@
 """Where the English and Chinese pages of one endpoint disagree.
 
 Each disagreement is a :class:`Finding` with both languages' values and the
-headings it was read under, so a reader can open both pages at the spot.
+headings it was read under (the parameter or field named too), so a reader can
+open both pages at the spot.  Values are compared after normalising what means
+the same (INT = INTEGER; STRING = ENUM when the schema is the same), and a part
+one language simply leaves out is reported under its own ``*-omitted`` code at
+a lower severity than a real conflict.
 """
 
 from __future__ import annotations
@@ -9,63 +13,136 @@ from __future__ import annotations
 from typing import Any
 
 from .extract import Endpoint, Finding, enum_values, field_paths
-from .schema import type_key
+from .schema import known_type, type_key, type_schema
 
 # severity by what a disagreement would do to a client built from one language
 _SEVERITY = {
     "method": "error",
     "path": "error",
-    "params": "error",
     "param-type": "error",
     "param-mandatory": "error",
-    "response-fields": "error",
     "field-type": "error",
+    "example-type": "warning",
     "enum": "warning",
     "security": "warning",
     "weight": "warning",
+    "param-omitted": "warning",
+    "field-omitted": "info",
+    "example-field-omitted": "info",
+    "enum-omitted": "info",
+    "security-omitted": "info",
+    "weight-omitted": "info",
+    "mandatory-omitted": "info",
 }
+
+
+def same_type(a: str, b: str) -> bool:
+    """Two documented types that give the same schema are the same type (INT/INTEGER, STRING/ENUM)."""
+    if type_key(a) == type_key(b):
+        return True
+    if known_type(a) and known_type(b):
+        return type_schema(a) == type_schema(b)
+    return False
+
+
+def _example_types(value: Any, prefix: str = "") -> dict[str, str]:
+    """Path -> JSON type of every key in an example (array levels skipped)."""
+    out: dict[str, str] = {}
+    stack = [(value, prefix)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, list):
+            stack.extend((x, p) for x in v[:1])
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                path = f"{p}/{k}"
+                out.setdefault(path, type(x).__name__ if x is not None else "null")
+                stack.append((x, path))
+    return out
 
 
 def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
     found: list[Finding] = []
 
-    def add(what: str, part: str, message: str, en_value: Any, zh_value: Any) -> None:
-        where = f"{en.where(part)} | {zh.where(part)}"
+    def add(what: str, part: str, message: str, en_value: Any, zh_value: Any, item: str = "") -> None:
+        suffix = f" › {item}" if item else ""
+        where = f"{en.where(part)}{suffix} | {zh.where(part)}{suffix}"
         found.append(Finding(f"bilingual.{what}", _SEVERITY[what], message, where, {"en": en_value, "zh-CN": zh_value}))
+
+    def omitted(en_value: Any, zh_value: Any) -> str | None:
+        """Which language leaves the part out, when exactly one does."""
+        if (en_value is None) != (zh_value is None):
+            return "en" if en_value is None else "zh-CN"
+        return None
 
     if en.method != zh.method:
         add("method", "http", "the HTTP method differs between languages", en.method, zh.method)
     if en.path != zh.path:
         add("path", "http", "the path differs between languages", en.path, zh.path)
-    if en.security != zh.security:
+    lang = omitted(en.security, zh.security)
+    if lang:
+        add("security-omitted", "title", f"the {lang} title names no security type", en.security, zh.security)
+    elif en.security != zh.security:
         add("security", "title", "the security type in the title differs between languages", en.security, zh.security)
-    ew = {k: en.weight.get(k) for k in ("value", "unit")} if en.weight else None
-    zw = {k: zh.weight.get(k) for k in ("value", "unit")} if zh.weight else None
-    if ew != zw:
-        add("weight", "weight", "the request weight differs between languages", ew, zw)
+    _compare_weight(en, zh, add, omitted)
 
     ep = {p.name: p for p in en.params}
     zp = {p.name: p for p in zh.params}
-    if set(ep) != set(zp):
-        add("params", "params", "the parameter set differs between languages", sorted(set(ep) - set(zp)), sorted(set(zp) - set(ep)))
+    if ep and zp:
+        for name in sorted(set(ep) ^ set(zp)):
+            side = "en" if name in ep else "zh-CN"
+            add("param-omitted", "params", f"parameter {name!r} is listed in {side} only", name in ep, name in zp, name)
     for name in sorted(set(ep) & set(zp)):
         a, b = ep[name], zp[name]
-        if type_key(a.type) != type_key(b.type):
-            add("param-type", "params", f"parameter {name!r} has a different type", a.type, b.type)
-        if a.mandatory != b.mandatory:
-            add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory)
-        ea, eb = enum_values(a.description, a.type), enum_values(b.description, b.type)
-        if ea and eb and ea != eb:
-            add("enum", "params", f"parameter {name!r} lists different values", ea, eb)
+        if a.type and b.type and not same_type(a.type, b.type):
+            add("param-type", "params", f"parameter {name!r} has a different type", a.type, b.type, name)
+        lang = omitted(a.mandatory, b.mandatory)
+        if lang:
+            add("mandatory-omitted", "params", f"parameter {name!r}: the {lang} page does not say whether it is mandatory", a.mandatory, b.mandatory, name)
+        elif a.mandatory != b.mandatory:
+            add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory, name)
+        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"parameter {name!r}", "params", name, add)
 
     ef, zf = field_paths(en.fields), field_paths(zh.fields)
-    if set(ef) != set(zf) and ef and zf:
-        add("response-fields", "fields", "the response fields differ between languages", sorted(set(ef) - set(zf)), sorted(set(zf) - set(ef)))
+    if ef and zf:
+        for path in sorted(set(ef) ^ set(zf)):
+            side = "en" if path in ef else "zh-CN"
+            add("field-omitted", "fields", f"response field {path} is listed in {side} only", path in ef, path in zf, path)
     for path in sorted(set(ef) & set(zf)):
         a, b = ef[path], zf[path]
-        if type_key(a.type) != type_key(b.type):
-            add("field-type", "fields", f"response field {path} has a different type", a.type, b.type)
-        ea, eb = enum_values(a.description, a.type), enum_values(b.description, b.type)
-        if ea != eb and (ea or eb):
-            add("enum", "fields", f"response field {path} lists different values", ea, eb)
+        if a.type and b.type and not same_type(a.type, b.type):
+            add("field-type", "fields", f"response field {path} has a different type", a.type, b.type, path)
+        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"response field {path}", "fields", path, add)
+
+    if en.example is not None and zh.example is not None:
+        et, zt = _example_types(en.example.value), _example_types(zh.example.value)
+        for path in sorted(set(et) & set(zt)):
+            if et[path] != zt[path] and "null" not in (et[path], zt[path]) and {et[path], zt[path]} != {"int", "float"}:
+                add("example-type", "example", f"the examples send {path} as different JSON types", et[path], zt[path], path)
+        for path in sorted(set(et) ^ set(zt)):
+            side = "en" if path in et else "zh-CN"
+            add("example-field-omitted", "example", f"only the {side} example shows {path}", path in et, path in zt, path)
     return found
+
+
+def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
+    ew = {k: en.weight.get(k) for k in ("value", "unit")} if en.weight else None
+    zw = {k: zh.weight.get(k) for k in ("value", "unit")} if zh.weight else None
+    lang = omitted(ew, zw)
+    if lang:
+        add("weight-omitted", "weight", f"the {lang} page states no request weight", ew, zw)
+        return
+    if ew is None or zw is None:
+        return
+    units_agree = ew["unit"] == zw["unit"] or None in (ew["unit"], zw["unit"])
+    if ew["value"] != zw["value"] or not units_agree:
+        add("weight", "weight", "the request weight differs between languages", ew, zw)
+
+
+def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add) -> None:
+    if ea == eb:
+        return
+    if not ea or not eb:
+        add("enum-omitted", part, f"{what}: only one language lists its values", ea, eb, item)
+    elif set(ea) != set(eb):
+        add("enum", part, f"{what} lists different values", ea, eb, item)

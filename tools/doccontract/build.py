@@ -11,24 +11,36 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import bilingual, contract_format, errors
 from .contracts import OPENAPI_NAME, load_contracts
-from .extract import Endpoint, NotAnEndpoint, extract
+from .extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
 from .openapi import openapi_document
-from .pages import LANGS, Page, PageError, parse_page, read_bytes, zh_url
+from .pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
 from .schema import consistency_findings, is_signed, request_schema, response_schema
 
 SPEC_SUFFIXES = (".md", ".html", ".htm", ".txt")
 
 
+class BuildError(Exception):
+    """A build that cannot proceed at all (no pages, output not writable): one line for the user."""
+
+
 def dumps(obj: Any) -> bytes:
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Strict JSON (NaN and Infinity are refused: they are not JSON and no validator reads them)."""
+    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _file_mode() -> int:
+    """What open() would give a new file under the current umask (mkstemp always gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
@@ -36,6 +48,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
 
     Readers never see half a file either way; ``durable`` also syncs it to disk
     first (specs, contracts, reports), which caches and scratch files skip.
+    The file gets the mode the umask gives any new file, not mkstemp's 0600.
     """
     try:
         if path.read_bytes() == data:
@@ -50,6 +63,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -60,15 +74,20 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
 # --------------------------------------------------------------------------- one page
 
 
-def contract_for(page: Page, cid: str) -> dict[str, Any]:
-    """The contract of one page; raises NotAnEndpoint or PageError."""
-    endpoints: dict[str, Endpoint] = {}
-    for lang in LANGS:
-        if lang in page.docs:
-            endpoints[lang] = extract(page.docs[lang])
-    if not endpoints:
-        raise PageError(page.source, "no English or Chinese page in it")
+def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[str, Document], anchors: dict[str, str]) -> dict[str, Any]:
+    """The contract of one endpoint read in one or two languages."""
     primary = endpoints.get("en") or endpoints["zh-CN"]
+    other = endpoints.get("zh-CN") if primary.lang == "en" else None
+    if primary.example is None and other is not None and other.example is not None:
+        primary.example = other.example
+        primary.findings.append(
+            Finding(
+                "page.example-from-other-language",
+                "info",
+                f"the {primary.lang} response example cannot be read; the {other.lang} page's example is used",
+                f"{primary.where('example')} | {other.where('example')}",
+            )
+        )
     request = request_schema(primary.params)
     response = response_schema(primary.fields, primary.example)
     findings = []
@@ -81,11 +100,18 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
     security = {lang: ep.security for lang, ep in endpoints.items()}
     examples = []
     for ep in endpoints.values():
-        if ep.example is not None and ep.example.value not in examples:
-            examples.append(ep.example.value)
+        for value in ep.example.values if ep.example is not None else ():
+            if value not in examples:
+                examples.append(value)
     url = page.url or ""
     urls = {"en": url.replace("/docs/zh-CN/", "/docs/"), "zh-CN": zh_url(url)} if url else {}
-    return contract_format.apply({
+    sources = {}
+    for lang in endpoints:
+        link = urls.get(lang, "")
+        if link and anchors.get(lang):
+            link = f"{link}#{anchors[lang]}"
+        sources[lang] = {"url": link, "sha256": docs[lang].sha256()}
+    contract = {
         "id": cid,
         "title": {lang: ep.title for lang, ep in endpoints.items()},
         "method": primary.method,
@@ -98,9 +124,76 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
         "examples": {"response": examples},
         "preconditions": {lang: ep.preconditions for lang, ep in endpoints.items()},
         "findings": [f.as_dict() for f in findings],
-        "sources": {lang: {"url": urls.get(lang, ""), "sha256": page.docs[lang].sha256()} for lang in endpoints},
+        "sources": sources,
         "languages": {lang: ep.summary() for lang, ep in endpoints.items()},
-    }, page)
+    }
+    if anchors:
+        contract["page"] = {"anchor": anchors.get("en") or anchors.get("zh-CN", ""), "headings": {lang: docs[lang].title for lang in endpoints}}
+    return contract_format.apply(contract, docs)
+
+
+def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
+    """Every contract of one page: one, or one per endpoint of a page holding many
+    (ids ``<cid>/<anchor>``).  Raises NotAnEndpoint or PageError."""
+    split: dict[str, list[tuple[str, Document]]] = {}
+    for lang in LANGS:
+        if lang in page.docs:
+            split[lang] = endpoint_docs(page.docs[lang])
+    if not split:
+        raise PageError(page.source, "no English or Chinese page in it")
+    if all(len(parts) == 1 and parts[0][0] == "" for parts in split.values()):
+        docs = {lang: parts[0][1] for lang, parts in split.items()}
+        return [_contract(page, cid, {lang: extract(d) for lang, d in docs.items()}, docs, {})]
+    out = []
+    for group in _pair_endpoints(split):
+        docs = {lang: d for lang, (_, d, _) in group.items()}
+        endpoints = {lang: ep for lang, (_, _, ep) in group.items()}
+        anchors = {lang: a for lang, (a, _, _) in group.items()}
+        lead = anchors.get("en") or anchors["zh-CN"]
+        c = _contract(page, f"{cid}/{lead}", endpoints, docs, anchors)
+        if len(split) == 2 and len(group) == 1:
+            (lang,) = group
+            other = "zh-CN" if lang == "en" else "en"
+            ep = endpoints[lang]
+            c["findings"].append(
+                Finding(
+                    "bilingual.endpoint-omitted",
+                    "warning",
+                    f"{ep.method} {ep.path} is documented in {lang} only; the {other} page has no section for it",
+                    f"{ep.where('http')} | {page.source} ({other})",
+                    {lang: f"{ep.method} {ep.path}", other: None},
+                ).as_dict()
+            )
+        out.append(c)
+    return out
+
+
+def _pair_endpoints(split: dict[str, list[tuple[str, Document]]]) -> list[dict[str, tuple[str, Document, Endpoint]]]:
+    """The two languages' endpoints of a split page, paired by method and path (then by position)."""
+    read = {lang: [(a, d, extract(d)) for a, d in parts] for lang, parts in split.items()}
+    en, zh = read.get("en", []), read.get("zh-CN", [])
+    if not en or not zh:
+        return [{lang: item} for lang, items in read.items() for item in items]
+    groups: list[dict[str, tuple[str, Document, Endpoint]]] = []
+    free = list(zh)
+    for item in en:
+        key = (item[2].method, item[2].path)
+        match = next((z for z in free if (z[2].method, z[2].path) == key), None)
+        if match is not None:
+            free.remove(match)
+            groups.append({"en": item, "zh-CN": match})
+        else:
+            groups.append({"en": item})
+    groups += [{"zh-CN": z} for z in free]
+    return groups
+
+
+def contract_for(page: Page, cid: str) -> dict[str, Any]:
+    """The contract of a page documenting one endpoint; raises NotAnEndpoint or PageError."""
+    contracts = contracts_for(page, cid)
+    if len(contracts) != 1:
+        raise PageError(page.source, f"documents {len(contracts)} endpoints; read it with contracts_for")
+    return contracts[0]
 
 
 # --------------------------------------------------------------------------- many pages
@@ -108,10 +201,19 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
 
 @dataclass
 class Result:
+    """What became of one contract, or of one page that gave none: ``page`` names the spec file.
+
+    ``contract`` is None for an unchanged contract and for one built in a worker process
+    (``jobs`` > 1): read it from the output folder.
+    """
+
     cid: str
     status: str  # "built" | "unchanged" | "skipped" | "failed"
     detail: str = ""
     contract: dict[str, Any] | None = None
+    page: str = ""
+    category: str = ""  # for skipped pages: a key of extract.CATEGORIES
+    data: bytes | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -119,6 +221,7 @@ class Spec:
     path: Path
     cid: str
     display: str
+    root: Path | None = None  # the folder it was found under, when it was
 
 
 def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
@@ -131,7 +234,7 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
             for f in sorted(root.rglob("*")):
                 if f.suffix in SPEC_SUFFIXES and not f.name.startswith(".") and f.is_file():
                     rel = f.relative_to(root)
-                    specs.append(Spec(f, rel.with_suffix("").as_posix(), (label / rel).as_posix()))
+                    specs.append(Spec(f, rel.with_suffix("").as_posix(), (label / rel).as_posix(), root))
         elif root.is_file() or not root.exists():
             anchor = next((p for p in root.resolve().parents if p.name == "specs"), None)
             rel = root.resolve().relative_to(anchor) if anchor else Path(root.name)
@@ -140,14 +243,28 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
     return specs
 
 
-def build_one(spec: Spec, data: bytes) -> Result:
+def build_one(spec: Spec, data: bytes) -> list[Result]:
+    """The results of one spec file; nothing a page holds can make this raise."""
     try:
         page = parse_page(data, spec.display)
-        return Result(spec.cid, "built", contract=contract_for(page, spec.cid))
+        out = []
+        for contract in contracts_for(page, spec.cid):
+            out.append(Result(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
+        return out
     except NotAnEndpoint as exc:
-        return Result(spec.cid, "skipped", f"not an endpoint page ({exc.kind})")
+        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind)]
     except PageError as exc:
-        return Result(spec.cid, "failed", str(exc))
+        return [Result(spec.cid, "failed", str(exc), page=spec.display)]
+    except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
+        return [Result(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
+
+
+def _build_in_worker(spec: Spec, data: bytes) -> list[Result]:
+    """build_one for a worker process: the contract travels back once, as its bytes."""
+    results = build_one(spec, data)
+    for r in results:
+        r.contract = None
+    return results
 
 
 def _generator_hash() -> str:
@@ -164,21 +281,102 @@ def _cache_file(out: Path, cache_dir: Path | None) -> Path:
     return base / f"build-{key}.json"
 
 
-def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir: Path | None = None, use_cache: bool = True) -> list[Result]:
-    """Build every spec under ``paths`` into ``out``; pages whose bytes did not change are skipped."""
+def _load_cache(path: Path, generator: str) -> dict[str, dict]:
+    """Cache entries that have the expected shape; anything else is ignored (and rewritten later)."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(loaded, dict) or loaded.get("generator") != generator or not isinstance(loaded.get("entries"), dict):
+        return {}
+    good = {}
+    for key, entry in loaded["entries"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("input"), str):
+            continue
+        outputs, skipped = entry.get("outputs"), entry.get("skipped")
+        if isinstance(outputs, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
+            good[key] = entry
+        elif isinstance(skipped, list) and len(skipped) == 2 and all(isinstance(x, str) for x in skipped):
+            good[key] = entry
+    return good
+
+
+MANIFEST_NAME = ".doccontract-manifest"
+
+
+def _load_manifest(out: Path) -> dict[str, list[str]]:
+    """Which spec made which contract files (relative to ``out``): what a stale-file sweep may delete."""
+    try:
+        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {k: [x for x in v if isinstance(x, str)] for k, v in files.items() if isinstance(v, list)}
+
+
+def _spec_key(spec: Spec, out: Path) -> str:
+    return os.path.relpath(spec.path.resolve(), out.resolve())
+
+
+def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None]) -> list[str]:
+    """Delete contracts this build made earlier that no spec makes any more; return their names.
+
+    Only files named in the manifest are touched: a spec file that is gone takes
+    its contracts with it; a spec that now gives other contracts loses the old
+    ones.  A spec that failed (``None``) keeps what it had, and so does a spec
+    that still exists but was not part of this build.
+    """
+    keep = {name for files in current.values() if files for name in files}
+    removed = []
+    for key, files in list(manifest.items()):
+        if key in current:
+            if current[key] is None:
+                continue
+        elif (out / key).exists():
+            continue
+        for name in files:
+            target = out / name
+            if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
+                continue
+            target.unlink()
+            removed.append(name)
+            for parent in target.parents:
+                if parent == out or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        if key not in current:
+            del manifest[key]
+    return removed
+
+
+def build(
+    paths: Iterable[str | Path],
+    out: str | Path,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """Build every spec under ``paths`` into ``out``; pages whose bytes did not change are skipped.
+
+    Raises BuildError when there is nothing to build or ``out`` cannot be written.
+    """
     out = Path(out)
     specs = find_specs(paths)
+    if not specs:
+        raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe.", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
     cache_path = _cache_file(out, cache_dir)
     generator = _generator_hash()
-    cache: dict[str, Any] = {}
-    if use_cache:
-        try:
-            loaded = json.loads(cache_path.read_text())
-            if loaded.get("generator") == generator:
-                cache = loaded.get("entries", {})
-        except (OSError, ValueError):
-            cache = {}
-    results: list[Result | None] = [None] * len(specs)
+    cache = _load_cache(cache_path, generator) if use_cache else {}
+    per_spec: list[list[Result] | None] = [None] * len(specs)
     todo: list[int] = []
     inputs: dict[int, bytes] = {}  # each spec is read once: for its hash and, if needed, its build
     digests: dict[str, str] = {}
@@ -186,47 +384,88 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
         try:
             inputs[i] = read_bytes(spec.path, spec.display)
         except PageError as exc:
-            results[i] = Result(spec.cid, "failed", str(exc))
+            per_spec[i] = [Result(spec.cid, "failed", str(exc), page=spec.display)]
             continue
         digest = digests[spec.cid] = hashlib.sha256(inputs[i]).hexdigest()
         entry = cache.get(spec.cid)
-        target = out / f"{spec.cid}.json"
         if entry and entry.get("input") == digest:
-            if entry.get("skipped") is not None:
-                results[i] = Result(spec.cid, "skipped", entry["skipped"])
+            if "skipped" in entry:
+                kind, reason = entry["skipped"]
+                per_spec[i] = [Result(spec.cid, "skipped", reason, page=spec.display, category=kind)]
                 continue
-            try:
-                if hashlib.sha256(target.read_bytes()).hexdigest() == entry.get("output"):
-                    results[i] = Result(spec.cid, "unchanged")
-                    continue
-            except OSError:
-                pass
+            if all(_sha_of(out / f"{cid}.json") == sha for cid, sha in entry["outputs"].items()):
+                per_spec[i] = [Result(cid, "unchanged", page=spec.display) for cid in entry["outputs"]]
+                continue
         todo.append(i)
+    total = len(specs)
+    done_count = total - len(todo)
+    if progress:
+        progress(done_count, total)
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            jobs_in = pool.map(build_one, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4)))
+            jobs_in = pool.map(_build_in_worker, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 8)))
             for i, res in zip(todo, jobs_in, strict=True):
-                results[i] = res
+                per_spec[i] = res
+                done_count += 1
+                if progress:
+                    progress(done_count, total)
     else:
         for i in todo:
-            results[i] = build_one(specs[i], inputs[i])
-    done = [r for r in results if r is not None]
-    for r in done:
-        if r.status == "built" and r.contract is not None:
-            data = dumps(r.contract)
-            if not write_atomic(out / f"{r.cid}.json", data):
-                r.status = "unchanged"
-            cache[r.cid] = {"input": digests[r.cid], "output": hashlib.sha256(data).hexdigest()}
-        elif r.status == "skipped":
-            cache[r.cid] = {"input": digests[r.cid], "skipped": r.detail}
-        elif r.status == "failed":
-            cache.pop(r.cid, None)
-    if any(r.status in ("built",) for r in done) or not (out / OPENAPI_NAME).exists():
-        write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
-    errors.write_catalogue(out, [(specs[i].display, inputs[i]) for i, r in enumerate(results) if r and "error-code list" in r.detail])
+            per_spec[i] = build_one(specs[i], inputs[i])
+            done_count += 1
+            if progress:
+                progress(done_count, total)
+    manifest = _load_manifest(out)
+    current: dict[str, list[str] | None] = {}
+    changed = False  # a contract file written or removed: only then is openapi.json made again
+    done: list[Result] = []
+    try:
+        for spec, results in zip(specs, per_spec, strict=True):
+            results = results or []
+            done += results
+            key = _spec_key(spec, out)
+            if any(r.status == "failed" for r in results):
+                cache.pop(spec.cid, None)
+                current[key] = None
+                continue
+            current[key] = [f"{r.cid}.json" for r in results if r.status in ("built", "unchanged")]
+            outputs = {}
+            for r in results:
+                if r.status == "built" and r.data is not None:
+                    if write_atomic(out / f"{r.cid}.json", r.data):
+                        changed = True
+                    elif use_cache:
+                        r.status = "unchanged"
+                    outputs[r.cid] = hashlib.sha256(r.data).hexdigest()
+                elif r.status == "unchanged":
+                    outputs[r.cid] = cache[spec.cid]["outputs"][r.cid]
+                elif r.status == "skipped":
+                    cache[spec.cid] = {"input": digests[spec.cid], "skipped": [r.category, r.detail]}
+            if outputs:
+                cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
+        removed = _sweep(out, manifest, current)
+        for key, files in current.items():
+            if files is not None:
+                manifest[key] = files
+        for name in removed:
+            done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
+        write_atomic(out / MANIFEST_NAME, json.dumps({"files": manifest}, sort_keys=True, indent=1).encode())
+        if changed or removed or not (out / OPENAPI_NAME).exists():
+            write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
+        error_pages = [(spec.display, inputs[i]) for i, (spec, rs) in enumerate(zip(specs, per_spec, strict=True)) if any(r.category == "error-codes" for r in rs or [])]
+        errors.write_catalogue(out, error_pages)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
     if use_cache:
         try:
             write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), durable=False)
         except OSError:
             pass  # a cache that cannot be written only costs time
     return done
+
+
+def _sha_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

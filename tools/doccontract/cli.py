@@ -20,28 +20,58 @@ from .sandbox.gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 
 
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str, out) -> None:
+    """Print ``text`` within WIDTH columns, continuation lines indented under it."""
+    import textwrap
+
+    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False), file=out)
+
+
 def _print_findings(findings: list[dict], out) -> None:
     for f in findings:
         vals = ", ".join(f"{k}: {v}" for k, v in sorted(f.get("values", {}).items()))
-        print(f"    {SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""), file=out)
-        print(f"      at {f['where']}", file=out)
+        _wrap(f"{SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""), "    ", out)
+        for i, where in enumerate(f["where"].split(" | ")):  # a bilingual finding: each page on its own line
+            _wrap(f"{'at' if i == 0 else 'and'} {where}", "      ", out)
+
+
+def _progress(done: int, total: int) -> None:
+    """One self-overwriting line on a terminal; nothing in CI or when redirected."""
+    print(f"\rbuilding {done}/{total} pages", end="" if done < total else "\r" + " " * 40 + "\r", file=sys.stderr, flush=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError
+    from .extract import CATEGORIES
+
     paths = args.paths or ["specs"]
     for p in paths:
         if not Path(p).exists():
             print(f"doccontract build: {p}: no such file or folder", file=sys.stderr)
             return 2
-    results = build(paths, args.out, jobs=args.jobs, use_cache=not args.no_cache)
-    failed = findings = 0
+    show_progress = sys.stderr.isatty() and not args.quiet
+    try:
+        results = build(paths, args.out, jobs=args.jobs, use_cache=not args.no_cache, progress=_progress if show_progress else None)
+    except BuildError as exc:
+        print(f"doccontract build: {exc}", file=sys.stderr)
+        return 2
+    failed: list[str] = []
+    findings = 0
+    skipped: dict[str, int] = {}
     for r in results:
         if r.status == "failed":
-            failed += 1
-            print(f"FAIL  {r.detail}", file=sys.stderr)
+            failed.append(r.detail)
+            _wrap(f"FAIL  {r.detail}", "", sys.stderr)
             continue
         if r.status == "skipped":
-            print(f"skip  {r.cid}: {r.detail}")
+            skipped[r.category] = skipped.get(r.category, 0) + 1
+            _wrap(f"skip  {r.cid}: [{r.category}] {r.detail}", "", sys.stdout)
+            continue
+        if r.status == "removed":
+            _wrap(f"gone  {r.cid}: {r.detail}; its contract was removed", "", sys.stdout)
             continue
         contract = r.contract
         if contract is None:
@@ -54,8 +84,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{label} {r.cid}: {contract['method']} {contract['path']} ({n} finding{'s' if n != 1 else ''})")
         if not args.quiet:
             _print_findings(contract["findings"], sys.stdout)
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed")}
-    print(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {findings} findings -> {args.out}")
+    if skipped:
+        print("skipped pages by category:")
+        for kind, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {kind:<20} {n:4}  {CATEGORIES.get(kind, '')}")
+    if failed:
+        print(f"failed pages ({len(failed)}):", file=sys.stderr)
+        for detail in failed:
+            _wrap(detail, "  ", sys.stderr)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed", "removed")}
+    _wrap(", ".join(f"{v} {k}" for k, v in counts.items() if v or k != "removed") + f"; {findings} findings -> {args.out}", "", sys.stdout)
     if failed:
         return 2
     return 1 if args.strict and findings else 0

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pages import Document, Page
+    from .pages import Document
 
 FORMAT = 2
 API_KEY_HEADER = "X-MBX-APIKEY"
@@ -129,8 +129,11 @@ def page_errors(docs: dict[str, Document]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- the post-step
 
 
-def apply(contract: dict[str, Any], page: Page) -> dict[str, Any]:
-    """Give a freshly built contract its format-2 sections (in place, and returned)."""
+def apply(contract: dict[str, Any], docs: dict[str, Document]) -> dict[str, Any]:
+    """Give a freshly built contract its format-2 sections (in place, and returned).
+
+    ``docs`` are the documents of this endpoint only: on a page split into several
+    endpoints, each contract lists the codes its own part names."""
     request = contract["request"]
     props = request.get("properties", {})
     listed = [n for n in SIGNING_NAMES if n in props]
@@ -143,5 +146,5 @@ def apply(contract: dict[str, Any], page: Page) -> dict[str, Any]:
     contract["format"] = FORMAT
     contract["auth"] = auth_section(kind, listed)
     contract["weight"] = weight_section(contract.get("weight"), contract.get("path", ""))
-    contract["errors"] = page_errors(page.docs)
+    contract["errors"] = page_errors(docs)
     return contract

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table
@@ -47,6 +48,7 @@ class Param:
     type: str
     mandatory: bool | None
     description: str
+    items: list[Param] | None = None  # the element table of a list parameter (batchOrders)
 
 
 @dataclass
@@ -70,6 +72,14 @@ def field_paths(fields: list[Field], prefix: str = "") -> dict[str, Field]:
 class Example:
     value: Any
     optional: frozenset[str]  # keys whose example comment says they may be absent
+    alternatives: list[Any] = field(default_factory=list)  # other answers the page shows ('OR', FULL / MINI)
+    repaired: list[str] = field(default_factory=list)  # what the lenient reader had to fix, in words
+    comments: dict[str, str] = field(default_factory=dict)  # key -> its // comment
+    positional: list[str] = field(default_factory=list)  # comments of keyless lines, in order (kline rows)
+
+    @property
+    def values(self) -> list[Any]:
+        return [self.value, *self.alternatives]
 
 
 @dataclass
@@ -118,21 +128,40 @@ def _where(source: str, headings: dict[str, str], part: str) -> str:
 
 
 class NotAnEndpoint(Exception):
-    """A page that documents no endpoint (introduction, error codes, change log, event)."""
+    """A page that documents no HTTP endpoint: ``kind`` is its category, ``reason`` says why in a sentence."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, reason: str = ""):
         self.kind = kind
-        super().__init__(kind)
+        self.reason = reason or CATEGORIES.get(kind, kind)
+        super().__init__(f"{kind}: {self.reason}")
 
+
+#: Categories of pages that are not HTTP endpoints, with the reason printed for them.
+CATEGORIES = {
+    "websocket-api": "a WebSocket API request, not an HTTP endpoint",
+    "stream": "a WebSocket market stream, not an HTTP endpoint",
+    "user-data-event": "a user-data stream event payload, not an HTTP endpoint",
+    "introduction": "an introduction",
+    "general-info": "general information (limits, security, conventions)",
+    "error-codes": "an error-code list",
+    "changelog": "a change log",
+    "faq": "an FAQ page",
+    "common-definitions": "common definitions (enums, filters)",
+    "quick-start": "a quick-start guide",
+    "best-practice": "best practice notes",
+    "fix-api": "the FIX API, not HTTP",
+    "pointer": "the page only points to another page",
+    "guide": "prose without a request line",
+}
 
 # --------------------------------------------------------------------------- headings
 
 _PARTS = {
     "description": ("apidescription", "接口描述", "description"),
     "http": ("httprequest", "http请求"),
-    "weight": ("requestweight", "请求权重", "weight", "权重"),
-    "params": ("requestparameters", "请求参数", "parameters", "参数"),
-    "example": ("responseexample", "响应示例", "response", "响应", "返回示例"),
+    "weight": ("requestweight", "请求权重", "weight", "权重", "requestweigth", "requestweights", "weights"),
+    "params": ("requestparameters", "请求参数", "parameters", "参数", "parameter", "requestparameter", "请求参数说明"),
+    "example": ("responseexample", "响应示例", "response", "响应", "返回示例", "responseexamples", "返回"),
     "fields": (
         "responsedetaildescription",
         "responsedetail",
@@ -142,27 +171,44 @@ _PARTS = {
         "响应信息详解",
         "响应字段",
         "返回参数",
+        "返回字段",
     ),
 }
+_WS_HEADINGS = ("method", "方式")
+_STREAM_HEADINGS = ("streamname", "streamdescription", "数据流名称", "数据流描述", "updatespeed", "更新速度")
 _EVENT_HEADINGS = ("eventname", "eventdescription", "事件类型", "事件描述", "payload", "事件")
 _OTHER_KINDS = (
-    (("errorcode", "错误代码", "errorcodes"), "error-code list"),
-    (("changelog", "更新日志"), "change log"),
+    (("errorcode", "错误代码", "errorcodes", "错误码"), "error-codes"),
+    (("changelog", "更新日志"), "changelog"),
+    (("faq", "常见问题"), "faq"),
     (("introduction", "简介", "介绍"), "introduction"),
-    (("generalinfo", "generalapiinformation", "基本信息", "通用信息"), "general information"),
-    (("quickstart", "快速开始"), "quick start"),
-    (("commondefinition", "enumdefinitions", "枚举定义", "公共定义"), "common definitions"),
-    (("bestpractice", "最佳实践"), "best practice"),
+    (("fixapi",), "fix-api"),
+    (
+        (
+            "generalinfo", "generalapiinformation", "基本信息", "通用信息", "ratelimits", "limits", "requestsecurity", "eventformat",
+            "datasources", "数据来源", "httpreturncodes", "responseformat", "requestformat", "sessionauthentication", "会话身份验证",
+        ),
+        "general-info",
+    ),
+    (("quickstart", "快速开始"), "quick-start"),
+    (("commondefinition", "enumdefinitions", "枚举定义", "公共定义", "filters", "过滤器"), "common-definitions"),
+    (("bestpractice", "最佳实践"), "best-practice"),
 )
+_WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
+_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$")
 
 
+@lru_cache(maxsize=4096)
 def heading_key(text: str) -> str:
     """Lower-case, no spaces or trailing colon: 'Request Weight(UID)' -> 'requestweight(uid)'."""
     return re.sub(r"[\s:：]+", "", text.lower())
 
 
+@lru_cache(maxsize=4096)
 def _part_of(heading: str) -> str | None:
     key = re.sub(r"\(.*?\)|（.*?）", "", heading_key(heading))
+    key = re.sub(r"[-–—].*$", "", key)  # 'Response - FULL' is a response example
+    key = re.sub(r"\d+$", "", key)  # '请求权重(UID)：2' names its weight in the heading
     for part, names in _PARTS.items():
         if key in names:
             return part
@@ -175,25 +221,137 @@ def _sections_by_part(doc: Document) -> dict[str, Section]:
         part = _part_of(s.heading)
         if part and part not in found:
             found[part] = s
+        elif part == "example" and found["example"] is not s:  # alternatives ('Response - FULL', 'Response - MINI')
+            first = found["example"]
+            found["example"] = Section(first.heading, first.level, [*first.blocks, *s.blocks])
     return found
 
 
-def classify(doc: Document, parts: dict[str, Section] | None = None) -> str | None:
-    """None for an endpoint page, else the kind of page it is."""
-    parts = _sections_by_part(doc) if parts is None else parts
+#: Labels that end the part above them without starting one a contract reads.
+_OTHER_LABELS = frozenset({"datasource", "数据源", "数据来源", "unfilledordercount", "未成交的订单计数", "未成交订单计数", "notes", "note", "注意", "备注"})
+
+
+def relabel(doc: Document) -> Document:
+    """Sections also start at label paragraphs: '**Weight:** 2', '**Parameters:**', '**响应:**'.
+
+    Many pages (Spot) write their parts as bold labels, not headings; after
+    this they read like the pages that use headings.  Text after the label is
+    the new section's first paragraph.
+    """
+    out: list[Section] = []
+    changed = False
+    for s in doc.sections:
+        current = Section(s.heading, s.level)
+        out.append(current)
+        for b in s.blocks:
+            m = _LABEL.match(b.text) if isinstance(b, Paragraph) and len(b.text) < 200 else None
+            part = _part_of(m.group("label") + m.group("qual")) if m else None
+            if m and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
+                changed = True
+                current = Section(clean_label(b.text), s.level + 1)
+                out.append(current)
+                rest = (m.group("rest") or "").strip()
+                if rest:
+                    current.blocks.append(Paragraph(rest))
+                continue
+            current.blocks.append(b)
+    return Document(doc.lang, doc.title, out, doc.source) if changed else doc
+
+
+def clean_label(text: str) -> str:
+    return re.split(r"[:：]", text, maxsplit=1)[0].strip()
+
+
+def _anchor(heading: str) -> str:
+    """The anchor developers.binance.com gives a heading (github-slugger's rule)."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _request_line_block(section: Section) -> bool:
+    for b in section.blocks[:3]:
+        if isinstance(b, (Paragraph, CodeBlock)) and _REQUEST_ONLY.match(b.text.strip()):
+            return True
+    return False
+
+
+def _endpoint_starts(doc: Document) -> list[int]:
+    return [i for i, s in enumerate(doc.sections) if s.heading and _request_line_block(s) and _part_of(s.heading) is None]
+
+
+def endpoint_docs(doc: Document) -> list[tuple[str, Document]]:
+    """The endpoints a page documents: [('', doc)] for a page of one endpoint,
+    [(anchor, document of that part), ...] for a page holding many (split at
+    the headings whose first block is a request line, e.g. 'GET /api/v3/depth').
+
+    Raises NotAnEndpoint with the page's category when it documents none.
+    """
+    original = doc
+    by_heading = _sections_by_part(doc)
+    doc = relabel(doc)
+    parts = _sections_by_part(doc)
     if "http" in parts:
+        return [("", doc)]
+    # a page whose own headings name request or response parts documents one endpoint
+    starts = [] if {"params", "example"} & set(by_heading) else _endpoint_starts(doc)
+    if not starts:
+        kind = classify(original)
+        raise NotAnEndpoint(kind or "guide")
+    out: list[tuple[str, Document]] = []
+    seen: dict[str, int] = {}
+    for i in starts:
+        head = doc.sections[i]
+        j = i + 1
+        while j < len(doc.sections) and doc.sections[j].level > head.level and j not in starts:
+            j += 1
+        first = Section("HTTP Request", head.level + 1, [])
+        rest = list(head.blocks)
+        while rest and not (isinstance(rest[0], (Paragraph, CodeBlock)) and _REQUEST_ONLY.match(rest[0].text.strip())):
+            first.blocks.append(rest.pop(0))
+        description = Section("API Description", head.level + 1, first.blocks)
+        request = Section("HTTP Request", head.level + 1, [rest.pop(0)] if rest else [])
+        body = Section("Notes", head.level + 1, rest)
+        sub = Document(doc.lang, head.heading, [description, request, body, *doc.sections[i + 1 : j]], f"{doc.source} § {head.heading}")
+        slug = _anchor(head.heading)
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        out.append((slug if n == 0 else f"{slug}-{n}", relabel(sub)))
+    return out
+
+
+def classify(doc: Document) -> str | None:
+    """None for an endpoint page (one endpoint or many), else its category (a key of :data:`CATEGORIES`).
+
+    Raises PageError for a page whose headings name request or response parts
+    but no request: an endpoint page that cannot be read.
+    """
+    by_heading = _sections_by_part(doc)
+    doc = relabel(doc)
+    parts = _sections_by_part(doc)
+    if "http" in parts or not {"params", "example"} & set(by_heading) and _endpoint_starts(doc):
         return None
     title = heading_key(doc.title)
     keys = [heading_key(s.heading) for s in doc.sections]
+    codes = [b.text for s in doc.sections for b in s.blocks if isinstance(b, (CodeBlock, Paragraph))]
+    if any(k in _WS_HEADINGS for k in keys) or any(_WS_METHOD.search(c) and '"id"' in c for c in codes if c.lstrip().startswith("{")):
+        return "websocket-api"
+    if any(k.startswith(e) for k in keys for e in _STREAM_HEADINGS):
+        return "stream"
     if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title:
-        return "WebSocket event page"
+        return "user-data-event"
+    if re.search(r"faq", doc.source, re.I) or "faq" in title:
+        return "faq"
     for candidates in ([title], keys):  # the title says it best; headings otherwise
         for names, kind in _OTHER_KINDS:
             if any(n in k for k in candidates for n in names):
                 return kind
-    if "params" in parts or "example" in parts:
+    if "stream" in title or "数据流" in title:
+        return "stream"
+    if "params" in by_heading or "example" in by_heading:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
-    return "page without an 'HTTP Request' section"
+    text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
+    if len(doc.sections) <= 1 and len(text) < 600 and re.search(r"\bhere\b|这里|详见|请见|请参考|refer to", text, re.I):
+        return "pointer"
+    return "guide"
 
 
 # --------------------------------------------------------------------------- pieces
@@ -209,6 +367,7 @@ def _texts(section: Section) -> list[str]:
     return out
 
 
+_REQUEST_ONLY = re.compile(r"^(?:" + "|".join(METHODS) + r")\s+`?/\S*$")
 _SECURITY = re.compile(r"[(（]\s*([A-Z][A-Z_]+)\s*[)）]\s*$")
 _REQUEST_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?(/[^\s`*]+)")
 
@@ -228,18 +387,75 @@ def parse_request_line(section: Section, source: str) -> tuple[str, str]:
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
-_WEIGHT = re.compile(r"(\d+)")
-_UNIT = re.compile(r"\b(IP|UID)\b")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])(?<!\d\.)(\d+)(?![A-Za-z0-9_]|\.\d)")
+_HEADER_NAME = re.compile(r"\b[xX]-[\w-]+")  # X-MBX-USED-WEIGHT-1M: a header's name, never a weight
+_DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I)
+_UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
+_OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
+_RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I)
+_RATE_COUNT = re.compile(r"\d+\s*(?:次|times\b|requests?\b|orders?\s+per\b)|(?:每|per\s+)\S{0,4}?\d+", re.I)  # '每天500次': a rate limit
+_SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
+MAX_WEIGHT_DIGITS = 9
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_WEIGHT_DIGITS + 1},}}")
 
 
-def parse_weight(section: Section) -> dict[str, Any] | None:
+def _weight_table(table: Table) -> dict[str, Any] | None:
+    """A 'LIMIT -> weight' table, kept as rows of (condition, weight)."""
+    col = next((i for i, h in enumerate(table.header) if "weight" in h.lower() or "权重" in h), None)
+    if col is None:
+        return None
+    rows = []
+    for row in table.rows:
+        cells = [c for c in row if c.strip()]
+        if not cells:
+            continue
+        m = _NUMBER.search(cells[-1])
+        if not m or len(m.group(1)) > MAX_WEIGHT_DIGITS:
+            continue
+        rows.append({"when": " ".join(cells[:-1]), "weight": int(m.group(1))})
+    return {"columns": list(table.header), "rows": rows} if rows else None
+
+
+def parse_weight(section: Section, findings: list[Finding] | None = None, where: str = "") -> dict[str, Any] | None:
+    """The weight as the page states it.
+
+    ``value`` is the largest weight the page names (a weight that depends on a
+    parameter keeps its ``table`` or ``text``); ``unit`` is the page's own word
+    (IP, UID, ORDER...).  Numbers in header names, durations ('1min', '10s')
+    and rate-limit names are never weights.
+    """
     text = " ".join(_texts(section)).strip()
-    numbers = [int(n) for n in _WEIGHT.findall(text)]
+    heading_value = re.search(r"[:：]\s*(\d+)\s*$", section.heading)
+    if not text and heading_value:
+        text = heading_value.group(1)
+    for long in _LONG_NUMBER.findall(text):  # first: later patterns would be quadratic in it
+        if findings is not None:
+            findings.append(Finding("page.weight-unreadable", "warning", f"a weight of {len(long)} digits is not a weight; ignored", where, {"digits": len(long)}))
+    text = _LONG_NUMBER.sub("#", text)
+    weight: dict[str, Any] = {}
+    limits = []
+    for m in _RATE_LIMITS.finditer(text) if "rate limit" in text.lower() else ():
+        value, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        limits.append({"limit": clean_label(name.strip()) or name.strip(), "value": int(value)})
+    readable = _SHARED_LIMIT.sub(" ", _HEADER_NAME.sub(" ", text))  # 'share 500/5min/IP rate limit with ...'
+    readable = _DURATION.sub(" ", _RATE_COUNT.sub(" ", readable))
+    numbers = [int(n) for n in _NUMBER.findall(readable)]
+    tables = [t for t in (_weight_table(b) for b in section.blocks if isinstance(b, Table)) if t]
+    if tables:
+        weight["table"] = tables[0]
+        numbers += [r["weight"] for r in tables[0]["rows"]]
+    if limits:
+        weight["limits"] = limits
+        ip = [x["value"] for x in limits if re.search(r"\bip\b", x["limit"], re.I)]
+        numbers = ip or [x["value"] for x in limits]
     if not numbers:
         return None
-    units = set(_UNIT.findall(text)) or set(_UNIT.findall(section.heading.upper()))
-    weight: dict[str, Any] = {"value": max(numbers), "unit": units.pop() if len(units) == 1 else None}
-    if not re.fullmatch(r"\d+\s*(\((IP|UID)\))?", text):
+    own = _OWN_UNIT.search(section.heading)
+    units = {own.group(1).upper()} if own else set(_UNIT.findall(readable))
+    if limits and not own:
+        units = {"IP"} if any(re.search(r"\bip\b", x["limit"], re.I) for x in limits) else set()
+    weight.update({"value": max(numbers), "unit": units.pop() if len(units) == 1 else None})
+    if not re.fullmatch(r"\d+\s*(\([A-Za-z_]+\))?", text):
         weight["text"] = text  # conditional weights: value is the largest the page names
     return weight
 
@@ -247,8 +463,8 @@ def parse_weight(section: Section) -> dict[str, Any] | None:
 _COLUMNS = {
     "name": ("name", "名称", "参数", "参数名", "parameter", "field", "字段", "名字"),
     "type": ("type", "类型", "参数类型"),
-    "mandatory": ("mandatory", "是否必需", "是否必须", "是否必填", "required", "必填", "必须"),
-    "description": ("description", "描述", "说明", "备注"),
+    "mandatory": ("mandatory", "是否必需", "是否必须", "是否必填", "required", "必填", "必须", "是否强制要求", "强制要求", "是否必要"),
+    "description": ("description", "描述", "说明", "备注", "详情"),
 }
 
 
@@ -271,29 +487,112 @@ _YES = {"YES", "Y", "TRUE", "是", "必填", "必须"}
 _NO = {"NO", "N", "FALSE", "否", "非必填", "选填"}
 
 
-def parse_params(section: Section | None, where: str, findings: list[Finding]) -> list[Param]:
-    if section is None:
-        return []
-    table = next((b for b in section.blocks if isinstance(b, Table) and "name" in column_map(b.header)), None)
-    if table is None:
-        if any(isinstance(b, Table) for b in section.blocks):
-            raise PageError(where, "the parameter table has no name column (expected 'Name' / '名称')")
-        return []
-    cols = column_map(table.header)
-    if not table.rows:
-        raise PageError(where, "the parameter table has a header but no rows")
+_FLAT_ROW = re.compile(r"[｜]")
+
+
+def flattened_table(text: str) -> Table | None:
+    """A table the export flattened into one paragraph, rows split by full-width '｜'.
+
+    '｜名称 | 类型 | 是否必需 | 描述 ｜---- | ---- ｜pair | STRING | YES | BTCUSDT ｜...'
+    """
+    if "｜" not in text or "|" not in text:
+        return None
+    rows = [r.strip() for r in _FLAT_ROW.split(text) if r.strip()]
+    cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+    cells = [r for r in cells if not all(re.fullmatch(r":?-{2,}:?", c) for c in r if c)]
+    if len(cells) < 2 or len(cells[0]) < 2:
+        return None
+    width = len(cells[0])
+    return Table(tuple(cells[0]), tuple(tuple((r + [""] * width)[:width]) for r in cells[1:]))
+
+
+def _tables(section: Section) -> list[Table]:
+    out = []
+    for b in section.blocks:
+        if isinstance(b, Table):
+            out.append(b)
+        elif isinstance(b, Paragraph):
+            t = flattened_table(b.text)
+            if t is not None:
+                out.append(t)
+    return out
+
+
+def _flag(text: str) -> str:
+    return text.upper().replace("*", "").strip()
+
+
+def _mandatory_column(table: Table, cols: dict[str, int]) -> dict[str, int]:
+    """A table without a mandatory column may have it under another name (a second '类型'):
+    the column whose cells are all YES/NO is it."""
+    if "mandatory" in cols or not table.rows:
+        return cols
+    for i in range(len(table.header)):
+        if i in cols.values() and i != cols.get("type"):
+            continue
+        flags = [_flag(r[i]) for r in table.rows if i < len(r) and r[i].strip()]
+        if flags and all(f in _YES or f in _NO for f in flags):
+            cols = dict(cols)
+            if cols.get("type") == i:  # the mislabelled column was taken for the type
+                del cols["type"]
+                other = next((j for j, h in enumerate(table.header) if j != i and heading_key(h) in _COLUMNS["type"]), None)
+                if other is not None:
+                    cols["type"] = other
+            cols["mandatory"] = i
+            return cols
+    return cols
+
+
+def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Param]:
+    cols = _mandatory_column(table, column_map(table.header))
     params = []
     for row in table.rows:
-        name = _cell(row, cols, "name")
+        name = _cell(row, cols, "name").strip("`")
         if not name:
             continue
-        flag = _cell(row, cols, "mandatory").upper()
+        others = [c for i, c in enumerate(row) if i != cols.get("name") and c.strip()]
+        if params and not others and not _PARAM_NAME.match(name):
+            params[-1].description = f"{params[-1].description} {name}".strip()  # a cell's continuation line
+            continue
+        raw = _cell(row, cols, "mandatory")
+        flag = _flag(raw)
         mandatory = True if flag in _YES else False if flag in _NO else None
+        if mandatory is None and re.match(r"EITHER|CONDITIONAL|条件|二选一|其一", flag):
+            mandatory = False  # the page says when: the description carries it
+            raw = f"{raw} *"
         if mandatory is None:
             findings.append(
-                Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {flag!r} is neither YES nor NO", where, {"value": flag})
+                Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {raw!r} is neither YES nor NO", where, {"value": raw})
             )
-        params.append(Param(name, _cell(row, cols, "type"), mandatory, _cell(row, cols, "description")))
+        description = _cell(row, cols, "description")
+        if "*" in raw and mandatory is False:
+            description = f"{description} (mandatory under conditions the page states: {raw})".strip()
+        params.append(Param(name, _cell(row, cols, "type"), mandatory, description))
+    return params
+
+
+_PARAM_NAME = re.compile(r"^[A-Za-z_][\w.\[\]-]*$")
+_LIST_TYPE = re.compile(r"LIST|ARRAY|JSON|\[\]", re.I)
+
+
+def parse_params(section: Section | None, where: str, findings: list[Finding]) -> list[Param]:
+    """The parameter table; a later table under it is the element table of a list parameter (batchOrders)."""
+    if section is None:
+        return []
+    tables = _tables(section)
+    named = [t for t in tables if "name" in column_map(t.header)]
+    if not named:
+        if tables:
+            raise PageError(where, "the parameter table has no name column (expected 'Name' / '名称')")
+        return []
+    table = named[0]
+    if not table.rows:
+        raise PageError(where, "the parameter table has a header but no rows")
+    params = _table_params(table, where, findings)
+    lists = [p for p in params if _LIST_TYPE.search(p.type)]
+    for extra in named[1:]:
+        if lists and extra.rows:
+            lists.pop(0).items = _table_params(extra, where, findings)
     return params
 
 
@@ -320,16 +619,13 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .* exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
-def _strip_comment(line: str) -> tuple[str, str]:
-    """Split a line into code and a ``//`` comment, ignoring ``//`` inside strings."""
-    if "//" not in line:
-        return line, ""
-    in_str = False
-    escaped = False
-    for i, ch in enumerate(line):
+def _outside_strings(text: str):
+    """(index, char) of every character of ``text`` outside JSON string literals."""
+    in_str = escaped = False
+    for i, ch in enumerate(text):
         if in_str:
             if escaped:
                 escaped = False
@@ -339,53 +635,191 @@ def _strip_comment(line: str) -> tuple[str, str]:
                 in_str = False
         elif ch == '"':
             in_str = True
-        elif ch == "/" and line[i + 1 : i + 2] == "/":
+        else:
+            yield i, ch
+
+
+def _strip_comment(line: str) -> tuple[str, str]:
+    """Split a line into code and a ``//`` or ``#`` comment, ignoring those inside strings."""
+    if "//" not in line and "#" not in line:
+        return line, ""
+    for i, ch in _outside_strings(line):
+        if ch == "/" and line[i + 1 : i + 2] == "/":
             return line[:i], line[i + 2 :].strip()
+        if ch == "#" and (i == 0 or line[i - 1] in " \t,"):
+            return line[:i], line[i + 1 :].strip()
     return line, ""
+
+
+#: Limits that keep a hostile example from costing a crash: deeper or longer is a finding.
+MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 400
+
+_FULLWIDTH = str.maketrans({"，": ",", "：": ":", "｛": "{", "｝": "}", "［": "[", "］": "]", "\u201c": '"', "\u201d": '"'})
+_ALT_LINE = re.compile(r"^\s*(?:or|OR|或|或者|或是)\s*[:：]?\s*$|^\s*(?:or|OR)\b.{0,80}[:：]\s*$")
+_VALUE_END = re.compile(r'(?:["\d}\]el])\s*$')  # a line ending in a value: true/false/null end in e or l
+_VALUE_START = re.compile(r'^\s*["{\[\d-]')
+
+
+def _check_bounds(text: str) -> None:
+    depth = deepest = 0
+    brackets = text.count("[") + text.count("{")
+    for _, ch in _outside_strings(text) if brackets > MAX_DEPTH else ():  # fewer brackets cannot nest deeper
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise ValueError(f"nested {deepest} levels deep (at most {MAX_DEPTH} are read)")
+    m = re.search(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}", text)
+    if m:
+        raise ValueError(f"a number of {len(m.group())} digits (at most {MAX_NUMBER_DIGITS} are read)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large for JSON (would be Infinity)")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(code: str) -> Any:
+    return json.loads(code, parse_float=_finite, parse_constant=_no_constant)
+
+
+def _repair(code: str, repaired: list[str]) -> str:
+    """The usual slips of hand-written examples, each named in ``repaired`` when fixed."""
+    fixed = code.translate(_FULLWIDTH)
+    if fixed != code:
+        repaired.append("full-width punctuation")
+    code = fixed
+    if "'" in code and '"' not in code:
+        code = code.replace("'", '"')
+        repaired.append("single quotes")
+    lines = [ln for ln in code.split("\n") if ln.strip() not in ("...", "…", "......")]
+    if len(lines) != len(code.split("\n")):
+        repaired.append("'...' lines")
+    out: list[str] = []
+    for ln in lines:
+        prev = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+        if prev is not None and _VALUE_END.search(out[prev]) and _VALUE_START.match(ln) and not out[prev].rstrip().endswith(("[", "{", ",", ":")):
+            out[prev] = out[prev].rstrip() + ","
+            if "missing commas" not in repaired:
+                repaired.append("missing commas")
+        out.append(ln)
+    code = "\n".join(out)
+    fixed = code.replace("\u00a0", " ").replace("\u3000", " ")
+    if fixed != code:
+        repaired.append("non-breaking spaces")
+    code = fixed
+    fixed = code.replace("\\'", "'")
+    if fixed != code:
+        repaired.append("invalid escapes")
+    code = fixed
+    fixed = re.sub(r"^(\s*)([A-Za-z_]\w*)(\s*:)", r'\1"\2"\3', code, flags=re.M)
+    if fixed != code:
+        repaired.append("unquoted keys")
+    code = fixed
+    fixed = re.sub(r'(:\s*)(?!true\b|false\b|null\b)([A-Za-z_][\w.-]*)(\s*(?:,|}|$))', r'\1"\2"\3', code, flags=re.M)
+    if fixed != code:
+        repaired.append("unquoted values")
+    code = fixed
+    trimmed = re.sub(r",(\s*[}\]])", r"\1", code)
+    if trimmed != code:
+        repaired.append("trailing commas")
+    return trimmed
 
 
 def parse_example(text: str) -> Example:
     """A documented response example: JSON with the docs' usual liberties.
 
-    ``//`` and ``/* */`` comments and trailing commas are removed; keys whose
-    comment says they may be absent are remembered, so they are not required.
-    Raises ValueError (with json's position) when it still is not JSON.
+    ``//`` and ``/* */`` comments are removed (keys whose comment says they may
+    be absent are remembered, so they are not required); trailing and missing
+    commas, full-width punctuation and single quotes are repaired and named in
+    ``repaired``; a line 'OR' between two answers gives alternatives.  Raises
+    ValueError (with json's position) when it still is not JSON, and when it is
+    deeper or its numbers longer than a page's example can sensibly be.
     """
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S).replace("\u201c", '"').replace("\u201d", '"')
+    _check_bounds(text)
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     optional = set()
-    code_lines = []
+    comments: dict[str, str] = {}
+    positional: list[str] = []
+    chunks: list[list[str]] = [[]]
     for line in text.split("\n"):
+        if _ALT_LINE.match(line):
+            chunks.append([])
+            continue
         code, comment = _strip_comment(line)
-        code_lines.append(code)
-        if comment and _OPTIONAL_HINT.search(comment):
+        chunks[-1].append(code)
+        if comment:
             m = re.search(r'"([^"]+)"\s*:', code)
             if m:
-                optional.add(m.group(1))
-    code = "\n".join(code_lines)
-    code = re.sub(r",(\s*[}\]])", r"\1", code)
-    return Example(json.loads(code), frozenset(optional))
+                comments.setdefault(m.group(1), comment)
+                if _OPTIONAL_HINT.search(comment):
+                    optional.add(m.group(1))
+            elif code.strip():
+                positional.append(comment)
+    repaired: list[str] = []
+    values = []
+    for chunk in chunks:
+        code = "\n".join(chunk).strip()
+        if not code:
+            continue
+        try:
+            values.append(_loads(code))
+        except json.JSONDecodeError:
+            code = _repair(code, repaired)
+            try:
+                values.append(_loads(code))
+            except json.JSONDecodeError as exc:
+                if "control character" not in exc.msg:
+                    raise
+                values.append(json.loads(code, parse_float=_finite, parse_constant=_no_constant, strict=False))
+                repaired.append("control characters in strings")
+    if not values:
+        raise ValueError("the code block holds no JSON")
+    return Example(values[0], frozenset(optional), values[1:], sorted(set(repaired)), comments, positional)
 
 
 # --------------------------------------------------------------------------- enums
 
-_DEFINED_VALUE = re.compile(r"(?:^|[;；,，。.]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：]")
+_DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：](?!\s*[/|,，`]|\s*$)")
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
+_UPPER_RUN = re.compile(
+    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)(?:\s*(?:\bor\b|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
+)
+_NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
 def enum_values(description: str, doc_type: str) -> list[str]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
 
-    Also, for ENUM types, a description that is nothing but upper-case values
-    ('BUY SELL', 'GTC,IOC,FOK').  Anything looser would invent enums.
+    Also, for ENUM types, the longest run of upper-case values in the
+    description ('BUY SELL', 'GTC,IOC,FOK', '`OPPONENT`/ `OPPONENT_5`/ ...').
+    A single 'NAME:' inside a sentence of other values is not a definition list.
+    Anything looser would invent enums.
     """
-    values = _DEFINED_VALUE.findall(description)
-    if not values and doc_type.upper() == "ENUM":
-        head = re.split(r"[;；.。]", description)[0].strip()
-        if _UPPER_LIST.match(head):
-            values = re.findall(r"[A-Z][A-Z0-9_]+", head)
+    plain = description.replace("`", "")
+    values = _DEFINED_VALUE.findall(plain)
+    if doc_type.upper() == "ENUM":
+        head = re.split(r"[;；.。]", plain)[0].strip()
+        runs = [re.findall(r"[A-Z][A-Z0-9_]+", re.sub(r"\([^)]*\)", "", m.group())) for m in _UPPER_RUN.finditer(plain)]
+        longest = max(runs, key=len, default=[])
+        if _UPPER_LIST.match(head) and len(re.findall(r"[A-Z][A-Z0-9_]+", head)) >= len(longest):
+            longest = re.findall(r"[A-Z][A-Z0-9_]+", head)
+        if len(longest) > len(values):
+            values = longest
+    elif len(values) == 1 and re.search(r"[/|]", plain):
+        values = []  # one 'NAME:' among values separated by '/': a stray colon, not a definition
     seen: list[str] = []
     for v in values:
-        if v not in seen and v not in {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE"}:
+        if v not in seen and v not in _NOT_VALUES:
             seen.append(v)
     return seen
 
@@ -393,20 +827,60 @@ def enum_values(description: str, doc_type: str) -> list[str]:
 # --------------------------------------------------------------------------- endpoint
 
 
+_NO_BODY = {"none", "null", "n/a", "无", "空", "-", "{}"}
+
+
+def read_examples(codes: list[CodeBlock], where: str, findings: list[Finding]) -> Example | None:
+    """Every code block of a response section that reads as JSON: the first is the example, the rest alternatives."""
+    found: list[Example] = []
+    errors = []
+    for code in codes:
+        try:
+            found.append(parse_example(code.text))
+        except ValueError as exc:
+            errors.append(str(exc))
+    if not found:
+        what = f"not JSON ({errors[0]})" if errors else "no code block"
+        findings.append(Finding("page.example-unreadable", "warning", f"the response example cannot be read: {what}", where))
+        return None
+    first = found[0]
+    for other in found[1:]:
+        first.alternatives += [v for v in other.values if v not in first.values]
+        first.optional |= other.optional
+        first.repaired = sorted(set(first.repaired) | set(other.repaired))
+        for k, v in other.comments.items():
+            first.comments.setdefault(k, v)
+    if first.repaired:
+        findings.append(
+            Finding(
+                "page.example-repaired",
+                "info",
+                f"the response example is not strict JSON; read after repairing: {', '.join(first.repaired)}",
+                where,
+                {"repaired": first.repaired},
+            )
+        )
+    return first
+
+
 def extract(doc: Document) -> Endpoint:
     """Endpoint model of one language; raises NotAnEndpoint or PageError."""
+    kind = classify(doc)
+    doc = relabel(doc)
     parts = _sections_by_part(doc)
-    kind = classify(doc, parts)
     if kind:
         raise NotAnEndpoint(kind)
-    headings = {p: s.heading for p, s in parts.items()}
+    if "http" not in parts:
+        raise PageError(doc.source, "holds several endpoints; read each part (endpoint_docs) on its own")
+    headings = {p: s.heading for p, s in parts.items()} | {"title": doc.title}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)
     method, path = parse_request_line(parts["http"], doc.source)
-    weight = parse_weight(parts["weight"]) if "weight" in parts else None
 
     def where(part: str) -> str:
         return _where(doc.source, headings, part)
+
+    weight = parse_weight(parts["weight"], findings, where("weight")) if "weight" in parts else None
 
     params = parse_params(parts.get("params"), where("params"), findings)
 
@@ -415,16 +889,13 @@ def extract(doc: Document) -> Endpoint:
     field_table: Table | None = None
     if ex_section is not None:
         codes = [b for b in ex_section.blocks if isinstance(b, CodeBlock)]
-        errors = []
-        for code in codes:
-            try:
-                example = parse_example(code.text)
-                break
-            except ValueError as exc:
-                errors.append(str(exc))
-        if example is None:
-            what = f"not JSON ({errors[0]})" if errors else "no code block"
-            findings.append(Finding("page.example-unreadable", "warning", f"the response example cannot be read: {what}", where("example")))
+        said = " ".join(b.text for b in ex_section.blocks if isinstance(b, Paragraph)).strip()
+        if not codes and said.lower() in _NO_BODY:
+            findings.append(Finding("page.no-response-body", "info", f"the page gives no response example; it says {said!r}", where("example"), {"text": said}))
+        elif not ex_section.blocks:
+            findings.append(Finding("page.no-response-example", "info", "the response example section is empty", where("example")))
+        else:
+            example = read_examples(codes, where("example"), findings)
         # some pages put the field table under the example, after a line '响应信息详解：'
         field_table = next((b for b in ex_section.blocks if isinstance(b, Table) and "type" in column_map(b.header)), None)
         if field_table is not None:

@@ -291,7 +291,7 @@ def spec_path(page: Page, specs_dir: Path) -> Path:
 
 
 #: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from them.
-ADDED_KINDS = ("error-code list",)
+ADDED_KINDS = ("error-codes",)
 
 
 def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | None, str]]:

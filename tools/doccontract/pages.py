@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -21,6 +22,9 @@ LANGS = ("en", "zh-CN")
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 _MD = MarkdownIt("commonmark").enable("table")
+#: Block structure only: inline content is parsed on demand, and only when it holds markup
+#: (most table cells and lines are plain text, which the inline parser would only copy).
+_MD_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 class PageError(ValueError):
@@ -136,15 +140,19 @@ def decode(data: bytes, source: str) -> str:
     if b"\x00" in data:
         raise PageError(source, "binary content (NUL bytes); expected a UTF-8 doc page")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PageError(source, f"not UTF-8 text (byte {exc.start}); expected a doc page") from None
+    # a Windows checkout (CRLF) or an old Mac file (CR) reads like LF
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 # --------------------------------------------------------------------------- markdown
 
 
 def _inline_text(token) -> str:
+    if not token.children:  # the block parser's token: inline content not parsed yet
+        return _inline_source(token.content)
     parts = []
     for child in token.children or ():
         if child.type in ("text", "code_inline", "html_inline"):
@@ -159,8 +167,16 @@ def _inline_text(token) -> str:
 _INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
 
 
+#: Docusaurus's heading anchor as the export writes it: '[​](/docs/...#anchor "Direct link to ...")'.
+#: It shows no text, so it is dropped before deciding whether the rest needs the inline parser.
+_ANCHOR_LINK = re.compile(r'\[\u200b?\]\((?:[^()\\\s]|\\.)*(?:\s+"(?:[^"\\]|\\.)*")?\)\s*$')
+
+
 def _inline_source(src: str) -> str:
     """Inline markdown to plain text; text without markup needs no parser."""
+    if src.endswith(")") and "](" in src[-400:]:  # the anchor is short and last: look only there
+        tail = src[-400:]
+        src = src[: len(src) - len(tail)] + _ANCHOR_LINK.sub("", tail)
     if not _INLINE_MARKUP.search(src):
         return clean(src)
     tokens = _MD.parseInline(src)
@@ -204,7 +220,8 @@ def _continue_table(table: Table, para_src: str) -> tuple[Table, list[str]] | No
 
 def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
     """One language of a page in markdown (crawler export or hand-written)."""
-    tokens = _MD.parse(text)
+    tokens = _MD_BLOCKS.parse(text)
+    lines = text.split("\n")
     title = ""
     sections: list[Section] = []
     current = Section("", 0)
@@ -255,15 +272,23 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
             header: list[str] = []
             rows: list[tuple[str, ...]] = []
             row: list[str] = []
+            continued = False  # a row whose source line has no pipe continues the cell above
             while tokens[j].type != "table_close":
                 tj = tokens[j]
                 if tj.type == "tr_open":
                     row = []
+                    src = lines[tj.map[0]] if tj.map and tj.map[0] < len(lines) else "|"
+                    continued = bool(rows) and not re.search(r"(?<!\\)\|", src)
                 elif tj.type == "inline":
                     row.append(_inline_text(tj))
                 elif tj.type == "tr_close":
                     if not header:
                         header = row
+                    elif continued:
+                        text_ = " ".join(c for c in row if c)
+                        last = list(rows[-1])
+                        last[-1] = clean(f"{last[-1]} {text_}")
+                        rows[-1] = tuple(last)
                     else:
                         rows.append(tuple(row))
                 j += 1
@@ -345,10 +370,109 @@ def read_crawler(text: str, source: str) -> Page:
 # --------------------------------------------------------------------------- HTML
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LISTS = frozenset({"ul", "ol"})
+
+
+def _children(node) -> list:
+    return list(node.contents) if hasattr(node, "contents") else []
+
+
+def _is_text(node) -> bool:
+    from bs4.element import CData, NavigableString
+
+    return type(node) in (NavigableString, CData)
+
+
 def _html_text(node) -> str:
+    """A node's text, ``<br>`` as a space and Docusaurus's '#' links left out; no recursion, so depth costs nothing."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if _is_text(n):
+            parts.append(str(n))
+        elif getattr(n, "name", None) == "br":
+            parts.append(" ")
+        elif n.name is not None and not (n.name == "a" and "hash-link" in (n.get("class") or ())):
+            stack.extend(reversed(_children(n)))
+    return clean("".join(parts))
+
+
+def _list_items(node, deferred: list) -> tuple[str, ...]:
+    """A list's items in document order, nested lists flattened after their item's own text.
+
+    One pass over the subtree (the old copy-and-decompose per item was cubic in
+    the nesting depth).  Tables, code and headings inside items are kept for the
+    caller to read as blocks after the list.
+    """
+    items: list[list[str]] = []
+    stack: list = [(node, None)]
+    while stack:
+        n, owner = stack.pop()
+        if _is_text(n):
+            if owner is not None:
+                items[owner].append(str(n))
+            continue
+        name = getattr(n, "name", None)
+        if name is None:
+            continue
+        if name == "br":
+            if owner is not None:
+                items[owner].append(" ")
+            continue
+        if name == "li":
+            items.append([])
+            owner = len(items) - 1
+        elif name in ("table", "pre") or name in _HEADINGS:
+            deferred.append(n)
+        stack.extend((c, owner) for c in reversed(_children(n)))
+    return tuple(t for t in (clean("".join(i)) for i in items) if t)
+
+
+def _code_text(node) -> str:
+    lines = node.select("span.token-line")
+    if lines:  # Prism's lines: some Docusaurus versions end them with <br>, others only with CSS
+        return clean_code("\n".join(ln.get_text("").rstrip("\n") for ln in lines))
     for br in node.find_all("br"):
-        br.replace_with(" ")
-    return clean(node.get_text(""))
+        br.replace_with("\n")
+    return clean_code(node.get_text(""))
+
+
+def _html_blocks(root) -> list[tuple[str, Any]]:
+    """The article's headings and blocks in document order: ('h2', text) or ('block', Block)."""
+    out: list[tuple[str, Any]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        name = getattr(node, "name", None)
+        if name is None:
+            continue
+        if name in _HEADINGS:
+            out.append((name, _html_text(node)))
+        elif name == "p":
+            text = _html_text(node)
+            if text:
+                out.append(("block", Paragraph(text)))
+        elif name in _LISTS:
+            deferred: list = []
+            items = _list_items(node, deferred)
+            if items:
+                out.append(("block", BulletList(items)))
+            stack.extend(reversed(deferred))
+        elif name == "pre":
+            code = _code_text(node)
+            if code:
+                out.append(("block", CodeBlock(code)))
+        elif name == "table":
+            trs = node.find_all("tr")
+            if trs:
+                header = tuple(_html_text(c) for c in trs[0].find_all(["th", "td"]))
+                rows = tuple(tuple(_html_text(c) for c in tr.find_all(["td", "th"])) for tr in trs[1:])
+                out.append(("block", Table(header, rows)))
+        else:
+            stack.extend(reversed(_children(node)))
+    return out
 
 
 def _looks_like_html(text: str) -> bool:
@@ -378,56 +502,15 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
     title = ""
     sections: list[Section] = []
     current = Section("", 0)
-    wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "table", "pre"]
-    for node in root.find_all(wanted):
-        if node.find_parent(["table", "pre"]) is not None:
-            continue
-        name = node.name
-        if name in ("ul", "ol"):
-            if node.find_parent(["ul", "ol"]) is not None:
-                continue  # nested lists are flattened by their outer list
-            items = []
-            for li in node.find_all("li"):
-                own = li.__copy__()
-                for sub in own.find_all(["ul", "ol"]):
-                    sub.decompose()
-                items.append(_html_text(own))
-            if any(items):
-                current.blocks.append(BulletList(tuple(i for i in items if i)))
-            continue
-        if node.find_parent("li") is not None and name == "p":
-            continue
-        if name[0] == "h" and name[1:].isdigit():
-            for a in node.select("a.hash-link"):
-                a.decompose()
-            text = _html_text(node)
-            if name == "h1" and not title:
-                title = text
-            else:
-                if current.heading or current.blocks:
-                    sections.append(current)
-                current = Section(text, int(name[1]))
-        elif name == "p":
-            text = _html_text(node)
-            if text:
-                current.blocks.append(Paragraph(text))
-        elif name == "pre":
-            lines = node.select("span.token-line")
-            if lines:  # Prism's lines: some Docusaurus versions end them with <br>, others only with CSS
-                code = clean_code("\n".join(ln.get_text("").rstrip("\n") for ln in lines))
-            else:
-                for br in node.find_all("br"):
-                    br.replace_with("\n")
-                code = clean_code(node.get_text(""))
-            if code:
-                current.blocks.append(CodeBlock(code))
-        elif name == "table":
-            trs = node.find_all("tr")
-            if not trs:
-                continue
-            header = tuple(_html_text(c) for c in trs[0].find_all(["th", "td"]))
-            rows = tuple(tuple(_html_text(c) for c in tr.find_all(["td", "th"])) for tr in trs[1:])
-            current.blocks.append(Table(header, rows))
+    for kind, value in _html_blocks(root):
+        if kind == "block":
+            current.blocks.append(value)
+        elif kind == "h1" and not title:
+            title = value
+        else:
+            if current.heading or current.blocks:
+                sections.append(current)
+            current = Section(value, int(kind[1]))
     if current.heading or current.blocks:
         sections.append(current)
     if not title:
@@ -482,8 +565,8 @@ def render_markdown(doc: Document) -> str:
             out += ["#" * max(s.level, 1) + " " + _escape_md(s.heading), ""]
         prev: Block | None = None
         for b in s.blocks:
-            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)):
-                out += ["<!-- -->", ""]  # ends the list, or the next list or code would join it
+            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)) or isinstance(prev, CodeBlock) and isinstance(b, CodeBlock):
+                out += ["<!-- -->", ""]  # ends the list or code block, or the next one would join it
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
             elif isinstance(b, BulletList):

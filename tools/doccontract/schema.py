@@ -48,6 +48,8 @@ TYPE_MAP: dict[str, dict[str, Any] | None] = {
     "LIST<STRING>": {"type": "array", "items": {"type": "string"}},
     "LIST<LONG>": {"type": "array", "items": INT64},
     "LIST<OBJECT>": {"type": "array", "items": {"type": "object"}},
+    "LIST<JSON>": {"type": "array", "items": {"type": "object"}},
+    "JSON": {"type": "object"},
     "STRING[]": {"type": "array", "items": {"type": "string"}},
     "LONG[]": {"type": "array", "items": INT64},
 }
@@ -62,12 +64,30 @@ SIGNING_PARAMS = {
 
 
 def type_key(doc_type: str) -> str:
-    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on."""
-    return re.sub(r"\s+", "", doc_type).upper()
+    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on.
+
+    A type written twice by a slip ('STRINGString') is that type once.
+    """
+    key = re.sub(r"\s+", "", doc_type).upper()
+    half = len(key) // 2
+    if key and len(key) % 2 == 0 and key[:half] == key[half:] and key[:half] in TYPE_MAP:
+        return key[:half]
+    return key
+
+
+_ARRAY_OF = re.compile(r"^(?:ARRAYOF|LISTOF|LIST<|ARRAY<)(?P<a>\w+)>?$|^(?P<b>\w+?)(?:\[\]|ARRAY|LIST)$")
+
+
+def _element_type(key: str) -> str | None:
+    """'ARRAY OF STRING', 'LIST<INT>', 'INT[]', 'STRINGARRAY' -> the element's type key, when it is known."""
+    m = _ARRAY_OF.match(key)
+    element = m and (m.group("a") or m.group("b"))
+    return element if element and element in TYPE_MAP and TYPE_MAP[element] is not None else None
 
 
 def known_type(doc_type: str) -> bool:
-    return type_key(doc_type) in TYPE_MAP
+    key = type_key(doc_type)
+    return key in TYPE_MAP or _element_type(key) is not None
 
 
 def _decimal_from(example: Any) -> dict[str, Any]:
@@ -79,14 +99,36 @@ def _decimal_from(example: Any) -> dict[str, Any]:
 
 
 def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
-    mapped = TYPE_MAP.get(type_key(doc_type), {})
+    key = type_key(doc_type)
+    if key not in TYPE_MAP and _element_type(key):
+        return {"type": "array", "items": type_schema(_element_type(key))}
+    mapped = TYPE_MAP.get(key, {})
     if mapped is None:
         return _decimal_from(example)
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in mapped.items()}
 
 
-def infer_schema(value: Any) -> dict[str, Any]:
-    """Schema of an example value the tables do not describe."""
+def _row_schema(row: list, notes: list[str] | None = None) -> dict[str, Any]:
+    """A fixed-position row (a kline, a [price, qty] pair): each position typed on its own."""
+    items = []
+    for i, v in enumerate(row):
+        item = infer_schema(v)
+        if notes and i < len(notes):
+            item["description"] = notes[i]
+        items.append(item)
+    return {"type": "array", "prefixItems": items, "minItems": len(row)}
+
+
+def _is_row(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(not isinstance(v, (dict, list)) for v in value)
+
+
+def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
+    """Schema of an example value the tables do not describe.
+
+    ``notes`` are the comments of keyless lines (a kline's '// Open price'),
+    which describe the positions of a row.
+    """
     if isinstance(value, bool):
         return {"type": "boolean"}
     if isinstance(value, int):
@@ -98,6 +140,10 @@ def infer_schema(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value):
             return {"type": "array", "items": _infer_objects(value)}
+        if value and all(_is_row(v) for v in value):
+            return {"type": "array", "items": _row_schema(value[0], notes)}
+        if _is_row(value) and len({type(v) for v in value}) > 1:
+            return _row_schema(value, notes)
         return {"type": "array", "items": infer_schema(value[0])} if value else {"type": "array"}
     if isinstance(value, dict):
         return _infer_objects([value])
@@ -122,6 +168,10 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
     required = []
     for p in params:
         s = type_schema(p.type) if known_type(p.type) else {}
+        if p.items is not None:
+            element = request_schema(p.items)
+            del element["$schema"]
+            s = {"type": "array", "items": element}
         if type_key(p.type) in ("DECIMAL", "BIGDECIMAL", "DOUBLE", "FLOAT", "NUMBER"):
             s = dict(DECIMAL_EITHER)
         enum = enum_values(p.description, p.type)
@@ -147,20 +197,44 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- response
 
 
-def _field_schema(f: Field, example: Any, optional: frozenset[str]) -> dict[str, Any]:
+_CONDITIONAL = re.compile(
+    r"only (?:be )?return|not return|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
+    r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
+    re.I,
+)
+
+
+def _comment_enum(comment: str) -> list[str]:
+    """Values a comment lists: '// NEW, FILLED, CANCELED' or '// status: NEW, FILLED'."""
+    tail = re.split(r"[:：]", comment)[-1].strip().rstrip(".")
+    if re.fullmatch(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+", tail):
+        return re.findall(r"[A-Z][A-Z0-9_]+", tail)
+    return []
+
+
+class _Shape:
+    """What the example tells a schema beyond its values: optional keys and comments."""
+
+    def __init__(self, example: Example | None):
+        self.optional = example.optional if example else frozenset()
+        self.comments = example.comments if example else {}
+        self.positional = example.positional if example else []
+
+
+def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     s = type_schema(f.type, example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
     if f.children:
         sample = example[0] if isinstance(example, list) and example else example
-        obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, optional)
+        obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, shape)
         s = {"type": "array", "items": obj} if is_array else obj
     elif is_array and "items" not in s and isinstance(example, list) and example:
-        s = {"type": "array", "items": infer_schema(example[0])}
+        s = infer_schema(example, shape.positional)
     if not known_type(f.type) and not f.children:
-        s = infer_schema(example) if example is not None else {}
-    enum = enum_values(f.description, f.type)
-    if enum and s.get("type") == "string":
+        s = infer_schema(example, shape.positional) if example is not None else {}
+    enum = enum_values(f.description, f.type) or _comment_enum(shape.comments.get(f.name, ""))
+    if enum and s.get("type") == "string" and (not isinstance(example, str) or example in enum):
         s["enum"] = enum
     if f.description:
         s["description"] = f.description
@@ -168,15 +242,63 @@ def _field_schema(f: Field, example: Any, optional: frozenset[str]) -> dict[str,
     return s
 
 
-def _object_schema(fields: list[Field], example: dict | None, optional: frozenset[str]) -> dict[str, Any]:
+def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> dict[str, Any]:
     props: dict[str, Any] = {}
+    conditional = {f.name for f in fields if _CONDITIONAL.search(f.description)}
     for f in fields:
-        props[f.name] = _field_schema(f, (example or {}).get(f.name), optional)
+        props[f.name] = _field_schema(f, (example or {}).get(f.name), shape)
     for key, value in (example or {}).items():
         if key not in props:
-            props[key] = infer_schema(value) | {"x-undocumented": True}
+            props[key] = infer_schema(value, shape.positional) | {"x-undocumented": True}
+            comment_enum = _comment_enum(shape.comments.get(key, ""))
+            if comment_enum and props[key].get("type") == "string" and value in comment_enum:
+                props[key]["enum"] = comment_enum
+    optional = shape.optional | conditional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)}
     required = sorted(k for k in (example or {}) if k not in optional)
     return {"type": "object", "properties": props, "required": required}
+
+
+def _comment_enums(schema: dict[str, Any], value: Any, shape: _Shape) -> dict[str, Any]:
+    """Enums the example's comments state, on the keys of an object (or of an array's objects)."""
+    obj = schema.get("items") if schema.get("type") == "array" else schema
+    sample = value[0] if isinstance(value, list) and value else value
+    if isinstance(obj, dict) and isinstance(sample, dict):
+        for key, prop in obj.get("properties", {}).items():
+            enum = _comment_enum(shape.comments.get(key, ""))
+            if enum and prop.get("type") == "string" and sample.get(key) in enum:
+                prop["enum"] = enum
+    return schema
+
+
+def _body(fields: list[Field], value: Any, example: Example | None, shape: _Shape) -> dict[str, Any]:
+    if not fields:
+        return _comment_enums(infer_schema(value, shape.positional), value, shape) if example else {}
+    if isinstance(value, list):
+        sample = value[0] if value and isinstance(value[0], dict) else None
+        if sample is None and value and all(_is_row(v) for v in value):
+            return infer_schema(value, shape.positional)
+        return {"type": "array", "items": _object_schema(fields, sample, shape)}
+    return _object_schema(fields, value if isinstance(value, dict) else None, shape)
+
+
+def _relax_required(schema: dict[str, Any], instances: list[Any]) -> None:
+    """A key the examples leave out somewhere (one array element, one answer) is not required there."""
+    stack = [(schema, instances)]
+    while stack:
+        node, values = stack.pop()
+        if node.get("type") == "object":
+            objs = [v for v in values if isinstance(v, dict)]
+            if objs and "required" in node:
+                node["required"] = [k for k in node["required"] if all(k in o for o in objs)]
+            for key, prop in node.get("properties", {}).items():
+                if isinstance(prop, dict):
+                    stack.append((prop, [o[key] for o in objs if key in o]))
+        elif node.get("type") == "array" and isinstance(node.get("items"), dict):
+            stack.append((node["items"], [x for v in values if isinstance(v, list) for x in v]))
+
+
+def _kind(value: Any) -> str:
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
 
 def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
@@ -184,17 +306,45 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 
     The table gives names, types and nesting; the example gives the outer shape
     (object or array) and which keys are always sent (required).  Keys of the
-    example the table forgot are kept, marked ``x-undocumented``.
+    example the table forgot are kept, marked ``x-undocumented``.  When the page
+    shows answers of different shapes ('OR', 'when symbol is not sent'), the
+    body is ``oneOf`` them; answers of one shape merge, a key missing from one
+    of them being optional.
     """
-    value = example.value if example else None
-    optional = example.optional if example else frozenset()
-    if not fields:
-        body = infer_schema(value) if example else {}
-    elif isinstance(value, list):
-        sample = value[0] if value and isinstance(value[0], dict) else None
-        body = {"type": "array", "items": _object_schema(fields, sample, optional)}
-    else:
-        body = _object_schema(fields, value if isinstance(value, dict) else None, optional)
+    shape = _Shape(example)
+    values = example.values if example else [None]
+    by_kind: dict[str, list[Any]] = {}
+    for v in values:
+        by_kind.setdefault(_kind(v), []).append(v)
+    bodies = []
+    for same in by_kind.values():
+        if len(same) == 1:
+            body = _body(fields, same[0], example, shape)
+            _relax_required(body, same)
+            bodies.append(body)
+            continue
+        if all(isinstance(v, dict) for v in same):
+            merged: Any = {}
+            for v in same:
+                for k, x in v.items():
+                    merged.setdefault(k, x)
+        elif all(isinstance(v, list) for v in same):
+            merged = [x for v in same for x in v]
+        else:
+            merged = same[0]
+        body = _body(fields, merged, example, shape)
+        if isinstance(merged, dict):
+            shared = set.intersection(*(set(v) for v in same))
+            body["required"] = [k for k in body.get("required", []) if k in shared]
+        elif body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
+            shared = set.intersection(*(set(x) for x in merged))
+            body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
+        _relax_required(body, same)
+        if not all(Draft202012Validator(body).is_valid(v) for v in same):
+            # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
+            body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
+        bodies.append(body)
+    body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies}
     return {"$schema": DIALECT, **body}
 
 
@@ -269,7 +419,8 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = Draft202012Validator(schema)
     seen = set()
-    for err in sorted(validator.iter_errors(ep.example.value), key=lambda e: [str(p) for p in e.absolute_path]):
+    errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
+    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = json_pointer(err)
         shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
         if shape in seen:
