@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -128,7 +129,20 @@ def test_contracts_of_removed_specs_are_removed_and_nothing_else(tmp_path):
     (specs / "old.md").rename(specs / "new.md")
     r = run("build", str(specs), "--out", str(out), "-q")
     assert r.returncode == 0 and "gone  old:" in r.stdout and "1 removed" in r.stdout
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+
+
+def test_building_one_page_or_a_copied_folder_removes_nothing_else(tmp_path):
+    specs = _specs(tmp_path, good=SEED.read_bytes(), other=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    r = run("build", str(specs / "good.md"), "--out", str(out), "--no-cache")
+    assert r.returncode == 0 and "removed" not in r.stdout and (out / "other.json").exists()
+    moved = tmp_path / "elsewhere" / "c"
+    shutil.copytree(out, moved)  # its manifest names specs relative to where it was
+    r = run("build", str(specs), "--out", str(moved), "--no-cache")
+    assert r.returncode == 0 and "removed" not in r.stdout
+    assert (moved / "good.json").exists() and (moved / "other.json").exists()
 
 
 def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):

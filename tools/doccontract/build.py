@@ -320,21 +320,23 @@ def _spec_key(spec: Spec, out: Path) -> str:
     return os.path.relpath(spec.path.resolve(), out.resolve())
 
 
-def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None]) -> list[str]:
+def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], folders: list[Path]) -> list[str]:
     """Delete contracts this build made earlier that no spec makes any more; return their names.
 
-    Only files named in the manifest are touched: a spec file that is gone takes
-    its contracts with it; a spec that now gives other contracts loses the old
-    ones.  A spec that failed (``None``) keeps what it had, and so does a spec
-    that still exists but was not part of this build.
+    Only files named in the manifest are touched: a spec file that is gone from a
+    folder this build read takes its contracts with it; a spec that now gives other
+    contracts loses the old ones.  A spec that failed (``None``) keeps what it had,
+    and so does any spec outside the folders built (building one page, or a copied
+    ``out`` whose manifest points elsewhere, must not empty the folder).
     """
     keep = {name for files in current.values() if files for name in files}
+    roots = [f.resolve() for f in folders]
     removed = []
     for key, files in list(manifest.items()):
         if key in current:
             if current[key] is None:
                 continue
-        elif (out / key).exists():
+        elif (out / key).exists() or not any((out / key).resolve().is_relative_to(r) for r in roots):
             continue
         for name in files:
             target = out / name
@@ -364,6 +366,7 @@ def build(
     Raises BuildError when there is nothing to build or ``out`` cannot be written.
     """
     out = Path(out)
+    paths = [Path(p) for p in paths]
     specs = find_specs(paths)
     if not specs:
         raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
@@ -443,7 +446,7 @@ def build(
                     cache[spec.cid] = {"input": digests[spec.cid], "skipped": [r.category, r.detail]}
             if outputs:
                 cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
-        removed = _sweep(out, manifest, current)
+        removed = _sweep(out, manifest, current, [p for p in paths if p.is_dir()])
         for key, files in current.items():
             if files is not None:
                 manifest[key] = files
