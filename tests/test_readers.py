@@ -647,3 +647,21 @@ def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
     en = EN[:start] + "## Response Example\n\n" + EN[EN.index("## Response Parameters") :]
     codes = {f["code"]: f for f in contract(en)["findings"]}
     assert "page.example-unreadable" not in codes and codes["page.no-response-example"]["message"].endswith("is empty")
+
+
+def test_security_type_from_the_endpoint_heading_when_the_title_names_a_group():
+    def part(title: str, heading: str, http: str) -> str:
+        return (
+            f"# {title}\n\n## {heading}\n\n### {http}\n\n**POST** `/sapi/v1/userListenToken`\n\n"
+            "### Response Example\n\n```\n{\"token\": \"abc\"}\n```\n"
+        )
+
+    page = parse_page(
+        crawler_page(part("listenToken Methods", "Create listenToken (USER_STREAM)", "HTTP Request"), part("listenToken 方法", "创建 listenToken (USER_STREAM)", "HTTP 请求")).encode(),
+        "stream-token.md",
+    )
+    c = contract_for(page, "stream-token")
+    assert c["security"] == {"en": "USER_STREAM", "zh-CN": "USER_STREAM"}
+    assert c["auth"]["kind"] == "api-key"
+    untyped = parse_page(crawler_page(part("Methods", "Create listenToken", "HTTP Request"), part("方法", "创建 listenToken", "HTTP 请求")).encode(), "x.md")
+    assert contract_for(untyped, "x")["security"] == {"en": None, "zh-CN": None}  # nothing stated: nothing invented

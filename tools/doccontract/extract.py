@@ -379,6 +379,22 @@ def parse_title(title: str) -> tuple[str, str | None]:
     return title[: m.start()].strip(), m.group(1)
 
 
+def enclosing_security(doc: Document, section: Section) -> str | None:
+    """The security type of the nearest heading above ``section`` that encloses it.
+
+    Pages whose title names a group ('listenToken Subscription Methods') give the
+    type in the endpoint's own heading ('Create ... listenToken (USER_STREAM)')."""
+    i = next(n for n, s in enumerate(doc.sections) if s is section)
+    level = section.level
+    for s in reversed(doc.sections[:i]):
+        if s.level < level:
+            found = parse_title(s.heading)[1]
+            if found:
+                return found
+            level = s.level
+    return None
+
+
 def parse_request_line(section: Section, source: str) -> tuple[str, str]:
     for text in _texts(section):
         m = _REQUEST_LINE.search(text)
@@ -875,6 +891,8 @@ def extract(doc: Document) -> Endpoint:
     headings = {p: s.heading for p, s in parts.items()} | {"title": doc.title}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)
+    if security is None:
+        security = enclosing_security(doc, parts["http"])
     method, path = parse_request_line(parts["http"], doc.source)
 
     def where(part: str) -> str:
