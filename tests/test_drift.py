@@ -152,8 +152,12 @@ def test_wording_change_is_documentation(repo):
     with DocSite() as site:
         serve(site, variant(en=[("If the closure is successful", "When the closure succeeds")]))
         run = drift(repo, site)
-    assert [c.code for d in run.drifts for c in d.changes] == ["page.text-changed"]
+    [change] = [c for d in run.drifts for c in d.changes]
+    assert (change.cls, change.code, change.languages) == ("documentation", "description.changed", ["en"])
+    assert "If the closure is successful" in change.before["en"] and "When the closure succeeds" in change.after["en"]
     assert run.exit_code == 1
+    md = (repo / "reports/drift.md").read_text()
+    assert "When the closure succeeds" in md and "If the closure is successful" in md
 
 
 @pytest.mark.parametrize("fault", [500, 503, 429, "timeout"])
@@ -172,8 +176,6 @@ def test_transient_faults_are_retried(repo, fault):
 @pytest.mark.parametrize(
     "route,fault,message",
     [
-        (EN_ROUTE, 404, "HTTP 404"),
-        (EN_ROUTE, "not-found-page", "'Page Not Found' page"),
         (EN_ROUTE, "waf", "WAF, captcha or script-only"),
         (ZH_ROUTE, "english", "served an English page"),
         (EN_ROUTE, "truncate", "cut short"),
