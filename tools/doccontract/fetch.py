@@ -451,8 +451,15 @@ class _InlinePool:
         return fut
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the run and reports it in one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parser_pool(workers: int):
-    return ProcessPoolExecutor(workers) if workers > 1 else _InlinePool()
+    return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
 
 
 def _retry_after(value: str | None) -> float | None:
