@@ -627,8 +627,8 @@ def _apply_help(sub) -> None:
         if example:
             import textwrap
 
-            codes_text = textwrap.fill(f"exit codes: {codes}; 70 internal error (rerun with --debug); 130 interrupted", 98, subsequent_indent="  ")
-            sp.epilog = f"example:\n  {example}\n\n{codes_text}"
+            codes_text = textwrap.fill(f"exit codes: {codes}", 98, subsequent_indent="  ")
+            sp.epilog = f"example:\n  {example}\n\n{codes_text}\n  and, for every command: 70 internal error (rerun with --debug), 130 interrupted"
         if not any("--debug" in a.option_strings for a in sp._actions):
             sp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
