@@ -289,11 +289,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         target = spec_path(page, out)
         if target.exists() and _same_content(target, page):
             unchanged += 1
-            print(f"unchanged {page.url} (spec left as it was: {target})")
+            print(f"unchanged {target}")
             continue
         store(page, target)
         written += 1
-        print(f"fetched {page.url} -> {target}")
+        print(f"written   {target}")
     print(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
           f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
     return 0
