@@ -12,7 +12,7 @@ import pytest
 import yaml
 from helpers import ROOT, SEED, SEED_ID, seed_repo
 from stub import StubServer
-from test_drift import DOCS_PATH, serve, variant
+from test_drift import DOCS_PATH, committed_seed, serve, variant
 
 from doccontract.docsite import DocSite
 
@@ -49,9 +49,7 @@ def test_fetch_writes_a_spec_that_builds_the_same_contract(tmp_path):
 
 
 def test_failed_fetch_leaves_the_committed_spec_untouched(tmp_path):
-    spec = tmp_path / f"specs/{SEED_ID}.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_bytes(SEED.read_bytes())
+    spec = committed_seed(tmp_path)
     with DocSite() as site:
         serve(site)
         site.fail(f"/docs/zh-CN/{DOCS_PATH}", *["not-found-page"] * 4)

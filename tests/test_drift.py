@@ -38,6 +38,14 @@ def repo(tmp_path) -> Path:
     return seed_repo(tmp_path)
 
 
+def committed_seed(tmp_path: Path) -> Path:
+    """``tmp_path/specs`` holding the seed spec at its place: what fetch would replace."""
+    spec = tmp_path / f"specs/{SEED_ID}.md"
+    spec.parent.mkdir(parents=True)
+    spec.write_bytes(SEED.read_bytes())
+    return spec
+
+
 def snapshot(repo: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and "reports" not in p.parts and ".fetch-cache" not in p.parts

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from helpers import ROOT, SEED, SEED_ID
-from test_drift import DOCS_PATH, serve
+from test_drift import DOCS_PATH, committed_seed, serve
 
 from doccontract.docsite import DocSite
 from doccontract.fetch import Fetcher, FetchError, docs_path
@@ -130,9 +130,7 @@ def test_docs_paths_and_full_urls_name_the_page_and_the_site(tmp_path):
 
 
 def test_refetching_an_unchanged_page_leaves_its_spec_byte_identical(tmp_path):
-    spec = tmp_path / f"specs/{SEED_ID}.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_bytes(SEED.read_bytes())
+    spec = committed_seed(tmp_path)
     with DocSite() as site:
         serve(site)
         r = fetch_cli(SEED_ID, "--base-url", site.url, "--out", str(tmp_path / "specs"))
@@ -143,9 +141,7 @@ def test_refetching_an_unchanged_page_leaves_its_spec_byte_identical(tmp_path):
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_fetch_refuses_a_page_documenting_another_endpoint(tmp_path, lang):
-    spec = tmp_path / f"specs/{SEED_ID}.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_bytes(SEED.read_bytes())
+    spec = committed_seed(tmp_path)
     other = read_page(ROOT / "specs/binance/institutional_loan/account/Query-Closed-Group-Record.md")
     with DocSite() as site:
         serve(site)

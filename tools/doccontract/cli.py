@@ -94,34 +94,24 @@ HELP: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535; 0 picks a free port)")
-    return value
+def _bounded(kind: type, low: float, high: float, what: str, low_open: bool = False):
+    """An argparse type: a number of ``kind`` within [low, high] (or (low, high]), else one line saying so."""
+
+    def read(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < low or (low_open and value == low) or value > high:
+            raise argparse.ArgumentTypeError(f"{text} is not {what}")
+        return value
+
+    return read
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"{text} seconds: give a number above 0 and at most 3600")
-    return value
+_port = _bounded(int, 0, 65535, "a port number (0-65535; 0 picks a free port)")
+_positive_int = _bounded(int, 1, 1_000_000, "a whole number of at least 1")
+_seconds = _bounded(float, 0, 3600, "a number of seconds above 0 and at most 3600", low_open=True)
 
 
 class Progress:
@@ -543,8 +533,15 @@ def _add_drift_options(p: argparse.ArgumentParser, report_default: str | None) -
     p.add_argument("--github-api", default="https://api.github.com", help=argparse.SUPPRESS)
 
 
+class _Parser(argparse.ArgumentParser):
+    """A mistake on the command line is one line naming it, and where to read more (exit 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="doccontract",
         description="Binance API docs -> executable contracts",
         epilog="Every command: 2 a mistake in the command line or an input file, 70 internal error (rerun with --debug), 130 interrupted.",
