@@ -130,7 +130,7 @@ def test_a_page_now_documenting_another_endpoint_is_an_error_and_never_updated(r
     assert snapshot(repo) == before
 
 
-def test_another_endpoint_without_a_canonical_link_is_caught_by_method_and_path(repo):
+def test_another_endpoint_is_refused_even_when_its_canonical_link_names_the_page(repo):
     before = snapshot(repo)
     other = read_page(ROOT / f"specs/{CLOSED_ID}.md")
     with DocSite() as site:
@@ -139,6 +139,32 @@ def test_another_endpoint_without_a_canonical_link_is_caught_by_method_and_path(
         run = drift(repo, site, update=True)
     assert run.exit_code == 3
     assert "GET /sapi/v1/margin/loan-groups/closed, not DELETE /sapi/v1/margin/loan-group" in run.errors[0]
+    assert snapshot(repo) == before
+
+
+V2 = [("/sapi/v1/margin/loan-group", "/sapi/v2/margin/loan-group")]
+
+
+def test_a_path_change_on_the_same_page_is_breaking_drift_and_update_writes_it(repo):
+    with DocSite() as site:
+        serve_all(site, repo)
+        serve(site, variant(en=V2, zh=V2))  # the canonical links name the Close page: the same page, a new path
+        run = drift(repo, site, update=True)
+    assert run.errors == [] and run.exit_code == 2
+    assert "path.changed" in [c.code for d in run.drifts for c in d.changes]
+    assert json.loads((repo / f"contracts/{SEED_ID}.json").read_text())["path"] == "/sapi/v2/margin/loan-group"
+
+
+def test_a_path_change_without_a_canonical_link_cannot_be_told_from_another_page(repo):
+    from doccontract.pages import parse_page
+
+    before = snapshot(repo)
+    changed = parse_page(variant(en=V2, zh=V2).encode(), "x.md")
+    with DocSite() as site:
+        serve_all(site, repo)
+        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()  # no canonical link
+        run = drift(repo, site, update=True)
+    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.errors[0]
     assert snapshot(repo) == before
 
 

@@ -384,6 +384,17 @@ def identities(page: Page) -> dict[str, Identity]:
     return out
 
 
+def same_page(want: Identity, got: Identity, canonical_confirms: bool) -> bool:
+    """Is a fetched page still the page a spec holds?  The same method and path; or, when the page's
+    canonical link names this very page, a change of the method or of the path (not both at once:
+    that is drift to report, not another page).  A page of another kind is never the same page."""
+    if got == want:
+        return True
+    if want[0] != "endpoint" or got[0] != "endpoint":
+        return False
+    return canonical_confirms and (got[1] == want[1] or got[2] == want[2])
+
+
 def _describe(ident: Identity) -> str:
     return f"{ident[1]} {ident[2]}" if ident[0] == "endpoint" else f"a page without an endpoint ({ident[1]})"
 
@@ -400,17 +411,17 @@ def read_pair(
     """Both languages of one fetched page, checked to be the page (runs in a worker process).
 
     With ``expect`` (what the spec it would replace documents, per language),
-    each language must document the same endpoint; else FetchError kind
-    "other-endpoint" and nothing of it is kept.
+    each language must still be that page; else FetchError kind
+    "other-endpoint" and nothing of it is kept.  See :func:`same_page`.
     """
     source = f"specs/binance/{path}.md"
     docs = {}
     for lang, url, html in (("en", en_url, en_html), ("zh-CN", zh_url, zh_html)):
         want = (expect or {}).get(lang)
-        docs[lang] = check_page(url, html, lang, allow_kind=want[1] if want and want[0] == "kind" else None, docs_path_=path)
+        docs[lang], confirmed = check_page(url, html, lang, allow_kind=want[1] if want and want[0] == "kind" else None, docs_path_=path)
         if want is not None:
             got = identity(docs[lang])
-            if got != want:
+            if not same_page(want, got, confirmed):
                 raise FetchError(f"{url}: page now documents another endpoint: {_describe(got)}, not {_describe(want)} as the spec does", "other-endpoint")
     for lang, doc in docs.items():
         doc.source = f"{source} ({lang})"
@@ -478,7 +489,8 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None):
-    """The article of a fetched page, or FetchError saying why this is not the page.
+    """The article of a fetched page and whether its canonical link names ``docs_path_``; or
+    FetchError saying why this is not the page.
 
     ``allow_kind``: a page without an endpoint of this kind (an error-code list) is accepted.
     ``docs_path_``: the page asked for; a canonical link naming another page is refused.
@@ -493,13 +505,15 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
             raise FetchError(f"{url}: a WAF, captcha or script-only page, not the doc article") from None
         raise FetchError(f"{url}: no doc article (<article> / .theme-doc-markdown) in the page") from None
     canonical = meta.get("source_url", "")
+    confirmed = False
     if docs_path_ and "/docs/" in canonical:
         try:
             named = docs_path(canonical)
         except FetchError:
-            named = docs_path_
-        if named != docs_path_:
+            named = ""
+        if named and named != docs_path_:
             raise FetchError(f"{url}: page now documents another endpoint: its canonical URL is {canonical}", "other-endpoint")
+        confirmed = named == docs_path_
     try:
         kind = classify(doc)
     except PageError as exc:
@@ -513,7 +527,7 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
         text = doc.title + "".join(s.heading for s in doc.sections)
         if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not _CJK.search(text)):
             raise FetchError(f"{url}: the zh-CN URL served an English page (lang={page_lang or 'none'})")
-    return doc
+    return doc, confirmed
 
 
 def spec_path(page: Page, specs_dir: Path) -> Path:
