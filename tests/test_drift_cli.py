@@ -166,6 +166,9 @@ def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monke
     code = cli.main(["nightly", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--report-dir", str(repo / "reports")])
     assert code == 70 and ran == [str(repo / "reports/contract-junit.xml")]
     assert "doccontract nightly: internal error: RecursionError" in capsys.readouterr().err
+    report = json.loads((repo / "reports/drift.json").read_text())  # the report says the run failed
+    assert report["status"] == "error" and "internal error: RecursionError" in report["errors"][0]
+    assert "internal error" in (repo / "reports/drift.md").read_text()
 
 
 @pytest.mark.parametrize("command", ["drift", "nightly"])
@@ -181,6 +184,8 @@ def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(m
         code = cli.main([command, *args, "--report-dir", str(repo / "reports")])
     out = capsys.readouterr()
     assert code == 4, out
+    assert max(len(line) for line in (out.out + out.err).splitlines()) <= 100  # readable at 100 columns
+    assert "weight.raised" in out.out and "why" not in out.out and "429/418" in out.out  # each breaking change says why
     assert f"doccontract {command}: alert not delivered: webhook: HTTP 500" in out.err
     assert json.loads((repo / "reports/drift.json").read_text())["status"] == "breaking"  # the report is still written
 

@@ -87,11 +87,16 @@ def github_issues(repo: str, token: str, drifts: list[ContractDrift], api_url: s
             raise AlertError(f"GitHub {method} {url}: {type(exc).__name__}") from None
         if not 200 <= resp.status_code < 300:
             raise AlertError(f"GitHub {method} {url}: HTTP {resp.status_code}")
-        return resp.json()
+        try:
+            return resp.json()
+        except ValueError:
+            raise AlertError(f"GitHub {method} {url}: the answer is not JSON") from None
 
     existing: dict[str, int] = {}
     for page in range(1, 11):  # at most 1000 open drift issues are looked through
         batch = call("GET", base, params={"state": "open", "labels": LABEL, "per_page": 100, "page": page})
+        if not isinstance(batch, list) or not all(isinstance(i, dict) for i in batch):
+            raise AlertError(f"GitHub GET {base}: expected a list of issues")
         for issue in batch:
             for line in (issue.get("body") or "").splitlines():
                 if line.startswith("<!-- doccontract contract="):

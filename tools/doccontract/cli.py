@@ -114,6 +114,13 @@ _positive_int = _bounded(int, 1, 1_000_000, "a whole number of at least 1")
 _seconds = _bounded(float, 0, 3600, "a number of seconds above 0 and at most 3600", low_open=True)
 
 
+def _say(text: str, file=None, indent: str = "    ") -> None:
+    """One message, wrapped to 100 columns (continuation lines indented); long URLs are kept whole."""
+    import textwrap
+
+    print(textwrap.fill(text, 100, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False), file=file or sys.stdout)
+
+
 class Progress:
     """One updating line on a terminal for long work; silent in CI or when stderr is not a terminal."""
 
@@ -270,7 +277,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     failed = {p: r for p, r in pages.items() if r.error}
     if failed:
         for r in failed.values():
-            print(f"doccontract fetch: {r.error}", file=sys.stderr)
+            _say(f"doccontract fetch: {r.error}", sys.stderr)
         print(f"doccontract fetch: {len(failed)} of {len(pages)} page(s) failed; nothing was written", file=sys.stderr)
         return 3
     written = unchanged = 0
@@ -323,7 +330,7 @@ def _alerts(args: argparse.Namespace, run) -> int:
             for action, number in github_issues(args.github_issue, token, live, api_url=args.github_api):
                 print(f"alert: issue #{number} {action}")
     except AlertError as exc:
-        print(f"doccontract {args.command}: alert not delivered: {exc}", file=sys.stderr)
+        _say(f"doccontract {args.command}: alert not delivered: {exc}", sys.stderr)
         return 4
     return 0
 
@@ -356,18 +363,27 @@ def _drift(args: argparse.Namespace):
         run = run_drift(
             Path(args.specs), Path(args.contracts), report_dir, fetcher, update=args.update, work_dir=work, waivers=waivers, run_url=_run_url(), progress=progress
         )
+    except (UsageError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if report_dir:  # what reports it can: the run failed, and says so where people look
+            from .drift import write_reports
+
+            write_reports(report_dir, [], [f"internal error: {_internal_line(args.command, exc)}"], fetcher.base_url, _run_url())
+        raise
     finally:
         progress.close()
-    print(_summary_line(run))
+    _say(_summary_line(run))
     for e in run.errors:
-        print(f"error: {e}", file=sys.stderr)
+        _say(f"error: {e}", sys.stderr)
     for note in run.notes:
-        print(f"note: {note}")
+        _say(f"note: {note}")
     for d in run.drifts:
+        if d.changes:
+            _say(f"{d.label} ({d.id})")
         for ch in d.changes:
             tag = "waived" if ch.waived else ch.cls
-            print(f"  {tag:<13} {d.id}: {ch.code} {ch.subject} [{', '.join(ch.languages) or 'contract'}]")
-            print(f"                {ch.message}" + (f" ({ch.why})" if ch.why else ""))
+            _say(f"  {tag:<13} {ch.code} {ch.subject} [{', '.join(ch.languages) or 'contract'}]: {ch.message}" + (f" ({ch.why})" if ch.why else ""), indent=" " * 16)
     return run
 
 
@@ -381,7 +397,7 @@ def _summary_line(run) -> str:
 def cmd_drift(args: argparse.Namespace) -> int:
     run = _drift(args)
     if args.report_dir:
-        print(f"reports: {args.report_dir}/drift.md, drift.json, drift-junit.xml")
+        _say(f"reports: {args.report_dir}/drift.md, drift.json, drift-junit.xml")
     if args.update and run.exit_code in (1, 2):
         print("updated: specs/ and contracts/ for the changed pages")
     alert = _alerts(args, run)
@@ -474,8 +490,8 @@ def cmd_nightly(args: argparse.Namespace) -> int:
         internal = exc
         print(_internal_line("nightly", exc), file=sys.stderr)
     check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"))
-    print(f"nightly: drift exit {drift_code if drift_code is not None else 'internal error'}, contract suite exit {check}, "
-          f"alerts exit {alert}; reports in {report_dir}")
+    _say(f"nightly: drift exit {drift_code if drift_code is not None else 'internal error'}, contract suite exit {check}, "
+         f"alerts exit {alert}; reports in {report_dir}")
     if internal is not None:
         return EXIT_INTERNAL
     if alert:
