@@ -225,10 +225,17 @@ class Fetcher:
                     with self._count_lock:
                         self.requests_made += 1
                     resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+                    body = b""
                     try:  # read within the gate: a connection is busy until then
-                        body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes) if resp.status_code == 200 else b""
-                    finally:
+                        if resp.status_code == 200:
+                            body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes)
+                    except BaseException:
                         resp.close()
+                        raise
+                    if resp.status_code in (200, 304):
+                        resp.raw.release_conn()  # read to the end: the connection goes back to the pool
+                    else:
+                        resp.close()  # an error page left unread: that connection is not used again
             except requests.exceptions.Timeout:
                 last = f"no answer within {self.timeout}s"
             except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
