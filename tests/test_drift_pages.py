@@ -181,10 +181,11 @@ def many(n_same: int, n_changed: int, changes_each: int) -> list[ContractDrift]:
     return out
 
 
-@pytest.mark.parametrize("n_same,n_changed,changes_each", [(505, 5, 10), (5000, 5, 10), (10, 200, 40)])
-def test_drift_md_fits_a_github_issue_whatever_the_number_of_contracts(n_same, n_changed, changes_each):
+@pytest.mark.parametrize("n_same,n_changed,changes_each,n_errors", [(505, 5, 10, 3), (5000, 5, 10, 3), (10, 200, 40, 3), (10, 5, 10, 5000)])
+def test_drift_md_fits_a_github_issue_whatever_the_number_of_contracts(n_same, n_changed, changes_each, n_errors):
     drifts = many(n_same, n_changed, changes_each)
-    md = report_markdown(drifts, [f"binance/x/err{i}: HTTP 503" for i in range(3)], "https://developers.binance.com", "https://github.com/a/b/actions/runs/1")
+    errors = [f"binance/x/err{i}: https://developers.binance.com/docs/x/err{i}: HTTP 503 after 4 attempts" for i in range(n_errors)]
+    md = report_markdown(drifts, errors, "https://developers.binance.com", "https://github.com/a/b/actions/runs/1")
     assert len(md) <= MARKDOWN_BUDGET
     assert "https://github.com/a/b/actions/runs/1" in md and "HTTP 503" in md
     assert "binance/changed/page-0" in md  # changed contracts come first, in full

@@ -395,7 +395,15 @@ def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: st
     lines.append("")
     if errors:
         lines += ["### Not compared (fetch or read failed; this is not drift)", ""]
-        lines += [f"- {e}" for e in errors] + [""]
+        room = budget // 3  # the changes must still fit beside a long list of failures
+        for i, e in enumerate(errors):
+            line = f"- {e if len(e) <= 500 else e[:499] + '…'}"
+            room -= len(line) + 1
+            if room < 0:
+                lines.append(f"- … and {len(errors) - i} more, listed in drift.json")
+                break
+            lines.append(line)
+        lines.append("")
     used = sum(len(x) + 1 for x in lines)
     tail_note = "\n_More in drift.json: this report stops here to stay within GitHub's issue size._\n"
     budget -= len(tail_note) + 200
