@@ -168,6 +168,14 @@ def test_wording_change_is_documentation(repo):
     assert "When the closure succeeds" in md and "If the closure is successful" in md
 
 
+def test_a_description_change_beside_another_change_is_reported_with_before_and_after(repo):
+    with DocSite() as site:
+        serve(site, variant(en=[("If the closure is successful", "When the closure succeeds"), ("1000(UID)", "500(UID)")], zh=[("1000(UID)", "500(UID)")]))
+        run = drift(repo, site)
+    found = {c.code: c for d in run.drifts for c in d.changes}
+    assert "weight.lowered" in found and "When the closure succeeds" in found["description.changed"].after["en"]
+
+
 @pytest.mark.parametrize("fault", [500, 503, 429, "timeout"])
 def test_transient_faults_are_retried(repo, fault):
     with DocSite() as site:

@@ -765,7 +765,7 @@ def run_drift(
         found = diff_trees(contracts_dir, tmp_contracts, only=compared)
         by_id = {s.cid: s for s in refs.values()}
         for d in found:
-            if d.changes and any(c.code == "page.text-changed" for c in d.changes) and d.id in by_id:
+            if d.changes and d.id in by_id:  # a description can change beside any other change
                 spec = by_id[d.id]
                 try:
                     describe_text_changes(d, read_page(spec.path, spec.display), read_page(tmp_specs / spec.path.relative_to(specs_dir), spec.display))
