@@ -566,24 +566,24 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build")
+    b = sub.add_parser("build", help="build contracts from spec pages")
     b.add_argument("paths", nargs="*", metavar="PATH", help="spec files or folders (default: specs/)")
     b.add_argument("--out", default="contracts", help="contracts folder (default: contracts/)")
-    b.add_argument("--jobs", type=_positive_int, default=1, help="worker processes (default 1)")
+    b.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     b.add_argument("--strict", action="store_true", help="exit 1 when any page has findings")
     b.add_argument("--no-cache", action="store_true", help="rebuild every page, even unchanged ones")
     b.add_argument("-q", "--quiet", action="store_true", help="one line per page, no findings")
     b.set_defaults(func=cmd_build)
 
-    sb = sub.add_parser("sandbox")
+    sb = sub.add_parser("sandbox", help="serve the faithful Close Risk Unit sandbox on loopback")
     sb.add_argument("--host", default="127.0.0.1")
-    sb.add_argument("--port", type=_port, default=8765, help="0 picks a free port (default 8765)")
+    sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     sb.add_argument("--state", help="state JSON file (default: the demo state shipped with the package)")
     sb.add_argument("--contracts", help="contracts folder (default: the repository's contracts/)")
-    sb.add_argument("--uid-limit", type=_positive_int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
+    sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
     sb.set_defaults(func=cmd_sandbox)
 
-    ck = sub.add_parser("check")
+    ck = sub.add_parser("check", help="run the contract suite (the main job)")
     ck.add_argument("--target", choices=("sandbox", "live"), default="sandbox")
     ck.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
     ck.add_argument("--allow-destructive", action="store_true", help="live only, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that unit")
@@ -631,12 +631,15 @@ def _apply_help(sub) -> None:
     listed = {a.dest: a for a in sub._choices_actions}
     for name, sp in sub.choices.items():
         summary, what, example, codes = HELP.get(name, ("", "", "", ""))
-        if name in listed:
-            listed[name].help = summary or listed[name].help
+        if name in listed:  # a subparser's own help= wins: its owner keeps it current
+            listed[name].help = listed[name].help or summary
         else:  # the listing in `doccontract --help` shows only subparsers that have a help text
             sub._choices_actions.append(sub._ChoicesPseudoAction(name, (), summary))
         sp.formatter_class = _Formatter
-        sp.description = what or summary
+        sp.description = sp.description or what or summary
+        for action in sp._actions:
+            if action.dest == "port" and action.type is int:
+                action.type = _port  # a port is 0-65535, whatever subcommand asks for one
         if example:
             import textwrap
 
