@@ -248,3 +248,29 @@ def test_a_bad_waivers_file_is_a_usage_error_naming_the_entry(tmp_path, content,
     f.write_text(content)
     with pytest.raises(UsageError, match=message):
         load_waivers(f)
+
+
+def test_a_page_documenting_several_endpoints_is_compared_contract_by_contract(repo, monkeypatch):
+    """build.contracts_for (one contract per endpoint, ids <page>/<anchor>) as the reader makes them:
+    each is compared; one the page no longer makes is removed, and --update removes its file."""
+    import doccontract.build as build
+
+    def split(page, cid):
+        one = build.contract_for(page, cid)
+        return [{**one, "id": f"{cid}/close"}, {**one, "id": f"{cid}/close-again", "weight": {"value": 5, "unit": "UID"}}]
+
+    monkeypatch.setattr(build, "contracts_for", split, raising=False)  # the worker processes are forked after this
+    seed = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
+    (repo / f"contracts/{SEED_ID}.json").unlink()
+    folder = repo / f"contracts/{SEED_ID}"
+    folder.mkdir()
+    (folder / "close.json").write_text(json.dumps({**seed, "id": f"{SEED_ID}/close"}))
+    (folder / "dropped.json").write_text(json.dumps({**seed, "id": f"{SEED_ID}/dropped"}))
+    with DocSite() as site:
+        serve_all(site, repo)
+        run = drift(repo, site, update=True)
+    found = {d.id: [c.code for c in d.changes] for d in run.drifts}
+    assert run.errors == [], run.errors
+    assert found[f"{SEED_ID}/close"] == [] and found[f"{SEED_ID}/close-again"] == ["contract.added"]
+    assert found[f"{SEED_ID}/dropped"] == ["contract.removed"] and run.exit_code == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["close-again.json", "close.json"]

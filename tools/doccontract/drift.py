@@ -608,21 +608,30 @@ class DriftRun:
     notes: list[str] = field(default_factory=list)
 
 
-def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, bytes, str]:
-    """A fetched page as its spec file and its contract, made exactly as ``doccontract build`` makes them
-    from that file (so a stored spec always rebuilds to the same contract).  Runs in a worker process.
-    A page without an endpoint (an error-code list) has no contract: its contract bytes are empty."""
+def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, dict[str, bytes], str]:
+    """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
+    makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
+    worker process.  A page without an endpoint (an error-code list) has no contract."""
+    from . import build as builder
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
     spec = render_crawler(page)
+    every = getattr(builder, "contracts_for", None)  # a page documenting several endpoints: one contract each
     try:
-        contract = contract_for(parse_page(spec, display), cid)
+        parsed = parse_page(spec, display)
+        contracts = every(parsed, cid) if every else [contract_for(parsed, cid)]
     except NotAnEndpoint:
-        return spec, b"", ""
+        return spec, {}, ""
     except (PageError, RecursionError, ValueError) as exc:
-        return spec, b"", f"{display}: {str(exc)[:300] or type(exc).__name__}"
-    return spec, dumps(contract), ""
+        return spec, {}, f"{display}: {str(exc)[:300] or type(exc).__name__}"
+    return spec, {c["id"]: dumps(c) for c in contracts}, ""
+
+
+def owned(ids, spec_cid: str, spec_ids: set[str]) -> set[str]:
+    """The contract ids that belong to one spec: its own id, or ``<its id>/<anchor>`` for a page
+    documenting several endpoints (unless that id is another spec's)."""
+    return {c for c in ids if c == spec_cid or (c.rsplit("/", 1)[0] == spec_cid and c not in spec_ids)}
 
 
 def _load_index(path: Path) -> dict[str, list]:
@@ -702,9 +711,10 @@ def run_drift(
             errors.append(f"{spec.cid}: {spec.display} has no source_url in its front matter; cannot fetch it")
             continue
         refs[path] = spec
-    known_ids = {s.cid for s in specs}
-    for cid in sorted(_contract_files(contracts_dir)):
-        if cid not in known_ids:
+    spec_ids = {s.cid for s in specs}
+    committed = _contract_files(contracts_dir)
+    for cid in sorted(committed):
+        if not any(owned([cid], s, spec_ids) for s in spec_ids):
             errors.append(f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); run doccontract build")
     drifts: list[ContractDrift] = []
     compared: set[str] = set()
@@ -714,59 +724,47 @@ def run_drift(
         tmp_specs, tmp_contracts = work / "specs", work / "contracts"
         index_file = work / "index.json"
         targets = {p: tmp_specs / spec.path.relative_to(specs_dir) for p, spec in refs.items()}
+        made = _contract_files(tmp_contracts) if tmp_contracts.is_dir() else {}
         known = _load_index(index_file) if work_dir else {}
-        known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and (tmp_contracts / f"{refs[p].cid}.json").exists()}
+        known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and owned(made, refs[p].cid, spec_ids)}
         names = {p: (f"specs/{spec.path.relative_to(specs_dir).as_posix()}", spec.cid) for p, spec in refs.items()}
         expect = {p: _expected(spec, contracts_dir) for p, spec in refs.items()}
         fetched = fetcher.fetch_pages(list(refs), known=known, then=partial(spec_and_contract, names), expect=expect, progress=progress) if refs else {}
         fine: dict[str, Any] = {}
+        keep: set[Path] = set()
         for path, result in fetched.items():
             spec = refs[path]
             if result.error:
                 if result.kind == "gone":
-                    urls = {"en": f"https://developers.binance.com/docs/{path}", "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}"}
-                    old = _committed(contracts_dir, spec.cid)
-                    drifts.append(
-                        ContractDrift(
-                            spec.cid,
-                            old.get("method", ""),
-                            old.get("path", ""),
-                            [Change("breaking", "page.gone", spec.cid, f"the doc page is gone ({result.error})", list(LANGS))],
-                            urls,
-                        )
-                    )
+                    drifts.append(_gone(spec.cid, path, result.error, _committed(contracts_dir, spec.cid)))
                 else:
                     errors.append(f"{spec.cid}: {result.error}")
                 continue
-            if result.page is None:  # unchanged since this work folder's spec and contract were made
-                fine[path] = result
-                compared.add(spec.cid)
-                continue
-            spec_bytes, contract_bytes, problem = result.extra
-            if problem:
-                errors.append(f"{spec.cid}: {problem} (fetched page)")
-                continue
-            write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
-            if contract_bytes:
-                write_atomic(tmp_contracts / f"{spec.cid}.json", contract_bytes, durable=False)
-                compared.add(spec.cid)
+            if result.page is None:  # unchanged since this work folder's spec and contracts were made
+                ids = owned(made, spec.cid, spec_ids)
             else:
-                others.append((spec, spec_bytes))
+                spec_bytes, contracts, problem = result.extra
+                if problem:
+                    errors.append(f"{spec.cid}: {problem} (fetched page)")
+                    continue
+                write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
+                for cid, data in contracts.items():
+                    write_atomic(tmp_contracts / f"{cid}.json", data, durable=False)
+                if not contracts:
+                    others.append((spec, spec_bytes))
+                ids = set(contracts)
             fine[path] = result
+            keep |= {tmp_contracts / f"{cid}.json" for cid in ids}
+            compared |= ids | owned(committed, spec.cid, spec_ids)  # a contract the page no longer makes: removed
         _prune(tmp_specs, {targets[p] for p in fine})
-        _prune(tmp_contracts, {tmp_contracts / f"{refs[p].cid}.json" for p in fine})
+        _prune(tmp_contracts, keep)
         if work_dir:
             write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
-        committed_contracts = _contract_files(contracts_dir)
-        for cid in sorted(compared):
-            if cid not in committed_contracts:
-                errors.append(f"{cid}: no committed contract for this spec; run doccontract build")
-        compared &= set(committed_contracts)
         found = diff_trees(contracts_dir, tmp_contracts, only=compared)
         by_id = {s.cid: s for s in refs.values()}
         for d in found:
-            if d.changes and d.id in by_id:  # a description can change beside any other change
-                spec = by_id[d.id]
+            spec = by_id.get(d.id)
+            if d.changes and spec is not None:  # a description can change beside any other change
                 try:
                     describe_text_changes(d, read_page(spec.path, spec.display), read_page(tmp_specs / spec.path.relative_to(specs_dir), spec.display))
                 except PageError:
@@ -781,17 +779,35 @@ def run_drift(
         notes = apply_waivers(drifts, waivers or [], today)
         changed = {d.id for d in drifts if d.changes and not any(c.code == "page.gone" for c in d.changes)}
         if update and changed and not errors:
-            for spec in specs:
-                if spec.cid in changed:
-                    rel = spec.path.relative_to(specs_dir)
-                    write_atomic(spec.path, (tmp_specs / rel).read_bytes())
-                    if (tmp_contracts / f"{spec.cid}.json").exists():
-                        write_atomic(contracts_dir / f"{spec.cid}.json", (tmp_contracts / f"{spec.cid}.json").read_bytes())
-            write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+            _update(specs, specs_dir, contracts_dir, tmp_specs, tmp_contracts, changed, spec_ids)
     code = exit_code(drifts, errors)
     base_url = getattr(fetcher, "base_url", "")
     report = write_reports(report_dir, drifts, errors, base_url, run_url) if report_dir else report_json(drifts, errors, base_url, run_url)
     return DriftRun(drifts, errors, code, report, notes)
+
+
+def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
+    urls = {"en": f"https://developers.binance.com/docs/{path}", "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}"}
+    change = Change("breaking", "page.gone", cid, f"the doc page is gone ({why})", list(LANGS))
+    return ContractDrift(cid, old.get("method", ""), old.get("path", ""), [change], urls)
+
+
+def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
+    """Write the fetched spec and contracts of every page with a change; a contract the page no longer
+    makes is removed; then openapi.json again."""
+    new = _contract_files(tmp_contracts)
+    old = _contract_files(contracts_dir)
+    for spec in specs:
+        mine_new, mine_old = owned(new, spec.cid, spec_ids), owned(old, spec.cid, spec_ids)
+        if not (mine_new | mine_old | {spec.cid}) & changed:
+            continue
+        rel = spec.path.relative_to(specs_dir)
+        write_atomic(spec.path, (tmp_specs / rel).read_bytes())
+        for cid in mine_new:
+            write_atomic(contracts_dir / f"{cid}.json", new[cid].read_bytes())
+        for cid in mine_old - mine_new:
+            old[cid].unlink()
+    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
 
 
 def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
