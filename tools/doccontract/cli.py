@@ -696,7 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         command, args.debug = args.command, debug
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader gone away shows here, inside the handlers below, not at exit
+        return code
     except (UsageError, _Usage) as exc:
         print(f"doccontract {command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
