@@ -274,3 +274,25 @@ def test_a_page_documenting_several_endpoints_is_compared_contract_by_contract(r
     assert found[f"{SEED_ID}/close"] == [] and found[f"{SEED_ID}/close-again"] == ["contract.added"]
     assert found[f"{SEED_ID}/dropped"] == ["contract.removed"] and run.exit_code == 2
     assert sorted(p.name for p in folder.iterdir()) == ["close-again.json", "close.json"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        [('"groupId": 10001,', '"groupId": ' + "[" * 10000 + "1" + "]" * 10000 + ",")],  # a 10,000-deep example
+        [("1000(UID)", "9" * 5000 + "(UID)")],  # a 5,000-digit weight
+    ],
+    ids=["deep-example", "huge-weight"],
+)
+def test_a_hostile_page_is_a_finding_or_an_error_for_that_page_never_a_crash(repo, hostile):
+    with DocSite() as site:
+        serve_all(site, repo)
+        serve(site, variant(en=hostile, zh=hostile))
+        run = drift(repo, site)
+    by_id = {d.id: d for d in run.drifts}
+    assert EDIT_ID in by_id and by_id[EDIT_ID].changes == []  # the other page is compared
+    if run.errors:  # refused by the readers: an error for that page only
+        assert run.exit_code == 3 and run.errors[0].startswith(SEED_ID)
+    else:  # read with a finding: drift, reported as such
+        assert SEED_ID in by_id and run.exit_code in (1, 2)
+    assert (repo / "reports/drift.json").is_file()
