@@ -5,6 +5,7 @@ Real HTTP on loopback: the docs site (``doccontract.docsite``) and small servers
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -174,3 +175,13 @@ def test_docs_path_reads_every_way_of_naming_a_page(ref, path):
 def test_docs_path_refuses_what_names_no_page(ref):
     with pytest.raises(FetchError):
         docs_path(ref)
+
+
+def test_refetching_every_spec_uses_the_docs_site_from_the_environment(tmp_path):
+    committed_seed(tmp_path)
+    with DocSite() as site:
+        serve(site)
+        env = {**os.environ, "DOCCONTRACT_DOCS_URL": site.url, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        r = subprocess.run([sys.executable, "-m", "doccontract", "fetch", "--out", str(tmp_path / "specs")], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"from {site.url}" in r.stdout and site.hits[f"/docs/{DOCS_PATH}"] == 1

@@ -258,7 +258,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         paths = [docs_path(r) for r in refs]
     except FetchError as exc:
         raise _Usage(str(exc)) from None
-    site = _site(args, refs)
+    site = _site(args, list(args.refs))  # the specs' own source_urls name the official site: not a choice
     expect = {}
     for path in paths:
         target = out / "binance" / f"{path}.md"
@@ -291,8 +291,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         store(page, target)
         written += 1
         print(f"written   {target}")
-    print(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
-          f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
+    _say(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
+         f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
     return 0
 
 
