@@ -185,3 +185,35 @@ def test_refetching_every_spec_uses_the_docs_site_from_the_environment(tmp_path)
         r = subprocess.run([sys.executable, "-m", "doccontract", "fetch", "--out", str(tmp_path / "specs")], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stderr
     assert f"from {site.url}" in r.stdout and site.hits[f"/docs/{DOCS_PATH}"] == 1
+
+
+def trickle_headers(h: BaseHTTPRequestHandler) -> None:
+    """Status line and headers one byte every 0.2 s: no read ever waits long, the answer never ends."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nX-Slow: " + b"z" * 100 + b"\r\n\r\n":
+        h.wfile.write(bytes([byte]))
+        h.wfile.flush()
+        time.sleep(0.2)
+    h.close_connection = True
+
+
+def test_trickled_headers_end_at_the_total_deadline_too():
+    with Misbehaving(trickle_headers) as srv:
+        fetcher = Fetcher(srv.url, timeout=1, retries=0)
+        with pytest.raises(FetchError, match=r"did not arrive within 1s \(the deadline covers the whole answer\)"):
+            fetcher.get(f"{srv.url}/docs/x/Y")
+
+
+def test_a_304_leaves_its_connection_ready_for_the_next_request(tmp_path):
+    """Kept-alive connections carry 304s and then the next request: no failed attempt, no retry."""
+    page = read_page(SEED)
+    paths = [f"institutional_loan/copy{i}/Institution-Loan-Group-Close" for i in range(20)]
+    with DocSite() as site:
+        for path in paths:
+            site.put(path, page)
+        fetcher = Fetcher(site.url, max_connections=4, retries=2, backoff=0.01, cache_dir=tmp_path / "cache")
+        first = fetcher.fetch_pages(paths, parse_workers=1)
+        again = Fetcher(site.url, max_connections=4, retries=2, backoff=0.01, cache_dir=tmp_path / "cache")
+        for _ in range(2):
+            second = again.fetch_pages(paths, parse_workers=1)
+    assert not any(r.error for r in [*first.values(), *second.values()])
+    assert fetcher.requests_made == 40 and (again.requests_made, again.not_modified) == (80, 80)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,33 @@ class FetchError(Exception):
 
     def __reduce__(self):  # keeps ``kind`` across the worker-process boundary
         return (FetchError, (str(self), self.kind))
+
+
+#: How long past ``timeout`` a request may run before it is abandoned (the body's own deadline comes first).
+DEADLINE_SLACK = 0.5
+
+
+def _within(seconds: float, url: str, timeout: float, work: Callable[[], Any]) -> Any:
+    """``work()``, or FetchError once ``seconds`` have passed, whatever it is waiting for (a server
+    that trickles its status line and headers a byte at a time never hits a per-read timeout).
+    The abandoned request ends on its own, in a daemon thread, at its socket's read timeout."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="doccontract-fetch", daemon=True).start()
+    if not done.wait(seconds):
+        raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole answer)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def read_bounded(resp: requests.Response, url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
@@ -221,21 +249,10 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             deadline = time.monotonic() + self.timeout
             try:
-                with self._gate:
+                with self._gate:  # read within the gate: a connection is busy until then
                     with self._count_lock:
                         self.requests_made += 1
-                    resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
-                    body = b""
-                    try:  # read within the gate: a connection is busy until then
-                        if resp.status_code == 200:
-                            body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes)
-                    except BaseException:
-                        resp.close()
-                        raise
-                    if resp.status_code in (200, 304):
-                        resp.raw.release_conn()  # read to the end: the connection goes back to the pool
-                    else:
-                        resp.close()  # an error page left unread: that connection is not used again
+                    resp, body = _within(self.timeout + DEADLINE_SLACK, url, self.timeout, partial(self._attempt, url, headers, deadline))
             except requests.exceptions.Timeout:
                 last = f"no answer within {self.timeout}s"
             except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
@@ -271,6 +288,24 @@ class Fetcher:
             if attempt < self.retries:
                 time.sleep(self.backoff * 2**attempt)
         raise FetchError(f"{url}: {last} after {self.retries + 1} attempts")
+
+    def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[requests.Response, bytes]:
+        """One request and its (bounded) body; the connection goes back to the pool only when read to the end."""
+        resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+        body = b""
+        try:
+            if resp.status_code == 200:
+                body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes)
+            elif resp.status_code == 304:
+                resp.raw.read(decode_content=False)  # no body, but the connection must see the answer end
+        except BaseException:
+            resp.close()
+            raise
+        if resp.status_code in (200, 304):
+            resp.raw.release_conn()
+        else:
+            resp.close()  # an error page left unread: that connection is not used again
+        return resp, body
 
     def remember(self, fetched: Fetched) -> None:
         """Keep an accepted page for conditional GETs (only accepted ones: a 304 must mean 'still good')."""
