@@ -25,6 +25,12 @@ def run(*args, env_extra=None, timeout=120):
     return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def test_the_top_level_help_fits_100_columns():
+    r = run("--help")
+    assert r.returncode == 0 and max(len(line) for line in r.stdout.splitlines()) <= 100
+    assert "70 internal error" in r.stdout and "--version" in r.stdout
+
+
 def test_version():
     r = run("--version")
     assert r.returncode == 0 and r.stdout.strip() == "doccontract 0.1.0"

@@ -559,6 +559,7 @@ class _Parser(argparse.ArgumentParser):
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="doccontract",
+        formatter_class=_Formatter,
         description="Binance API docs -> executable contracts",
         epilog="Every command: 2 a mistake in the command line or an input file, 70 internal error (rerun with --debug), 130 interrupted.",
     )
