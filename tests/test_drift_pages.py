@@ -296,3 +296,11 @@ def test_a_hostile_page_is_a_finding_or_an_error_for_that_page_never_a_crash(rep
     else:  # read with a finding: drift, reported as such
         assert SEED_ID in by_id and run.exit_code in (1, 2)
     assert (repo / "reports/drift.json").is_file()
+
+
+def test_a_long_text_change_shows_where_it_changed():
+    text = "Some long paragraph about risk units. " * 30
+    ch = Change("documentation", "description.changed", "API Description", "changed", ["en"], {"en": text + "Old ending."}, {"en": text + "New ending."})
+    md = report_markdown([ContractDrift("x/y", "GET", "/p", [ch])], [])
+    line = next(line for line in md.splitlines() if line.startswith("  - en:"))
+    assert "Old ending." in line and "New ending." in line and line.count("risk units") < 10

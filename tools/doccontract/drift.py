@@ -358,9 +358,30 @@ def _change_lines(ch: Change) -> list[str]:
             continue
         if b == a:
             lines.append(f"  - {lang}: unchanged {_fmt(b)}")
+        elif isinstance(b, str) and isinstance(a, str):
+            fb, fa = _focus(b, a)
+            lines.append(f"  - {lang}: {_fmt(fb)} → {_fmt(fa)}")
         else:
             lines.append(f"  - {lang}: {_fmt(b)} → {_fmt(a)}")
     return lines
+
+
+def _focus(before: str, after: str, context: int = 80) -> tuple[str, str]:
+    """Two long texts cut to where they differ, with some context: the change, not the whole page."""
+    before, after = " ".join(before.split()), " ".join(after.split())
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    lo = max(0, start - context)
+
+    def cut(text: str) -> str:
+        hi = min(len(text), len(text) - end + context)
+        return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+    return cut(before), cut(after)
 
 
 def _links(d: ContractDrift) -> str:

@@ -287,7 +287,7 @@ class Fetcher:
                     raise FetchError(f"{url}: HTTP {resp.status_code}; expected the doc page")
             if attempt < self.retries:
                 time.sleep(self.backoff * 2**attempt)
-        raise FetchError(f"{url}: {last} after {self.retries + 1} attempts")
+        raise FetchError(f"{url}: {last} after {self.retries + 1} attempt{'s' if self.retries else ''}")
 
     def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[requests.Response, bytes]:
         """One request and its (bounded) body; the connection goes back to the pool only when read to the end."""
