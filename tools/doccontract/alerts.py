@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from .drift import ContractDrift, report_markdown
+from .drift import ContractDrift, focus, report_markdown
 
 LABEL = "doc-drift"
 
@@ -32,8 +32,11 @@ def _what_changed(c) -> str:
     """One change in words, with before and after where the languages agree on them."""
     line = c.message
     lang = next((lg for lg in c.languages if lg in c.before or lg in c.after), None)
-    if lang and (c.before.get(lang) is not None or c.after.get(lang) is not None):
-        line += f": {_short(c.before.get(lang)) if c.before.get(lang) is not None else '(none)'} → {_short(c.after.get(lang)) if c.after.get(lang) is not None else '(none)'}"
+    before, after = (c.before.get(lang), c.after.get(lang)) if lang else (None, None)
+    if isinstance(before, str) and isinstance(after, str):
+        before, after = focus(before, after, context=30)
+    if before is not None or after is not None:
+        line += f": {_short(before, 120) if before is not None else '(none)'} → {_short(after, 120) if after is not None else '(none)'}"
     if c.why:
         line += f" ({c.why})"
     return line

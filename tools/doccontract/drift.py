@@ -359,14 +359,14 @@ def _change_lines(ch: Change) -> list[str]:
         if b == a:
             lines.append(f"  - {lang}: unchanged {_fmt(b)}")
         elif isinstance(b, str) and isinstance(a, str):
-            fb, fa = _focus(b, a)
+            fb, fa = focus(b, a)
             lines.append(f"  - {lang}: {_fmt(fb)} → {_fmt(fa)}")
         else:
             lines.append(f"  - {lang}: {_fmt(b)} → {_fmt(a)}")
     return lines
 
 
-def _focus(before: str, after: str, context: int = 80) -> tuple[str, str]:
+def focus(before: str, after: str, context: int = 80) -> tuple[str, str]:
     """Two long texts cut to where they differ, with some context: the change, not the whole page."""
     before, after = " ".join(before.split()), " ".join(after.split())
     start = 0
