@@ -304,3 +304,16 @@ def test_a_long_text_change_shows_where_it_changed():
     md = report_markdown([ContractDrift("x/y", "GET", "/p", [ch])], [])
     line = next(line for line in md.splitlines() if line.startswith("  - en:"))
     assert "Old ending." in line and "New ending." in line and line.count("risk units") < 10
+
+
+def test_the_webhook_message_says_what_changed_leaves_waived_changes_out_and_stays_short():
+    from doccontract.alerts import slack_message
+
+    text = "Some long paragraph about risk units. " * 30
+    described = Change("documentation", "description.changed", "API Description", "the text changed", ["en"], {"en": text + "Old."}, {"en": text + "New."})
+    waived = Change("breaking", "weight.raised", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
+    drifts = [ContractDrift(f"x/{i}", "GET", f"/p/{i}", [described, waived], {"en": f"https://e/{i}"}) for i in range(100)]
+    body = slack_message([d for d in drifts if d.live()], 1, "https://ci/run/1")["text"]
+    assert "the text changed" in body and "Old." in body and "New." in body and "<https://ci/run/1|CI run>" in body
+    assert "weight.raised" not in body and "weight rose" not in body
+    assert len(body) <= 3500 and "more in the drift report" in body
