@@ -43,7 +43,7 @@ def endpoint_specs(corpus: Path) -> list:
         page = read_page(spec.path)
         try:
             extract(page.docs["en"])
-        except (NotAnEndpoint, PageError):  # not an endpoint page, or one the readers refuse: not drift's to time
+        except (NotAnEndpoint, PageError):  # PageError: a page of many endpoints (drift fetches one per page)
             continue
         keep.append(spec)
     return keep
