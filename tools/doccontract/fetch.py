@@ -401,18 +401,31 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
-#: What a page documents: ("endpoint", METHOD, /path) or ("kind", its kind, "") for a page without one.
+#: What a page documents: ("endpoint", METHOD, /path); ("endpoints", "METHOD /path | ...", "") for a
+#: page of several; or ("kind", its kind, "") for a page without one.
 Identity = tuple[str, str, str]
 
 
 def identity(doc) -> Identity:
     """What one language of a page documents, to tell whether a fetched page is still the same page."""
-    parts = _sections_by_part(doc)
-    kind = classify(doc, parts)
+    from . import extract as ex
+
+    kind = classify(doc)
     if kind is not None:
         return ("kind", kind, "")
-    method, path = parse_request_line(parts["http"], doc.source)
-    return ("endpoint", method, path)
+    split = getattr(ex, "endpoint_docs", None)  # the readers may split a page of several endpoints
+    docs = [d for _, d in split(doc)] if split else [doc]
+    lines = [parse_request_line(_http_section(d), d.source) for d in docs]
+    if len(lines) == 1:
+        return ("endpoint", *lines[0])
+    return ("endpoints", " | ".join(f"{m} {p}" for m, p in sorted(lines)), "")
+
+
+def _http_section(doc):
+    parts = _sections_by_part(doc)
+    if "http" not in parts:
+        raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")
+    return parts["http"]
 
 
 def identities(page: Page) -> dict[str, Identity]:
@@ -432,12 +445,16 @@ def same_page(want: Identity, got: Identity, canonical_confirms: bool) -> bool:
     that is drift to report, not another page).  A page of another kind is never the same page."""
     if got == want:
         return True
+    if want[0] == got[0] == "endpoints":  # several endpoints: at least one kept, and the page says it is itself
+        return canonical_confirms and bool(set(want[1].split(" | ")) & set(got[1].split(" | ")))
     if want[0] != "endpoint" or got[0] != "endpoint":
         return False
     return canonical_confirms and (got[1] == want[1] or got[2] == want[2])
 
 
 def _describe(ident: Identity) -> str:
+    if ident[0] == "endpoints":
+        return ident[1]
     return f"{ident[1]} {ident[2]}" if ident[0] == "endpoint" else f"a page without an endpoint ({ident[1]})"
 
 
