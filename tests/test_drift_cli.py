@@ -51,8 +51,8 @@ def test_every_subcommand_has_a_description_an_example_and_exit_codes_within_100
 @pytest.mark.parametrize(
     "args,named",
     [
-        (["sandbox", "--port", "99999"], "99999 is not a port number"),
-        (["fetch", "x/Y", "--connections", "0"], "--connections: 0 is not a whole number of at least 1"),
+        (["sandbox", "--port", "99999"], "--port 99999 is not a port number"),
+        (["fetch", "x/Y", "--connections", "0"], "--connections 0 is not a whole number of at least 1"),
         (["drift", "--timeout", "-1"], "--timeout"),
         (["diff", "contracts/openapi.json", "contracts/openapi.json"], "not a doccontract contract"),
         (["diff", "nope/a.md", "nope/b.md"], "nope/a.md: no such file or folder"),

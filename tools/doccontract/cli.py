@@ -553,6 +553,9 @@ class _Parser(argparse.ArgumentParser):
     """A mistake on the command line is one line naming it, and where to read more (exit 2)."""
 
     def error(self, message: str):
+        if message.startswith("argument ") and ": " in message:  # 'argument --port: 99999 is not ...'
+            option, problem = message[len("argument ") :].split(": ", 1)
+            message = f"{option}: {problem}" if problem.startswith(("invalid", "expected", "ignored", "not allowed")) else f"{option} {problem}"
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
