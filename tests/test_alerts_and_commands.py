@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 from helpers import ROOT, SEED, SEED_ID, seed_repo
 from stub import StubServer
-from test_drift import DOCS_PATH, serve, variant
+from test_drift import DOCS_PATH, committed_seed, serve, variant
 
 from doccontract.docsite import DocSite
 
@@ -48,9 +49,7 @@ def test_fetch_writes_a_spec_that_builds_the_same_contract(tmp_path):
 
 
 def test_failed_fetch_leaves_the_committed_spec_untouched(tmp_path):
-    spec = tmp_path / f"specs/{SEED_ID}.md"
-    spec.parent.mkdir(parents=True)
-    spec.write_bytes(SEED.read_bytes())
+    spec = committed_seed(tmp_path)
     with DocSite() as site:
         serve(site)
         site.fail(f"/docs/zh-CN/{DOCS_PATH}", *["not-found-page"] * 4)
@@ -67,7 +66,7 @@ def test_diff_of_two_spec_files_and_of_two_trees(tmp_path):
     same = doccontract("diff", str(ROOT / "contracts"), str(ROOT / "contracts"), "--format", "json")
     assert same.returncode == 0 and json.loads(same.stdout)["status"] == "no-drift"
     missing = doccontract("diff", str(SEED), str(tmp_path / "nope.md"))
-    assert missing.returncode == 3
+    assert missing.returncode == 2 and "nope.md: no such file or folder" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_cosmetic_only_spec_diff_is_clean(tmp_path):
@@ -120,7 +119,9 @@ def test_alerts_webhook_and_one_github_issue_per_fingerprint(repo):
     issue = github.issues[0]
     assert issue["labels"] == ["doc-drift", "breaking"] and "weight.raised" in issue["body"]
     assert github.auth == {f"Bearer {TOKEN}"}
-    assert "weight.raised" in hook_messages[0]["text"] and "BREAKING" in hook_messages[0]["text"]
+    text = hook_messages[0]["text"]
+    assert "BREAKING" in text and "the weight rose from 1000 to 3000" in text  # what changed, in words
+    assert "developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close" in text
     for text in (first.stdout, first.stderr, second.stdout, *(p.read_text() for p in (repo / "reports").iterdir()), json.dumps(hook_messages)):
         assert TOKEN not in text
 
@@ -164,16 +165,48 @@ def test_workflows_have_the_expected_structure():
     install = "pip install -e '.[test]'"
     assert install in readme
     on = nightly[True] if True in nightly else nightly["on"]  # YAML 1.1 reads a bare `on` as True
-    assert on["schedule"][0]["cron"] and "workflow_dispatch" in on
+    assert on["schedule"][0]["cron"] and "workflow_dispatch" in on and "pull_request" not in on
+    assert nightly["permissions"] == {"contents": "read", "issues": "write"}
+    assert nightly["concurrency"]["group"] and nightly["concurrency"]["cancel-in-progress"] is False
     steps = nightly["jobs"]["drift"]["steps"]
     runs = "\n".join(s.get("run", "") for s in steps)
     assert install in runs and "doccontract nightly" in runs and "--github-issue" in runs
     assert "BINANCE_API_KEY" in runs  # live checks only when the secrets are set
+    assert "BINANCE_PRIVATE_KEY_PATH" in runs
+    summary = [s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
+    assert summary and summary[0]["if"] == "always()" and "reports/drift.md" in summary[0]["run"]
     upload = [s for s in steps if "upload-artifact" in s.get("uses", "")]
     assert upload and upload[0]["with"]["path"] == "reports/" and upload[0]["if"] == "always()"
     ci_on = ci[True] if True in ci else ci["on"]
-    assert "push" in ci_on
+    assert ci_on["push"] == {"branches": ["main"]} and "pull_request" in ci_on  # one run per pull request
+    assert ci["permissions"] == {"contents": "read"} and ci["concurrency"]["cancel-in-progress"] is True
     ci_runs = "\n".join(s.get("run", "") for s in ci["jobs"]["test"]["steps"])
     assert install in ci_runs and "pytest" in ci_runs
     ci_script = (ROOT / ".ci/run").read_text()
     assert install in ci_script and "\npytest" in ci_script
+
+
+@pytest.mark.parametrize("code,green", [(0, True), (1, True), (2, False), (3, False), (4, False), (5, False), (70, False), (130, False)])
+def test_the_nightly_step_is_green_only_for_no_drift_or_delivered_non_breaking_drift(tmp_path, code, green):
+    """The workflow's own shell, run with a stand-in `doccontract` that exits with each code."""
+    nightly = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
+    [step] = [s for s in nightly["jobs"]["drift"]["steps"] if "doccontract nightly" in s.get("run", "")]
+    script = step["run"].replace(". .venv/bin/activate", "true")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "doccontract"
+    fake.write_text(f'#!/bin/sh\necho "$BINANCE_PRIVATE_KEY_PATH" > "{tmp_path}/key-path"\nexit {code}\n')
+    fake.chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "GITHUB_REPOSITORY": "acme/api",
+        "RUNNER_TEMP": str(tmp_path),
+        "BINANCE_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+    }
+    r = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, timeout=30)
+    assert (r.returncode == 0) is green, (code, r.returncode, r.stdout, r.stderr)
+    assert f"exit_code={code}" in (tmp_path / "out").read_text()
+    key_path = (tmp_path / "key-path").read_text().strip()
+    assert key_path == str(tmp_path / "binance-key.pem") and "BEGIN PRIVATE KEY" in Path(key_path).read_text()
+    assert oct(Path(key_path).stat().st_mode & 0o777) == "0o600"

@@ -38,6 +38,14 @@ def repo(tmp_path) -> Path:
     return seed_repo(tmp_path)
 
 
+def committed_seed(tmp_path: Path) -> Path:
+    """``tmp_path/specs`` holding the seed spec at its place: what fetch would replace."""
+    spec = tmp_path / f"specs/{SEED_ID}.md"
+    spec.parent.mkdir(parents=True)
+    spec.write_bytes(SEED.read_bytes())
+    return spec
+
+
 def snapshot(repo: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and "reports" not in p.parts and ".fetch-cache" not in p.parts
@@ -152,8 +160,20 @@ def test_wording_change_is_documentation(repo):
     with DocSite() as site:
         serve(site, variant(en=[("If the closure is successful", "When the closure succeeds")]))
         run = drift(repo, site)
-    assert [c.code for d in run.drifts for c in d.changes] == ["page.text-changed"]
+    [change] = [c for d in run.drifts for c in d.changes]
+    assert (change.cls, change.code, change.languages) == ("documentation", "description.changed", ["en"])
+    assert "If the closure is successful" in change.before["en"] and "When the closure succeeds" in change.after["en"]
     assert run.exit_code == 1
+    md = (repo / "reports/drift.md").read_text()
+    assert "When the closure succeeds" in md and "If the closure is successful" in md
+
+
+def test_a_description_change_beside_another_change_is_reported_with_before_and_after(repo):
+    with DocSite() as site:
+        serve(site, variant(en=[("If the closure is successful", "When the closure succeeds"), ("1000(UID)", "500(UID)")], zh=[("1000(UID)", "500(UID)")]))
+        run = drift(repo, site)
+    found = {c.code: c for d in run.drifts for c in d.changes}
+    assert "weight.lowered" in found and "When the closure succeeds" in found["description.changed"].after["en"]
 
 
 @pytest.mark.parametrize("fault", [500, 503, 429, "timeout"])
@@ -172,8 +192,6 @@ def test_transient_faults_are_retried(repo, fault):
 @pytest.mark.parametrize(
     "route,fault,message",
     [
-        (EN_ROUTE, 404, "HTTP 404"),
-        (EN_ROUTE, "not-found-page", "'Page Not Found' page"),
         (EN_ROUTE, "waf", "WAF, captcha or script-only"),
         (ZH_ROUTE, "english", "served an English page"),
         (EN_ROUTE, "truncate", "cut short"),

@@ -8,11 +8,12 @@ exception carries it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import requests
 
-from .drift import ContractDrift, report_markdown
+from .drift import ContractDrift, focus, report_markdown
 
 LABEL = "doc-drift"
 
@@ -21,20 +22,49 @@ class AlertError(Exception):
     """An alert that could not be delivered (the reports on disk are still complete)."""
 
 
-def slack_message(drifts: list[ContractDrift], exit_code: int) -> dict[str, Any]:
+def _short(value: Any, limit: int = 80) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _what_changed(c) -> str:
+    """One change in words, with before and after where the languages agree on them."""
+    line = c.message
+    lang = next((lg for lg in c.languages if lg in c.before or lg in c.after), None)
+    before, after = (c.before.get(lang), c.after.get(lang)) if lang else (None, None)
+    if isinstance(before, str) and isinstance(after, str):
+        before, after = focus(before, after, context=30)
+    if before is not None or after is not None:
+        line += f": {_short(before, 120) if before is not None else '(none)'} → {_short(after, 120) if after is not None else '(none)'}"
+    if c.why:
+        line += f" ({c.why})"
+    return line
+
+
+def slack_message(drifts: list[ContractDrift], exit_code: int, run_url: str = "", per_contract: int = 6, max_chars: int = 3500) -> dict[str, Any]:
+    """What changed, in words (not only codes), per contract; waived changes left out; bounded in size."""
     head = {1: "Doc drift (non-breaking)", 2: ":rotating_light: Doc drift: BREAKING"}.get(exit_code, "Doc drift")
-    lines = [f"*{head}*"]
+    lines = [f"*{head}*" + (f" · <{run_url}|CI run>" if run_url else "")]
     for d in drifts:
-        if d.changes:
-            codes = ", ".join(f"{c.code} {c.subject}" for c in d.changes[:6]) + (" …" if len(d.changes) > 6 else "")
-            lines.append(f"• `{d.method} {d.path}` ({d.worst()}): {codes}")
+        live = d.live()
+        if not live:
+            continue
+        link = d.urls.get("en")
+        name = f"<{link}|{d.label}>" if link else f"`{d.label}`"
+        lines.append(f"• {name} ({d.worst()}):")
+        lines += [f"    – {_what_changed(c)}" for c in live[:per_contract]]
+        if len(live) > per_contract:
+            lines.append(f"    – and {len(live) - per_contract} more (see the drift report)")
     text = "\n".join(lines)
+    if len(text) > max_chars:
+        text = text[: max_chars - 40].rsplit("\n", 1)[0] + "\n… (more in the drift report)"
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
-def post_webhook(url: str, drifts: list[ContractDrift], exit_code: int, timeout: float = 10) -> None:
+def post_webhook(url: str, drifts: list[ContractDrift], exit_code: int, timeout: float = 10, run_url: str = "") -> None:
     try:
-        resp = requests.post(url, json=slack_message(drifts, exit_code), timeout=timeout)
+        resp = requests.post(url, json=slack_message(drifts, exit_code, run_url), timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
         raise AlertError(f"webhook: {type(exc).__name__}") from None
     if not 200 <= resp.status_code < 300:
@@ -60,11 +90,16 @@ def github_issues(repo: str, token: str, drifts: list[ContractDrift], api_url: s
             raise AlertError(f"GitHub {method} {url}: {type(exc).__name__}") from None
         if not 200 <= resp.status_code < 300:
             raise AlertError(f"GitHub {method} {url}: HTTP {resp.status_code}")
-        return resp.json()
+        try:
+            return resp.json()
+        except ValueError:
+            raise AlertError(f"GitHub {method} {url}: the answer is not JSON") from None
 
     existing: dict[str, int] = {}
     for page in range(1, 11):  # at most 1000 open drift issues are looked through
         batch = call("GET", base, params={"state": "open", "labels": LABEL, "per_page": 100, "page": page})
+        if not isinstance(batch, list) or not all(isinstance(i, dict) for i in batch):
+            raise AlertError(f"GitHub GET {base}: expected a list of issues")
         for issue in batch:
             for line in (issue.get("body") or "").splitlines():
                 if line.startswith("<!-- doccontract contract="):
@@ -73,7 +108,7 @@ def github_issues(repo: str, token: str, drifts: list[ContractDrift], api_url: s
             break
     done = []
     for d in drifts:
-        if not d.changes:
+        if not d.live():
             continue
         body = _marker(d) + "\n" + report_markdown([d], [])
         title = f"Doc drift ({d.worst()}): {d.method} {d.path} [{d.fingerprint}]"

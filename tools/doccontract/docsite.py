@@ -34,7 +34,7 @@ WAF_PAGE = (
 class DocSite(LoopbackServer):
     """Pages by docs path (``institutional_loan/account/Institution-Loan-Group-Close``)."""
 
-    def __init__(self, latency: float = 0.0):
+    def __init__(self, latency: float = 0.0, host: str = "127.0.0.1", port: int = 0):
         self.latency = latency
         self.bodies: dict[str, bytes] = {}
         self.faults: dict[str, deque[str | int]] = defaultdict(deque)
@@ -46,7 +46,7 @@ class DocSite(LoopbackServer):
             def do_GET(self) -> None:
                 site._serve(self)
 
-        super().__init__(Handler)
+        super().__init__(Handler, host, port)
 
     # -- content
     def put(self, docs_path: str, page: Page) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -23,11 +24,38 @@ from .build import contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint
 from .openapi import openapi_document
-from .pages import LANGS, PageError, parse_page, read_meta, render_crawler
+from .pages import LANGS, Page, PageError, parse_page, read_meta, read_page, render_crawler, zh_url
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
 REPORT_SCHEMA = "doccontract-drift/1"
+#: drift.md must fit a GitHub issue body (65,536 characters) with room to spare.
+MARKDOWN_BUDGET = 60_000
+
+#: Why each breaking change breaks a client, in one line (shown beside the change).
+WHY_BREAKING = {
+    "method.changed": "calls with the old HTTP method are answered 404/405",
+    "path.changed": "calls to the old path are answered 404",
+    "weight.unit-changed": "the calls now count against another rate limit, so limits budgeted for the old one are wrong",
+    "weight.raised": "each call costs more of the rate limit: clients that budget weight hit 429/418 sooner",
+    "security.changed": "requests signed (or not) the old way are refused",
+    "param.renamed": "requests sending the old name are refused or the value ignored",
+    "param.removed": "requests still sending it may be refused as carrying an undocumented parameter",
+    "param.added-mandatory": "requests without the new parameter are refused (-1102)",
+    "param.retyped": "values of the old type may be refused (-1100)",
+    "param.now-mandatory": "requests that leave it out are now refused (-1102)",
+    "param.enum-removed": "requests sending the removed value are refused",
+    "field.renamed": "code reading the old field name finds nothing",
+    "field.removed": "code reading that field finds nothing",
+    "field.retyped": "code parsing the old type fails or misreads the value",
+    "field.enum-removed": "code matching on the removed value never sees it again",
+    "contract.removed": "the endpoint's page is gone: calls may be answered 404",
+    "page.gone": "the endpoint's page is gone (the endpoint may have been removed): calls may be answered 404",
+}
+
+
+class UsageError(ValueError):
+    """A mistake on the command line or in a committed input file (exit 2): names what to fix."""
 
 
 @dataclass
@@ -39,6 +67,12 @@ class Change:
     languages: list[str]  # where it changed: ["en"], ["zh-CN"] (translation lag) or both
     before: dict[str, Any] = field(default_factory=dict)  # per language
     after: dict[str, Any] = field(default_factory=dict)
+    waived: str = ""  # why this change is accepted and until when (from the waivers file); waived changes do not alert
+
+    @property
+    def why(self) -> str:
+        """For a breaking change, one line on why it breaks a client."""
+        return WHY_BREAKING.get(self.code, "a client written for the old page may fail") if self.cls == "breaking" else ""
 
 
 # --------------------------------------------------------------------------- one language
@@ -205,24 +239,41 @@ class ContractDrift:
     method: str
     path: str
     changes: list[Change]
+    urls: dict[str, str] = field(default_factory=dict)  # language -> the page's URL
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.changes)
 
+    def live(self) -> list[Change]:
+        """The changes that alert: every change not waived."""
+        return [c for c in self.changes if not c.waived]
+
     def worst(self) -> str:
-        return self.changes[0].cls if self.changes else "none"
+        live = self.live()
+        return live[0].cls if live else ("waived" if self.changes else "none")
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}" if self.method else self.id
 
 
 def _contract_files(root: Path) -> dict[str, Path]:
     return {f.relative_to(root).with_suffix("").as_posix(): f for f in contract_files(root)}
 
 
-def diff_trees(old_dir: Path, new_dir: Path) -> list[ContractDrift]:
-    """Contracts are compared by their path under each tree; byte-identical files are not diffed."""
+def _urls(contract: dict[str, Any]) -> dict[str, str]:
+    return {lang: src.get("url", "") for lang, src in (contract.get("sources") or {}).items() if src.get("url")}
+
+
+def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None) -> list[ContractDrift]:
+    """Contracts are compared by their path under each tree; byte-identical files are not diffed.
+    ``only``: compare just these contract ids (the pages a drift run could fetch)."""
     old, new = _contract_files(old_dir), _contract_files(new_dir)
     out = []
     for cid in sorted(set(old) | set(new)):
+        if only is not None and cid not in only:
+            continue
         o_bytes = old[cid].read_bytes() if cid in old else None
         n_bytes = new[cid].read_bytes() if cid in new else None
         o = json.loads(o_bytes) if o_bytes is not None else None
@@ -234,29 +285,40 @@ def diff_trees(old_dir: Path, new_dir: Path) -> list[ContractDrift]:
         else:
             changes = [] if n is o else diff_contract(o, n)
         c = n or o
-        out.append(ContractDrift(c.get("id", cid), c["method"], c["path"], changes))
+        out.append(ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c)))
     return out
 
 
 def exit_code(drifts: list[ContractDrift], errors: list[str] | None = None) -> int:
+    """The worst of all: 3 when any page could not be compared, else 2 for breaking drift, 1 for other drift."""
     if errors:
         return EXIT["error"]
-    classes = {ch.cls for d in drifts for ch in d.changes}
+    classes = {ch.cls for d in drifts for ch in d.live()}
     if "breaking" in classes:
         return EXIT["breaking"]
     return EXIT["drift"] if classes else EXIT["none"]
 
 
-def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = "") -> dict[str, Any]:
+def _change_json(ch: Change) -> dict[str, Any]:
+    data = asdict(ch)
+    data["class"] = data.pop("cls")
+    if ch.why:
+        data["why"] = ch.why
+    return data
+
+
+def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
     """The stable report: ``schema`` names its version; fields are only ever added."""
     code = exit_code(drifts, errors)
     status = {0: "no-drift", 1: "drift", 2: "breaking", 3: "error"}[code]
-    summary = {cls: sum(ch.cls == cls for d in drifts for ch in d.changes) for cls in CLASSES}
+    summary = {cls: sum(ch.cls == cls for d in drifts for ch in d.live()) for cls in CLASSES}
+    summary["waived"] = sum(bool(ch.waived) for d in drifts for ch in d.changes)
     return {
         "schema": REPORT_SCHEMA,
         "status": status,
         "exit_code": code,
         "base_url": base_url,
+        "run_url": run_url,
         "summary": summary,
         "errors": errors,
         "contracts": [
@@ -264,54 +326,144 @@ def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = 
                 "id": d.id,
                 "method": d.method,
                 "path": d.path,
+                "urls": d.urls,
                 "fingerprint": d.fingerprint,
                 "worst": d.worst(),
-                "changes": [{**asdict(ch), "class": ch.cls} for ch in d.changes],
+                "changes": [_change_json(ch) for ch in d.changes],
             }
             for d in drifts
         ],
     }
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, limit: int = 300) -> str:
     if value is None:
-        return "—"
+        return "(none)"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
-def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: str = "") -> str:
-    """Ready to be a GitHub issue body: a summary table, then each change with before and after."""
-    code = exit_code(drifts, errors)
-    head = {0: "No doc drift", 1: "Doc drift (non-breaking)", 2: "Doc drift: BREAKING", 3: "Doc drift check could not run"}[code]
-    lines = [f"## {head}", ""]
-    if base_url:
-        lines += [f"Pages fetched from {base_url}.", ""]
-    if errors:
-        lines += ["Nothing was compared; these pages could not be fetched or read (this is not drift):", ""]
-        lines += [f"- {e}" for e in errors] + [""]
-    lines += ["| endpoint | contract | breaking | non-breaking | documentation | bilingual |", "|---|---|---|---|---|---|"]
-    for d in drifts:
-        counts = [sum(ch.cls == cls for ch in d.changes) for cls in CLASSES]
-        lines.append(f"| `{d.method} {d.path}` | {d.id} | " + " | ".join(str(n) for n in counts) + " |")
-    for d in drifts:
-        if not d.changes:
+def _change_lines(ch: Change) -> list[str]:
+    where = ", ".join(ch.languages) or "contract"
+    mark = f"**waived** ({ch.waived}) · " if ch.waived else ""
+    lines = [f"- {mark}**{ch.cls}** `{ch.code}` ({where}): {ch.message}"]
+    if ch.why:
+        lines.append(f"  - why it breaks clients: {ch.why}")
+    for lang in sorted(set(ch.before) | set(ch.after)):
+        b, a = ch.before.get(lang), ch.after.get(lang)
+        if b is None and a is None:
             continue
-        lines += ["", f"### {d.method} {d.path}", "", f"`{d.id}` · fingerprint `{d.fingerprint}`", ""]
+        if b == a:
+            lines.append(f"  - {lang}: unchanged {_fmt(b)}")
+        elif isinstance(b, str) and isinstance(a, str):
+            fb, fa = focus(b, a)
+            lines.append(f"  - {lang}: {_fmt(fb)} → {_fmt(fa)}")
+        else:
+            lines.append(f"  - {lang}: {_fmt(b)} → {_fmt(a)}")
+    return lines
+
+
+def focus(before: str, after: str, context: int = 80) -> tuple[str, str]:
+    """Two long texts cut to where they differ, with some context: the change, not the whole page."""
+    before, after = " ".join(before.split()), " ".join(after.split())
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    lo = max(0, start - context)
+
+    def cut(text: str) -> str:
+        hi = min(len(text), len(text) - end + context)
+        return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+    return cut(before), cut(after)
+
+
+def _links(d: ContractDrift) -> str:
+    return " · ".join(f"[{lang} page]({url})" for lang, url in sorted(d.urls.items()))
+
+
+def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", budget: int = MARKDOWN_BUDGET) -> str:
+    """Ready to be a GitHub issue body: what changed in full (with before and after), what is
+    unchanged in one line, and never more than ``budget`` characters: what does not fit is named
+    and left to drift.json."""
+    code = exit_code(drifts, errors)
+    head = {0: "No doc drift", 1: "Doc drift (non-breaking)", 2: "Doc drift: BREAKING", 3: "Doc drift: some pages could not be compared"}[code]
+    lines = [f"## {head}", ""]
+    about = []
+    if base_url:
+        about.append(f"Pages fetched from {base_url}.")
+    if run_url:
+        about.append(f"CI run: {run_url}")
+    if about:
+        lines += [" ".join(about), ""]
+    changed = [d for d in drifts if d.changes]
+    same = [d for d in drifts if not d.changes]
+    counts = {cls: sum(ch.cls == cls for d in drifts for ch in d.live()) for cls in CLASSES}
+    waived = sum(bool(ch.waived) for d in drifts for ch in d.changes)
+    lines.append(
+        f"{len(drifts)} page(s) compared: {len(changed)} changed, {len(same)} unchanged; "
+        + ", ".join(f"{n} {cls}" for cls, n in counts.items())
+        + (f", {waived} waived" if waived else "")
+        + (f"; {len(errors)} could not be compared" if errors else "")
+        + "."
+    )
+    lines.append("")
+    if errors:
+        lines += ["### Not compared (fetch or read failed; this is not drift)", ""]
+        room = budget // 3  # the changes must still fit beside a long list of failures
+        for i, e in enumerate(errors):
+            line = f"- {e if len(e) <= 500 else e[:499] + '…'}"
+            room -= len(line) + 1
+            if room < 0:
+                lines.append(f"- … and {len(errors) - i} more, listed in drift.json")
+                break
+            lines.append(line)
+        lines.append("")
+    used = sum(len(x) + 1 for x in lines)
+    tail_note = "\n_More in drift.json: this report stops here to stay within GitHub's issue size._\n"
+    budget -= len(tail_note) + 200
+    body: list[str] = []
+    left_out: list[ContractDrift] = []
+    for d in changed:
+        block = ["", f"### {d.label}", "", f"`{d.id}` · fingerprint `{d.fingerprint}`" + (f" · {_links(d)}" if d.urls else ""), ""]
         for ch in d.changes:
-            where = ", ".join(ch.languages) or "contract"
-            lines.append(f"- **{ch.cls}** `{ch.code}` ({where}): {ch.message}")
-            for lang in sorted(set(ch.before) | set(ch.after)):
-                lines.append(f"  - {lang}: {_fmt(ch.before.get(lang))} → {_fmt(ch.after.get(lang))}")
-    return "\n".join(lines) + "\n"
+            block += _change_lines(ch)
+        size = sum(len(x) + 1 for x in block)
+        if used + size > budget:
+            left_out.append(d)
+            continue
+        body += block
+        used += size
+    lines += body
+    if same:
+        one = "", f"### Unchanged ({len(same)})", ""
+        lines += list(one)
+        used += 40
+        for i, d in enumerate(same):
+            line = f"- `{d.label}` ({d.id})"
+            if used + len(line) + 1 > budget:
+                lines.append(f"- … and {len(same) - i} more unchanged page(s), listed in drift.json")
+                break
+            lines.append(line)
+            used += len(line) + 1
+    text = "\n".join(lines) + "\n"
+    if left_out:
+        text += "\n### Changed but not shown here\n\n" + ", ".join(f"`{d.id}`" for d in left_out)[: max(0, budget - used - 100)] + "\n" + tail_note
+    return text
 
 
 def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
     cases = []
     for d in drifts:
         name = quoteattr(d.id)
-        body = "\n".join(f"{ch.cls} {ch.code} {ch.subject}: {ch.message}" for ch in d.changes)
-        breaking = [ch for ch in d.changes if ch.cls == "breaking"]
+        body = "\n".join(f"{ch.cls} {ch.code} {ch.subject}: {ch.message}" + (f" (waived: {ch.waived})" if ch.waived else "") for ch in d.changes)
+        breaking = [ch for ch in d.live() if ch.cls == "breaking"]
         inner = ""
         if breaking:
             inner += f'<failure message={quoteattr(f"{len(breaking)} breaking change(s)")} type="breaking">{escape(body)}</failure>'
@@ -320,19 +472,149 @@ def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
         cases.append(f'  <testcase classname="doc-drift" name={name}>{inner}</testcase>')
     for e in errors:
         cases.append(f'  <testcase classname="doc-drift" name="fetch"><error message={quoteattr(e)} type="fetch"/></testcase>')
-    failures = sum(1 for d in drifts if any(ch.cls == "breaking" for ch in d.changes))
+    failures = sum(1 for d in drifts if any(ch.cls == "breaking" for ch in d.live()))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<testsuite name="doc-drift" tests="{len(cases)}" failures="{failures}" errors="{len(errors)}">\n' + "\n".join(cases) + "\n</testsuite>\n"
     )
 
 
-def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "") -> dict[str, Any]:
-    report = report_json(drifts, errors, base_url)
+def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
+    report = report_json(drifts, errors, base_url, run_url)
     write_atomic(report_dir / "drift.json", dumps(report))
-    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url).encode())
+    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url).encode())
     write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode())
     return report
+
+
+# --------------------------------------------------------------------------- waivers
+
+
+@dataclass
+class Waiver:
+    contract: str
+    code: str
+    reason: str
+    expires: str  # YYYY-MM-DD, the last day it holds
+    subject: str = ""  # optional: only the change to this parameter / field / subject
+
+
+def load_waivers(path: Path | None) -> list[Waiver]:
+    """The committed file of accepted drift; a missing file is no waivers, a bad one a UsageError naming the entry."""
+    import datetime
+
+    if path is None or not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: not readable JSON ({exc})") from None
+    items = data.get("waivers") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise UsageError(f'{path}: expected {{"waivers": [{{"contract", "code", "reason", "expires"}}, ...]}}')
+    out = []
+    for i, item in enumerate(items):
+        where = f"{path}: waivers[{i}]"
+        if not isinstance(item, dict):
+            raise UsageError(f"{where}: expected an object")
+        missing = [k for k in ("contract", "code", "reason", "expires") if not isinstance(item.get(k), str) or not item.get(k).strip()]
+        if missing:
+            raise UsageError(f"{where}: missing or empty {', '.join(missing)}")
+        try:
+            datetime.date.fromisoformat(item["expires"])
+        except ValueError:
+            raise UsageError(f"{where}: expires {item['expires']!r} is not a date like 2026-12-31") from None
+        unknown = set(item) - {"contract", "code", "reason", "expires", "subject"}
+        if unknown:
+            raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        out.append(Waiver(item["contract"], item["code"], item["reason"], item["expires"], item.get("subject", "")))
+    return out
+
+
+def apply_waivers(drifts: list[ContractDrift], waivers: list[Waiver], today: str) -> list[str]:
+    """Mark waived changes (until their expiry date, inclusive); returns notes on expired waivers that matched."""
+    notes = []
+    for d in drifts:
+        for ch in d.changes:
+            for w in waivers:
+                if w.contract == d.id and w.code == ch.code and (not w.subject or w.subject == ch.subject):
+                    if today <= w.expires:
+                        ch.waived = f"{w.reason}; until {w.expires}"
+                    else:
+                        notes.append(f"{d.id}: the waiver of {ch.code} expired on {w.expires}; it alerts again")
+                    break
+    return notes
+
+
+# --------------------------------------------------------------------------- pages without an endpoint
+
+
+_CODE = re.compile(r"(?<![\w.])-\d{4,6}\b")
+
+
+def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
+    """A page kept for what it lists (the error codes), compared by its codes and its text."""
+    changes: list[Change] = []
+    for lang in LANGS:
+        o, n = old.docs.get(lang), new.docs.get(lang)
+        if o is None or n is None or o.canonical() == n.canonical():
+            continue
+        oc, nc = set(_CODE.findall(json.dumps(o.canonical(), ensure_ascii=False))), set(_CODE.findall(json.dumps(n.canonical(), ensure_ascii=False)))
+        if oc - nc:
+            gone = sorted(oc - nc, key=int)
+            changes.append(Change("documentation", "error-code.removed", ",".join(gone), f"error code(s) {', '.join(gone)} no longer listed", [lang]))
+        if nc - oc:
+            added = sorted(nc - oc, key=int)
+            changes.append(Change("documentation", "error-code.added", ",".join(added), f"error code(s) {', '.join(added)} now listed", [lang]))
+        changes += _text_changes(o, n, lang, every_section=True)
+    url = old.url or new.url or ""
+    urls = {"en": url.replace("/docs/zh-CN/", "/docs/"), "zh-CN": zh_url(url)} if url else {}
+    return ContractDrift(cid, "", "", changes, urls)
+
+
+def _section_texts(doc) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in doc.sections:
+        parts = []
+        for b in s.blocks:
+            v = vars(b)
+            if "text" in v:
+                parts.append(v["text"])
+            elif "items" in v:
+                parts.extend(v["items"])
+            elif "rows" in v:
+                parts.extend(" | ".join(r) for r in [v.get("header", ())] + list(v["rows"]))
+        out.setdefault(s.heading or "(top)", "\n".join(parts))
+    return out
+
+
+def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> list[Change]:
+    """Sections whose prose changed (the API description, notes), with before and after."""
+    from .extract import _part_of
+
+    o, n = _section_texts(old_doc), _section_texts(new_doc)
+    out = []
+    for heading in o:
+        if heading not in n or o[heading] == n[heading]:
+            continue
+        if not every_section and _part_of(heading) not in (None, "description"):
+            continue  # tables and the request line are compared field by field
+        out.append(Change("documentation", "description.changed", heading, f"the text under '{heading}' changed", [lang], {lang: o[heading]}, {lang: n[heading]}))
+    return out
+
+
+def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
+    """Replace the opaque 'page.text-changed' with the sections that changed, before and after."""
+    for lang in LANGS:
+        if lang not in old.docs or lang not in new.docs:
+            continue
+        found = _text_changes(old.docs[lang], new.docs[lang], lang)
+        if not found:
+            continue
+        drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
+        drift.changes += found
+    order = {c: i for i, c in enumerate(CLASSES)}
+    drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
 
 
 # --------------------------------------------------------------------------- the live run
@@ -344,29 +626,41 @@ class DriftRun:
     errors: list[str]
     exit_code: int
     report: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
 
 
-def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, bytes, str]:
-    """A fetched page as its spec file and its contract, made exactly as ``doccontract build`` makes them
-    from that file (so a stored spec always rebuilds to the same contract).  Runs in a worker process."""
+def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, dict[str, bytes], str]:
+    """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
+    makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
+    worker process.  A page without an endpoint (an error-code list) has no contract."""
+    from . import build as builder
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
     spec = render_crawler(page)
+    every = getattr(builder, "contracts_for", None)  # a page documenting several endpoints: one contract each
     try:
-        contract = contract_for(parse_page(spec, display), cid)
-    except NotAnEndpoint as exc:
-        return spec, b"", f"{display}: not an endpoint page ({exc.kind})"
-    except PageError as exc:
-        return spec, b"", str(exc)
-    return spec, dumps(contract), ""
+        parsed = parse_page(spec, display)
+        contracts = every(parsed, cid) if every else [contract_for(parsed, cid)]
+    except NotAnEndpoint:
+        return spec, {}, ""
+    except (PageError, RecursionError, ValueError) as exc:
+        return spec, {}, f"{display}: {str(exc)[:300] or type(exc).__name__}"
+    return spec, {c["id"]: dumps(c) for c in contracts}, ""
+
+
+def owned(ids, spec_cid: str, spec_ids: set[str]) -> set[str]:
+    """The contract ids that belong to one spec: its own id, or ``<its id>/<anchor>`` for a page
+    documenting several endpoints (unless that id is another spec's)."""
+    return {c for c in ids if c == spec_cid or (c.rsplit("/", 1)[0] == spec_cid and c not in spec_ids)}
 
 
 def _load_index(path: Path) -> dict[str, list]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _prune(folder: Path, keep: set[Path]) -> None:
@@ -376,6 +670,21 @@ def _prune(folder: Path, keep: set[Path]) -> None:
             f.unlink()
 
 
+def _expected(spec, contracts_dir: Path):
+    """What a spec documents, per language (from its committed contract when there is one: cheap)."""
+    from .fetch import identities
+
+    try:
+        contract = json.loads((contracts_dir / f"{spec.cid}.json").read_text(encoding="utf-8"))
+        return {lang: ("endpoint", s["method"], s["path"]) for lang, s in contract["languages"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        return identities(read_page(spec.path, spec.display))
+    except PageError:
+        return {}
+
+
 def run_drift(
     specs_dir: Path,
     contracts_dir: Path,
@@ -383,68 +692,147 @@ def run_drift(
     fetcher,
     update: bool = False,
     work_dir: Path | None = None,
+    waivers: list[Waiver] | None = None,
+    today: str | None = None,
+    run_url: str = "",
+    progress=None,
 ) -> DriftRun:
     """Fetch every committed spec's pages, make their contracts aside, diff against the committed ones.
 
-    Nothing in ``specs_dir`` or ``contracts_dir`` changes unless ``update`` and
-    the whole run succeeded; then only the pages that changed are rewritten.
-    ``work_dir`` (kept between runs) holds the fetched specs and contracts with the
-    validators they were made from, so pages that answer 304 are not read again.
+    Every page that could be fetched is compared; a page that is gone (404, a
+    'Page Not Found' page) is breaking drift for its contract; a page that could
+    not be fetched or now documents another endpoint is an error listed beside
+    the others (exit 3: worst of all).  Nothing in ``specs_dir`` or
+    ``contracts_dir`` changes unless ``update`` and the whole run succeeded; then
+    only the pages that changed are rewritten.  ``work_dir`` (kept between runs)
+    holds the fetched specs and contracts with the validators they were made
+    from, so pages that answer 304 are not read again.
     """
-    from .fetch import FetchError, docs_path
+    import datetime
 
+    from .fetch import docs_path
+
+    for folder, what in ((specs_dir, "--specs"), (contracts_dir, "--contracts")):
+        if not folder.is_dir():
+            raise UsageError(f"{what} {folder}: no such folder")
+    today = today or datetime.date.today().isoformat()
     errors: list[str] = []
     specs = find_specs([specs_dir])
+    if not specs:
+        raise UsageError(f"--specs {specs_dir}: no spec pages in it (expected specs/binance/.../*.md)")
     refs: dict[str, Any] = {}
     for spec in specs:
         try:
             url = read_meta(spec.path, spec.display).get("source_url", "")
-        except PageError as exc:
-            errors.append(str(exc))
+            path = docs_path(url) if url else ""
+        except (PageError, ValueError) as exc:
+            errors.append(f"{spec.cid}: {exc}")
             continue
         if not url:
-            errors.append(f"{spec.display}: no source_url in its front matter; cannot fetch it")
+            errors.append(f"{spec.cid}: {spec.display} has no source_url in its front matter; cannot fetch it")
             continue
-        refs[url] = spec
+        refs[path] = spec
+    spec_ids = {s.cid for s in specs}
+    committed = _contract_files(contracts_dir)
+    for cid in sorted(committed):
+        if not any(owned([cid], s, spec_ids) for s in spec_ids):
+            errors.append(f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); run doccontract build")
     drifts: list[ContractDrift] = []
+    compared: set[str] = set()
+    others: list[tuple[Any, bytes]] = []  # pages without an endpoint: (spec, fetched spec bytes)
     with contextlib.ExitStack() as stack:
         work = work_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="doccontract-drift-")))
         tmp_specs, tmp_contracts = work / "specs", work / "contracts"
-        if not errors:
-            index_file = work / "index.json"
-            specs_of = {docs_path(url): spec for url, spec in refs.items()}
-            targets = {p: tmp_specs / spec.path.relative_to(specs_dir) for p, spec in specs_of.items()}
-            known = _load_index(index_file) if work_dir else {}
-            known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and (tmp_contracts / f"{specs_of[p].cid}.json").exists()}
-            names = {p: (f"specs/{spec.path.relative_to(specs_dir).as_posix()}", spec.cid) for p, spec in specs_of.items()}
-            try:
-                fetched = fetcher.fetch_pages(list(refs), known=known, then=partial(spec_and_contract, names))
-            except FetchError as exc:
-                errors.append(str(exc))
+        index_file = work / "index.json"
+        targets = {p: tmp_specs / spec.path.relative_to(specs_dir) for p, spec in refs.items()}
+        made = _contract_files(tmp_contracts) if tmp_contracts.is_dir() else {}
+        known = _load_index(index_file) if work_dir else {}
+        known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and owned(made, refs[p].cid, spec_ids)}
+        names = {p: (f"specs/{spec.path.relative_to(specs_dir).as_posix()}", spec.cid) for p, spec in refs.items()}
+        expect = {p: _expected(spec, contracts_dir) for p, spec in refs.items()}
+        fetched = fetcher.fetch_pages(list(refs), known=known, then=partial(spec_and_contract, names), expect=expect, progress=progress) if refs else {}
+        fine: dict[str, Any] = {}
+        keep: set[Path] = set()
+        for path, result in fetched.items():
+            spec = refs[path]
+            if result.error:
+                if result.kind == "gone":
+                    drifts.append(_gone(spec.cid, path, result.error, _committed(contracts_dir, spec.cid)))
+                else:
+                    errors.append(f"{spec.cid}: {result.error}")
+                continue
+            if result.page is None:  # unchanged since this work folder's spec and contracts were made
+                ids = owned(made, spec.cid, spec_ids)
             else:
-                for path, result in fetched.items():
-                    if result.page is None:
-                        continue  # unchanged since this work folder's spec and contract were made
-                    spec_bytes, contract_bytes, problem = result.extra
-                    if problem:
-                        errors.append(f"{problem} (fetched page)")
-                        continue
-                    write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
-                    write_atomic(tmp_contracts / f"{specs_of[path].cid}.json", contract_bytes, durable=False)
-                _prune(tmp_specs, set(targets.values()))
-                _prune(tmp_contracts, {tmp_contracts / f"{s.cid}.json" for s in refs.values()})
-                if work_dir and not errors:
-                    write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fetched.items()}, sort_keys=True).encode(), durable=False)
-        if not errors:
-            drifts = diff_trees(contracts_dir, tmp_contracts)
-            changed = {d.id for d in drifts if d.changes}
-            if update and changed:
-                for spec in specs:
-                    if spec.cid in changed:
-                        rel = spec.path.relative_to(specs_dir)
-                        write_atomic(spec.path, (tmp_specs / rel).read_bytes())
-                        write_atomic(contracts_dir / f"{spec.cid}.json", (tmp_contracts / f"{spec.cid}.json").read_bytes())
-                write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+                spec_bytes, contracts, problem = result.extra
+                if problem:
+                    errors.append(f"{spec.cid}: {problem} (fetched page)")
+                    continue
+                write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
+                for cid, data in contracts.items():
+                    write_atomic(tmp_contracts / f"{cid}.json", data, durable=False)
+                if not contracts:
+                    others.append((spec, spec_bytes))
+                ids = set(contracts)
+            fine[path] = result
+            keep |= {tmp_contracts / f"{cid}.json" for cid in ids}
+            compared |= ids | owned(committed, spec.cid, spec_ids)  # a contract the page no longer makes: removed
+        _prune(tmp_specs, {targets[p] for p in fine})
+        _prune(tmp_contracts, keep)
+        if work_dir:
+            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
+        found = diff_trees(contracts_dir, tmp_contracts, only=compared)
+        by_id = {s.cid: s for s in refs.values()}
+        for d in found:
+            spec = by_id.get(d.id)
+            if d.changes and spec is not None:  # a description can change beside any other change
+                try:
+                    describe_text_changes(d, read_page(spec.path, spec.display), read_page(tmp_specs / spec.path.relative_to(specs_dir), spec.display))
+                except PageError:
+                    pass
+        drifts += found
+        for spec, spec_bytes in others:
+            try:
+                drifts.append(diff_other_page(spec.cid, read_page(spec.path, spec.display), parse_page(spec_bytes, spec.display)))
+            except PageError as exc:
+                errors.append(f"{spec.cid}: {exc}")
+        drifts.sort(key=lambda d: d.id)
+        notes = apply_waivers(drifts, waivers or [], today)
+        changed = {d.id for d in drifts if d.changes and not any(c.code == "page.gone" for c in d.changes)}
+        if update and changed and not errors:
+            _update(specs, specs_dir, contracts_dir, tmp_specs, tmp_contracts, changed, spec_ids)
     code = exit_code(drifts, errors)
-    report = write_reports(report_dir, drifts, errors, getattr(fetcher, "base_url", "")) if report_dir else report_json(drifts, errors)
-    return DriftRun(drifts, errors, code, report)
+    base_url = getattr(fetcher, "base_url", "")
+    report = write_reports(report_dir, drifts, errors, base_url, run_url) if report_dir else report_json(drifts, errors, base_url, run_url)
+    return DriftRun(drifts, errors, code, report, notes)
+
+
+def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
+    urls = {"en": f"https://developers.binance.com/docs/{path}", "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}"}
+    change = Change("breaking", "page.gone", cid, f"the doc page is gone ({why})", list(LANGS))
+    return ContractDrift(cid, old.get("method", ""), old.get("path", ""), [change], urls)
+
+
+def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
+    """Write the fetched spec and contracts of every page with a change; a contract the page no longer
+    makes is removed; then openapi.json again."""
+    new = _contract_files(tmp_contracts)
+    old = _contract_files(contracts_dir)
+    for spec in specs:
+        mine_new, mine_old = owned(new, spec.cid, spec_ids), owned(old, spec.cid, spec_ids)
+        if not (mine_new | mine_old | {spec.cid}) & changed:
+            continue
+        rel = spec.path.relative_to(specs_dir)
+        write_atomic(spec.path, (tmp_specs / rel).read_bytes())
+        for cid in mine_new:
+            write_atomic(contracts_dir / f"{cid}.json", new[cid].read_bytes())
+        for cid in mine_old - mine_new:
+            old[cid].unlink()
+    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+
+
+def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
+    try:
+        return json.loads((contracts_dir / f"{cid}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
