@@ -134,18 +134,24 @@ def test_a_key_with_a_trailing_newline_is_refused_without_echoing_it():
 
 
 def test_reports_never_carry_the_configured_key_or_secret(tmp_path):
-    """An awkward key the server rejects: failures quote answers and requests, never the key."""
+    """A server that echoes the key and the query (with the signature) in its error messages: the
+    failures quote those messages, and every report still masks the key and the secret."""
+    from urllib.parse import unquote
+
+    from stub import StubServer
+
+    def echo(seen):
+        msg = f"Invalid API-key {seen.headers.get('x-mbx-apikey')} for {unquote(seen.path)} secret={secret}"
+        return 401, {"Content-Type": "application/json"}, json.dumps({"code": -2015, "msg": msg}).encode()
+
     contracts = _close_only(tmp_path)
     key, secret = "aw+k/w=ard%Key&0123456789", "s3cr+t/with=odd%chars&!"
     junit = tmp_path / "junit.xml"
-    proc, url = sandbox_process()
-    try:
-        r = doccontract("check", "--target", "live", "--contracts", str(contracts), "--junit", str(junit), env=_live_env(url, key=key, secret=secret))
-        rj = doccontract("check", "--target", "live", "--contracts", str(contracts), "--format", "json", env=_live_env(url, key=key, secret=secret))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert r.returncode == 1  # the sandbox does not know this key: checks fail
+    with StubServer(echo) as server:
+        r = doccontract("check", "--target", "live", "--contracts", str(contracts), "--junit", str(junit), env=_live_env(server.url, key=key, secret=secret))
+        rj = doccontract("check", "--target", "live", "--contracts", str(contracts), "--format", "json", env=_live_env(server.url, key=key, secret=secret))
+    assert r.returncode == 1, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "Invalid API-key ***" in r.stdout  # the reason is shown, the key is not
     text = junit.read_text() + r.stdout + r.stderr + rj.stdout + rj.stderr
     for s in (key, secret):
         for form in (s, quote(s, safe=""), json.dumps(s)[1:-1]):
