@@ -33,9 +33,9 @@ class Probe:
     status: int | str = "4XX"
 
 
-def example_value(op: Operation, name: str) -> Any:
-    """The value the page's own examples give a field of this name, if any."""
-    for example in op.examples:
+def example_value(op: Operation, name: str, family: tuple[Any, ...] = ()) -> Any:
+    """The value the page's own examples give a field of this name; else its family's pages' examples."""
+    for example in (*op.examples, *family):
         found = _find(example, name)
         if found is not None:
             return found
@@ -70,8 +70,8 @@ def schema_value(schema: dict[str, Any]) -> Any:
     return "A"
 
 
-def valid_params(op: Operation, inert: bool = False) -> dict[str, Any]:
-    """Every mandatory parameter: the documented example's value first, else one from the schema.
+def valid_params(op: Operation, inert: bool = False, family: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Every mandatory parameter: the documented examples' value first, else one from the schema.
 
     ``inert``: schema values only, never the examples' identifiers (live requests to methods
     that change state must name nothing real, even if a rule were not enforced).
@@ -79,7 +79,7 @@ def valid_params(op: Operation, inert: bool = False) -> dict[str, Any]:
     params = {}
     for name in op.required:
         schema = op.params.get(name, {})
-        value = None if inert else example_value(op, name)
+        value = None if inert else example_value(op, name, family)
         if value is None or _rejects(schema, value):
             value = schema_value(schema) if not (inert and schema.get("type") == "integer") else max(schema.get("minimum", 0), 0)
         params[name] = value

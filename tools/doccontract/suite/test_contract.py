@@ -19,13 +19,13 @@ from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
 from doccontract.suite.plugin import is_close
 from doccontract.suite.target import Answer
 
-GENERATED = settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+GENERATED = settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 
 
 def _base(suite, operation) -> dict:
     """Valid parameters; live requests to other methods than GET name nothing real."""
-    return valid_params(operation, inert=suite.kind == "live" and not operation.read_only)
+    return valid_params(operation, inert=suite.kind == "live" and not operation.read_only, family=suite.family_examples(operation))
 
 
 def test_documented_examples_match_the_response_schema(operation, checker):
@@ -94,7 +94,7 @@ def test_client_sends_what_the_contract_documents(suite, operation, fresh_target
 
     if suite.kind != "sandbox":
         pytest.skip("the client is judged on the sandbox (its requests are captured there)")
-    client_request_checks(operation, fresh_target, checker)
+    client_request_checks(operation, fresh_target, checker, suite.family_examples(operation))
 
 
 # --------------------------------------------------------------------------- generated cases
