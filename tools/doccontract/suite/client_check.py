@@ -34,6 +34,8 @@ def read_typed(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str
 
 
 def client_request_checks(op: Operation, target: Target, checker: Checker, family: tuple = ()) -> None:
+    if target.server is None:
+        pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
     client = Client(target.api_key, base_url=target.base_url, contract=op.contract, **target.credentials)
     if not hasattr(client, "close_risk_unit") or op.method != "DELETE" or set(params) != {"groupId"}:

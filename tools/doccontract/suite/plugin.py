@@ -78,7 +78,9 @@ class Suite:
         self.allow_destructive = bool(config.getoption("--allow-destructive"))
         self.require_coverage = bool(config.getoption("--require-coverage"))
         self._known: dict[str, str] | None = None
-        self.clock = Clock(frozen=self.kind == "sandbox")
+        self.valid: dict[tuple[str, bool], dict[str, Any]] = {}  # valid parameters per operation
+        self.sandbox_url = config.getoption("--sandbox-url")
+        self.clock = Clock(frozen=self.kind == "sandbox" and not self.sandbox_url)
         self.coverage = Coverage()
         self.unreachable: str | None = None
         self.secrets: list[str] = []
@@ -133,10 +135,15 @@ class Suite:
         return self._live
 
     def sandbox(self, op: Operation, clock: Clock) -> Target:
-        """A sandbox of its own for ``op``, in its demo state."""
-        from .sandbox_target import sandbox_target
+        """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
+        from .sandbox_target import running_sandbox, sandbox_target
 
-        target = sandbox_target(op, self.contracts, clock)
+        if self.sandbox_url:
+            if "running" not in self._targets:
+                self._targets["running"] = running_sandbox(self.sandbox_url, self.clock)
+            target = self._targets["running"]
+        else:
+            target = sandbox_target(op, self.contracts, clock)
         target.observe = self.coverage.observe
         self.secrets = target.secrets
         return target
@@ -152,6 +159,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--contracts", metavar="DIR", default=None, help="contracts folder (default: $DOCCONTRACT_CONTRACTS, else ./contracts)")
     group.addoption("--operation", metavar="PATTERN", default=None, help="only operations whose 'METHOD /path' or id matches (glob or substring)")
     group.addoption("--allow-destructive", action="store_true", help="live, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit")
+    group.addoption("--sandbox-url", metavar="URL", default=None, help="sandbox target: a running 'doccontract sandbox' (demo state) instead of embedded ones")
     group.addoption("--known-deviations", metavar="FILE", default=None, help="JSON {'METHOD /path|check': reason}: failures reported as known (xfail)")
     group.addoption("--require-coverage", action="store_true", help="fail when a documented error code or HTTP status was never exercised")
 
@@ -191,8 +199,8 @@ def target(suite: Suite, operation: Operation) -> Target:
 @pytest.fixture
 def fresh_target(suite: Suite, operation: Operation) -> Target:
     """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
-    if suite.kind == "live":
-        yield suite.live()
+    if suite.kind == "live" or suite.sandbox_url:
+        yield suite.target(operation)
         return
     t = suite.sandbox(operation, Clock(frozen=True))
     try:

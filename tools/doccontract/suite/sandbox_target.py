@@ -28,3 +28,13 @@ def sandbox_target(op: Operation, contracts: Path, clock: Clock) -> Target:
     server = sandbox.serve(threads=2).start()
     key, creds = demo_credentials()
     return Target("sandbox", server.url, key, creds, clock, server)
+
+
+def running_sandbox(url: str, clock: Clock) -> Target:
+    """A sandbox already serving at ``url`` in its demo state (shared by every operation).
+
+    Its weight limits are its own (the benchmark runs one without any), so the suite does not
+    budget weight against Binance's: a 429 and its Retry-After pace the run.
+    """
+    key, creds = demo_credentials()
+    return Target("sandbox", url, key, creds, clock, budget=False)

@@ -19,13 +19,21 @@ from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
 from doccontract.suite.plugin import is_close
 from doccontract.suite.target import Answer
 
-GENERATED = settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+# DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
+GENERATED = settings(
+    max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")), deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+BATCH = 8
 LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 
 
 def _base(suite, operation) -> dict:
-    """Valid parameters; live requests to other methods than GET name nothing real."""
-    return valid_params(operation, inert=suite.kind == "live" and not operation.read_only, family=suite.family_examples(operation))
+    """Valid parameters; live requests to other methods than GET name nothing real (computed once per operation)."""
+    inert = suite.kind == "live" and not operation.read_only
+    key = (operation.key, inert)
+    if key not in suite.valid:
+        suite.valid[key] = valid_params(operation, inert=inert, family=suite.family_examples(operation))
+    return dict(suite.valid[key])
 
 
 def test_documented_examples_match_the_response_schema(operation, checker):
@@ -100,49 +108,59 @@ def test_client_sends_what_the_contract_documents(suite, operation, fresh_target
 # --------------------------------------------------------------------------- generated cases
 
 
+def _batch(data, strategy):
+    """Cases come in batches: one hypothesis example sends BATCH requests over the kept-alive connection."""
+    return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
+
+
 @GENERATED
 @given(data=st.data())
 def test_generated_malformed_values_are_illegal(sandbox_only, suite, operation, target, checker, data):
-    typed = {n: s for n, s in operation.params.items() if malformed_strategy(s) is not None}
+    typed = {n: malformed_strategy(s) for n, s in operation.params.items() if malformed_strategy(s) is not None}
     if not typed:
         pytest.skip("no numeric parameter")
-    name = data.draw(st.sampled_from(sorted(typed)))
-    raw = data.draw(malformed_strategy(typed[name]))
-    params = {k: v for k, v in _base(suite, operation).items() if k != name} | {name: raw}
-    checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+    base = _base(suite, operation)
+    for name, raw in _batch(data, st.sampled_from(sorted(typed)).flatmap(lambda n: st.tuples(st.just(n), typed[n]))):
+        params = {k: v for k, v in base.items() if k != name} | {name: raw}
+        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
 
 
 @GENERATED
 @given(data=st.data())
 def test_generated_out_of_range_integers_are_illegal(sandbox_only, suite, operation, target, checker, data):
-    ranged = {n: s for n, s in operation.params.items() if out_of_range_strategy(s) is not None}
+    ranged = {n: out_of_range_strategy(s) for n, s in operation.params.items() if out_of_range_strategy(s) is not None}
     if not ranged:
         pytest.skip("no integer parameter with a documented range")
-    name = data.draw(st.sampled_from(sorted(ranged)))
-    params = {k: v for k, v in _base(suite, operation).items() if k != name} | {name: data.draw(out_of_range_strategy(ranged[name]))}
-    checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+    base = _base(suite, operation)
+    for name, value in _batch(data, st.sampled_from(sorted(ranged)).flatmap(lambda n: st.tuples(st.just(n), ranged[n]))):
+        params = {k: v for k, v in base.items() if k != name} | {name: value}
+        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
 
 
 @GENERATED
-@given(extra=st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16))
-def test_generated_undocumented_parameters_are_not_read(sandbox_only, suite, operation, target, checker, extra):
-    if extra in operation.request.get("properties", {}) or extra in ("timestamp", "recvWindow", "signature"):
-        extra = UNDOCUMENTED_NAME
-    params = list(_base(suite, operation).items()) + [(extra, "1")]
-    checker.rejected(target.send(operation, params), operation, (-1104,))
+@given(data=st.data())
+def test_generated_undocumented_parameters_are_not_read(sandbox_only, suite, operation, target, checker, data):
+    documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
+    names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
+    base = list(_base(suite, operation).items())
+    for extra in _batch(data, names.map(lambda n: UNDOCUMENTED_NAME if n in documented else n)):
+        checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
+
+
+def _valid_request(operation):
+    required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
+    optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
+    return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
 
 
 @GENERATED
 @given(data=st.data())
 def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only, suite, operation, target, checker, data):
     """The other side: requests the schema accepts are never rejected for their parameters."""
-    params = {n: data.draw(value_strategy(operation.params.get(n, {}))) for n in operation.required}
-    for name in sorted(set(operation.params) - set(operation.required)):
-        if data.draw(st.booleans()):
-            params[name] = data.draw(value_strategy(operation.params[name]))
-    answer = target.send(operation, params)
-    if answer.code in PARAMETER_CODES:
-        raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
-    if answer.status >= 500:
-        raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
+    for params in _batch(data, _valid_request(operation)):
+        answer = target.send(operation, params)
+        if answer.code in PARAMETER_CODES:
+            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
+        if answer.status >= 500:
+            raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
     checker.note("requests the schema accepts pass the parameter rules")
