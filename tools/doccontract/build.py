@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import bilingual
+from . import bilingual, contract_format, errors
 from .contracts import OPENAPI_NAME, load_contracts
 from .extract import Endpoint, NotAnEndpoint, extract
 from .openapi import openapi_document
@@ -85,7 +85,7 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
             examples.append(ep.example.value)
     url = page.url or ""
     urls = {"en": url.replace("/docs/zh-CN/", "/docs/"), "zh-CN": zh_url(url)} if url else {}
-    return {
+    return contract_format.apply({
         "id": cid,
         "title": {lang: ep.title for lang, ep in endpoints.items()},
         "method": primary.method,
@@ -100,7 +100,7 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
         "findings": [f.as_dict() for f in findings],
         "sources": {lang: {"url": urls.get(lang, ""), "sha256": page.docs[lang].sha256()} for lang in endpoints},
         "languages": {lang: ep.summary() for lang, ep in endpoints.items()},
-    }
+    }, page)
 
 
 # --------------------------------------------------------------------------- many pages
@@ -223,6 +223,7 @@ def build(paths: Iterable[str | Path], out: str | Path, jobs: int = 1, cache_dir
             cache.pop(r.cid, None)
     if any(r.status in ("built",) for r in done) or not (out / OPENAPI_NAME).exists():
         write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
+    errors.write_catalogue(out, [(specs[i].display, inputs[i]) for i, r in enumerate(results) if r and "error-code list" in r.detail])
     if use_cache:
         try:
             write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), durable=False)

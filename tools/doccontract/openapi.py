@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import DIALECT, SIGNING_PARAMS
+from .schema import DIALECT
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -31,7 +31,7 @@ def _strip(schema: dict[str, Any]) -> dict[str, Any]:
 def _weight_header(c: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     weight = c.get("weight") or {}
     unit = str(weight.get("unit") or "IP").upper()
-    name = f"X-SAPI-USED-{unit}-WEIGHT-1M"
+    name = weight.get("header") or f"X-SAPI-USED-{unit}-WEIGHT-1M"
     return name, {
         "description": f"{unit} weight used in the current minute; one call costs {weight.get('value', 1)}",
         "schema": {"type": "integer", "minimum": 0},
@@ -56,11 +56,10 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
     params = []
     for name, schema in req.get("properties", {}).items():
         params.append({"name": name, "in": "query", "required": name in req.get("required", []), "schema": _strip(schema)})
-    if c.get("signed"):
-        documented = {p["name"] for p in params}
-        for name, schema in SIGNING_PARAMS.items():
-            if name not in documented:
-                params.append({"name": name, "in": "query", "required": name != "recvWindow", "schema": schema})
+    auth = c.get("auth") or {}
+    for name, rule in (auth.get("params") or {}).items():  # the signing parameters: in ``auth``, not ``request``
+        schema = {k: v for k, v in rule.items() if k not in ("required", "rule")}
+        params.append({"name": name, "in": "query", "required": bool(rule.get("required")), "schema": schema})
     header_name, header = _weight_header(c)
     weight_headers = {header_name: header}
     success: dict[str, Any] = {"schema": _strip(c["response"])}
@@ -84,8 +83,9 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
         },
         "x-weight": c.get("weight"),
         "x-security-type": c.get("security"),
+        "x-error-codes": codes,
     }
-    if any(c.get("security", {}).values()):
+    if auth.get("kind", "none") != "none":
         op["security"] = [{"ApiKey": []}]
         if c.get("signed"):
             op["description"] = SIGNING_NOTE

@@ -1,7 +1,7 @@
 """What the suite needs from each contract: one ``Operation`` per documented endpoint.
 
-Everything here is read from the contract (and Binance's general rules, which apply to every
-SAPI endpoint); nothing about an endpoint is written by hand.
+Read through ``doccontract.registry`` (the one reader of contracts) plus Binance's general
+rules, which apply to every SAPI endpoint; nothing about an endpoint is written by hand.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..contracts import load_contracts
+from .. import registry
 
 #: Binance's general rules (general-info.md, "/api/ and /sapi/ Limit Introduction"): per endpoint, per minute.
 LIMITS_PER_MINUTE = {"IP": 12_000, "UID": 180_000}
@@ -52,7 +52,7 @@ class Operation:
 
     @property
     def weight_header(self) -> str:
-        return f"X-SAPI-USED-{self.weight_unit}-WEIGHT-1M"
+        return (self.contract.get("weight") or {}).get("header") or f"X-SAPI-USED-{self.weight_unit}-WEIGHT-1M"
 
     @property
     def limit(self) -> int:
@@ -89,10 +89,8 @@ def _documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
     codes = list(SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else (-1102, -1100, -1101, -1104))
     errors = contract.get("errors")
     named: list[int] = []
-    if isinstance(errors, list):
+    if errors:  # format 2: the codes the page itself names
         named = [int(e["code"]) for e in errors if isinstance(e, dict) and isinstance(e.get("code"), int)]
-    elif isinstance(errors, dict):
-        named = [int(k) for k in errors if re.fullmatch(r"-?\d+", str(k))]
     else:  # codes named in the page's own text (descriptions, parameter names the reader kept)
         for name, prop in (contract.get("request", {}).get("properties") or {}).items():
             named += [int(c) for c in _CODE_IN_TEXT.findall(f"{name} {prop.get('description', '')}")]
@@ -126,10 +124,9 @@ def load_operations(root: str | Path, pattern: str | None = None) -> list[Operat
     if not root.is_dir():
         raise ContractsError(f"{root}: no such contracts folder")
     try:
-        contracts = load_contracts(root)
-    except (ValueError, KeyError) as exc:
-        raise ContractsError(f"{root}: a contract cannot be read ({type(exc).__name__}: {exc})") from None
-    ops = [operation(c) for c in contracts if isinstance(c, dict) and c.get("method") and c.get("path")]
+        ops = [operation(op.contract) for op in registry.Registry.load(root)]
+    except (ValueError, LookupError) as exc:
+        raise ContractsError(str(exc).splitlines()[0]) from None
     if not ops:
         raise ContractsError(f"{root}: no contracts (run 'doccontract build' first)")
     if pattern:
