@@ -222,6 +222,8 @@ def test_ip_weight_is_counted_per_address_with_its_header(clock):
         (lambda s: s["riskUnits"][0]["liabilities"][0].update(principal="-1"), "at /riskUnits/0/liabilities/0/principal"),
         (lambda s: s["accounts"][1].update(secret="has a space"), "at /accounts/1/secret"),
         (lambda s: s["accounts"][1].update(apiKey="key\n"), "at /accounts/1/apiKey"),
+        (lambda s: s["accounts"][1].update(apiKey="demo-credit-key-2001\n"), "at /accounts/1/apiKey"),
+        (lambda s: s["accounts"][1].update(secret="demo-credit-secret-2001\n"), "at /accounts/1/secret"),
         (
             lambda s: s["accounts"][1].pop("secret") and s["accounts"][1].update(publicKey="-----BEGIN PUBLIC KEY-----\nnot a key\n"),
             "not a readable PEM public key",
@@ -277,6 +279,21 @@ def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
         assert proc.wait(timeout=20) == 0
 
 
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--port", "99999"], "--port 99999"),
+        (["--contracts", "no-such-folder"], "no-such-folder"),
+        (["--state", "/dev/zero"], "larger than"),
+        (["--idle-timeout", "0"], "--idle-timeout"),
+        (["--reset"], "--state"),
+    ],
+)
+def test_sandbox_command_mistakes_are_one_line_exit_2(args, message):
+    r = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *args], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
 def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_demo(tmp_path):
     import time
 
@@ -296,3 +313,16 @@ def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_dem
     proc.terminate()
     proc.wait(timeout=20)
     assert next(u for u in json.loads(state.read_text())["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"
+
+
+def test_one_log_line_per_request_without_key_or_signature(clock):
+    lines: list[str] = []
+    with Sandbox(clock=clock, log=lines.append).serve() as server:
+        q = f"groupId=10001&timestamp={clock.ms()}"
+        sig = signed(q)
+        delete(server, f"{q}&signature={sig}")
+        requests.get(f"{server.url}/sapi/v1/{KEY}/x?signature={sig}", headers={"X-MBX-APIKEY": KEY}, timeout=10)
+    assert len(lines) == 2
+    assert lines[0].split()[1:5] == ["DELETE", PATH, "200", "code=-"] and "weight=UID:1000" in lines[0]
+    assert " 404 code=-1000 " in lines[1]
+    assert not any(KEY in line or sig in line for line in lines)

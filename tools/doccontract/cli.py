@@ -75,6 +75,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536 and args.port != 0:
         print(f"doccontract sandbox: --port {args.port}: not a port (0-65535)", file=sys.stderr)
         return 2
+    if args.idle_timeout < 1:
+        print(f"doccontract sandbox: --idle-timeout {args.idle_timeout}: must be at least 1 second", file=sys.stderr)
+        return 2
     contracts = Path(args.contracts) if args.contracts else default_dir()
     if not contracts.is_dir():
         print(f"doccontract sandbox: --contracts {contracts}: no such folder", file=sys.stderr)
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     sb.add_argument("--state", metavar="FILE", help="state JSON file (default: the demo state shipped with the package)")
     sb.add_argument("--persist", action="store_true", help="write every change back to --state FILE (atomically)")
     sb.add_argument("--reset", action="store_true", help="overwrite --state FILE with the demo state before starting")
-    sb.add_argument("--idle-timeout", type=float, default=10.0, help="seconds before a silent connection is answered and closed (default 10)")
+    sb.add_argument("--idle-timeout", type=int, default=10, help="whole seconds before a silent connection is answered and closed (default 10)")
     sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
     sb.add_argument("--ip-limit", type=int, default=IP_LIMIT_PER_MINUTE, help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)")
     sb.set_defaults(func=cmd_sandbox)

@@ -23,10 +23,11 @@ from jsonschema import Draft202012Validator
 
 from ..contracts import default_dir
 from ..schema import json_pointer
-from ..signing import MAX_RECV_WINDOW, strip_signature, verify
+from ..secrets import redact
+from ..signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
-from .seam import ApiError, Operation, api_error, load_operations, read_params
+from .seam import ApiError, Operation, api_error, load_registry, read_request
 from .state import API_KEY_PATTERN, Account, State
 
 UID_LIMIT_PER_MINUTE = 180_000  # Binance's SAPI limits per minute
@@ -94,7 +95,7 @@ class Sandbox:
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
-        ops = operations if operations is not None else load_operations(contracts or default_dir())
+        ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
         for op in ops:
             self._add_route(op)
 
@@ -102,8 +103,10 @@ class Sandbox:
     def _add_route(self, op: Operation) -> None:
         route = Route(op, Draft202012Validator(op.response), self.model.handler(op.method, op.path))
         if route.handler is None:
-            if not op.examples:
-                route.broken = f"{op.id}: the page documents no response example"
+            if not op.examples:  # no documented body: an empty one, when the schema allows it
+                route.example = next((e for e in ({}, []) if route.validator.is_valid(e)), None)
+                if route.example is None:
+                    route.broken = f"{op.id}: the page documents no response example and its schema needs one"
             else:
                 route.example = op.examples[0]
                 problem = next(iter(sorted(route.validator.iter_errors(route.example), key=lambda e: list(e.absolute_path))), None)
@@ -125,12 +128,13 @@ class Sandbox:
             answer = Answer(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
-        if self.log is not None:
-            path = target.split("?", 1)[0][:200]
-            self.log(
-                f"{client} {method[:16]} {path} {answer.status} code={answer.code if answer.code is not None else '-'} "
-                f"weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
+        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put
+            path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
+            line = (
+                f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
+                f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
             )
+            self.log(redact(line, [headers.get("x-mbx-apikey")]))
         return answer
 
     def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
@@ -151,16 +155,17 @@ class Sandbox:
             allow = ", ".join(sorted(methods))
             raise api_error(-1000, f"{method[:16]} is not allowed on {path}; allowed: {allow}", status=405, headers={"Allow": allow})
         op = route.op
-        account = self._authenticate(api_key) if op.auth != "none" else None
+        account = self._authenticate(api_key) if op.auth_kind != "none" else None
         weight_headers, weight = self._charge(op, account, client)
         try:
-            if text and not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-                raise api_error(-1100, "body", "application/x-www-form-urlencoded")
-            params = read_params(op, parts.query, text)
-            if op.auth == "signed":
-                assert account is not None
-                self._check_signature(account, params, parts.query, text)
-            payload = self._answer(route, account, params)
+            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock)
+            if op.signed and account is not None:
+                signature = request.raw.signature or ""
+                if not (signature.isascii() and signature.isprintable()) or not verify(
+                    request.raw.payload, signature, secret=account.secret, public_key_pem=account.public_key
+                ):
+                    raise api_error(-1022)
+            payload = self._answer(route, account, request.params)
         except ApiError as err:
             err.headers = {**weight_headers, **err.headers}
             raise
@@ -177,10 +182,11 @@ class Sandbox:
             call = Call(account, params, int(self.clock() * 1000))
             with self.model.lock:
                 self.model.changed = False
-                payload = self.model.run(route.handler, call)
-                if self.model.changed and self.persist is not None:
-                    self.state.save(self.persist)
-            return payload
+                try:
+                    return self.model.run(route.handler, call)
+                finally:  # a refused request may still have accrued interest: what happened is kept
+                    if self.model.changed and self.persist is not None:
+                        self.state.save(self.persist)
         if route.broken:
             raise api_error(-1000, route.broken, status=500)
         return route.example
@@ -195,11 +201,14 @@ class Sandbox:
 
     def _charge(self, op: Operation, account: Account | None, client: str) -> tuple[dict[str, str], str]:
         """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address."""
-        unit = op.weight["unit"] if account is not None else "IP"
-        header = op.weight["header"] if unit == op.weight["unit"] else "X-SAPI-USED-IP-WEIGHT-1M"
+        documented = str((op.weight or {}).get("limit") or (op.weight or {}).get("unit") or "IP").upper()
+        unit = "UID" if documented == "UID" and account is not None else "IP"
+        header = op.weight_header if unit == documented else None
+        if header is None and op.path.startswith("/sapi/"):
+            header = f"X-SAPI-USED-{unit}-WEIGHT-1M"
         who = account.uid if unit == "UID" and account is not None else client
         limit = self.limits.uid if unit == "UID" else self.limits.ip
-        cost = op.weight["value"]
+        cost = op.weight_value
         now = self.clock()
         minute = int(now // 60)
         with self._weight_lock:
@@ -208,44 +217,11 @@ class Sandbox:
                 used = 0
             if used + cost > limit:
                 retry = max(1, int(60 - now % 60))
-                raise api_error(-1003, limit, "1 MINUTE", status=429, headers={header: str(used), "Retry-After": str(retry)})
+                headers = {"Retry-After": str(retry), **({header: str(used)} if header else {})}
+                raise api_error(-1003, limit, "1 MINUTE", status=429, headers=headers)
             used += cost
             self.limits.used[(unit, who)] = (minute, used)
-        return {header: str(used)}, f"{unit}:{cost}"
-
-    def _check_signature(self, account: Account, params: dict[str, Any], query: str, body: str) -> None:
-        for name in ("timestamp", "signature"):
-            if not params.get(name):
-                raise api_error(-1102, name)
-        ts = _read_time(str(params["timestamp"]))
-        recv = _read_recv_window(str(params.get("recvWindow", "5000")))
-        now_ms = self.clock() * 1000
-        if ts >= now_ms + 1000:
-            raise api_error(-1021)
-        if now_ms - ts > recv:
-            raise api_error(-1021)
-        signature = str(params["signature"])
-        payload = strip_signature(query)[0] + strip_signature(body)[0]
-        if not signature.isascii() or not signature.isprintable() or not verify(payload, signature, secret=account.secret, public_key_pem=account.public_key):
-            raise api_error(-1022)
-
-
-def _read_time(raw: str) -> float:
-    """``timestamp`` in milliseconds, or microseconds (16 digits), as Binance reads it."""
-    if not re.fullmatch(r"[0-9]{1,20}", raw):
-        raise api_error(-1100, "timestamp", "^[0-9]{1,20}$")
-    value = int(raw)
-    return value / 1000 if value >= 10**15 else float(value)
-
-
-def _read_recv_window(raw: str) -> float:
-    """``recvWindow`` in ms with up to three decimals, at most 60000."""
-    if not re.fullmatch(r"[0-9]{1,20}(\.[0-9]{1,3})?", raw):
-        raise api_error(-1100, "recvWindow", "^[0-9]{1,20}(\\.[0-9]{1,3})?$")
-    value = float(raw)
-    if value > MAX_RECV_WINDOW:
-        raise api_error(-1131)
-    return value
+        return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 
 def console_log(line: str) -> None:

@@ -40,13 +40,6 @@ class _JsonErrorTask(ErrorTask):
         self.write(body)
 
 
-class _RequestTimeout(BadRequest):
-    """A request whose head or body stopped arriving: answered, then the connection is closed."""
-
-    code = 400
-    reason = "Bad Request"
-
-
 class _Channel(HTTPChannel):
     error_task_class = _JsonErrorTask
 
@@ -58,7 +51,7 @@ def _answer_stalled(server: Any, now: float) -> None:
         if channel.request is not None and not channel.requests and channel.last_activity < cutoff:
             request = channel.request
             channel.request = None
-            request.error = _RequestTimeout(f"request incomplete after {server.adj.channel_timeout:g}s of silence")
+            request.error = BadRequest(f"request incomplete after {server.adj.channel_timeout}s of silence")
             request.version = request.version or "1.1"
             task = channel.error_task_class(channel, request)
             try:
@@ -112,7 +105,7 @@ _REASONS = {
 class SandboxServer:
     """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
 
-    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8, idle_timeout: float = 10.0):
+    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
         self.sandbox = sandbox
         logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
         self.server = create_server(
@@ -122,8 +115,9 @@ class SandboxServer:
             threads=threads,
             backlog=BACKLOG,
             connection_limit=CONNECTION_LIMIT,
-            channel_timeout=idle_timeout,
-            cleanup_interval=max(0.2, min(idle_timeout / 2, 5.0)),
+            channel_timeout=max(1, int(idle_timeout)),  # waitress counts whole seconds
+            asyncore_use_poll=True,  # select() stops at 1024 descriptors
+            cleanup_interval=1,
             max_request_body_size=MAX_BODY,
             max_request_header_size=64 * 1024,
             ident="doccontract-sandbox",

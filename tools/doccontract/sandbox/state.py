@@ -195,6 +195,11 @@ class State:
         uids: dict[int, Account] = {}
         for i, a in enumerate(data["accounts"]):
             where = f"{source}: at /accounts/{i}"
+            # JSON Schema's "$" also matches before a final newline: keys are checked whole here
+            if not re.fullmatch(API_KEY_PATTERN, a["apiKey"]):
+                raise StateError(f"{where}/apiKey: not an API key (8-128 of A-Z a-z 0-9 _ -)")
+            if "secret" in a and not re.fullmatch(r"[!-~]{1,256}", a["secret"]):
+                raise StateError(f"{where}/secret: not a secret (1-256 printable ASCII characters, no whitespace)")
             if "publicKey" in a:
                 _check_public_key(a["publicKey"], where)
             wallets = {w: {k: Decimal(v) for k, v in (a.get("wallets") or {}).get(w, {}).items()} for w in ("SPOT", "MARGIN")}
@@ -226,8 +231,8 @@ class State:
                     raise StateError(f"{where}/members: {m.uid} is not a collateral account")
             if u["groupId"] in units:
                 raise StateError(f"{where}/groupId: groupId {u['groupId']} used twice")
-            if u["status"] == "ACTIVE":
-                for uid in [credit.uid, *(m.uid for m in members)]:
+            if u["status"] == "ACTIVE":  # a collateral account backs one active unit (a credit account may hold several)
+                for uid in (m.uid for m in members):
                     if uid in active_of:
                         raise StateError(f"{where}: account {uid} is already in active risk unit {active_of[uid]}")
                     active_of[uid] = u["groupId"]

@@ -65,6 +65,7 @@ class InstitutionalLoan:
         self.clock = clock
         self.lock = threading.RLock()
         self.changed = False
+        self._accrued_hour: int | None = None
         now = int(clock() * 1000)
         for u in state.units.values():
             if u.interest_accrued_to is None:
@@ -154,6 +155,9 @@ class InstitutionalLoan:
     def _accrue(self, now: int) -> None:
         """Hourly interest (the Interest History page: ``interestRate`` is hourly) on every active unit's principal."""
         hour = now - now % HOUR_MS
+        if hour == self._accrued_hour:  # nothing new since the last request this hour
+            return
+        self._accrued_hour = hour
         for u in self.state.units.values():
             start = u.interest_accrued_to if u.interest_accrued_to is not None else hour
             if u.status != "ACTIVE" or start >= hour:
