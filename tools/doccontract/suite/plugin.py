@@ -237,6 +237,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             report.user_properties.append(("checked", "; ".join(checker.said)))
     if call.excinfo is not None and not report.passed and not report.skipped:
         exc = call.excinfo.value
+        while getattr(exc, "exceptions", None):  # an exception group (hypothesis' Flaky): the failure inside
+            exc = exc.exceptions[0]
         if isinstance(exc, Unreachable):
             suite.unreachable = str(exc)
             item.session.shouldstop = str(exc)

@@ -153,49 +153,51 @@ class Target:
         signs, a string is sent as the signature, False sends none.  ``api_key``: True sends the
         configured key, a string that key, None/False none.
         """
-        items = list(params.items()) if isinstance(params, dict) else list(params or [])
-        if recv_window is not None:
-            items.append(("recvWindow", recv_window))
-        if timestamp is True:
-            items.append(("timestamp", self.clock.ms()))
-        elif timestamp not in (None, False):
-            items.append(("timestamp", timestamp))
-        query = encode_params(items)
-        body = encode_params(body_params) if body_params else ""
-        if op.auth == "signed" and sign is True:
-            query += ("&" if query else "") + "signature=" + self.signer.sign(query + body)
-        elif isinstance(sign, str):
-            query += ("&" if query else "") + "signature=" + sign
-        headers: dict[str, str] = {}
-        if api_key is True and op.auth != "none":
-            headers["X-MBX-APIKEY"] = self.api_key
-        elif isinstance(api_key, str):
-            headers["X-MBX-APIKEY"] = api_key
-        if body:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
-        sent = dict(items) | (dict(body_params) if body_params else {})
-        return self._exchange(op, method or op.method, url, body, headers, sent)
-
-    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
-        if self.budget is not None:
-            self.budget.before(op)
+        answer = None
         for _attempt in range(3):  # a 429/418 is a rejection: nothing ran, so waiting and resending is safe
-            try:
-                resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
-            except requests.exceptions.RequestException as exc:
-                raise Unreachable(f"cannot reach {self.host} ({_reason(exc)})") from None
-            self.requests_sent += 1
-            answer = _answer(resp, sent)
             if self.budget is not None:
-                self.budget.after(op, answer)
-            if self.observe is not None:
-                self.observe(op, answer)
+                self.budget.before(op)  # may wait: the timestamp is taken after it
+            items = list(params.items()) if isinstance(params, dict) else list(params or [])
+            if recv_window is not None:
+                items.append(("recvWindow", recv_window))
+            if timestamp is True:
+                items.append(("timestamp", self.clock.ms()))
+            elif timestamp not in (None, False):
+                items.append(("timestamp", timestamp))
+            query = encode_params(items)
+            body = encode_params(body_params) if body_params else ""
+            if op.auth == "signed" and sign is True:
+                query += ("&" if query else "") + "signature=" + self.signer.sign(query + body)
+            elif isinstance(sign, str):
+                query += ("&" if query else "") + "signature=" + sign
+            headers: dict[str, str] = {}
+            if api_key is True and op.auth != "none":
+                headers["X-MBX-APIKEY"] = self.api_key
+            elif isinstance(api_key, str):
+                headers["X-MBX-APIKEY"] = api_key
+            if body:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
+            sent = dict(items) | (dict(body_params) if body_params else {})
+            answer = self._exchange(op, method or op.method, url, body, headers, sent)
             retry = answer.header("Retry-After")
             if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
                 self.clock.wait(int(retry))
                 continue
             return answer
+        return answer
+
+    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+        try:
+            resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise Unreachable(f"cannot reach {self.host} ({_reason(exc)})") from None
+        self.requests_sent += 1
+        answer = _answer(resp, sent)
+        if self.budget is not None:
+            self.budget.after(op, answer)
+        if self.observe is not None:
+            self.observe(op, answer)
         return answer
 
     def close(self) -> None:
