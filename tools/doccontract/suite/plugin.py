@@ -173,8 +173,8 @@ def suite_of(config: pytest.Config) -> Suite:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "operation" not in metafunc.fixturenames:
-        return
+    if "operation" not in metafunc.fixturenames or not metafunc.function.__module__.startswith("doccontract.suite"):
+        return  # only the suite's own tests: other test files may have an 'operation' of their own
     suite = suite_of(metafunc.config)
     ops = suite.operations
     if "probe" in metafunc.fixturenames:
