@@ -11,32 +11,24 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 from typing import Any
-from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
-MASK = "***"
-MIN_SECRET = 4  # shorter strings would mask ordinary text
+from ..secrets import redact as _redact
 
 
-def variants(secret: str) -> set[str]:
-    out = set()
+def _report_forms(secret: str) -> list[str]:
+    """The forms a secret takes in reports, beyond the wire forms ``secrets.redact`` knows."""
+    out = []
     for s in {secret, secret.strip()}:
-        if len(s) < MIN_SECRET:
-            continue
-        out |= {s, quote(s, safe=""), quote_plus(s), json.dumps(s)[1:-1], repr(s)[1:-1], escape(s), escape(s, {'"': "&quot;"})}
-        out |= {v.replace("\n", "&#10;").replace("\r", "&#13;") for v in (s, escape(s))}
-    return {v for v in out if len(v) >= MIN_SECRET}
+        out += [json.dumps(s)[1:-1], escape(s), escape(s, {'"': "&quot;"}), escape(s).replace("\n", "&#10;").replace("\r", "&#13;")]
+    return out
 
 
 def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
-    """``text`` with every form of every secret replaced by ``***``; longest forms first."""
+    """``text`` with every form of every secret replaced by ``***`` (``doccontract.secrets`` does the masking)."""
     if not text or not secrets:
         return text
-    forms = sorted({v for s in secrets if s for v in variants(s)}, key=len, reverse=True)
-    for form in forms:
-        if form in text:
-            text = text.replace(form, MASK)
-    return text
+    return _redact(text, [f for s in secrets if s for f in (s, *_report_forms(s))])
 
 
 def scrub_file(path: str, secrets: list[str], coverage: list[dict[str, Any]] | None = None) -> None:
