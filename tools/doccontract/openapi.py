@@ -50,7 +50,7 @@ def _error(description: str, headers: dict[str, Any], codes: list[int] | None = 
 
 
 def _operation(c: dict[str, Any]) -> dict[str, Any]:
-    from .suite.operations import operation
+    from .suite.operations import documented_codes
 
     req = c["request"]
     params = []
@@ -66,7 +66,7 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
     examples = (c.get("examples") or {}).get("response") or []
     if examples:
         success["examples"] = {f"documented{i + 1}": {"summary": "the page's own example", "value": e} for i, e in enumerate(examples)}
-    codes = list(operation(c).documented_codes)
+    codes = list(documented_codes(c, (c.get("auth") or {}).get("kind", "none")))
     retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
     op: dict[str, Any] = {
         "operationId": c["id"].replace("/", "."),

@@ -126,8 +126,8 @@ def weight_header_is_documented(answer: Answer, op: Operation) -> str:
         raise CheckFailed(f"no {op.weight_header} header{extra}: the weight is documented per {op.weight_unit}")
     if not value.strip().isdigit():
         raise CheckFailed(f"{op.weight_header} is {value!r}, not a count")
-    if int(value) < op.weight:
-        raise CheckFailed(f"{op.weight_header} is {value}, less than this call's documented weight {op.weight}")
+    if int(value) < op.weight_value:
+        raise CheckFailed(f"{op.weight_header} is {value}, less than this call's documented weight {op.weight_value}")
     return f"{op.weight_header} reported"
 
 
@@ -137,9 +137,9 @@ def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) 
     step = int(second.header(op.weight_header)) - int(first.header(op.weight_header))
     if step < 0:  # a new minute window began between the two calls
         step = int(second.header(op.weight_header))
-    if step != op.weight:
-        raise CheckFailed(f"one call added {step} to {op.weight_header}, documented weight {op.weight}")
-    return f"one call costs {op.weight} {op.weight_unit} weight, as documented"
+    if step != op.weight_value:
+        raise CheckFailed(f"one call added {step} to {op.weight_header}, documented weight {op.weight_value}")
+    return f"one call costs {op.weight_value} {op.weight_unit} weight, as documented"
 
 
 def _enum_fields(schema: dict[str, Any], value: Any, pointer: str):

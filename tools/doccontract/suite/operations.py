@@ -6,9 +6,10 @@ rules, which apply to every SAPI endpoint; nothing about an endpoint is written 
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,27 +33,18 @@ class ContractsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Operation:
-    id: str
-    method: str
-    path: str
-    auth: str  # "none" | "api-key" | "signed"
-    weight: int
-    weight_unit: str  # "IP" | "UID"
-    request: dict[str, Any] = field(repr=False)
-    response: dict[str, Any] = field(repr=False)
-    examples: tuple[Any, ...] = field(repr=False)
+class Operation(registry.Operation):
+    """The registry's operation, with what the suite adds: the codes Binance's rules document for it."""
+
     documented_codes: tuple[int, ...] = ()
-    contract: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
-    def key(self) -> str:
-        """The test id: ``"METHOD /path"``."""
-        return f"{self.method} {self.path}"
+    def weight_unit(self) -> str:  # "IP" | "UID"
+        return str((self.weight or {}).get("unit") or "IP").upper()
 
     @property
     def weight_header(self) -> str:
-        return (self.contract.get("weight") or {}).get("header") or f"X-SAPI-USED-{self.weight_unit}-WEIGHT-1M"
+        return super().weight_header or f"X-SAPI-USED-{self.weight_unit}-WEIGHT-1M"
 
     @property
     def limit(self) -> int:
@@ -65,26 +57,14 @@ class Operation:
     @property
     def params(self) -> dict[str, dict[str, Any]]:
         """Documented business parameters (the signing ones are the suite's to send)."""
-        return {k: v for k, v in self.request.get("properties", {}).items() if k not in SIGNING_NAMES}
+        return {k: v for k, v in super().params.items() if k not in SIGNING_NAMES}
 
     @property
     def required(self) -> list[str]:
-        return [n for n in self.request.get("required", []) if n not in SIGNING_NAMES]
+        return [n for n in super().required if n not in SIGNING_NAMES]
 
 
-def _auth(contract: dict[str, Any]) -> str:
-    declared = contract.get("auth")
-    if isinstance(declared, dict) and declared.get("kind"):
-        return str(declared["kind"])
-    if isinstance(declared, str):
-        return declared
-    types = {str(v).upper() for v in (contract.get("security") or {}).values() if v}
-    if contract.get("signed") or types & SIGNED_TYPES:
-        return "signed"
-    return "api-key" if types & KEY_ONLY_TYPES else "none"
-
-
-def _documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
+def documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
     """The general rules' codes for the auth kind, plus codes the contract itself names."""
     codes = list(SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else (-1102, -1100, -1101, -1104))
     errors = contract.get("errors")
@@ -101,21 +81,9 @@ def _documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
 
 
 def operation(contract: dict[str, Any]) -> Operation:
-    weight = contract.get("weight") or {}
-    auth = _auth(contract)
-    return Operation(
-        id=contract["id"],
-        method=contract["method"].upper(),
-        path=contract["path"],
-        auth=auth,
-        weight=int(weight.get("value") or 1),
-        weight_unit=str(weight.get("unit") or "IP").upper(),
-        request=contract.get("request") or {"type": "object", "properties": {}},
-        response=contract.get("response") or {},
-        examples=tuple((contract.get("examples") or {}).get("response") or ()),
-        documented_codes=_documented_codes(contract, auth),
-        contract=contract,
-    )
+    base = registry.Operation.from_contract(contract)
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    return Operation(**fields, documented_codes=documented_codes(contract, base.auth_kind))
 
 
 def load_operations(root: str | Path, pattern: str | None = None) -> list[Operation]:

@@ -95,7 +95,7 @@ class Budget:
         """Wait for the next minute window when this call would pass the documented limit."""
         minute = int(self.clock.now() // 60)
         window, used = self.used.get(op.key, (minute, 0))
-        if window == minute and used + op.weight > op.limit:
+        if window == minute and used + op.weight_value > op.limit:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
     def after(self, op: Operation, answer: Answer) -> None:
@@ -105,7 +105,7 @@ class Budget:
             self.used[op.key] = (minute, int(value))
         else:
             window, used = self.used.get(op.key, (minute, 0))
-            self.used[op.key] = (minute, (used if window == minute else 0) + op.weight)
+            self.used[op.key] = (minute, (used if window == minute else 0) + op.weight_value)
 
 
 class Target:
@@ -166,12 +166,12 @@ class Target:
                 items.append(("timestamp", timestamp))
             query = encode_params(items)
             body = encode_params(body_params) if body_params else ""
-            if op.auth == "signed" and sign is True:
+            if op.auth_kind == "signed" and sign is True:
                 query += ("&" if query else "") + "signature=" + self.signer.sign(query + body)
             elif isinstance(sign, str):
                 query += ("&" if query else "") + "signature=" + sign
             headers: dict[str, str] = {}
-            if api_key is True and op.auth != "none":
+            if api_key is True and op.auth_kind != "none":
                 headers["X-MBX-APIKEY"] = self.api_key
             elif isinstance(api_key, str):
                 headers["X-MBX-APIKEY"] = api_key

@@ -113,28 +113,27 @@ def _batch(data, strategy):
     return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
 
 
+def _bad_values(suite, operation, target, checker, data, strategy_of, missing: str) -> None:
+    """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
+    strategies = {n: strategy_of(s) for n, s in operation.params.items() if strategy_of(s) is not None}
+    if not strategies:
+        pytest.skip(missing)
+    base = _base(suite, operation)
+    for name, value in _batch(data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n]))):
+        params = {k: v for k, v in base.items() if k != name} | {name: value}
+        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+
+
 @GENERATED
 @given(data=st.data())
 def test_generated_malformed_values_are_illegal(sandbox_only, suite, operation, target, checker, data):
-    typed = {n: malformed_strategy(s) for n, s in operation.params.items() if malformed_strategy(s) is not None}
-    if not typed:
-        pytest.skip("no numeric parameter")
-    base = _base(suite, operation)
-    for name, raw in _batch(data, st.sampled_from(sorted(typed)).flatmap(lambda n: st.tuples(st.just(n), typed[n]))):
-        params = {k: v for k, v in base.items() if k != name} | {name: raw}
-        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+    _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
 
 
 @GENERATED
 @given(data=st.data())
 def test_generated_out_of_range_integers_are_illegal(sandbox_only, suite, operation, target, checker, data):
-    ranged = {n: out_of_range_strategy(s) for n, s in operation.params.items() if out_of_range_strategy(s) is not None}
-    if not ranged:
-        pytest.skip("no integer parameter with a documented range")
-    base = _base(suite, operation)
-    for name, value in _batch(data, st.sampled_from(sorted(ranged)).flatmap(lambda n: st.tuples(st.just(n), ranged[n]))):
-        params = {k: v for k, v in base.items() if k != name} | {name: value}
-        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+    _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
 
 
 @GENERATED
