@@ -287,7 +287,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     report_dir.mkdir(parents=True, exist_ok=True)
     run = _drift(args)
     alert = _alerts(args, run)
-    check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"))
+    check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"), contracts=args.contracts)
     print(f"nightly: drift exit {run.exit_code}, contract suite exit {check}, alerts exit {alert}; reports in {report_dir}")
     if run.exit_code:
         return run.exit_code

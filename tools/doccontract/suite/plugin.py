@@ -25,6 +25,7 @@ from .target import Answer, BadCredentials, Clock, NoCredentials, Target, Unreac
 NO_CREDENTIALS_EXIT = 3
 UNREACHABLE_EXIT = 4
 SUITE_KEY = pytest.StashKey["Suite"]()
+SUITE_MODULE = "doccontract.suite"
 
 
 @dataclass
@@ -172,8 +173,13 @@ def suite_of(config: pytest.Config) -> Suite:
     return config.stash[SUITE_KEY]
 
 
+def _is_suite_test(item: pytest.Item) -> bool:
+    """The suite's own tests (also when the project re-exports them); other tests keep their 'operation'."""
+    return getattr(getattr(item, "function", None), "__module__", "").startswith(SUITE_MODULE)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "operation" not in metafunc.fixturenames or not metafunc.function.__module__.startswith("doccontract.suite"):
+    if "operation" not in metafunc.fixturenames or not metafunc.function.__module__.startswith(SUITE_MODULE):
         return  # only the suite's own tests: other test files may have an 'operation' of their own
     suite = suite_of(metafunc.config)
     ops = suite.operations
@@ -224,6 +230,8 @@ def sandbox_only(suite: Suite) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
+    if not _is_suite_test(item):
+        return
     suite = suite_of(item.config)
     op = item.funcargs.get("operation") if hasattr(item, "funcargs") else None
     probe = item.funcargs.get("probe") if hasattr(item, "funcargs") else None
