@@ -8,14 +8,18 @@ import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 import requests
 from helpers import ROOT, sandbox_process
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_signing import pem_pair
 
-from doccontract.sandbox import Sandbox, State, StateError
+from doccontract.sandbox import ApiError, Sandbox, State, StateError
+from doccontract.sandbox.models.institutional_loan import Call, InstitutionalLoan
 from doccontract.signing import Signer
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
@@ -326,3 +330,44 @@ def test_one_log_line_per_request_without_key_or_signature(clock):
     assert lines[0].split()[1:5] == ["DELETE", PATH, "200", "code=-"] and "weight=UID:1000" in lines[0]
     assert " 404 code=-1000 " in lines[1]
     assert not any(KEY in line or sig in line for line in lines)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(where=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=4), value=JSON_VALUES)
+def test_fuzz_a_mutated_state_is_used_or_refused_with_one_line(where, value):
+    """Any value at any place of the demo state: a State, or a StateError naming the place; nothing else escapes."""
+    data = json.loads(DEMO.read_text())
+    node = data
+    for i in where[:-1]:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+        if not keys or not isinstance(node[keys[i % len(keys)]], (dict, list)):
+            break
+        node = node[keys[i % len(keys)]]
+    keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+    if keys:
+        node[keys[where[-1] % len(keys)]] = value
+    try:
+        state = State.from_json(data, "state.json")
+    except StateError as exc:
+        assert str(exc).startswith("state.json: ") and "\n" not in str(exc)
+        return
+    # a state that loads serves: every endpoint, for every account, answers or refuses in Binance's terms
+    model = InstitutionalLoan(state, Clock())
+    one = {"groupId": 10001, "assetName": "USDT", "asset": "USDT", "amount": Decimal("1")}
+    params = {
+        "/sapi/v1/margin/loan-group/borrow-repay": {"type": "BORROW"},
+        "/sapi/v1/margin/loan-group/edit-member": {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True},
+    }
+    for account in list(state.accounts.values())[:6]:
+        for path, (method, handler) in model.handlers.items():
+            try:
+                model.run(handler, Call(account, dict(params.get(path, one if method != "GET" else {})), Clock().ms()))
+            except ApiError:
+                pass

@@ -61,17 +61,28 @@ class _Messages:
 MESSAGES = _Messages()
 
 
+# Codes whose values Binance sends bare (a limit, a reason in brackets); parameter names are quoted.
+BARE_VALUES = {-1000, -1003, -1127}
+
+
 def message(code: int, *args: object, like: str | None = None) -> str:
     """Binance's wording for ``code``: the variant with ``args`` in its places, else its plain form."""
     cat = MESSAGES.catalogue
-    if code in cat:
-        for a, lk in ((args, like), (args, None), ((), None)):
-            try:
-                return cat.message(code, *a, like=lk)
-            except LookupError:
-                continue
-        return cat.get(code).messages.get("en", [f"error {code}"])[0].replace("%s", "").strip()
-    return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+    if code not in cat:
+        return f"error {code}" + (f" ({', '.join(map(str, args))})" if args else "")
+    variants = cat.get(code).messages.get("en") or [f"error {code}"]
+    if code in BARE_VALUES:
+        fits = [v for v in variants if v.count("%s") == len(args) and (like is None or like in v)] or variants
+        text = fits[0]
+        for a in args:
+            text = text.replace("%s", str(a), 1)
+        return text.replace("%s", "").strip()
+    for a, lk in ((args, like), (args, None), ((), None)):
+        try:
+            return cat.message(code, *a, like=lk)
+        except LookupError:
+            continue
+    return variants[0].replace("%s", "").strip()
 
 
 def api_error(code: int, *args: object, status: int = 400, headers: dict[str, str] | None = None, like: str | None = None) -> ApiError:

@@ -39,7 +39,26 @@ def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": required, "additionalProperties": False, "properties": {**props, "note": {"type": "string"}}}
 
 
-_RECORD = {"type": "object"}  # records are written by the sandbox itself; their shape is checked by the contracts
+def _record(required: dict[str, Any]) -> dict[str, Any]:
+    """A record row: the fields the model filters on are checked here; the rest is checked by the contracts on the way out."""
+    return {"type": "object", "required": list(required), "properties": required}
+
+
+GROUP = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+RECORDS = {
+    "borrowRepay": _record(
+        {"groupId": GROUP, "tranId": {"type": "integer"}, "assetName": {"type": "string"}, "type": {"enum": ["BORROW", "REPAY"]}, "timestamp": TIME_MS}
+    ),
+    "interest": _record({"groupId": GROUP, "assetName": {"type": "string"}, "interestTimestamp": TIME_MS}),
+    "forceLiquidations": _record({"groupId": GROUP, "liquidationStartTime": TIME_MS}),
+    "liquidationTransfers": _record(
+        {
+            "groupId": GROUP,
+            "liquidationId": {"type": "integer"},
+            "liquidationTransferRecord": {"type": "array", "items": _record({"transferTime": TIME_MS})},
+        }
+    ),
+}
 STATE_SCHEMA = {
     **_obj(
         ["accounts", "riskUnits"],
@@ -96,7 +115,7 @@ STATE_SCHEMA = {
             "records": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {k: {"type": "array", "items": _RECORD} for k in ("borrowRepay", "interest", "forceLiquidations", "liquidationTransfers")},
+                "properties": {k: {"type": "array", "items": v} for k, v in RECORDS.items()},
             },
         },
     ),
