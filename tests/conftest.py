@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import SEED
+
+# the contract suite's options, fixtures and parametrization (--target, --contracts, --operation ...)
+pytest_plugins = ["doccontract.suite.plugin"]
+KNOWN_DEVIATIONS = Path(__file__).with_name("contract_known_deviations.json")
+
+
+def pytest_configure(config):
+    """Disagreements between the sandbox and the contracts, each with its reason, shown as xfail here."""
+    if config.getoption("--known-deviations", None) is None:
+        config.option.known_deviations = str(KNOWN_DEVIATIONS)
 
 
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
-
-
-def pytest_addoption(parser):
-    group = parser.getgroup("doccontract", "contract suite (tests/contract)")
-    group.addoption("--target", choices=("sandbox", "live"), default="sandbox", help="where the contract suite sends requests (default: sandbox)")
-    group.addoption(
-        "--allow-destructive",
-        action="store_true",
-        help="with --target live and BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit (irreversible)",
-    )

@@ -1,62 +1,158 @@
-"""``doccontract check``: run the contract suite through pytest and print what was checked.
+"""``doccontract check``: run the packaged contract suite through pytest and report what it checked.
 
-The suite is ``tests/contract`` of this repository; pytest does the running
-so that ``doccontract check`` and ``pytest tests/contract`` are one thing.
+The suite ships in the package (``doccontract.suite``), so this works from an installed package
+as from a clone.  Exit codes: 0 every check passed; 1 a check failed (or, with
+``--require-coverage``, a documented error code or HTTP status was never exercised); 2 a usage
+error (no contracts folder, no operation matching, unusable credentials); 3 live checks not run:
+no credentials; 4 the API could not be reached.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-SUITE = Path(__file__).resolve().parents[2] / "tests" / "contract"
+from .contracts import default_dir
+from .suite import plugin as suite_plugin
+from .suite.operations import ContractsError, load_operations
+from .suite.scrub import redact
+from .suite.target import BadCredentials, NoCredentials, live_credentials
+
+SUITE_MODULE = Path(suite_plugin.__file__).with_name("test_contract.py")
+EXIT_FAILED, EXIT_USAGE = 1, 2
+EXIT_NO_CREDENTIALS, EXIT_UNREACHABLE = suite_plugin.NO_CREDENTIALS_EXIT, suite_plugin.UNREACHABLE_EXIT
 
 
 class Summary:
-    """A pytest plugin that keeps one row per check: endpoint, check, result."""
+    """A pytest plugin that keeps one row per test: endpoint, check, outcome, what it said or why not."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
+        self.rows: list[dict[str, str]] = []
+        self.suite: suite_plugin.Suite | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.suite = suite_plugin.suite_of(config)
 
     def pytest_runtest_logreport(self, report) -> None:
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-            outcome = report.outcome
-            reason = ""
-            if report.skipped and isinstance(report.longrepr, tuple):
-                reason = report.longrepr[2].removeprefix("Skipped: ")
-            elif report.failed:
-                reason = report.longreprtext.strip().splitlines()[-1][:100] if report.longreprtext else ""
-            module, _, name = report.nodeid.partition("::")
-            self.rows.append((Path(module).stem.removeprefix("test_"), name.removeprefix("test_"), outcome.upper(), reason))
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+            return
+        props = dict(report.user_properties)
+        if report.skipped:
+            detail = report.longrepr[2].removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
+        elif report.failed:
+            detail = props.get("reason") or str(report.longrepr).strip().splitlines()[-1]
+        else:
+            detail = props.get("checked", "")
+        outcome = "XFAIL" if hasattr(report, "wasxfail") else report.outcome.upper()
+        if outcome == "XFAIL":
+            detail = report.wasxfail.removeprefix("reason: ")
+        self.rows.append({"endpoint": props.get("endpoint", ""), "check": props.get("check", report.nodeid), "outcome": outcome, "detail": detail})
 
 
-def run_check(target: str = "sandbox", junit: str | None = None, allow_destructive: bool = False, extra: list[str] | None = None) -> int:
-    if not SUITE.is_dir():
-        print(f"doccontract check: the contract suite is not at {SUITE}; run from a clone of the repository", file=sys.stderr)
-        return 2
-    args = [str(SUITE), "--target", target, "-q", "--no-header", "-p", "no:cacheprovider", "-o", "console_output_style=classic"]
+def run_check(
+    target: str = "sandbox",
+    junit: str | None = None,
+    allow_destructive: bool = False,
+    extra: list[str] | None = None,
+    contracts: str | None = None,
+    operation: str | None = None,
+    fmt: str = "table",
+    require_coverage: bool = False,
+    out=None,
+) -> int:
+    out = out or sys.stdout
+    contracts_dir = Path(contracts) if contracts else default_dir()
+    try:
+        load_operations(contracts_dir, operation)
+        if target == "live":
+            live_credentials()
+    except ContractsError as exc:
+        print(f"doccontract check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NoCredentials:
+        print("live checks not run: no credentials (set BINANCE_API_KEY and BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH)", file=out)
+        return EXIT_NO_CREDENTIALS
+    except BadCredentials as exc:
+        print(f"doccontract check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args = [
+        str(SUITE_MODULE),
+        "-p", "doccontract.suite.plugin",
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        "-c", os.devnull,
+        "--rootdir", str(SUITE_MODULE.parent),
+        "--target", target,
+        "--contracts", str(contracts_dir),
+    ]  # fmt: skip
+    if operation:
+        args += ["--operation", operation]
     if junit:
         args += ["--junitxml", junit]
     if allow_destructive:
         args.append("--allow-destructive")
+    if require_coverage:
+        args.append("--require-coverage")
     args += extra or []
     summary = Summary()
-    code = pytest.main(args, plugins=[summary])
-    from .contracts import CLOSE_RISK_UNIT, load_contract
+    code = int(pytest.main(args, plugins=[summary]))
+    suite = summary.suite
+    secrets = suite.secrets if suite else []
+    if suite and suite.unreachable:
+        print(f"doccontract check: {redact(suite.unreachable, secrets)}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    if code == EXIT_NO_CREDENTIALS and suite and suite.kind == "live":
+        return code
+    if code not in (0, 1):
+        print(f"doccontract check: pytest stopped with exit {code} (rerun with '-- -p terminal' for its output)", file=sys.stderr)
+        return EXIT_USAGE if code in (4, 5) else EXIT_FAILED
+    coverage = suite.coverage.rows() if suite else []
+    gaps = suite.coverage.gaps() if suite else []
+    failed = any(r["outcome"] == "FAILED" for r in summary.rows) or code == 1
+    exit_code = EXIT_FAILED if failed or (require_coverage and gaps) else 0
+    text = (
+        json.dumps(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps), indent=2, ensure_ascii=False)
+        if fmt == "json"
+        else _table(target, summary.rows, coverage, gaps if require_coverage else [])
+    )
+    print(redact(text, secrets), file=out)
+    return exit_code
 
-    try:
-        c = load_contract(CLOSE_RISK_UNIT)
-        endpoint = f"{c['method']} {c['path']}"
-    except LookupError:
-        endpoint = CLOSE_RISK_UNIT
-    width = max([len(f"{r[0]}/{r[1]}") for r in summary.rows] + [5])
-    print(f"\n{'endpoint':<34} {'check':<{width}} result")
-    for group, name, outcome, reason in summary.rows:
-        line = f"{endpoint:<34} {group + '/' + name:<{width}} {outcome}"
-        print(line + (f"  ({reason})" if reason else ""))
-    failed = sum(r[2] == "FAILED" for r in summary.rows)
-    passed = sum(r[2] == "PASSED" for r in summary.rows)
-    print(f"{passed} passed, {failed} failed, {len(summary.rows) - passed - failed} skipped against {target}")
-    return int(code) if code not in (pytest.ExitCode.NO_TESTS_COLLECTED,) else 1
+
+def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], gaps: list[str]) -> str:
+    ew = max([len(r["endpoint"]) for r in rows] + [8])
+    cw = min(max([len(r["check"]) for r in rows] + [5]), 60)
+    lines = [f"{'endpoint':<{ew}}  {'check':<{cw}}  {'result':<7}  detail"]
+    for r in rows:
+        lines.append(f"{r['endpoint']:<{ew}}  {r['check'][:cw]:<{cw}}  {r['outcome']:<7}  {r['detail']}")
+    if coverage:
+        lines += ["", "coverage (documented error codes and HTTP statuses answered):"]
+        for c in coverage:
+            never = " ".join(map(str, c["codes_never"])) or "none"
+            lines.append(
+                f"  {c['endpoint']}: codes {' '.join(map(str, c['codes_exercised'])) or 'none'}; never {never};"
+                f" HTTP {' '.join(map(str, c['statuses_exercised'])) or 'none'}"
+                + (f"; never HTTP {' '.join(c['statuses_never'])}" if c["statuses_never"] else "")
+            )
+    lines += [f"coverage required: {g}" for g in gaps]
+    n = {k: sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
+    lines.append(f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, {n['XFAIL']} known page errors against {target}")
+    return "\n".join(lines)
+
+
+def _json(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], exit_code: int, gaps) -> dict[str, Any]:
+    n = {k.lower(): sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
+    return {
+        "schema": "doccontract-check/1",
+        "target": target,
+        "exit_code": exit_code,
+        "summary": n,
+        "results": rows,
+        "coverage": coverage,
+        "coverage_gaps": list(gaps or []),
+    }

@@ -277,7 +277,16 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    return run_check(args.target, junit=args.junit, allow_destructive=args.allow_destructive, extra=args.pytest_args)
+    return run_check(
+        args.target,
+        junit=args.junit,
+        allow_destructive=args.allow_destructive,
+        extra=args.pytest_args,
+        contracts=args.contracts,
+        operation=args.operation,
+        fmt=args.format,
+        require_coverage=args.require_coverage,
+    )
 
 
 def _site(args: argparse.Namespace, refs: list[str]) -> str:
@@ -549,7 +558,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
             raise
         internal = exc
         print(_internal_line("nightly", exc), file=sys.stderr)
-    check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"))
+    check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"), contracts=args.contracts)
     _say(f"nightly: drift exit {drift_code if drift_code is not None else 'internal error'}, contract suite exit {check}, "
          f"alerts exit {alert}; reports in {report_dir}")
     if internal is not None:
@@ -653,7 +662,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="run the contract suite (the main job)")
     ck.add_argument("--target", choices=("sandbox", "live"), default="sandbox")
-    ck.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    ck.add_argument("--contracts", metavar="DIR", help="contracts folder (default: $DOCCONTRACT_CONTRACTS, else the repository's or ./contracts)")
+    ck.add_argument("--operation", metavar="PATTERN", help="only operations whose 'METHOD /path' or contract id matches (glob or substring)")
+    ck.add_argument("--format", choices=("table", "json"), default="table")
+    ck.add_argument("--require-coverage", action="store_true", help="exit 1 when a documented error code or HTTP status was never exercised")
+    ck.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report (secrets masked, coverage as properties)")
     ck.add_argument("--allow-destructive", action="store_true", help="live only, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that unit")
     ck.add_argument("pytest_args", nargs="*", help="passed to pytest after '--'")
     ck.set_defaults(func=cmd_check)

@@ -1,0 +1,202 @@
+"""Small named checks on one answer: each says what it checked when it passes, why when it fails.
+
+Every expectation comes from the operation's contract or Binance's general rules
+(general-info.md: 4XX is the caller's fault, errors are ``{"code", "msg"}``, weight headers
+``X-SAPI-USED-{IP|UID}-WEIGHT-1M``); none from the sandbox's code or wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..schema import json_pointer
+from .operations import SIGNING_NAMES, Operation
+from .target import Answer
+
+
+class CheckFailed(AssertionError):
+    """A check's reason, shown as is in the table, the JSON and the JUnit report."""
+
+
+def status_is(answer: Answer, expected: int | str) -> str:
+    if isinstance(expected, str):  # a class such as "4XX"
+        if str(answer.status)[0] != expected[0]:
+            raise CheckFailed(f"HTTP {answer.status}, expected {expected} ({_brief(answer)})")
+        return f"HTTP {answer.status} ({expected})"
+    if answer.status != expected:
+        raise CheckFailed(f"HTTP {answer.status}, expected {expected} ({_brief(answer)})")
+    return f"HTTP {expected}"
+
+
+def documented_path_answers(answer: Answer, op: Operation) -> str:
+    if answer.status in (404, 405):
+        raise CheckFailed(f"HTTP {answer.status} on the documented {op.key}: the endpoint is not there")
+    return f"{op.key} exists"
+
+
+def content_type_is_json(answer: Answer) -> str:
+    ctype = answer.header("Content-Type") or ""
+    if not ctype.lower().startswith("application/json"):
+        raise CheckFailed(f"Content-Type is {ctype or 'missing'!r}, expected application/json")
+    if answer.body is None:
+        raise CheckFailed(f"the body is not JSON: {answer.text[:60]!r}")
+    return "JSON body"
+
+
+def error_body_is_code_and_msg(answer: Answer) -> str:
+    body = answer.body
+    if not isinstance(body, dict):
+        raise CheckFailed(f"error body is not a {{code, msg}} object: {answer.text[:60]!r}")
+    if answer.code is None:
+        raise CheckFailed(f"error body has no integer 'code': {answer.text[:80]!r}")
+    if not isinstance(body.get("msg"), str):
+        raise CheckFailed(f"error body has no string 'msg': {answer.text[:80]!r}")
+    return "error is {code, msg}"
+
+
+def error_code_is(answer: Answer, codes: Iterable[int]) -> str:
+    codes = tuple(codes)
+    if answer.code not in codes:
+        wanted = " or ".join(str(c) for c in codes)
+        raise CheckFailed(f"code {answer.code}, expected {wanted} ({_brief(answer)})")
+    return f"code {answer.code}, as documented"
+
+
+def error_names_parameter(answer: Answer, name: str) -> str:
+    msg = answer.body.get("msg", "") if isinstance(answer.body, dict) else ""
+    if name not in msg:
+        raise CheckFailed(f"msg does not name the parameter {name!r}: {msg[:80]!r}")
+    return f"msg names {name}"
+
+
+def success_is_not_an_error(answer: Answer) -> str:
+    body = answer.body
+    if isinstance(body, dict) and "code" in body and "msg" in body and answer.code is not None and answer.code < 0:
+        raise CheckFailed(f"HTTP {answer.status} carries an error body: {_brief(answer)}")
+    return "no error in the body"
+
+
+def body_matches_response_schema(answer: Answer, op: Operation) -> str:
+    errors = sorted(Draft202012Validator(op.response).iter_errors(answer.body), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        documented = e.schema.get("x-doc-type") or e.schema.get("type") or e.validator
+        raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {e.message[:100]} (documented: {documented})")
+    return "body matches the response schema"
+
+
+def enum_values_are_documented(answer: Answer, op: Operation) -> str:
+    said, wrong = [], []
+    for pointer, value, enum in _enum_fields(op.response, answer.body, ""):
+        (said if value in enum else wrong).append((pointer, value, enum))
+    if wrong:
+        pointer, value, enum = wrong[0]
+        raise CheckFailed(f"{pointer.lstrip('/')} is {value!r}, documented: {', '.join(map(str, enum))}")
+    if not said:
+        return "no enum fields answered"
+    seen: dict[str, set] = {}
+    for pointer, value, _ in said:
+        seen.setdefault(_field(pointer), set()).add(str(value))
+    return "; ".join(f"{name} is {'/'.join(sorted(values))}, as documented" for name, values in seen.items())
+
+
+def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
+    props = op.response.get("properties") or {}
+    said = []
+    if not isinstance(answer.body, dict):
+        return "no identifiers to echo"
+    for name, sent in answer.sent.items():
+        if name in SIGNING_NAMES or name not in props or name not in answer.body:
+            continue
+        got = answer.body[name]
+        if str(got) != str(sent) or (props[name].get("type") == "integer" and (isinstance(got, bool) or not isinstance(got, int))):
+            raise CheckFailed(f"{name} answered is {got!r}, sent {sent!r}")
+        said.append(f"{name} answered is the one sent ({sent})")
+    return "; ".join(said) or "no identifiers to echo"
+
+
+def weight_header_is_documented(answer: Answer, op: Operation) -> str:
+    value = answer.header(op.weight_header)
+    other = "X-SAPI-USED-IP-WEIGHT-1M" if op.weight_unit == "UID" else "X-SAPI-USED-UID-WEIGHT-1M"
+    if value is None:
+        extra = f" (answered {other} instead)" if answer.header(other) is not None else ""
+        raise CheckFailed(f"no {op.weight_header} header{extra}: the weight is documented per {op.weight_unit}")
+    if not value.strip().isdigit():
+        raise CheckFailed(f"{op.weight_header} is {value!r}, not a count")
+    if int(value) < op.weight_value:
+        raise CheckFailed(f"{op.weight_header} is {value}, less than this call's documented weight {op.weight_value}")
+    return f"{op.weight_header} reported"
+
+
+def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) -> str:
+    weight_header_is_documented(first, op)
+    weight_header_is_documented(second, op)
+    step = int(second.header(op.weight_header)) - int(first.header(op.weight_header))
+    if step < 0:  # a new minute window began between the two calls
+        step = int(second.header(op.weight_header))
+    if step != op.weight_value:
+        raise CheckFailed(f"one call added {step} to {op.weight_header}, documented weight {op.weight_value}")
+    return f"one call costs {op.weight_value} {op.weight_unit} weight, as documented"
+
+
+def _enum_fields(schema: dict[str, Any], value: Any, pointer: str):
+    if not isinstance(schema, dict):
+        return
+    if "enum" in schema and schema["enum"] and not isinstance(value, (dict, list)):
+        yield pointer, value, schema["enum"]
+    if isinstance(value, dict):
+        for name, sub in (schema.get("properties") or {}).items():
+            if name in value:
+                yield from _enum_fields(sub, value[name], f"{pointer}/{name}")
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            yield from _enum_fields(schema["items"], item, f"{pointer}/{i}")
+
+
+def _field(pointer: str) -> str:
+    return "/".join(p for p in pointer.strip("/").split("/") if not p.isdigit()) or "/"
+
+
+def _brief(answer: Answer) -> str:
+    if isinstance(answer.body, dict) and ("code" in answer.body or "msg" in answer.body):
+        return f"{answer.body.get('code')} {str(answer.body.get('msg', ''))[:60]}"
+    return repr(answer.text[:60])
+
+
+class Checker:
+    """Runs checks for one test and keeps what each said (the summary and JUnit show them)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def __call__(self, check: Callable[..., str], *args: Any) -> str:
+        return self.note(check(*args))
+
+    def note(self, said: str) -> str:
+        if said not in self.said:
+            self.said.append(said)
+        return said
+
+    def rejected(self, answer: Answer, op: Operation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
+        """A rejection as Binance documents it: 4XX, JSON ``{code, msg}``, the exact code."""
+        self(documented_path_answers, answer, op)
+        self(status_is, answer, status)
+        self(content_type_is_json, answer)
+        self(error_body_is_code_and_msg, answer)
+        self(error_code_is, answer, codes)
+        if param:
+            self(error_names_parameter, answer, param)
+
+    def succeeded(self, answer: Answer, op: Operation) -> None:
+        """A success as the contract documents it: 200, JSON, schema, enums, echoed ids, weight header."""
+        self(documented_path_answers, answer, op)
+        self(status_is, answer, 200)
+        self(content_type_is_json, answer)
+        self(success_is_not_an_error, answer)
+        self(body_matches_response_schema, answer, op)
+        self(enum_values_are_documented, answer, op)
+        self(identifiers_echo_the_request, answer, op)
+        self(weight_header_is_documented, answer, op)

@@ -1,0 +1,70 @@
+"""Our own client judged by the request contract: what it sends is captured by the sandbox it
+talks to and read back by the one request model (``doccontract.request``), never by the
+sandbox's own parsing; the signature is verified with the configured secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ..client import Client, ClientError
+from ..request import ParamError, read
+from ..signing import verify
+from .cases import valid_params
+from .checks import Checker, CheckFailed
+from .operations import Operation
+from .target import Target
+
+
+def client_request_checks(op: Operation, target: Target, checker: Checker, family: tuple = ()) -> None:
+    if target.server is None:
+        pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
+    params = valid_params(op, family=family)
+    client = Client(target.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, **target.credentials)
+    try:
+        result = client.call(op.key, **params)
+    except ClientError as exc:  # the answer may be a rejection: what was sent is judged all the same
+        result = exc
+    recorded = [r for r in target.server.sandbox.recorded if r.path == op.path]
+    if len(recorded) != 1:
+        raise CheckFailed(f"the client sent {len(recorded)} requests for one call")
+    seen = recorded[0]
+    checker(_method_and_path_are_documented, seen, op)
+    try:
+        request = read(op, seen.query, seen.body, "application/x-www-form-urlencoded" if seen.body else None, clock=target.clock.now)
+    except ParamError as exc:
+        raise CheckFailed(f"the request model refuses the client's request: {exc.code} {exc}") from None
+    checker.note("the request model reads the client's request: documented parameters, signing rules")
+    if op.signed:
+        checker(_signature_is_last_and_valid, seen, request, target)
+    _echoed(checker, params, result)
+
+
+def _method_and_path_are_documented(seen, op: Operation) -> str:
+    if (seen.method, seen.path) != (op.method, op.path):
+        raise CheckFailed(f"the client sent {seen.method} {seen.path}, documented {op.key}")
+    if op.auth_kind != "none" and not seen.has_api_key:
+        raise CheckFailed("the client sent no X-MBX-APIKEY header")
+    return f"client sends {op.key} with its API key"
+
+
+def _signature_is_last_and_valid(seen, request, target: Target) -> str:
+    last = (seen.body or seen.query).rsplit("&", 1)[-1]
+    if not last.startswith("signature="):
+        raise CheckFailed("signature is not the last parameter sent")
+    secret = target.credentials.get("secret")
+    if secret is not None and not verify(request.raw.payload, request.raw.signature or "", secret=secret):
+        raise CheckFailed("the client's signature does not verify over query + body")
+    return "client signs query + body, signature last"
+
+
+def _echoed(checker: Checker, sent: dict[str, Any], result: Any) -> None:
+    """The client reports the answer's identifiers, not the ones it asked for."""
+    data = getattr(result, "data", None)
+    if not isinstance(data, dict):
+        return
+    for name, value in sent.items():
+        if name in data and str(data[name]) != str(value):
+            raise CheckFailed(f"the client reports {name} {data[name]!r} for a call with {value!r}")
+    checker.note("the client reports the answer's identifiers")

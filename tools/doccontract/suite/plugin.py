@@ -1,0 +1,294 @@
+"""The pytest plugin: options, one parametrized test per operation (ids ``"METHOD /path"``),
+targets, coverage, failure reasons instead of code locations, and reports scrubbed of secrets.
+
+Loaded by ``doccontract check`` (``-p doccontract.suite.plugin``) and by the project's own
+``tests/conftest.py``, so ``pytest`` runs the same suite on the sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..contracts import CLOSE_RISK_UNIT, default_dir
+from .cases import probes
+from .checks import Checker, CheckFailed
+from .operations import ContractsError, Operation, load_operations
+from .scrub import redact, scrub_file
+from .target import Answer, BadCredentials, Clock, NoCredentials, Target, Unreachable, live_base_url, live_credentials
+
+NO_CREDENTIALS_EXIT = 3
+UNREACHABLE_EXIT = 4
+SUITE_KEY = pytest.StashKey["Suite"]()
+SUITE_MODULE = "doccontract.suite"
+
+
+@dataclass
+class Coverage:
+    """Per operation: the documented codes, and the codes and HTTP statuses answers carried."""
+
+    documented: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    codes: dict[str, set[int]] = field(default_factory=dict)
+    statuses: dict[str, set[int]] = field(default_factory=dict)
+
+    def observe(self, op: Operation, answer: Answer) -> None:
+        self.statuses.setdefault(op.key, set()).add(answer.status)
+        if answer.code is not None:
+            self.codes.setdefault(op.key, set()).add(answer.code)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for key, documented in self.documented.items():
+            seen = self.codes.get(key, set())
+            statuses = self.statuses.get(key, set())
+            classes = {f"{s // 100}XX" for s in statuses}
+            out.append(
+                {
+                    "endpoint": key,
+                    "codes_exercised": sorted(c for c in documented if c in seen),
+                    "codes_never": sorted(c for c in documented if c not in seen),
+                    "codes_undocumented": sorted(c for c in seen if c not in documented),
+                    "statuses_exercised": sorted(statuses),
+                    "statuses_never": [s for s in ("2XX", "4XX") if s not in classes],
+                }
+            )
+        return out
+
+    def gaps(self) -> list[str]:
+        gaps = []
+        for row in self.rows():
+            never = [str(c) for c in row["codes_never"]] + [f"HTTP {s}" for s in row["statuses_never"]]
+            if never:
+                gaps.append(f"{row['endpoint']}: never exercised: {', '.join(never)}")
+        return gaps
+
+
+class Suite:
+    """Everything one run shares: options, operations, the clock, targets, coverage, results."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.kind = config.getoption("--target")
+        self.contracts = Path(config.getoption("--contracts") or default_dir())
+        self.pattern = config.getoption("--operation")
+        self.allow_destructive = bool(config.getoption("--allow-destructive"))
+        self.require_coverage = bool(config.getoption("--require-coverage"))
+        self._known: dict[str, str] | None = None
+        self.valid: dict[tuple[str, bool], dict[str, Any]] = {}  # valid parameters per operation
+        self.sandbox_url = config.getoption("--sandbox-url")
+        self.clock = Clock(frozen=self.kind == "sandbox" and not self.sandbox_url)
+        self.coverage = Coverage()
+        self.unreachable: str | None = None
+        self.secrets: list[str] = []
+        self._ops: list[Operation] | None = None
+        self._targets: dict[str, Target] = {}
+        self._live: Target | None = None
+
+    @property
+    def operations(self) -> list[Operation]:
+        if self._ops is None:
+            try:
+                self._ops = load_operations(self.contracts, self.pattern)
+            except ContractsError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            for op in self._ops:
+                self.coverage.documented[op.key] = op.documented_codes
+        return self._ops
+
+    @property
+    def known(self) -> dict[str, str]:
+        if self._known is None:
+            path = self.config.getoption("--known-deviations")
+            self._known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+        return self._known
+
+    def family_examples(self, op: Operation) -> tuple:
+        """The documented response examples of the other pages of ``op``'s family (same id folder root)."""
+        root = op.id.split("/")[:2]
+        return tuple(e for o in self.operations if o is not op and o.id.split("/")[:2] == root for e in o.examples)
+
+    @property
+    def documented(self) -> set[tuple[str, str]]:
+        return {(op.method, op.path) for op in self.operations}
+
+    # -- targets
+    def target(self, op: Operation) -> Target:
+        if self.kind == "live":
+            return self.live()
+        if op.key not in self._targets:
+            self._targets[op.key] = self.sandbox(op, self.clock)
+        return self._targets[op.key]
+
+    def live(self) -> Target:
+        if self._live is None:
+            try:
+                key, creds = live_credentials()
+            except (NoCredentials, BadCredentials) as exc:
+                pytest.exit(str(exc), returncode=NO_CREDENTIALS_EXIT if isinstance(exc, NoCredentials) else 2)
+            self.secrets = [key, *[str(v) for v in creds.values() if isinstance(v, str)]]
+            self._live = Target("live", live_base_url(), key, creds, self.clock)
+            self._live.observe = self.coverage.observe
+        return self._live
+
+    def sandbox(self, op: Operation, clock: Clock) -> Target:
+        """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
+        from .sandbox_target import running_sandbox, sandbox_target
+
+        if self.sandbox_url:
+            if "running" not in self._targets:
+                self._targets["running"] = running_sandbox(self.sandbox_url, self.clock)
+            target = self._targets["running"]
+        else:
+            target = sandbox_target(op, self.contracts, clock)
+        target.observe = self.coverage.observe
+        self.secrets = target.secrets
+        return target
+
+    def close(self) -> None:
+        for t in [*self._targets.values(), *([self._live] if self._live else [])]:
+            t.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("doccontract", "doccontract contract suite")
+    group.addoption("--target", choices=("sandbox", "live"), default="sandbox", help="where the contract suite sends requests (default: sandbox)")
+    group.addoption("--contracts", metavar="DIR", default=None, help="contracts folder (default: $DOCCONTRACT_CONTRACTS, else ./contracts)")
+    group.addoption("--operation", metavar="PATTERN", default=None, help="only operations whose 'METHOD /path' or id matches (glob or substring)")
+    group.addoption("--allow-destructive", action="store_true", help="live, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit")
+    group.addoption("--sandbox-url", metavar="URL", default=None, help="sandbox target: a running 'doccontract sandbox' (demo state) instead of embedded ones")
+    group.addoption("--known-deviations", metavar="FILE", default=None, help="JSON {'METHOD /path|check': reason}: failures reported as known (xfail)")
+    group.addoption("--require-coverage", action="store_true", help="fail when a documented error code or HTTP status was never exercised")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SUITE_KEY] = Suite(config)
+
+
+def suite_of(config: pytest.Config) -> Suite:
+    return config.stash[SUITE_KEY]
+
+
+def _is_suite_test(item: pytest.Item) -> bool:
+    """The suite's own tests (also when the project re-exports them); other tests keep their 'operation'."""
+    return getattr(getattr(item, "function", None), "__module__", "").startswith(SUITE_MODULE)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "operation" not in metafunc.fixturenames or not metafunc.function.__module__.startswith(SUITE_MODULE):
+        return  # only the suite's own tests: other test files may have an 'operation' of their own
+    suite = suite_of(metafunc.config)
+    ops = suite.operations
+    if "probe" in metafunc.fixturenames:
+        pairs = [(op, p) for op in ops for p in probes(op, suite.documented)]
+        metafunc.parametrize(("operation", "probe"), pairs, ids=[f"{op.key}|{p.name}" for op, p in pairs])
+    else:
+        metafunc.parametrize("operation", ops, ids=[op.key for op in ops])
+
+
+@pytest.fixture(scope="session")
+def suite(request) -> Suite:
+    s = suite_of(request.config)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def target(suite: Suite, operation: Operation) -> Target:
+    return suite.target(operation)
+
+
+@pytest.fixture
+def fresh_target(suite: Suite, operation: Operation) -> Target:
+    """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
+    if suite.kind == "live" or suite.sandbox_url:
+        yield suite.target(operation)
+        return
+    t = suite.sandbox(operation, Clock(frozen=True))
+    try:
+        yield t
+    finally:
+        t.close()
+
+
+@pytest.fixture
+def checker() -> Checker:
+    return Checker()
+
+
+@pytest.fixture
+def sandbox_only(suite: Suite) -> None:
+    if suite.kind != "sandbox":
+        pytest.skip("generated cases run on the sandbox only")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if not _is_suite_test(item):
+        return
+    suite = suite_of(item.config)
+    op = item.funcargs.get("operation") if hasattr(item, "funcargs") else None
+    probe = item.funcargs.get("probe") if hasattr(item, "funcargs") else None
+    checker = item.funcargs.get("checker") if hasattr(item, "funcargs") else None
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        label = item.originalname.removeprefix("test_").replace("_", " ") if hasattr(item, "originalname") else item.name
+        if probe is not None:
+            label = f"{label}: {probe.name}"
+        report.user_properties += [("endpoint", op.key if op else ""), ("check", label)]
+        if checker is not None and checker.said:
+            report.user_properties.append(("checked", "; ".join(checker.said)))
+    if call.excinfo is not None and not report.passed and not report.skipped:
+        exc = call.excinfo.value
+        while getattr(exc, "exceptions", None):  # an exception group (hypothesis' Flaky): the failure inside
+            exc = exc.exceptions[0]
+        if isinstance(exc, Unreachable):
+            suite.unreachable = str(exc)
+            item.session.shouldstop = str(exc)
+            reason = str(exc)
+        elif isinstance(exc, CheckFailed):
+            reason = str(exc)
+        else:
+            reason = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+        report.longrepr = redact(reason, suite.secrets)
+        report.user_properties.append(("reason", report.longrepr))
+        known = suite.known.get(f"{op.key if op else ''}|{dict(report.user_properties).get('check', '')}")
+        if known and report.when == "call":
+            report.outcome = "skipped"
+            report.wasxfail = f"known deviation: {known} ({report.longrepr})"
+    if suite.secrets:
+        report.sections = [(k, redact(v, suite.secrets)) for k, v in report.sections]
+        report.user_properties = [(k, redact(str(v), suite.secrets)) for k, v in report.user_properties]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    suite = suite_of(session.config)
+    if suite.require_coverage and suite._ops and suite.coverage.gaps() and session.exitstatus == 0 and not suite.unreachable:
+        session.exitstatus = 1
+    if suite.unreachable:
+        session.exitstatus = UNREACHABLE_EXIT
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    suite = suite_of(config)
+    if suite.require_coverage:
+        for gap in suite.coverage.gaps():
+            terminalreporter.write_line(f"coverage: {gap}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The JUnit file gets the coverage as properties, and loses every secret."""
+    suite = config.stash.get(SUITE_KEY, None)
+    xml = config.getoption("xmlpath", None)
+    if suite is None or not xml or not os.path.exists(xml):
+        return
+    scrub_file(xml, suite.secrets, suite.coverage.rows())
+
+
+def is_close(op: Operation) -> bool:
+    return op.id == CLOSE_RISK_UNIT

@@ -1,0 +1,272 @@
+"""Where the suite's requests go: the embedded sandbox or the live API, over one keep-alive session.
+
+A ``Target`` signs and sends raw requests as Binance reads them, spends weight within each
+operation's documented per-minute limit (waiting for the next window rather than running out),
+honours ``Retry-After`` and turns transport failures into ``Unreachable`` (one line, the host).
+Its clock is injected: the sandbox and the suite share one, so no test depends on the wall clock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from ..signing import Signer, encode_params
+from .operations import Operation
+
+MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
+USER_AGENT = "doccontract-suite"
+
+
+class Unreachable(Exception):
+    """The API could not be reached at all: the run cannot say anything about the contract."""
+
+
+class NoCredentials(Exception):
+    """Live checks need BINANCE_API_KEY and a secret or private key."""
+
+
+class BadCredentials(ValueError):
+    """A configured key or secret that cannot be sent (whitespace, non-ASCII); never echoes it."""
+
+
+class Clock:
+    """Wall time, or a frozen time the suite advances itself (the sandbox reads the same one)."""
+
+    def __init__(self, frozen: bool = False, start: float | None = None):
+        self.frozen = frozen
+        self._now = start if start is not None else time.time()
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now if self.frozen else time.time()
+
+    def ms(self) -> int:
+        return int(self.now() * 1000)
+
+    def wait(self, seconds: float) -> None:
+        if self.frozen:
+            with self._lock:
+                self._now += seconds
+        else:
+            time.sleep(seconds)
+
+
+@dataclass
+class Answer:
+    """One HTTP answer as the checks see it."""
+
+    status: int
+    headers: dict[str, str]
+    text: str
+    body: Any  # parsed JSON, or None when the body is not JSON
+    sent: dict[str, Any]
+
+    def header(self, name: str) -> str | None:
+        for k, v in self.headers.items():
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def code(self) -> int | None:
+        if isinstance(self.body, dict) and isinstance(self.body.get("code"), int) and not isinstance(self.body.get("code"), bool):
+            return self.body["code"]
+        return None
+
+
+@dataclass
+class Budget:
+    """Weight spent per operation in the current minute, from the answers' own weight headers."""
+
+    clock: Clock
+    used: dict[str, tuple[int, int]] = field(default_factory=dict)  # op key -> (minute, used)
+
+    def before(self, op: Operation) -> None:
+        """Wait for the next minute window when this call would pass the documented limit."""
+        minute = int(self.clock.now() // 60)
+        window, used = self.used.get(op.key, (minute, 0))
+        if window == minute and used + op.weight_value > op.limit:
+            self.clock.wait(60 - self.clock.now() % 60 + 0.01)
+
+    def after(self, op: Operation, answer: Answer) -> None:
+        value = answer.header(op.weight_header)
+        minute = int(self.clock.now() // 60)
+        if value and value.strip().isdigit():
+            self.used[op.key] = (minute, int(value))
+        else:
+            window, used = self.used.get(op.key, (minute, 0))
+            self.used[op.key] = (minute, (used if window == minute else 0) + op.weight_value)
+
+
+class Target:
+    """Sends requests to one base URL.  Holds credentials: its repr shows none of them."""
+
+    def __init__(self, kind: str, base_url: str, api_key: str, credentials: dict[str, Any], clock: Clock, server: Any = None, budget: bool = True):
+        self.kind = kind
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.credentials = credentials
+        self.signer = Signer(**credentials)
+        self.clock = clock
+        self.server = server
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        if kind == "sandbox":
+            self.session.trust_env = False  # loopback: no proxy settings to look up on every request
+        self.budget = Budget(clock) if budget else None  # None: the server's 429 + Retry-After alone pace the run
+        self.host = urlsplit(self.base_url).netloc or self.base_url
+        self.requests_sent = 0
+        self.observe: Callable[[Operation, Answer], None] | None = None  # coverage
+
+    def __repr__(self) -> str:
+        return f"Target({self.kind!r}, {self.base_url!r}, credentials=<hidden>)"
+
+    @property
+    def secrets(self) -> list[str]:
+        return [s for s in (self.api_key, self.credentials.get("secret"), _text(self.credentials.get("private_key"))) if s]
+
+    def send(
+        self,
+        op: Operation,
+        params: dict[str, Any] | list[tuple[str, Any]] | None = None,
+        *,
+        method: str | None = None,
+        api_key: str | None | bool = True,
+        timestamp: int | None | bool = True,
+        recv_window: Any = None,
+        sign: bool | str = True,
+        body_params: dict[str, Any] | None = None,
+    ) -> Answer:
+        """One raw request: params in the query (or ``body_params`` as a form body), signature last.
+
+        ``timestamp``: True for now, an int for that value, None/False for none.  ``sign``: True
+        signs, a string is sent as the signature, False sends none.  ``api_key``: True sends the
+        configured key, a string that key, None/False none.
+        """
+        answer = None
+        for _attempt in range(3):  # a 429/418 is a rejection: nothing ran, so waiting and resending is safe
+            if self.budget is not None:
+                self.budget.before(op)  # may wait: the timestamp is taken after it
+            items = list(params.items()) if isinstance(params, dict) else list(params or [])
+            if recv_window is not None:
+                items.append(("recvWindow", recv_window))
+            if timestamp is True:
+                items.append(("timestamp", self.clock.ms()))
+            elif timestamp not in (None, False):
+                items.append(("timestamp", timestamp))
+            query = encode_params(items)
+            body = encode_params(body_params) if body_params else ""
+            if op.auth_kind == "signed" and sign is True:
+                query += ("&" if query else "") + "signature=" + self.signer.sign(query + body)
+            elif isinstance(sign, str):
+                query += ("&" if query else "") + "signature=" + sign
+            headers: dict[str, str] = {}
+            if api_key is True and op.auth_kind != "none":
+                headers["X-MBX-APIKEY"] = self.api_key
+            elif isinstance(api_key, str):
+                headers["X-MBX-APIKEY"] = api_key
+            if body:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
+            sent = dict(items) | (dict(body_params) if body_params else {})
+            answer = self._exchange(op, method or op.method, url, body, headers, sent)
+            retry = answer.header("Retry-After")
+            if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
+                self.clock.wait(int(retry))
+                continue
+            return answer
+        return answer
+
+    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+        try:
+            resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise Unreachable(f"cannot reach {self.host} ({_reason(exc)})") from None
+        self.requests_sent += 1
+        answer = _answer(resp, sent)
+        if self.budget is not None:
+            self.budget.after(op, answer)
+        if self.observe is not None:
+            self.observe(op, answer)
+        return answer
+
+    def close(self) -> None:
+        self.session.close()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
+    text = resp.text
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    return Answer(resp.status_code, dict(resp.headers), text, body, sent)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause without the URL (it carries the signed query)."""
+    text = repr(exc)
+    for marker, said in (
+        ("Name or service not known", "name not resolved"),
+        ("nodename nor servname", "name not resolved"),
+        ("Temporary failure in name resolution", "name not resolved"),
+        ("Connection refused", "connection refused"),
+        ("timed out", "timed out"),
+        ("Timeout", "timed out"),
+        ("SSL", "TLS error"),
+        ("RemoteDisconnected", "connection closed without an answer"),
+        ("Connection reset", "connection reset"),
+    ):
+        if marker in text:
+            return said
+    return type(exc).__name__
+
+
+def check_credential(name: str, value: str) -> str:
+    """Printable ASCII without whitespace, as HTTP headers and Binance keys are; the value is never echoed."""
+    if not value or any(not (33 <= ord(ch) <= 126) for ch in value):
+        stripped = value.strip()
+        hint = " (it has leading or trailing whitespace: a copy-paste newline?)" if stripped and stripped != value else ""
+        raise BadCredentials(f"{name} must be printable ASCII without spaces or newlines{hint}")
+    return value
+
+
+def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """BINANCE_API_KEY with BINANCE_API_SECRET (HMAC) or BINANCE_PRIVATE_KEY_PATH (RSA/Ed25519)."""
+    env = dict(os.environ if env is None else env)
+    key = env.get("BINANCE_API_KEY")
+    secret = env.get("BINANCE_API_SECRET")
+    key_path = env.get("BINANCE_PRIVATE_KEY_PATH")
+    if not key or not (secret or key_path):
+        raise NoCredentials("live checks not run: no credentials (set BINANCE_API_KEY and BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH)")
+    check_credential("BINANCE_API_KEY", key)
+    if secret:
+        return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
+    try:
+        return key, {"private_key": Path(key_path).read_bytes()}
+    except OSError as exc:
+        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
+
+
+def live_base_url(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ if env is None else env)
+    return env.get("BINANCE_BASE_URL", "https://api.binance.com").rstrip("/")

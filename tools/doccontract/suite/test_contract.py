@@ -1,0 +1,165 @@
+"""The contract suite: every test runs once per operation (ids ``"METHOD /path"``).
+
+Documented examples first, then the probes Binance's rules reject, then real answers, then
+generated cases.  Against live, only GET requests are let through; every other method gets
+only requests that are rejected before any state changes, unless both opt-ins ask for a close.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from doccontract.suite.cases import PARAMETER_CODES, UNDOCUMENTED_NAME, malformed_strategy, out_of_range_strategy, probe_params, valid_params, value_strategy
+from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
+from doccontract.suite.plugin import is_close
+from doccontract.suite.target import Answer
+
+# DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
+GENERATED = settings(
+    max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")), deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+BATCH = 8
+LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
+
+
+def _base(suite, operation) -> dict:
+    """Valid parameters; live requests to other methods than GET name nothing real (computed once per operation)."""
+    inert = suite.kind == "live" and not operation.read_only
+    key = (operation.key, inert)
+    if key not in suite.valid:
+        suite.valid[key] = valid_params(operation, inert=inert, family=suite.family_examples(operation))
+    return dict(suite.valid[key])
+
+
+def test_documented_examples_match_the_response_schema(operation, checker):
+    if not operation.examples:
+        pytest.skip("the page documents no response example")
+    validator = Draft202012Validator(operation.response)
+    for i, example in enumerate(operation.examples):
+        problems = list(validator.iter_errors(example))
+        if problems:
+            known = [f for f in operation.contract.get("findings", []) if f.get("code") == "page.example-invalid"]
+            if known:  # the build already reported it: the page contradicts itself, not the API
+                pytest.xfail(f"the page's own example breaks its field table (build finding page.example-invalid: {known[0]['message'][:80]})")
+            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problems[0].message[:100]}")
+    checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
+
+
+def test_probe(suite, operation, probe, target, checker):
+    """One documented rule broken at a time; the exact documented code comes back."""
+    kwargs = dict(probe.send)
+    if kwargs.get("timestamp") == "stale":
+        kwargs["timestamp"] = target.clock.ms() - 120_000  # beyond the default 5000 ms recvWindow
+    elif kwargs.get("timestamp") == "future":
+        kwargs["timestamp"] = target.clock.ms() + 30_000  # Binance rejects 1000 ms ahead
+    answer = target.send(operation, probe_params(probe, _base(suite, operation)), **kwargs)
+    if probe.status == 405:
+        checker(_status_is_405, answer)
+        return
+    checker.rejected(answer, operation, probe.codes, probe.status, probe.names)
+
+
+def _status_is_405(answer: Answer) -> str:
+    if answer.status != 405:
+        raise CheckFailed(f"HTTP {answer.status} for an undocumented method, expected 405 Method Not Allowed")
+    return "HTTP 405 for an undocumented method"
+
+
+def test_documented_request_is_answered_as_documented(suite, operation, fresh_target, checker, request):
+    """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
+    params = _base(suite, operation)
+    if suite.kind == "live" and not operation.read_only:
+        group = os.environ.get(LIVE_CLOSE_ENV)
+        if not is_close(operation):
+            pytest.skip(f"{operation.method} changes state: not sent live")
+        if not group or not suite.allow_destructive:
+            pytest.skip(f"a real close needs {LIVE_CLOSE_ENV} and --allow-destructive")
+        params = {"groupId": int(group)}
+    answer = fresh_target.send(operation, params)
+    checker.succeeded(answer, operation)
+
+
+def test_weight_header_reports_the_documented_weight_per_call(suite, operation, target, checker):
+    """Two identical requests: the documented header grows by the documented weight."""
+    params = _base(suite, operation)
+    if not operation.read_only:  # rejected before any state change: a mandatory parameter is missing
+        if not operation.required:
+            pytest.skip(f"{operation.method} with no mandatory parameter: nothing safe to send twice")
+        params = {k: v for k, v in params.items() if k != operation.required[0]}
+    first = target.send(operation, params)
+    second = target.send(operation, params)
+    checker(weight_per_call_is_documented, first, second, operation)
+
+
+def test_client_sends_what_the_contract_documents(suite, operation, fresh_target, checker):
+    """Our own client, judged by the request contract: documented parameters, signed, signature last."""
+    from doccontract.suite.client_check import client_request_checks
+
+    if suite.kind != "sandbox":
+        pytest.skip("the client is judged on the sandbox (its requests are captured there)")
+    client_request_checks(operation, fresh_target, checker, suite.family_examples(operation))
+
+
+# --------------------------------------------------------------------------- generated cases
+
+
+def _batch(data, strategy):
+    """Cases come in batches: one hypothesis example sends BATCH requests over the kept-alive connection."""
+    return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
+
+
+def _bad_values(suite, operation, target, checker, data, strategy_of, missing: str) -> None:
+    """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
+    strategies = {n: strategy_of(s) for n, s in operation.params.items() if strategy_of(s) is not None}
+    if not strategies:
+        pytest.skip(missing)
+    base = _base(suite, operation)
+    for name, value in _batch(data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n]))):
+        params = {k: v for k, v in base.items() if k != name} | {name: value}
+        checker.rejected(target.send(operation, params), operation, (-1100, -1130))
+
+
+@GENERATED
+@given(data=st.data())
+def test_generated_malformed_values_are_illegal(sandbox_only, suite, operation, target, checker, data):
+    _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
+
+
+@GENERATED
+@given(data=st.data())
+def test_generated_out_of_range_integers_are_illegal(sandbox_only, suite, operation, target, checker, data):
+    _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
+
+
+@GENERATED
+@given(data=st.data())
+def test_generated_undocumented_parameters_are_not_read(sandbox_only, suite, operation, target, checker, data):
+    documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
+    names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
+    base = list(_base(suite, operation).items())
+    for extra in _batch(data, names.map(lambda n: UNDOCUMENTED_NAME if n in documented else n)):
+        checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
+
+
+def _valid_request(operation):
+    required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
+    optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
+    return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
+
+
+@GENERATED
+@given(data=st.data())
+def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only, suite, operation, target, checker, data):
+    """The other side: requests the schema accepts are never rejected for their parameters."""
+    for params in _batch(data, _valid_request(operation)):
+        answer = target.send(operation, params)
+        if answer.code in PARAMETER_CODES:
+            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
+        if answer.status >= 500:
+            raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
+    checker.note("requests the schema accepts pass the parameter rules")
