@@ -381,6 +381,36 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docsite(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from .build import find_specs
+    from .docsite import DocSite
+    from .pages import PageError
+
+    specs = Path(args.specs)
+    if not specs.is_dir():
+        raise _Usage(f"--specs {specs}: no such folder")
+    try:
+        site = DocSite(host=args.host, port=args.port)
+    except OSError as exc:
+        raise _Usage(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    served = []
+    for spec in find_specs([specs]):
+        try:
+            served.append(site.put_spec(spec.path))
+        except (PageError, IndexError) as exc:
+            print(f"skip {spec.display}: {exc}", file=sys.stderr)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with site:
+        print(f"docsite: {len(served)} page(s) on {site.url} (try: doccontract drift --base-url {site.url})", flush=True)
+        while not stop.wait(0.5):
+            pass
+    return 0
+
+
 def _alerts(args: argparse.Namespace, run) -> int:
     """Alerts on drift that is not waived (never on a failed fetch alone: that is not drift); 4 when an alert failed."""
     from .alerts import AlertError, github_issues, post_webhook
@@ -568,36 +598,6 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     if drift_code >= 2:
         return drift_code
     return 5 if check else drift_code
-
-
-def cmd_docsite(args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
-    from .build import find_specs
-    from .docsite import DocSite
-    from .pages import PageError
-
-    specs = Path(args.specs)
-    if not specs.is_dir():
-        raise _Usage(f"--specs {specs}: no such folder")
-    try:
-        site = DocSite(host=args.host, port=args.port)
-    except OSError as exc:
-        raise _Usage(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    served = []
-    for spec in find_specs([specs]):
-        try:
-            served.append(site.put_spec(spec.path))
-        except (PageError, IndexError) as exc:
-            print(f"skip {spec.display}: {exc}", file=sys.stderr)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with site:
-        print(f"docsite: {len(served)} page(s) on {site.url} (try: doccontract drift --base-url {site.url})", flush=True)
-        while not stop.wait(0.5):
-            pass
-    return 0
 
 
 def _add_fetch_options(p: argparse.ArgumentParser) -> None:
