@@ -196,3 +196,16 @@ def test_an_endpoint_a_split_page_no_longer_documents_loses_its_contract(tmp_pat
     r = run("build", str(specs), "--out", str(out), "-q")
     assert "gone  market/仅中文接口: its spec no longer documents it" in r.stdout
     assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json"]
+
+
+def test_openapi_is_made_again_when_the_cache_does_not_apply(tmp_path):
+    """Another exporter (new code) with the same contracts: --no-cache (or a new generator) rewrites openapi.json."""
+    specs = _specs(tmp_path, good=SEED.read_bytes())
+    out = tmp_path / "c"
+    run("build", str(specs), "--out", str(out))
+    fresh = (out / "openapi.json").read_bytes()
+    (out / "openapi.json").write_text("{}")  # stands for the output of an older exporter
+    run("build", str(specs), "--out", str(out))
+    assert (out / "openapi.json").read_text() == "{}"  # warm cache, nothing changed: left alone
+    run("build", str(specs), "--out", str(out), "--no-cache")
+    assert (out / "openapi.json").read_bytes() == fresh

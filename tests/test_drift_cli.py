@@ -167,7 +167,7 @@ def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monke
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(doccontract.drift, "run_drift", boom)
-    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None: ran.append(junit) or 0)
+    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None, **kw: ran.append(junit) or 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = seed_repo(tmp_path)
     code = cli.main(["nightly", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--report-dir", str(repo / "reports")])
@@ -182,7 +182,7 @@ def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monke
 def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(monkeypatch, tmp_path, capsys, command):
     import doccontract.check
 
-    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None: 0)
+    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None, **kw: 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = seed_repo(tmp_path)
     with DocSite() as site, StubServer([(500, {}, b"down")]) as hook:

@@ -379,6 +379,7 @@ def build(
     cache_path = _cache_file(out, cache_dir)
     generator = _generator_hash()
     cache = _load_cache(cache_path, generator) if use_cache else {}
+    warm = bool(cache)
     per_spec: list[list[Result] | None] = [None] * len(specs)
     todo: list[int] = []
     inputs: dict[int, bytes] = {}  # each spec is read once: for its hash and, if needed, its build
@@ -453,7 +454,8 @@ def build(
         for name in removed:
             done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
         write_atomic(out / MANIFEST_NAME, json.dumps({"files": manifest}, sort_keys=True, indent=1).encode())
-        if changed or removed or not (out / OPENAPI_NAME).exists():
+        # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
+        if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
         error_pages = [(spec.display, inputs[i]) for i, (spec, rs) in enumerate(zip(specs, per_spec, strict=True)) if any(r.category == "error-codes" for r in rs or [])]
         errors.write_catalogue(out, error_pages)
