@@ -44,7 +44,7 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     assert "specs/empty.md: the file is empty" in r.stderr
     assert "specs/nosplit.md: no '---' line" in r.stderr
     assert "specs/error.html: no <article>" in r.stderr
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.json", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "good.json", "openapi.json"]
     assert not list(out.rglob("*.tmp"))
 
 

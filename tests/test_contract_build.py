@@ -31,10 +31,10 @@ def test_seed_request_line_weight_and_titles(seed):
     assert seed["id"] == SEED_ID
     assert seed["method"] == "DELETE"
     assert seed["path"] == "/sapi/v1/margin/loan-group"
-    assert seed["weight"] == {"value": 1000, "unit": "UID"}
+    assert seed["weight"] == {"value": 1000, "unit": "UID", "limit": "UID", "header": "X-SAPI-USED-UID-WEIGHT-1M"}
     assert seed["title"] == {"en": "Close Risk Unit", "zh-CN": "关闭风险单位"}
     assert seed["security"] == {"en": "TRADE", "zh-CN": "USER_DATA"}
-    assert seed["signed"] is True
+    assert seed["auth"]["kind"] == "signed"
 
 
 def test_seed_request_schema(seed):

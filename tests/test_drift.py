@@ -113,7 +113,7 @@ def test_weight_raised_is_breaking_and_update_writes_only_after_success(repo):
         assert run.exit_code == 2
         assert "breaking:weight.raised:weight" in codes(run)
         contract = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
-        assert contract["weight"] == {"value": 3000, "unit": "UID"}
+        assert contract["weight"] == {"value": 3000, "unit": "UID", "limit": "UID", "header": "X-SAPI-USED-UID-WEIGHT-1M"}
         assert "3000(UID)" in (repo / f"specs/{SEED_ID}.md").read_text()
         assert drift(repo, site).exit_code == 0  # updated: the same docs are no longer drift
     junit = (repo / "reports/drift-junit.xml").read_text()

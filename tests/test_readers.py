@@ -101,7 +101,7 @@ def contract(en: str = EN, zh: str = ZH) -> dict:
 
 def test_sample_page_reads_in_both_languages_without_findings_of_disagreement():
     c = contract()
-    assert (c["method"], c["path"], c["weight"]) == ("GET", "/sapi/v1/sample", {"value": 10, "unit": "IP"})
+    assert (c["method"], c["path"], c["weight"]) == ("GET", "/sapi/v1/sample", {"value": 10, "unit": "IP", "limit": "IP", "header": "X-SAPI-USED-IP-WEIGHT-1M"})
     assert [f["code"] for f in c["findings"] if f["code"].startswith("bilingual")] == []
     assert c["request"]["required"] == ["symbol"]
     assert c["request"]["properties"]["side"]["enum"] == ["BUY", "SELL"]  # the cell continued after a blank line
@@ -172,7 +172,7 @@ def test_bold_cells_hashes_headings_and_request_parameters_without_space():
 )
 def test_weight_variants(heading, body, expected):
     en = EN.replace("## Request Weight\n\n**10(IP)**", f"## {heading}\n\n{body}")
-    assert contract(en)["weight"] == expected
+    assert contract(en)["languages"]["en"]["weight"] == expected
 
 
 def test_chinese_header_variants_and_yes_no_in_chinese():
@@ -307,7 +307,7 @@ def test_bilingual_disagreements_are_each_reported():
 
 def test_security_type_may_be_absent():
     c = contract(EN.replace(" (USER_DATA)", ""), ZH.replace(" (USER_DATA)", ""))
-    assert c["security"] == {"en": None, "zh-CN": None} and c["signed"] is False
+    assert c["security"] == {"en": None, "zh-CN": None} and c["auth"] == {"kind": "none"}
 
 
 @pytest.mark.parametrize(

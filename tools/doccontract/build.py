@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import bilingual
+from . import bilingual, contract_format, errors
 from .contracts import OPENAPI_NAME, load_contracts
 from .extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
 from .openapi import openapi_document
@@ -129,7 +129,7 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
     }
     if anchors:
         contract["page"] = {"anchor": anchors.get("en") or anchors.get("zh-CN", ""), "headings": {lang: docs[lang].title for lang in endpoints}}
-    return contract
+    return contract_format.apply(contract, Page(page.source, page.meta, docs))
 
 
 def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
@@ -452,6 +452,8 @@ def build(
         write_atomic(out / MANIFEST_NAME, json.dumps({"files": manifest}, sort_keys=True, indent=1).encode())
         if changed or removed or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
+        error_pages = [(spec.display, inputs[i]) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"]
+        errors.write_catalogue(out, error_pages)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
     if use_cache:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .build import build
-from .sandbox import UID_LIMIT_PER_MINUTE
+from .sandbox.gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
 
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 
@@ -103,24 +103,46 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .contracts import CLOSE_RISK_UNIT, load_contract
+    from .contracts import default_dir
     from .sandbox import Sandbox, State, StateError
+    from .sandbox.gateway import console_log
 
-    try:
-        state = State.load(args.state)
-        contract = load_contract(CLOSE_RISK_UNIT, args.contracts)
-    except (StateError, LookupError) as exc:
-        print(f"doccontract sandbox: {exc}", file=sys.stderr)
+    if (args.persist or args.reset) and not args.state:
+        print("doccontract sandbox: --persist and --reset need --state FILE", file=sys.stderr)
+        return 2
+    if not 0 < args.port < 65536 and args.port != 0:
+        print(f"doccontract sandbox: --port {args.port}: not a port (0-65535)", file=sys.stderr)
+        return 2
+    if args.idle_timeout < 1:
+        print(f"doccontract sandbox: --idle-timeout {args.idle_timeout}: must be at least 1 second", file=sys.stderr)
+        return 2
+    contracts = Path(args.contracts) if args.contracts else default_dir()
+    if not contracts.is_dir():
+        print(f"doccontract sandbox: --contracts {contracts}: no such folder", file=sys.stderr)
         return 2
     try:
-        server = Sandbox(state, contract, uid_limit=args.uid_limit).serve(args.host, args.port)
+        if args.reset:
+            State.load().save(args.state)
+        state = State.load(args.state)
+        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=args.state if args.persist else None, log=console_log)
+    except (StateError, LookupError, ValueError, OSError) as exc:
+        print(f"doccontract sandbox: {exc}", file=sys.stderr)
+        return 2
+    if not sandbox.routes:
+        print(f"doccontract sandbox: no contracts under {contracts}; run 'doccontract build' first", file=sys.stderr)
+        return 2
+    for problem in sandbox.problems:
+        print(f"doccontract sandbox: answers 500: {problem}", file=sys.stderr)
+    try:
+        server = sandbox.serve(args.host, args.port, idle_timeout=args.idle_timeout)
     except OSError as exc:
         print(f"doccontract sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with server:
-        print(f"sandbox: {contract['method']} {contract['path']} on {server.url} (state: {args.state or 'demo'})", flush=True)
+        n = sum(len(m) for m in sandbox.routes.values())
+        print(f"sandbox: {n} operations from {contracts} on {server.url} (state: {args.state or 'demo'}{', persisted' if args.persist else ''})", flush=True)
         try:
             while not stop.wait(0.5):
                 pass
@@ -331,12 +353,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-q", "--quiet", action="store_true", help="one line per page, no findings")
     b.set_defaults(func=cmd_build)
 
-    sb = sub.add_parser("sandbox", help="serve the faithful Close Risk Unit sandbox on loopback")
+    sb = sub.add_parser("sandbox", help="serve every contract (default: all of contracts/) as a faithful loopback sandbox")
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
-    sb.add_argument("--state", help="state JSON file (default: the demo state shipped with the package)")
-    sb.add_argument("--contracts", help="contracts folder (default: the repository's contracts/)")
+    sb.add_argument("--contracts", help="contracts folder (default: $DOCCONTRACT_CONTRACTS or the repository's contracts/)")
+    sb.add_argument("--state", metavar="FILE", help="state JSON file (default: the demo state shipped with the package)")
+    sb.add_argument("--persist", action="store_true", help="write every change back to --state FILE (atomically)")
+    sb.add_argument("--reset", action="store_true", help="overwrite --state FILE with the demo state before starting")
+    sb.add_argument("--idle-timeout", type=int, default=10, help="whole seconds before a silent connection is answered and closed (default 10)")
     sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
+    sb.add_argument("--ip-limit", type=int, default=IP_LIMIT_PER_MINUTE, help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)")
     sb.set_defaults(func=cmd_sandbox)
 
     ck = sub.add_parser("check", help="run the contract suite (the main job)")

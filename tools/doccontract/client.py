@@ -1,33 +1,55 @@
-"""A small signed client whose method, path, parameters and answers come from the contract.
+"""A signed client for every contract: ``Client.call(operation, **params)`` and named methods for the family.
 
-Closing a risk unit is irreversible, so the client is strict where a wrong
-guess would cost: inputs are checked before anything is sent, answers are
-checked against the contract, a 5XX or a connection lost after sending is
-reported as UNKNOWN (the close may have happened), and nothing is retried.
+Strict where a wrong guess would cost: parameters are checked against the
+contract before anything is sent, answers are checked against it after; a 5XX
+or a connection lost after sending is reported as UNKNOWN (a close or a
+borrow may have happened).  Only GET is retried (bounded, with backoff,
+honouring Retry-After); nothing else ever is.  Redirects are never followed,
+and the API key only goes to the configured base URL.  Each call has one
+total deadline.  Every exception is scrubbed of the key and the secret.
+
+This module imports no page reader: it reads contracts only.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
+import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, make_dataclass
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from jsonschema import Draft202012Validator
 
-from .contracts import CLOSE_RISK_UNIT, load_contract
-from .schema import json_pointer
-from .signing import MAX_RECV_WINDOW, Signer, encode_params
+from .contract_format import RECV_WINDOW_MAX
+from .registry import Operation, Registry
+from .request import RECV_WINDOW_RE, ParamError, to_wire
+from .secrets import redact
+from .signing import BinanceAuth, Signer, encode_params
+from .transport import Deadline, WatchedAdapter
 
 USER_AGENT = "doccontract/0.1"
+MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
+MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
+_WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
+_CREDENTIAL = re.compile(r"[!-~]+")  # printable ASCII, no whitespace
 
 
 class ClientError(Exception):
-    """Base of everything the client raises about a call."""
+    """Base of everything the client raises about a call (a bad parameter is a ValueError)."""
 
 
 class ContractViolation(ClientError):
-    """The answer breaks the contract: a silently wrong object is worse than an error."""
+    """The answer breaks the contract (or cannot be read): a silently wrong object is worse than an error."""
 
     def __init__(self, pointer: str, message: str, documented: str, body: Any):
         self.pointer, self.documented, self.body = pointer, documented, body
@@ -47,140 +69,422 @@ class RateLimited(BinanceAPIError):
 
     def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
         super().__init__(status, code, msg, headers)
-        value = headers.get("Retry-After") or headers.get("retry-after")
-        self.retry_after = int(value) if value and value.isdigit() else None
+        self.retry_after = retry_after(headers)
 
 
 class ExecutionStatusUnknown(ClientError):
-    """A 5XX or a connection lost after sending: the close may or may not have happened.
+    """A 5XX, an answer cut short, or a connection lost after sending: the call may or may not have taken effect.
 
-    Query the unit's state before trying again; never resend blindly.
+    Query the state before trying again; never resend blindly.
     """
 
-    def __init__(self, message: str, status: int | None = None):
-        self.status = status
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        self.status, self.retry_after = status, retry_after
         super().__init__(message)
 
 
 class RequestNotSent(ClientError):
-    """The connection could not be opened: nothing reached the server, so nothing changed."""
+    """The connection could not be opened (refused, DNS, TLS): nothing reached the server, so nothing changed."""
+
+
+class RedirectRefused(ClientError):
+    """The server answered with a redirect; it is not followed (the key would go elsewhere) and nothing is resent."""
+
+    def __init__(self, status: int, location: str):
+        self.status = status
+        self.target_host = urlsplit(location).netloc or "(same host)"
+        super().__init__(f"HTTP {status}: redirect to {self.target_host} refused; signed requests and the API key are never sent anywhere else")
 
 
 @dataclass(frozen=True)
-class RiskUnitClosure:
-    group_id: int
-    status: str
-    used_uid_weight: int | None
-    used_ip_weight: int | None
+class Result:
+    """A validated answer: ``data`` is the body, ``weights`` the used weights the headers report."""
+
+    data: Any
+    weights: dict[str, int]
+    status: int
+    headers: dict[str, str] = field(repr=False)
+
+
+def retry_after(headers: dict[str, str]) -> float | None:
+    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _credential(name: str, value: Any) -> None:
+    if not isinstance(value, str) or not _CREDENTIAL.fullmatch(value):
+        kind = type(value).__name__
+        size = f"{len(value)} characters" if isinstance(value, str) else kind
+        raise ValueError(f"{name} must be printable ASCII without spaces or line breaks (got {size}; check for a stray newline)")
 
 
 class Client:
-    """Binance's Close Risk Unit endpoint, as its contract states it."""
+    """Every operation the contracts describe, signed as each one's ``auth`` section says."""
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None = None,
         secret: str | None = None,
         private_key: bytes | str | None = None,
         base_url: str = "https://api.binance.com",
-        recv_window: int = 5000,
+        recv_window: int | float = 5000,
         timeout: float = 10,
         session: requests.Session | None = None,
+        contracts: str | Path | Registry | None = None,
         contract: dict[str, Any] | None = None,
+        retries: int = 2,
+        backoff: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ):
-        if not isinstance(recv_window, int) or isinstance(recv_window, bool) or not 0 < recv_window <= MAX_RECV_WINDOW:
-            raise ValueError(f"recv_window must be an int from 1 to {MAX_RECV_WINDOW} ms, got {recv_window!r}")
-        if not api_key:
-            raise ValueError("api_key is required")
+        if isinstance(recv_window, bool) or not isinstance(recv_window, (int, float)) or not 0 < recv_window <= RECV_WINDOW_MAX:
+            raise ValueError(f"recv_window must be a number of ms from 1 to {RECV_WINDOW_MAX}, got {recv_window!r}")
+        if not RECV_WINDOW_RE.fullmatch(str(recv_window)):
+            raise ValueError(f"recv_window may have at most three decimals, got {recv_window!r}")
+        if api_key is not None:
+            _credential("api_key", api_key)
+        if secret is not None:
+            _credential("secret", secret)
         self._api_key = api_key
-        self._signer = Signer(secret=secret, private_key=private_key)
+        self._secrets = [s for s in (api_key, secret) if s]
+        self._signer = Signer(secret=secret, private_key=private_key) if (secret is not None or private_key is not None) else None
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+            raise ValueError(f"base_url must be http(s)://host[:port][/prefix], got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.recv_window = recv_window
-        self.timeout = timeout
+        if not timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        self.timeout = float(timeout)
+        self.retries, self.backoff, self.sleep, self.clock = max(0, int(retries)), backoff, sleep, clock
         self.session = session or requests.Session()
-        self.contract = contract or load_contract(CLOSE_RISK_UNIT)
-        self._request_validator = Draft202012Validator(self.contract["request"])
-        self._response_validator = Draft202012Validator(self.contract["response"])
+        adapter = WatchedAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        if contract is not None:
+            self.registry = Registry([Operation.from_contract(contract)])
+        elif isinstance(contracts, Registry):
+            self.registry = contracts
+        else:
+            self.registry = Registry.load(contracts)
 
     def __repr__(self) -> str:
-        return f"Client(base_url={self.base_url!r}, signer={self._signer.kind}, api_key=<hidden>)"
+        signer = self._signer.kind if self._signer else None
+        return f"Client(base_url={self.base_url!r}, signer={signer}, api_key={'<hidden>' if self._api_key else None})"
 
-    # -- the endpoint
-    def close_risk_unit(self, group_id: int) -> RiskUnitClosure:
-        """Close a risk unit (irreversible).  Raises ValueError before sending for a bad group_id."""
-        _check_int("groupId", group_id)
-        body, headers = self.call({"groupId": group_id})  # the request schema checks the LONG range
-        return RiskUnitClosure(
-            group_id=body["groupId"],
-            status=body["status"],
-            used_uid_weight=_int_header(headers, "X-SAPI-USED-UID-WEIGHT-1M"),
-            used_ip_weight=_int_header(headers, "X-SAPI-USED-IP-WEIGHT-1M"),
+    # -- any operation
+    def call(self, operation: str | Operation, /, **params: Any) -> Result:
+        """Call an operation (contract id, ``"METHOD /path"`` or an Operation) with its documented parameters.
+
+        ValueError (a :class:`~doccontract.request.ParamError`) before anything is sent for a bad parameter;
+        the documented ClientError subclasses for everything that happens after.
+        """
+        op = operation if isinstance(operation, Operation) else self.registry.get(operation)
+        recv_window = params.pop("recvWindow", None) if op.signed else None
+        if recv_window is not None and (isinstance(recv_window, bool) or not isinstance(recv_window, (int, float)) or not 0 < recv_window <= RECV_WINDOW_MAX):
+            raise ParamError(-1131, f"must be a number of ms from 1 to {RECV_WINDOW_MAX}", "recvWindow")
+        pairs = to_wire(op, params)
+        auth = self._auth(op, recv_window)
+        try:
+            return self._send(op, pairs, auth)
+        except ClientError as exc:
+            raise _scrubbed(exc, self._secrets) from None
+
+    def _auth(self, op: Operation, recv_window: int | float | None) -> BinanceAuth | None:
+        if op.auth_kind == "none":
+            return None  # the key is not sent where it is not asked for
+        if not self._api_key:
+            raise ValueError(f"{op.key} needs an API key (security: {op.auth_kind})")
+        if op.signed and self._signer is None:
+            raise ValueError(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
+        signer = self._signer if op.signed else None
+        return BinanceAuth(self._api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self.clock)
+
+    def _url(self, op: Operation, pairs: list[tuple[str, str]]) -> str:
+        url = f"{self.base_url}{op.path}"
+        if not op.path.startswith("/") or urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+            raise ValueError(f"contract {op.id}: path {op.path!r} would leave {self.base_url}")
+        return f"{url}?{encode_params(pairs)}" if pairs else url
+
+    def _send(self, op: Operation, pairs: list[tuple[str, str]], auth: BinanceAuth | None) -> Result:
+        attempts = 1 + (self.retries if op.method == "GET" else 0)
+        with Deadline(self.timeout) as deadline:
+            for attempt in range(attempts):
+                deadline.sending = False
+                try:
+                    return self._once(op, pairs, auth, deadline)
+                except (ExecutionStatusUnknown, RequestNotSent) as exc:
+                    if attempt + 1 >= attempts or deadline.expired:
+                        raise
+                    wait = getattr(exc, "retry_after", None)
+                    wait = self.backoff * 2**attempt if wait is None else wait
+                    if wait >= deadline.remaining():
+                        raise
+                    self.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _once(self, op: Operation, pairs: list[tuple[str, str]], auth: BinanceAuth | None, deadline: Deadline) -> Result:
+        where = f"{op.method} {self.base_url}{op.path}"
+        url = self._url(op, pairs)
+        remaining = deadline.remaining()
+        try:
+            resp = self.session.request(
+                op.method,
+                url,
+                auth=auth,
+                headers={"User-Agent": USER_AGENT},
+                timeout=(remaining, remaining),
+                allow_redirects=False,
+                stream=True,
+            )
+            try:
+                raw: bytes | None = _read_body(resp)
+            except requests.exceptions.ContentDecodingError:
+                raw = None  # a complete answer whose encoding is broken: the status still says what happened
+            finally:
+                resp.close()
+        except _TRANSPORT_ERRORS as exc:
+            raise self._transport_error(where, exc, deadline) from None
+        if deadline.expired:  # the watchdog's shutdown can look like a complete (empty) answer
+            raise self._transport_error(where, TimeoutError("deadline"), deadline)
+        headers = dict(resp.headers)
+        return self._answer(op, resp.status_code, headers, raw, where)
+
+    def _transport_error(self, where: str, exc: BaseException, deadline: Deadline) -> ClientError:
+        if not deadline.sending:
+            why = f"no connection within the {deadline.seconds:g}s deadline" if deadline.expired else f"could not connect ({type(exc).__name__})"
+            return RequestNotSent(f"{where}: {why}; nothing was sent")
+        if deadline.expired:
+            return ExecutionStatusUnknown(f"{where}: no complete answer within the {deadline.seconds:g}s deadline; the outcome is UNKNOWN")
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            return ExecutionStatusUnknown(f"{where}: the answer was cut short ({type(exc).__name__}); the outcome is UNKNOWN")
+        return ExecutionStatusUnknown(f"{where}: connection lost after sending ({type(exc).__name__}); the outcome is UNKNOWN")
+
+    def _answer(self, op: Operation, status: int, headers: dict[str, str], raw: bytes | None, where: str) -> Result:
+        if 300 <= status < 400:
+            raise RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
+        if status >= 500:
+            raise ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+        if raw is None:
+            encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "?")
+            raise ContractViolation("", f"the body cannot be decoded (Content-Encoding: {encoding})", "a JSON body", None)
+        body = _json(raw)
+        if status >= 400:
+            code, msg = (body.get("code"), str(body.get("msg", ""))) if isinstance(body, dict) else (None, raw[:200].decode("utf-8", "replace"))
+            cls = RateLimited if status in (418, 429) else BinanceAPIError
+            raise cls(status, code if isinstance(code, int) and not isinstance(code, bool) else None, msg, headers)
+        if status < 200:
+            raise ContractViolation("", f"HTTP {status} is not a final answer", "a 200 answer", None)
+        if body is _NOT_JSON:
+            if not raw.strip() and not _has_shape(op.response):
+                return Result(None, _weights(headers), status, headers)  # the page documents no body
+            raise ContractViolation("", "the body is not JSON", "a JSON body", raw[:200].decode("utf-8", "replace"))
+        _check(op, body)
+        return Result(body, _weights(headers), status, headers)
+
+    # -- the Institutional Loan family: thin wrappers returning dataclasses
+    def close_risk_unit(self, group_id: int) -> Any:
+        """Close a risk unit (irreversible)."""
+        return self._named("DELETE /sapi/v1/margin/loan-group", "RiskUnitClosure", groupId=group_id)
+
+    def query_risk_units(self) -> Any:
+        """The caller's active risk units."""
+        return self._named("GET /sapi/v1/margin/loan-groups/activated", "RiskUnits")
+
+    def query_risk_unit_details(self, group_id: int | None = None) -> Any:
+        return self._named("GET /sapi/v1/margin/loan-group/ltv-details", "RiskUnitDetails", groupId=group_id)
+
+    def query_closed_risk_units(self, current: int | None = None, size: int | None = None) -> Any:
+        return self._named("GET /sapi/v1/margin/loan-groups/closed", "ClosedRiskUnits", current=current, size=size)
+
+    def edit_member(self, group_id: int, sub_email: str, enable_spot: bool, enable_margin: bool) -> Any:
+        """Add collateral accounts to a risk unit."""
+        return self._named(
+            "POST /sapi/v1/margin/loan-group/edit-member", "MemberEdit", groupId=group_id, subEmail=sub_email, enableSpot=enable_spot, enableMargin=enable_margin
         )
 
-    # -- the mechanics, shared by every endpoint a contract describes
-    def signed_query(self, params: dict[str, Any], timestamp_ms: int | None = None) -> str:
-        """The query string as sent: the parameters in order, then recvWindow, timestamp, and signature last."""
-        errors = list(self._request_validator.iter_errors(params))
-        if errors:
-            e = errors[0]
-            name = e.absolute_path[0] if e.absolute_path else "request"
-            raise ValueError(f"parameter {name!r}: {e.message}")
-        items: list[tuple[str, Any]] = list(params.items())
-        items += [("recvWindow", self.recv_window), ("timestamp", timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))]
-        payload = encode_params(items)
-        return f"{payload}&signature={self._signer.sign(payload)}"
+    def borrow(self, group_id: int, asset_name: str, amount: Decimal | int | str) -> Any:
+        return self._named("POST /sapi/v1/margin/loan-group/borrow", "Borrow", groupId=group_id, assetName=asset_name, amount=amount)
 
-    def call(self, params: dict[str, Any]) -> tuple[Any, dict[str, str]]:
-        method, path = self.contract["method"], self.contract["path"]
-        url = f"{self.base_url}{path}?{self.signed_query(params)}"
-        headers = {"X-MBX-APIKEY": self._api_key, "User-Agent": USER_AGENT}
-        try:
-            resp = self.session.request(method, url, headers=headers, timeout=self.timeout)
-        except requests.exceptions.ConnectTimeout:
-            raise RequestNotSent(f"{method} {self.base_url}{path}: connection timed out before the request was sent") from None
-        except requests.exceptions.ConnectionError as exc:
-            if _never_sent(exc):
-                raise RequestNotSent(f"{method} {self.base_url}{path}: could not connect") from None
-            raise ExecutionStatusUnknown(f"{method} {self.base_url}{path}: connection lost after sending; the outcome is UNKNOWN") from None
-        except requests.exceptions.Timeout:
-            raise ExecutionStatusUnknown(f"{method} {self.base_url}{path}: no answer within {self.timeout}s; the outcome is UNKNOWN") from None
-        headers = dict(resp.headers)
-        return self._answer(resp, headers), headers
+    def repay(self, group_id: int, asset_name: str, amount: Decimal | int | str) -> Any:
+        return self._named("POST /sapi/v1/margin/loan-group/repay", "Repay", groupId=group_id, assetName=asset_name, amount=amount)
 
-    def _answer(self, resp: requests.Response, headers: dict[str, str]) -> Any:
-        status = resp.status_code
-        if status >= 500:
-            raise ExecutionStatusUnknown(f"HTTP {status} from {self.contract['method']} {self.contract['path']}: the outcome is UNKNOWN", status)
-        try:
-            body = resp.json()
-        except ValueError:
-            body = None
-        if status >= 400:
-            code, msg = (body.get("code"), str(body.get("msg", ""))) if isinstance(body, dict) else (None, resp.text[:200])
-            cls = RateLimited if status in (418, 429) else BinanceAPIError
-            raise cls(status, code if isinstance(code, int) else None, msg, headers)
-        if body is None:
-            raise ContractViolation("", "the body is not JSON", "a JSON body", resp.text[:200])
-        for err in self._response_validator.iter_errors(body):
-            documented = err.schema.get("description") or err.schema.get("x-doc-type") or str(err.schema)
-            raise ContractViolation(json_pointer(err), err.message, documented, body)
-        return body
+    def borrow_repay_records(self, type: str, group_id: int | None = None, asset: str | None = None, **page: Any) -> Any:  # noqa: A002 - the page's name
+        """``page``: startTime, endTime, current, size."""
+        return self._named("GET /sapi/v1/margin/loan-group/borrow-repay", "BorrowRepayRecords", type=type, groupId=group_id, asset=asset, **page)
+
+    def interest_history(self, group_id: int | None = None, asset: str | None = None, **page: Any) -> Any:
+        return self._named("GET /sapi/v1/margin/loan-group/interest-history", "InterestHistory", groupId=group_id, asset=asset, **page)
+
+    def transfer(self, asset: str, amount: Decimal | int | str, sub_email: str | None = None) -> Any:
+        return self._named("POST /sapi/v1/margin/loan-group/transfer-out", "Transfer", asset=asset, amount=amount, subEmail=sub_email)
+
+    def force_liquidation_records(self, group_id: int | None = None, **page: Any) -> Any:
+        return self._named("GET /sapi/v1/margin/loan-group/force-liquidation", "ForceLiquidationRecords", groupId=group_id, **page)
+
+    def force_liquidation_transfer_records(self, **page: Any) -> Any:
+        return self._named("GET /sapi/v1/margin/loan-group/force-liquidation-transfer-record", "ForceLiquidationTransferRecords", **page)
+
+    def _named(self, key: str, name: str, **params: Any) -> Any:
+        op = self.registry.get(key)
+        result = self.call(op, **{k: v for k, v in params.items() if v is not None})
+        return to_record(name, op.response, result.data, result.weights)
 
 
-def _check_int(name: str, value: Any) -> None:
-    """Python's own type first: JSON Schema would take True or 1.0 for an integer.  The range is the contract's."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"parameter {name!r} must be an int, got {type(value).__name__}")
+# --------------------------------------------------------------------------- answers
+
+_NOT_JSON = object()
 
 
-def _int_header(headers: dict[str, str], name: str) -> int | None:
+#: What a transport can raise; ContractViolation (a too-large body) passes through untouched.
+_TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError, http.client.HTTPException)
+
+
+def _read_body(resp: requests.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in resp.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ContractViolation("", f"the body is larger than {MAX_BODY} bytes", "a Binance-sized JSON body", None)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+    if _depth_exceeds(value, MAX_DEPTH):
+        raise ContractViolation("", f"the body is nested deeper than {MAX_DEPTH} levels", "a Binance-sized JSON body", None)
+    return value
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (dict, list)):
+            if d > limit:
+                return True
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return False
+
+
+def _has_shape(schema: dict[str, Any]) -> bool:
+    return any(k != "$schema" for k in schema)
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json))
+
+
+def _check(op: Operation, body: Any) -> None:
+    validator = _validator(json.dumps(op.response, sort_keys=True))
+    for err in validator.iter_errors(body):
+        documented = err.schema.get("description") or err.schema.get("x-doc-type") or json.dumps(err.schema)[:200]
+        raise ContractViolation("/" + "/".join(str(p) for p in err.absolute_path), err.message, documented, body)
+
+
+def _weights(headers: dict[str, str]) -> dict[str, int]:
+    out = {}
     for k, v in headers.items():
-        if k.lower() == name.lower() and v.strip().isdigit():
-            return int(v)
-    return None
+        if _WEIGHT_HEADER.match(k) and v.strip().isdigit():
+            out[k.upper()] = int(v.strip())
+    return out
 
 
-def _never_sent(exc: BaseException) -> bool:
-    """True when the connection was refused or could not be made: the request cannot have arrived."""
-    text = repr(exc)
-    return any(s in text for s in ("NewConnectionError", "Connection refused", "Name or service not known", "nodename nor servname"))
+def _scrubbed(exc: ClientError, secrets: list[str]) -> ClientError:
+    """The same exception with every configured secret removed from its text and attributes."""
+    if not secrets:
+        return exc
+    exc.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in exc.args)
+    for name, value in list(vars(exc).items()):
+        if isinstance(value, str):
+            setattr(exc, name, redact(value, secrets))
+        elif isinstance(value, (dict, list)):
+            text = json.dumps(value, ensure_ascii=False, default=str)
+            clean = redact(text, secrets)
+            if clean != text:
+                setattr(exc, name, json.loads(clean))
+    return exc
+
+
+# --------------------------------------------------------------------------- dataclasses from the response schema
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _fields(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for name, sub in (schema.get("properties") or {}).items():
+        field_name = snake(name)
+        if field_name.isidentifier() and not field_name.startswith("_") and field_name != "weights":
+            yield name, field_name, sub
+
+
+@lru_cache(maxsize=512)
+def _record_class(name: str, schema_json: str) -> type:
+    schema = json.loads(schema_json)
+    return make_dataclass(name, [(f, Any, field(default=None)) for _, f, _ in _fields(schema)], frozen=True)
+
+
+def _value(name: str, schema: dict[str, Any], value: Any) -> Any:
+    if isinstance(value, dict) and schema.get("type") == "object" and schema.get("properties"):
+        return to_record(name, schema, value)
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_value(name, schema["items"], v) for v in value]
+    if isinstance(value, str) and str(schema.get("x-doc-type", "")).upper() in ("DECIMAL", "BIGDECIMAL") and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return Decimal(value)
+    return value
+
+
+def to_record(name: str, schema: dict[str, Any], data: Any, weights: dict[str, int] | None = None) -> Any:
+    """A frozen dataclass named ``name`` with the schema's fields in snake_case (DECIMAL strings as Decimal).
+
+    An array answer becomes ``name(items=[...])``; with ``weights``, the record also carries the used weights.
+    """
+    if isinstance(data, list):
+        item = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items = [_value(name.rstrip("s") or name, item, v) for v in data]
+        return _wrapper_class(name, "items")(items, weights or {})
+    if not isinstance(data, dict):
+        return _wrapper_class(name, "value")(data, weights or {})
+    base = _record_class(name, json.dumps(schema, sort_keys=True))
+    values = {f: _value(name + f.title().replace("_", ""), sub, data.get(key)) for key, f, sub in _fields(schema)}
+    if weights is None:
+        return base(**values)
+    cls = _with_weights(base)
+    return cls(**values, weights=weights)
+
+
+def _used(limit: str) -> property:
+    return property(lambda self: next((v for k, v in self.weights.items() if f"-{limit}-WEIGHT" in k), None), doc=f"used {limit} weight, from the headers")
+
+
+_WEIGHT_PROPS = {"used_uid_weight": _used("UID"), "used_ip_weight": _used("IP")}
+
+
+@lru_cache(maxsize=512)
+def _with_weights(base: type) -> type:
+    return make_dataclass(base.__name__, [("weights", dict, field(default_factory=dict))], bases=(base,), frozen=True, namespace=dict(_WEIGHT_PROPS))
+
+
+@lru_cache(maxsize=512)
+def _wrapper_class(name: str, attr: str) -> type:
+    return make_dataclass(name, [(attr, Any), ("weights", dict, field(default_factory=dict))], frozen=True, namespace=dict(_WEIGHT_PROPS))

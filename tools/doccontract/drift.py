@@ -20,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .build import contract_for, dumps, find_specs, write_atomic
-from .contracts import OPENAPI_NAME, load_contracts
+from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint
 from .openapi import openapi_document
 from .pages import LANGS, PageError, parse_page, read_meta, render_crawler
@@ -215,7 +215,7 @@ class ContractDrift:
 
 
 def _contract_files(root: Path) -> dict[str, Path]:
-    return {f.relative_to(root).with_suffix("").as_posix(): f for f in sorted(root.rglob("*.json")) if not (f.name == OPENAPI_NAME and f.parent == root)}
+    return {f.relative_to(root).with_suffix("").as_posix(): f for f in contract_files(root)}
 
 
 def diff_trees(old_dir: Path, new_dir: Path) -> list[ContractDrift]:

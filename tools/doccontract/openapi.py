@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import DIALECT, SIGNING_PARAMS
+from .schema import DIALECT
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -22,11 +22,10 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
     params = []
     for name, schema in req.get("properties", {}).items():
         params.append({"name": name, "in": "query", "required": name in req.get("required", []), "schema": schema})
-    if c.get("signed"):
-        documented = {p["name"] for p in params}
-        for name, schema in SIGNING_PARAMS.items():
-            if name not in documented:
-                params.append({"name": name, "in": "query", "required": name != "recvWindow", "schema": schema})
+    auth = c.get("auth") or {}
+    for name, rule in (auth.get("params") or {}).items():  # the signing parameters: in ``auth``, not ``request``
+        schema = {k: v for k, v in rule.items() if k not in ("required", "rule")}
+        params.append({"name": name, "in": "query", "required": bool(rule.get("required")), "schema": schema})
     op: dict[str, Any] = {
         "operationId": c["id"].replace("/", "."),
         "summary": c["title"].get("en") or c["title"].get("zh-CN", ""),
@@ -44,8 +43,9 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
         },
         "x-weight": c.get("weight"),
         "x-security-type": c.get("security"),
+        "x-error-codes": [e["code"] for e in c.get("errors") or []],
     }
-    if any(c.get("security", {}).values()):
+    if auth.get("kind", "none") != "none":
         op["security"] = [{"ApiKey": []}]
     return op
 

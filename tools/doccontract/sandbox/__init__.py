@@ -1,0 +1,26 @@
+"""A faithful stand-in for Binance's SAPI, since no Binance test network serves ``/sapi``.
+
+``gateway`` does what Binance's gateway does for every contract it is given
+(routes, auth by security type, weight per unit, the request model, errors
+from the catalogue); ``models`` hold the stateful families (Institutional
+Loan); ``state`` reads and writes the state file; ``serving`` puts it all on
+real HTTP (waitress).
+"""
+
+from __future__ import annotations
+
+from .gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE, Answer, Sandbox
+from .seam import SIGNING_NAMES, ApiError
+from .seam import param as _coerce  # the contract suite's request checks read values as the sandbox does
+from .serving import SandboxServer
+from .state import State, StateError
+
+
+def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options) -> SandboxServer:
+    """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
+    return SandboxServer(self, host, port, **options)
+
+
+Sandbox.serve = _serve  # type: ignore[attr-defined]
+
+__all__ = ["SIGNING_NAMES", "_coerce", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]

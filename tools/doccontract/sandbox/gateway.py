@@ -1,0 +1,236 @@
+"""What Binance's gateway does before and after an endpoint: route, authenticate, weigh, read, verify, answer.
+
+HTTP-independent (``Sandbox.handle`` takes a method, a raw target, the body
+bytes and headers) so it can be driven and measured directly; the HTTP server
+lives in ``serving``.  Every answer is JSON: a body valid against the
+operation's contract, or Binance's ``{code, msg}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jsonschema import Draft202012Validator
+
+from ..contracts import default_dir
+from ..schema import json_pointer
+from ..secrets import redact
+from ..signing import verify
+from .conform import conform
+from .models.institutional_loan import Call, InstitutionalLoan
+from .seam import ApiError, Operation, api_error, load_registry, read_request
+from .state import API_KEY_PATTERN, Account, State
+
+UID_LIMIT_PER_MINUTE = 180_000  # Binance's SAPI limits per minute
+IP_LIMIT_PER_MINUTE = 12_000
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    payload: Any
+    code: int | None = None
+    weight: str = "-"
+
+
+@dataclass
+class Route:
+    op: Operation
+    validator: Draft202012Validator
+    handler: Callable[[Call], Any] | None = None
+    example: Any = None
+    broken: str | None = None  # why this route cannot answer (named at start-up)
+
+
+@dataclass
+class Recorded:
+    """A request as the sandbox received it (the API key header is not kept)."""
+
+    method: str
+    path: str
+    query: str
+    body: str
+    has_api_key: bool
+
+
+@dataclass
+class Limits:
+    uid: int = UID_LIMIT_PER_MINUTE
+    ip: int = IP_LIMIT_PER_MINUTE
+    used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
+
+
+class Sandbox:
+    """Every operation of a contracts folder behind Binance's gateway rules; the Institutional Loan model behind its family."""
+
+    def __init__(
+        self,
+        state: State | None = None,
+        contracts: str | Path | None = None,
+        *,
+        operations: list[Operation] | None = None,
+        clock: Callable[[], float] = time.time,
+        uid_limit: int = UID_LIMIT_PER_MINUTE,
+        ip_limit: int = IP_LIMIT_PER_MINUTE,
+        persist: str | Path | None = None,
+        log: Callable[[str], None] | None = None,
+    ):
+        self.state = state or State.load()
+        self.clock = clock
+        self.limits = Limits(uid_limit, ip_limit)
+        self.persist = Path(persist) if persist else None
+        self.log = log
+        self.model = InstitutionalLoan(self.state, clock)
+        self._weight_lock = threading.Lock()
+        self.recorded: list[Recorded] = []
+        self.routes: dict[str, dict[str, Route]] = {}
+        self.problems: list[str] = []
+        ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
+        for op in ops:
+            self._add_route(op)
+
+    # -- start-up
+    def _add_route(self, op: Operation) -> None:
+        route = Route(op, Draft202012Validator(op.response), self.model.handler(op.method, op.path))
+        if route.handler is None:
+            if not op.examples:  # no documented body: an empty one, when the schema allows it
+                route.example = next((e for e in ({}, []) if route.validator.is_valid(e)), None)
+                if route.example is None:
+                    route.broken = f"{op.id}: the page documents no response example and its schema needs one"
+            else:
+                route.example = op.examples[0]
+                problem = next(iter(sorted(route.validator.iter_errors(route.example), key=lambda e: list(e.absolute_path))), None)
+                if problem is not None:
+                    route.broken = f"{op.id}: the page's response example breaks its own schema at {json_pointer(problem) or '/'}: {problem.message}"
+            if route.broken:
+                self.problems.append(route.broken)
+        self.routes.setdefault(op.path, {})[op.method] = route
+
+    # -- one request
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Answer:
+        """The answer to one request; never raises."""
+        started = time.perf_counter()
+        try:
+            answer = self._handle(method, target, body, headers, client)
+        except ApiError as err:
+            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.msg}, err.code)
+        except Exception as exc:  # the catch-all: an answer, never a dropped connection
+            answer = Answer(
+                500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
+            )
+        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put
+            path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
+            line = (
+                f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
+                f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
+            )
+            self.log(redact(line, [headers.get("x-mbx-apikey")]))
+        return answer
+
+    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
+        parts = urlsplit(target)
+        try:
+            path = unquote(parts.path, errors="strict")
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise api_error(-1100, "?", "UTF-8 text") from None
+        api_key = headers.get("x-mbx-apikey")
+        if len(self.recorded) < 1000:
+            self.recorded.append(Recorded(method, path, parts.query, text, api_key is not None))
+        methods = self.routes.get(path)
+        if not methods:
+            raise api_error(-1000, f"no endpoint at {path[:100]} in this sandbox", status=404)
+        route = methods.get(method)
+        if route is None:
+            allow = ", ".join(sorted(methods))
+            raise api_error(-1000, f"{method[:16]} is not allowed on {path}; allowed: {allow}", status=405, headers={"Allow": allow})
+        op = route.op
+        account = self._authenticate(api_key) if op.auth_kind != "none" else None
+        weight_headers, weight = self._charge(op, account, client)
+        try:
+            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock)
+            if op.signed and account is not None:
+                signature = request.raw.signature or ""
+                if not (signature.isascii() and signature.isprintable()) or not verify(
+                    request.raw.payload, signature, secret=account.secret, public_key_pem=account.public_key
+                ):
+                    raise api_error(-1022)
+            payload = self._answer(route, account, request.params)
+        except ApiError as err:
+            err.headers = {**weight_headers, **err.headers}
+            raise
+        payload = conform(payload, op.response)
+        problem = next(iter(route.validator.iter_errors(payload)), None)
+        if problem is not None:  # the sandbox never answers outside its own contract
+            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
+        return Answer(200, weight_headers, payload, None, weight)
+
+    def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
+        if route.handler is not None:
+            if account is None:
+                raise api_error(-2015, status=401)
+            call = Call(account, params, int(self.clock() * 1000))
+            with self.model.lock:
+                self.model.changed = False
+                try:
+                    return self.model.run(route.handler, call)
+                finally:  # a refused request may still have accrued interest: what happened is kept
+                    if self.model.changed and self.persist is not None:
+                        self.state.save(self.persist)
+        if route.broken:
+            raise api_error(-1000, route.broken, status=500)
+        return route.example
+
+    def _authenticate(self, api_key: str | None) -> Account:
+        if not api_key or not re.fullmatch(API_KEY_PATTERN, api_key):
+            raise api_error(-2014, status=401)
+        account = self.state.accounts.get(api_key)
+        if account is None:
+            raise api_error(-2015, status=401)
+        return account
+
+    def _charge(self, op: Operation, account: Account | None, client: str) -> tuple[dict[str, str], str]:
+        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address."""
+        documented = str((op.weight or {}).get("limit") or (op.weight or {}).get("unit") or "IP").upper()
+        unit = "UID" if documented == "UID" and account is not None else "IP"
+        header = op.weight_header if unit == documented else None
+        if header is None and op.path.startswith("/sapi/"):
+            header = f"X-SAPI-USED-{unit}-WEIGHT-1M"
+        who = account.uid if unit == "UID" and account is not None else client
+        limit = self.limits.uid if unit == "UID" else self.limits.ip
+        cost = op.weight_value
+        now = self.clock()
+        minute = int(now // 60)
+        with self._weight_lock:
+            window, used = self.limits.used.get((unit, who), (minute, 0))
+            if window != minute:
+                used = 0
+            if used + cost > limit:
+                retry = max(1, int(60 - now % 60))
+                headers = {"Retry-After": str(retry), **({header: str(used)} if header else {})}
+                raise api_error(-1003, limit, "1 MINUTE", status=429, headers=headers)
+            used += cost
+            self.limits.used[(unit, who)] = (minute, used)
+        return ({header: str(used)} if header else {}), f"{unit}:{cost}"
+
+
+def console_log(line: str) -> None:
+    """One line per request on stderr (the URL line stays alone on stdout)."""
+    try:
+        print(f"sandbox: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def dumps(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")

@@ -1,0 +1,165 @@
+"""The sandbox over real HTTP: a WSGI application served by waitress.
+
+HTTP framing (Content-Length, chunked bodies, slow and silent clients, bursts
+of connections, disconnects) is what a well-kept server already does well, so
+the sandbox leaves it to waitress and only makes sure that every answer,
+including waitress's own framing errors and idle timeouts, is Binance's JSON
+``{code, msg}``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import ErrorTask
+from waitress.utilities import BadRequest
+
+from .gateway import Sandbox, dumps
+from .seam import message
+
+MAX_BODY = 64 * 1024
+BACKLOG = 2048  # holds a burst of 1,000 connections with room to spare
+CONNECTION_LIMIT = 4000
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
+class _JsonErrorTask(ErrorTask):
+    """waitress's framing errors (bad Content-Length, oversized bodies, bad request lines) in Binance's shape."""
+
+    def execute(self) -> None:
+        e = self.request.error
+        body = dumps({"code": -1000, "msg": message(-1000, f"{e.reason}: {e.body}")})
+        self.status = f"{e.code} {e.reason}"
+        self.response_headers.append(("Content-Type", JSON_TYPE))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _JsonErrorTask
+
+
+def _answer_stalled(server: Any, now: float) -> None:
+    """Idle timeout: a connection silent mid-request (a lying Content-Length, a half-sent head) gets a 400 first."""
+    cutoff = now - server.adj.channel_timeout
+    for channel in list(server.active_channels.values()):
+        if channel.request is not None and not channel.requests and channel.last_activity < cutoff:
+            request = channel.request
+            channel.request = None
+            request.error = BadRequest(f"request incomplete after {server.adj.channel_timeout}s of silence")
+            request.version = request.version or "1.1"
+            task = channel.error_task_class(channel, request)
+            try:
+                task.service()
+            except Exception:  # the client may already be gone
+                pass
+            channel.close_when_flushed = True
+            channel.last_activity = now
+
+
+def make_app(sandbox: Sandbox):
+    """The WSGI application: one JSON answer per request, whatever it holds."""
+
+    def app(environ: dict[str, Any], start_response):
+        try:
+            method = environ.get("REQUEST_METHOD", "GET")
+            target = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
+            query = environ.get("QUERY_STRING", "")
+            if "?" not in target and query:
+                target = f"{target}?{query}"
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(min(length, MAX_BODY)) if length else b""
+            headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+            if "CONTENT_TYPE" in environ:
+                headers["content-type"] = environ["CONTENT_TYPE"]
+            answer = sandbox.handle(method, target, body, headers, environ.get("REMOTE_ADDR", "?"))
+            status, extra, payload = answer.status, answer.headers, answer.payload
+        except Exception as exc:  # the gateway never raises; this guards the glue itself
+            status, extra = 500, {}
+            payload = {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}
+        data = dumps(payload)
+        reason = _REASONS.get(status, "Error")
+        start_response(f"{status} {reason}", [("Content-Type", JSON_TYPE), ("Content-Length", str(len(data))), *extra.items()])
+        return [data]
+
+    return app
+
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+class SandboxServer:
+    """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
+
+    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
+        self.sandbox = sandbox
+        logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
+        self.server = create_server(
+            make_app(sandbox),
+            host=host,
+            port=port,
+            threads=threads,
+            backlog=BACKLOG,
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=max(1, int(idle_timeout)),  # waitress counts whole seconds
+            asyncore_use_poll=True,  # select() stops at 1024 descriptors
+            cleanup_interval=1,
+            max_request_body_size=MAX_BODY,
+            max_request_header_size=64 * 1024,
+            ident="doccontract-sandbox",
+            clear_untrusted_proxy_headers=True,
+            expose_tracebacks=False,
+            log_socket_errors=False,
+        )
+        self.server.channel_class = _Channel
+        maintenance = self.server.maintenance
+
+        def _maintenance(now: float) -> None:
+            _answer_stalled(self.server, now)
+            maintenance(now)
+
+        self.server.maintenance = _maintenance
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sandbox-http", daemon=True)
+
+    def _run(self) -> None:
+        """waitress's poll loop, one round at a time so that stopping happens in this thread (no fd closed twice)."""
+        from waitress import wasyncore
+
+        loop_map = self.server._map
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=loop_map, use_poll=True, count=1)
+        self.server.task_dispatcher.shutdown(timeout=2)
+        wasyncore.close_all(loop_map)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.server.effective_host}:{self.server.effective_port}"
+
+    def start(self) -> SandboxServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

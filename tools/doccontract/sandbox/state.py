@@ -1,0 +1,369 @@
+"""The sandbox's state file: accounts, risk units, records; read with a size limit, checked fully, written atomically.
+
+A state that cannot be used is refused at start with one line naming the file
+and the place in it, so no request ever meets a half-valid state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from jsonschema import Draft202012Validator
+
+from ..schema import json_pointer
+
+STATE_FORMAT = 1
+MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
+API_KEY_PATTERN = r"[A-Za-z0-9_-]{8,128}"  # what the sandbox accepts as a key's format (else -2014)
+ASSETS = ("USDT", "USDC")  # the two assets the pages name for borrow, repay and transfer
+AMOUNT = {"type": "string", "pattern": r"^\d{1,20}(\.\d{1,18})?$"}
+TIME_MS = {"type": "integer", "minimum": 0, "maximum": 2**53}
+WALLET = {"type": "object", "propertyNames": {"pattern": "^[A-Z0-9]{1,20}$"}, "additionalProperties": AMOUNT}
+
+
+class StateError(ValueError):
+    """A sandbox state that cannot be used; names the file and the place in it."""
+
+
+def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": {**props, "note": {"type": "string"}}}
+
+
+def _record(required: dict[str, Any]) -> dict[str, Any]:
+    """A record row: the fields the model filters on are checked here; the rest is checked by the contracts on the way out."""
+    return {"type": "object", "required": list(required), "properties": required}
+
+
+GROUP = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+RECORDS = {
+    "borrowRepay": _record(
+        {"groupId": GROUP, "tranId": {"type": "integer"}, "assetName": {"type": "string"}, "type": {"enum": ["BORROW", "REPAY"]}, "timestamp": TIME_MS}
+    ),
+    "interest": _record({"groupId": GROUP, "assetName": {"type": "string"}, "interestTimestamp": TIME_MS}),
+    "forceLiquidations": _record({"groupId": GROUP, "liquidationStartTime": TIME_MS}),
+    "liquidationTransfers": _record(
+        {
+            "groupId": GROUP,
+            "liquidationId": {"type": "integer"},
+            "liquidationTransferRecord": {"type": "array", "items": _record({"transferTime": TIME_MS})},
+        }
+    ),
+}
+STATE_SCHEMA = {
+    **_obj(
+        ["accounts", "riskUnits"],
+        {
+            "format": {"const": STATE_FORMAT},
+            "description": {"type": "string"},
+            "nextTransactionId": {"type": "integer", "minimum": 1},
+            "accounts": {
+                "type": "array",
+                "items": {
+                    **_obj(
+                        ["uid", "role", "apiKey"],
+                        {
+                            "uid": {"type": "integer", "minimum": 1, "maximum": 2**53},
+                            "role": {"enum": ["parent", "credit", "collateral"]},
+                            "parentUid": {"type": "integer"},
+                            "email": {"type": "string", "pattern": r"^[^@\s]{1,64}@[^@\s]{1,255}$"},
+                            "apiKey": {"type": "string", "pattern": f"^{API_KEY_PATTERN}$"},
+                            "secret": {"type": "string", "pattern": r"^[!-~]{1,256}$"},
+                            "publicKey": {"type": "string", "pattern": "^-----BEGIN PUBLIC KEY-----"},
+                            "marginType": {"enum": ["CROSS_MARGIN", "PORTFOLIO_MARGIN"]},
+                            "wallets": {"type": "object", "additionalProperties": False, "properties": {"SPOT": WALLET, "MARGIN": WALLET}},
+                        },
+                    ),
+                    "oneOf": [{"required": ["secret"]}, {"required": ["publicKey"]}],
+                },
+            },
+            "riskUnits": {
+                "type": "array",
+                "items": _obj(
+                    ["groupId", "status", "creditUid"],
+                    {
+                        "groupId": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                        "status": {"enum": ["ACTIVE", "CLOSED"]},
+                        "creditUid": {"type": "integer"},
+                        "members": {
+                            "type": "array",
+                            "items": _obj(["uid"], {"uid": {"type": "integer"}, "enableSpot": {"type": "boolean"}, "enableMargin": {"type": "boolean"}}),
+                        },
+                        "collateralUids": {"type": "array", "items": {"type": "integer"}},
+                        "creditLimit": AMOUNT,
+                        "interestRate": AMOUNT,
+                        "transferOutLtv": AMOUNT,
+                        "liabilities": {
+                            "type": "array",
+                            "items": _obj(["asset", "principal", "interest"], {"asset": {"enum": list(ASSETS)}, "principal": AMOUNT, "interest": AMOUNT}),
+                        },
+                        "createTime": TIME_MS,
+                        "closeTime": TIME_MS,
+                        "interestAccruedTo": TIME_MS,
+                    },
+                ),
+            },
+            "records": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {k: {"type": "array", "items": v} for k, v in RECORDS.items()},
+            },
+        },
+    ),
+}
+_VALIDATOR = Draft202012Validator(STATE_SCHEMA)
+
+
+@dataclass
+class Account:
+    uid: int
+    role: str  # "parent" | "credit" | "collateral"
+    api_key: str
+    email: str
+    secret: str | None = None
+    public_key: str | None = None
+    parent_uid: int | None = None
+    margin_type: str = "CROSS_MARGIN"
+    wallets: dict[str, dict[str, Decimal]] = field(default_factory=lambda: {"SPOT": {}, "MARGIN": {}})
+
+    def balance(self, wallet: str, asset: str) -> Decimal:
+        return self.wallets.setdefault(wallet, {}).get(asset, Decimal(0))
+
+    def add(self, wallet: str, asset: str, amount: Decimal) -> None:
+        self.wallets.setdefault(wallet, {})[asset] = self.balance(wallet, asset) + amount
+
+
+@dataclass
+class Member:
+    uid: int
+    enable_spot: bool = True
+    enable_margin: bool = True
+
+
+@dataclass
+class Liability:
+    asset: str
+    principal: Decimal
+    interest: Decimal
+
+
+@dataclass
+class RiskUnit:
+    group_id: int
+    status: str  # "ACTIVE" | "CLOSED"
+    credit_uid: int
+    members: list[Member]  # collateral accounts; the credit account is always a member
+    credit_limit: Decimal
+    interest_rate: Decimal  # per hour
+    transfer_out_ltv: Decimal
+    liabilities: list[Liability] = field(default_factory=list)
+    create_time: int = 0
+    close_time: int | None = None
+    interest_accrued_to: int | None = None
+
+    @property
+    def collateral_uids(self) -> list[int]:
+        return [m.uid for m in self.members]
+
+    def liability(self, asset: str) -> Liability:
+        for li in self.liabilities:
+            if li.asset == asset:
+                return li
+        li = Liability(asset, Decimal(0), Decimal(0))
+        self.liabilities.append(li)
+        return li
+
+    def outstanding(self) -> bool:
+        return any(li.principal > 0 or li.interest > 0 for li in self.liabilities)
+
+    def total_liability(self) -> Decimal:
+        return sum((li.principal + li.interest for li in self.liabilities), Decimal(0))
+
+
+@dataclass
+class State:
+    accounts: dict[str, Account]  # by API key
+    units: dict[int, RiskUnit]
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    next_transaction_id: int = 1
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.by_uid = {a.uid: a for a in self.accounts.values()}
+        self.by_email = {a.email.lower(): a for a in self.accounts.values()}
+        for k in ("borrowRepay", "interest", "forceLiquidations", "liquidationTransfers"):
+            self.records.setdefault(k, [])
+
+    # -- reading
+    @classmethod
+    def from_json(cls, data: Any, source: str = "<state>") -> State:
+        errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if errors:
+            e = errors[0]
+            raise StateError(f"{source}: at {json_pointer(e)}: {e.message}")
+        accounts: dict[str, Account] = {}
+        uids: dict[int, Account] = {}
+        for i, a in enumerate(data["accounts"]):
+            where = f"{source}: at /accounts/{i}"
+            # JSON Schema's "$" also matches before a final newline: keys are checked whole here
+            if not re.fullmatch(API_KEY_PATTERN, a["apiKey"]):
+                raise StateError(f"{where}/apiKey: not an API key (8-128 of A-Z a-z 0-9 _ -)")
+            if "secret" in a and not re.fullmatch(r"[!-~]{1,256}", a["secret"]):
+                raise StateError(f"{where}/secret: not a secret (1-256 printable ASCII characters, no whitespace)")
+            if "publicKey" in a:
+                _check_public_key(a["publicKey"], where)
+            wallets = {w: {k: Decimal(v) for k, v in (a.get("wallets") or {}).get(w, {}).items()} for w in ("SPOT", "MARGIN")}
+            email = a.get("email") or f"{a['role']}{a['uid']}@sandbox.test"
+            acc = Account(
+                a["uid"], a["role"], a["apiKey"], email, a.get("secret"), a.get("publicKey"), a.get("parentUid"), a.get("marginType", "CROSS_MARGIN"), wallets
+            )
+            if acc.api_key in accounts:
+                raise StateError(f"{where}/apiKey: API key used twice")
+            if acc.uid in uids:
+                raise StateError(f"{where}/uid: uid {acc.uid} used twice")
+            if any(b.email.lower() == email.lower() for b in uids.values()):
+                raise StateError(f"{where}/email: {email} used twice")
+            accounts[acc.api_key] = uids[acc.uid] = acc
+        for i, acc in enumerate(uids.values()):
+            if acc.parent_uid is not None and getattr(uids.get(acc.parent_uid), "role", None) != "parent":
+                raise StateError(f"{source}: at /accounts/{i}/parentUid: {acc.parent_uid} is not a parent account")
+        units: dict[int, RiskUnit] = {}
+        active_of: dict[int, int] = {}
+        for i, u in enumerate(data["riskUnits"]):
+            where = f"{source}: at /riskUnits/{i}"
+            credit = uids.get(u["creditUid"])
+            if credit is None or credit.role != "credit":
+                raise StateError(f"{where}/creditUid: {u['creditUid']} is not a credit account")
+            members = [Member(m["uid"], m.get("enableSpot", True), m.get("enableMargin", True)) for m in u.get("members", [])]
+            members += [Member(uid) for uid in u.get("collateralUids", [])]
+            for m in members:
+                if getattr(uids.get(m.uid), "role", None) != "collateral":
+                    raise StateError(f"{where}/members: {m.uid} is not a collateral account")
+            if u["groupId"] in units:
+                raise StateError(f"{where}/groupId: groupId {u['groupId']} used twice")
+            if u["status"] == "ACTIVE":  # a collateral account backs one active unit (a credit account may hold several)
+                for uid in (m.uid for m in members):
+                    if uid in active_of:
+                        raise StateError(f"{where}: account {uid} is already in active risk unit {active_of[uid]}")
+                    active_of[uid] = u["groupId"]
+            liabilities = [Liability(li["asset"], Decimal(li["principal"]), Decimal(li["interest"])) for li in u.get("liabilities", [])]
+            units[u["groupId"]] = RiskUnit(
+                u["groupId"],
+                u["status"],
+                credit.uid,
+                members,
+                Decimal(u.get("creditLimit", "1000000")),
+                Decimal(u.get("interestRate", "0.00000833")),
+                Decimal(u.get("transferOutLtv", "0.5")),
+                liabilities,
+                u.get("createTime", 0),
+                u.get("closeTime"),
+                u.get("interestAccruedTo"),
+            )
+        records = {k: list(v) for k, v in (data.get("records") or {}).items()}
+        return cls(accounts, units, records, data.get("nextTransactionId", 1), data.get("description", ""))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> State:
+        """A state file (at most MAX_STATE_BYTES), or the demo state shipped with the package."""
+        if path is None:
+            text = resources.files("doccontract").joinpath("data/sandbox_state.json").read_text(encoding="utf-8")
+            return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json")
+        try:
+            with open(path, "rb") as f:
+                raw = f.read(MAX_STATE_BYTES + 1)
+        except OSError as exc:
+            raise StateError(f"{path}: cannot read: {exc.strerror}") from None
+        if len(raw) > MAX_STATE_BYTES:
+            raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state")
+        try:
+            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            raise StateError(f"{path}: not JSON: {exc}") from None
+        return cls.from_json(data, str(path))
+
+    # -- writing
+    def to_json(self) -> dict[str, Any]:
+        def amounts(wallet: dict[str, Decimal]) -> dict[str, str]:
+            return {k: _amount(v) for k, v in wallet.items()}
+
+        accounts = []
+        for a in self.accounts.values():
+            item: dict[str, Any] = {"uid": a.uid, "role": a.role, "email": a.email, "apiKey": a.api_key}
+            item.update({"secret": a.secret} if a.secret is not None else {"publicKey": a.public_key})
+            if a.parent_uid is not None:
+                item["parentUid"] = a.parent_uid
+            item["marginType"] = a.margin_type
+            item["wallets"] = {w: amounts(v) for w, v in a.wallets.items() if v}
+            accounts.append(item)
+        units = []
+        for u in self.units.values():
+            item = {
+                "groupId": u.group_id,
+                "status": u.status,
+                "creditUid": u.credit_uid,
+                "members": [{"uid": m.uid, "enableSpot": m.enable_spot, "enableMargin": m.enable_margin} for m in u.members],
+                "creditLimit": _amount(u.credit_limit),
+                "interestRate": _amount(u.interest_rate),
+                "transferOutLtv": _amount(u.transfer_out_ltv),
+                "liabilities": [{"asset": li.asset, "principal": _amount(li.principal), "interest": _amount(li.interest)} for li in u.liabilities],
+                "createTime": u.create_time,
+            }
+            for key, value in (("closeTime", u.close_time), ("interestAccruedTo", u.interest_accrued_to)):
+                if value is not None:
+                    item[key] = value
+            units.append(item)
+        out: dict[str, Any] = {"format": STATE_FORMAT}
+        if self.description:
+            out["description"] = self.description
+        out.update(nextTransactionId=self.next_transaction_id, accounts=accounts, riskUnits=units, records=self.records)
+        return out
+
+    def save(self, path: str | Path) -> None:
+        """Written to a temporary file beside ``path``, flushed, then renamed over it: never half-written."""
+        path = Path(path)
+        data = json.dumps(self.to_json(), indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _amount(value: Decimal) -> str:
+    text = format(value.normalize(), "f") if value else "0"
+    return text if re.fullmatch(r"\d+(\.\d+)?", text) else "0"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_public_key(pem: str, where: str) -> None:
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except (ValueError, TypeError, UnicodeError):
+        raise StateError(f"{where}/publicKey: not a readable PEM public key") from None
+    if not isinstance(key, (rsa.RSAPublicKey, ed25519.Ed25519PublicKey)):
+        raise StateError(f"{where}/publicKey: must be an RSA or Ed25519 public key")

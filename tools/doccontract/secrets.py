@@ -1,0 +1,34 @@
+"""Scrubbing configured secrets out of any text a person or a file will see.
+
+Used by client exceptions, the suite's reports and JUnit files, and sandbox logs.
+A secret is also scrubbed in the forms it takes on the wire (percent-encoded,
+with surrounding whitespace trimmed), so a key that carries a stray newline
+or a ``+`` is still caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
+MASK = "***"
+MIN_SECRET = 4  # shorter strings would mask ordinary words and digits
+
+
+def _forms(secret: str) -> set[str]:
+    forms = {secret, secret.strip(), quote(secret, safe=""), quote_plus(secret, safe=""), repr(secret)[1:-1]}
+    return {f for f in forms if len(f) >= MIN_SECRET}
+
+
+def redact(text: str, secrets: Iterable[str | bytes | None]) -> str:
+    """``text`` with every configured secret (and its wire forms) replaced by ``***``."""
+    forms: set[str] = set()
+    for s in secrets:
+        if s is None:
+            continue
+        if isinstance(s, bytes):
+            s = s.decode("utf-8", "replace")
+        forms |= _forms(s)
+    for f in sorted(forms, key=len, reverse=True):  # longest first: a form inside another is masked whole
+        text = text.replace(f, MASK)
+    return text
