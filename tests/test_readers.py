@@ -272,9 +272,12 @@ def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position
     row = s["items"]
     assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
     assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
-    same_shape = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}')
-    merged = response_schema([], same_shape)
-    assert "oneOf" not in merged and merged["required"] == ["a"]
+    same_keys = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 5, "b": 7}')
+    merged = response_schema([], same_keys)
+    assert "oneOf" not in merged and "anyOf" not in merged and merged["required"] == ["a", "b"]
+    full_mini = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}\nOR\n[{"a": 1}]')
+    s = response_schema([], full_mini)  # FULL and MINI overlap: anyOf, each answer with its own required keys
+    assert [alt.get("required") for alt in s["anyOf"]] == [["a", "b"], ["a"], None]
 
 
 def test_example_tolerates_comments_and_trailing_commas():
