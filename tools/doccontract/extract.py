@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table
+from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table, clean
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
@@ -416,6 +416,17 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
     return {"columns": list(table.header), "rows": rows} if rows else None
 
 
+def _prose_table(text: str) -> dict[str, Any] | None:
+    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight)."""
+    rows = []
+    for part in re.split(r"[;；,，。\n]|\s{2,}", text):
+        found = _NUMBER.findall(part)
+        if len(found) == 1:
+            when = clean(_NUMBER.sub("", part, count=1).replace("*", "")).strip(" :：-")
+            rows.append({"when": when, "weight": int(found[0])})
+    return {"columns": ["when", "weight"], "rows": rows} if len(rows) > 1 else None
+
+
 def parse_weight(section: Section, findings: list[Finding] | None = None, where: str = "") -> dict[str, Any] | None:
     """The weight as the page states it.
 
@@ -450,6 +461,12 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
         numbers = ip or [x["value"] for x in limits]
     if not numbers:
         return None
+    if not tables and not limits and len(set(numbers)) > 1:
+        prose = _prose_table(readable)
+        if prose:
+            weight["table"] = prose
+    if "table" in weight:
+        weight["max"] = max(numbers)
     own = _OWN_UNIT.search(section.heading)
     units = {own.group(1).upper()} if own else set(_UNIT.findall(readable))
     if limits and not own:
