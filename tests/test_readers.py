@@ -166,7 +166,16 @@ def test_bold_cells_hashes_headings_and_request_parameters_without_space():
         (
             "Request Weight",
             "**1 when a single is specified;(IP)** **10 when the symbol parameter is omitted(IP)**",
-            {"value": 10, "unit": "IP", "text": "1 when a single is specified;(IP) 10 when the symbol parameter is omitted(IP)"},
+            {
+                "value": 10,
+                "max": 10,
+                "unit": "IP",
+                "text": "1 when a single is specified;(IP) 10 when the symbol parameter is omitted(IP)",
+                "table": {
+                    "columns": ["when", "weight"],
+                    "rows": [{"when": "when a single is specified", "weight": 1}, {"when": "when the symbol parameter is omitted", "weight": 10}],
+                },
+            },
         ),
     ],
 )

@@ -422,7 +422,7 @@ def _prose_table(text: str) -> dict[str, Any] | None:
     for part in re.split(r"[;；,，。\n]|\s{2,}", text):
         found = _NUMBER.findall(part)
         if len(found) == 1:
-            when = clean(_NUMBER.sub("", part, count=1).replace("*", "")).strip(" :：-")
+            when = clean(_OWN_UNIT.sub("", _NUMBER.sub("", part, count=1)).replace("*", "")).strip(" :：-")
             rows.append({"when": when, "weight": int(found[0])})
     return {"columns": ["when", "weight"], "rows": rows} if len(rows) > 1 else None
 
