@@ -332,18 +332,20 @@ def classify(doc: Document) -> str | None:
     title = heading_key(doc.title)
     keys = [heading_key(s.heading) for s in doc.sections]
     codes = [b.text for s in doc.sections for b in s.blocks if isinstance(b, (CodeBlock, Paragraph))]
+    if re.search(r"faq", doc.source, re.I) or "faq" in title:
+        return "faq"
+    for names, kind in _OTHER_KINDS:  # the title says it best: 'Rate limits' shows requests but is not one
+        if any(n in title for n in names):
+            return kind
     if any(k in _WS_HEADINGS for k in keys) or any(_WS_METHOD.search(c) and '"id"' in c for c in codes if c.lstrip().startswith("{")):
         return "websocket-api"
     if any(k.startswith(e) for k in keys for e in _STREAM_HEADINGS):
         return "stream"
     if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title:
         return "user-data-event"
-    if re.search(r"faq", doc.source, re.I) or "faq" in title:
-        return "faq"
-    for candidates in ([title], keys):  # the title says it best; headings otherwise
-        for names, kind in _OTHER_KINDS:
-            if any(n in k for k in candidates for n in names):
-                return kind
+    for names, kind in _OTHER_KINDS:  # headings otherwise
+        if any(n in k for k in keys for n in names):
+            return kind
     if "stream" in title or "数据流" in title:
         return "stream"
     if "params" in by_heading or "example" in by_heading:
