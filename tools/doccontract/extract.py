@@ -395,7 +395,7 @@ _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
 _RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I)
-_RATE_COUNT = re.compile(r"\d+\s*(?:次|times\b|requests?\b|orders?\s+per\b)|(?:每|per\s+)\S{0,4}?\d+", re.I)  # '每天500次': a rate limit
+_RATE_COUNT = re.compile(r"\d+\s*次|\d+\s*(?:times|requests?|orders?)\s*(?:per|/|every|each)\b|每\S{0,4}?\d+", re.I)  # '每天500次', '10 requests per second': a rate limit
 _SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
 MAX_WEIGHT_DIGITS = 9
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_WEIGHT_DIGITS + 1},}}")
@@ -638,7 +638,7 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
 def _outside_strings(text: str):
