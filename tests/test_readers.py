@@ -482,7 +482,7 @@ def test_weights_as_pages_state_them():
     assert weight("4/交易对. 如果symbols请求的交易对超过50, 上限是200.")[0]["value"] == 200  # a sentence's last number
     got, findings = weight("9" * 5000)
     assert got is None and findings[0].code == "page.weight-unreadable"
-    got, findings = weight("9" * 200_000 + " per 1 rate limit " + "x " * 20_000)  # no pattern may be quadratic in it
+    got, findings = weight("9" * 200_000 + " on IP rate limit " + "x " * 20_000)  # no pattern may be quadratic in it
     assert got is None and findings[0].values == {"digits": 200_000}
     doc = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Weigth\n\n3\n", "en")
     assert extract(doc).weight == {"value": 3, "unit": None}  # a typo in the heading
