@@ -659,3 +659,13 @@ def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
     en = EN[:start] + "## Response Example\n\n" + EN[EN.index("## Response Parameters") :]
     codes = {f["code"]: f for f in contract(en)["findings"]}
     assert "page.example-unreadable" not in codes and codes["page.no-response-example"]["message"].endswith("is empty")
+
+
+def test_element_tables_of_list_parameters_are_compared_between_languages():
+    table = "Name| Type| Mandatory| Description\n---|---|---|---\n"
+    page = "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n" + table + "batchOrders| LIST<JSON>| YES| orders\n\n**Where**\n\n" + table
+    en = page + "symbol| STRING| YES|\nside| ENUM| YES|\n"
+    zh = page.replace("# T", "# 甲") + "symbol| STRING| YES|\nside| ENUM| YES| `SELL`, `BUY`\nstopPrice| DECIMAL| NO|\n"
+    found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
+    assert found["bilingual.param-omitted"]["where"].endswith("› batchOrders.stopPrice")
+    assert found["bilingual.enum-omitted"]["values"] == {"en": [], "zh-CN": ["SELL", "BUY"]}
