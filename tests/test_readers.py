@@ -669,3 +669,9 @@ def test_element_tables_of_list_parameters_are_compared_between_languages():
     found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
     assert found["bilingual.param-omitted"]["where"].endswith("› batchOrders.stopPrice")
     assert found["bilingual.enum-omitted"]["values"] == {"en": [], "zh-CN": ["SELL", "BUY"]}
+
+
+def test_security_named_in_the_endpoint_heading_when_the_title_has_none():
+    doc = read_markdown("# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n", "en")
+    ep = extract(doc)
+    assert (ep.security, ep.title, ep.path) == ("USER_STREAM", "Create listenToken", "/sapi/v1/userListenToken")

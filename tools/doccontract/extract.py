@@ -894,6 +894,12 @@ def extract(doc: Document) -> Endpoint:
     headings = {p: s.heading for p, s in parts.items()} | {"title": doc.title}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)
+    if security is None:  # a page of sections ('## Create listenToken (USER_STREAM)' above '### HTTP Request')
+        http_at = next(i for i, s in enumerate(doc.sections) if s is parts["http"])
+        for s in reversed(doc.sections[:http_at]):
+            if s.level < parts["http"].level and parse_title(s.heading)[1]:
+                title, security = parse_title(s.heading)
+                break
     method, path = parse_request_line(parts["http"], doc.source)
 
     def where(part: str) -> str:
