@@ -675,3 +675,9 @@ def test_security_named_in_the_endpoint_heading_when_the_title_has_none():
     doc = read_markdown("# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n", "en")
     ep = extract(doc)
     assert (ep.security, ep.title, ep.path) == ("USER_STREAM", "Create listenToken", "/sapi/v1/userListenToken")
+
+
+def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
+    strict = contract()["response"]["items"]["properties"]["qty"]
+    loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"]["qty"]  # a missing comma
+    assert strict["type"] == "number" and [a["type"] for a in loose["anyOf"]] == ["string", "number"]

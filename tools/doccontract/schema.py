@@ -219,10 +219,13 @@ class _Shape:
         self.optional = example.optional if example else frozenset()
         self.comments = example.comments if example else {}
         self.positional = example.positional if example else []
+        # an example that had to be repaired beyond trailing commas was typed by hand: it does not
+        # decide whether a DECIMAL is sent as a string or a number
+        self.loose = bool(set(example.repaired) - {"trailing commas"}) if example else False
 
 
 def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
-    s = type_schema(f.type, example)
+    s = type_schema(f.type, None if shape.loose else example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
     if f.children:
