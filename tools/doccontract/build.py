@@ -129,7 +129,7 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
     }
     if anchors:
         contract["page"] = {"anchor": anchors.get("en") or anchors.get("zh-CN", ""), "headings": {lang: docs[lang].title for lang in endpoints}}
-    return contract_format.apply(contract, docs)
+    return contract_format.apply(contract, Page(page.source, page.meta, docs))
 
 
 def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
@@ -320,14 +320,14 @@ def _spec_key(spec: Spec, out: Path) -> str:
     return os.path.relpath(spec.path.resolve(), out.resolve())
 
 
-def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], folders: list[Path]) -> list[str]:
+def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], roots: list[Path]) -> list[str]:
     """Delete contracts this build made earlier that no spec makes any more; return their names.
 
-    Only files named in the manifest are touched: a spec file that is gone from a
-    folder this build read takes its contracts with it; a spec that now gives other
-    contracts loses the old ones.  A spec that failed (``None``) keeps what it had,
-    and so does any spec outside the folders built (building one page, or a copied
-    ``out`` whose manifest points elsewhere, must not empty the folder).
+    Only files named in the manifest are touched: a spec file that is gone takes
+    its contracts with it; a spec that now gives other contracts loses the old
+    ones.  A spec that failed (``None``) keeps what it had, and so does a spec
+    that still exists but was not part of this build, or that lay outside the
+    folders this build read (a copied contracts folder, a build of one file).
     """
     keep = {name for files in current.values() if files for name in files}
     roots = [f.resolve() for f in folders]
@@ -336,8 +336,10 @@ def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[st
         if key in current:
             if current[key] is None:
                 continue
-        elif (out / key).exists() or not any((out / key).resolve().is_relative_to(r) for r in roots):
-            continue
+        else:
+            spec = (out / key).resolve()
+            if spec.exists() or not any(spec.is_relative_to(root) for root in roots):
+                continue
         for name in files:
             target = out / name
             if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
@@ -366,7 +368,7 @@ def build(
     Raises BuildError when there is nothing to build or ``out`` cannot be written.
     """
     out = Path(out)
-    paths = [Path(p) for p in paths]
+    paths = list(paths)
     specs = find_specs(paths)
     if not specs:
         raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
@@ -447,7 +449,8 @@ def build(
                     cache[spec.cid] = {"input": digests[spec.cid], "skipped": [r.category, r.detail]}
             if outputs:
                 cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
-        removed = _sweep(out, manifest, current, [p for p in paths if p.is_dir()])
+        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+        removed = _sweep(out, manifest, current, roots)
         for key, files in current.items():
             if files is not None:
                 manifest[key] = files
@@ -457,7 +460,7 @@ def build(
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
-        error_pages = [(spec.display, inputs[i]) for i, (spec, rs) in enumerate(zip(specs, per_spec, strict=True)) if any(r.category == "error-codes" for r in rs or [])]
+        error_pages = [(spec.display, inputs[i]) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"]
         errors.write_catalogue(out, error_pages)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None

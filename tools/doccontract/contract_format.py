@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pages import Document
+    from .pages import Document, Page
 
 FORMAT = 2
 API_KEY_HEADER = "X-MBX-APIKEY"
@@ -129,11 +129,8 @@ def page_errors(docs: dict[str, Document]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- the post-step
 
 
-def apply(contract: dict[str, Any], docs: dict[str, Document]) -> dict[str, Any]:
-    """Give a freshly built contract its format-2 sections (in place, and returned).
-
-    ``docs`` are the documents of this endpoint only: on a page split into several
-    endpoints, each contract lists the codes its own part names."""
+def apply(contract: dict[str, Any], page: Page) -> dict[str, Any]:
+    """Give a freshly built contract its format-2 sections (in place, and returned)."""
     request = contract["request"]
     props = request.get("properties", {})
     listed = [n for n in SIGNING_NAMES if n in props]
@@ -146,5 +143,5 @@ def apply(contract: dict[str, Any], docs: dict[str, Document]) -> dict[str, Any]
     contract["format"] = FORMAT
     contract["auth"] = auth_section(kind, listed)
     contract["weight"] = weight_section(contract.get("weight"), contract.get("path", ""))
-    contract["errors"] = page_errors(docs)
+    contract["errors"] = page_errors(page.docs)
     return contract
