@@ -330,7 +330,6 @@ def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[st
     folders this build read (a copied contracts folder, a build of one file).
     """
     keep = {name for files in current.values() if files for name in files}
-    roots = [f.resolve() for f in folders]
     removed = []
     for key, files in list(manifest.items()):
         if key in current:
