@@ -8,6 +8,7 @@ sandbox is disposable), so the close's own answer is judged too.  A deviation is
 the check exits 1; the run without a deviation must exit 0 for the score to mean anything.
 
     python tools/bench_strength.py [--operation PATTERN] [--only NAME ...]
+    python tools/bench_strength.py --operation '/sapi/*' --known-deviations tests/contract_known_deviations.json
 """
 
 from __future__ import annotations
@@ -233,11 +234,12 @@ class Proxy(LoopbackServer):
         super().__init__(Handler)
 
 
-def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret: str) -> tuple[int, list[str]]:
+def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret: str, known: str | None = None) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
     env |= {"BINANCE_BASE_URL": proxy_url, "BINANCE_API_KEY": key, "BINANCE_API_SECRET": secret, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
     cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--allow-destructive", "--format", "json"]
     cmd += ["--contracts", str(contracts), "--operation", operation]
+    cmd += ["--", "--known-deviations", known] if known else []
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     try:
         report = json.loads(r.stdout)
@@ -247,22 +249,23 @@ def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret:
     return r.returncode, failed
 
 
-def one_run(name: str, contracts: Path, operation: str, key: str, secret: str, before=None, after=None) -> tuple[int, list[str]]:
+def one_run(contracts: Path, operation: str, key: str, secret: str, known: str | None, before=None, after=None) -> tuple[int, list[str]]:
     sandbox = Sandbox(contracts=contracts)
     with sandbox.serve() as server, Proxy(server.url, before, after) as proxy:
-        return run_check(proxy.url, operation, contracts, key, secret)
+        return run_check(proxy.url, operation, contracts, key, secret, known)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--operation", default="DELETE /sapi/v1/margin/loan-group", help="which operations the check runs on (default: Close Risk Unit)")
     ap.add_argument("--contracts", default=str(default_dir()))
+    ap.add_argument("--known-deviations", metavar="FILE", help="sandbox/contract disagreements to report as known (e.g. tests/contract_known_deviations.json)")
     ap.add_argument("--only", nargs="*", help="run only deviations whose name contains one of these")
     args = ap.parse_args()
     contracts = Path(args.contracts)
     key, creds = demo_credentials()
     secret = creds["secret"]
-    code, failed = one_run("baseline", contracts, args.operation, key, secret)
+    code, failed = one_run(contracts, args.operation, key, secret, args.known_deviations)
     print(f"baseline (no deviation): exit {code}" + (f"; failing: {failed[:3]}" if code else ""))
     if code != 0:
         print("bench_strength: the run without a deviation must pass; no score", file=sys.stderr)
@@ -272,7 +275,7 @@ def main() -> int:
         plans = [p for p in plans if any(o in p[0] for o in args.only)]
     caught = 0
     for name, before, after in plans:
-        code, failed = one_run(name, contracts, args.operation, key, secret, before, after)
+        code, failed = one_run(contracts, args.operation, key, secret, args.known_deviations, before, after)
         ok = code == 1
         caught += ok
         first = failed[0] if failed else f"exit {code}"

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -86,12 +87,13 @@ def schemathesis_run(operation: str, contracts: Path, examples: int, sandbox: Sa
     method, path = operation.split(" ", 1)
     key, creds = demo_credentials()
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "doccontract.schemathesis_hook", "BINANCE_API_KEY": key, "BINANCE_API_SECRET": creds["secret"]}
-    cmd = [shutil.which("schemathesis") or "schemathesis", "run", str(contracts / "openapi.json"), "--url", sandbox.url, "--phases", "fuzzing"]
+    cmd = [shutil.which("schemathesis") or "schemathesis", "run", str((contracts / "openapi.json").resolve()), "--url", sandbox.url, "--phases", "fuzzing"]
     cmd += ["--include-path", path, "--include-method", method, "--max-examples", str(examples), "--workers", "1", "--checks", "not_a_server_error"]
     cmd += ["--suppress-health-check", "all", "--no-color"]
     before = sandbox.n
     started = time.perf_counter()
-    subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    with tempfile.TemporaryDirectory() as scratch:  # Schemathesis writes .schemathesis/ where it runs
+        subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=scratch)
     elapsed = time.perf_counter() - started
     time.sleep(0.2)  # the last log lines
     return sandbox.n - before, elapsed
