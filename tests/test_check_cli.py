@@ -156,3 +156,12 @@ def test_reports_never_carry_the_configured_key_or_secret(tmp_path):
     for s in (key, secret):
         for form in (s, quote(s, safe=""), json.dumps(s)[1:-1]):
             assert form not in text, form
+
+
+def test_ctrl_c_during_the_checks_is_one_line_and_exit_130(tmp_path):
+    """pytest answers Ctrl-C with the exit code it gives collection errors; check must still say 130."""
+    (tmp_path / "interrupter.py").write_text("def pytest_runtest_call(item):\n    raise KeyboardInterrupt\n")
+    env = _no_binance_env(PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    r = doccontract("check", "--contracts", str(_close_only(tmp_path)), "--", "-p", "interrupter", env=env)
+    assert r.returncode == 130, (r.returncode, r.stderr[-500:])
+    assert "interrupted" in r.stderr and "Traceback" not in r.stderr

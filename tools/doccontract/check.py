@@ -34,9 +34,14 @@ class Summary:
     def __init__(self) -> None:
         self.rows: list[dict[str, str]] = []
         self.suite: suite_plugin.Suite | None = None
+        self.interrupted = False
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self.suite = suite_plugin.suite_of(config)
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        """pytest answers Ctrl-C with the exit code it also gives collection errors; remember which it was."""
+        self.interrupted = True
 
     def pytest_runtest_logreport(self, report) -> None:
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
@@ -101,6 +106,8 @@ def run_check(
     args += extra or []
     summary = Summary()
     code = int(pytest.main(args, plugins=[summary]))
+    if summary.interrupted:  # the command line's one line and exit 130, as for every command
+        raise KeyboardInterrupt
     suite = summary.suite
     secrets = suite.secrets if suite else []
     if suite and suite.unreachable:
