@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -128,7 +129,11 @@ def test_contracts_of_removed_specs_are_removed_and_nothing_else(tmp_path):
     (specs / "old.md").rename(specs / "new.md")
     r = run("build", str(specs), "--out", str(out), "-q")
     assert r.returncode == 0 and "gone  old:" in r.stdout and "1 removed" in r.stdout
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+    moved = tmp_path / "copy"
+    shutil.copytree(out, moved)  # a copied folder: its specs are not where the manifest says, and nothing is removed
+    r = run("build", str(specs / "good.md"), "--out", str(moved), "-q")
+    assert r.returncode == 0 and "gone  " not in r.stdout and (moved / "new.json").exists()
 
 
 def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):

@@ -166,7 +166,16 @@ def test_bold_cells_hashes_headings_and_request_parameters_without_space():
         (
             "Request Weight",
             "**1 when a single is specified;(IP)** **10 when the symbol parameter is omitted(IP)**",
-            {"value": 10, "unit": "IP", "text": "1 when a single is specified;(IP) 10 when the symbol parameter is omitted(IP)"},
+            {
+                "value": 10,
+                "max": 10,
+                "unit": "IP",
+                "text": "1 when a single is specified;(IP) 10 when the symbol parameter is omitted(IP)",
+                "table": {
+                    "columns": ["when", "weight"],
+                    "rows": [{"when": "when a single is specified", "weight": 1}, {"when": "when the symbol parameter is omitted", "weight": 10}],
+                },
+            },
         ),
     ],
 )
@@ -272,9 +281,12 @@ def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position
     row = s["items"]
     assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
     assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
-    same_shape = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}')
-    merged = response_schema([], same_shape)
-    assert "oneOf" not in merged and merged["required"] == ["a"]
+    same_keys = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 5, "b": 7}')
+    merged = response_schema([], same_keys)
+    assert "oneOf" not in merged and "anyOf" not in merged and merged["required"] == ["a", "b"]
+    full_mini = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}\nOR\n[{"a": 1}]')
+    s = response_schema([], full_mini)  # FULL and MINI overlap: anyOf, each answer with its own required keys
+    assert [alt.get("required") for alt in s["anyOf"]] == [["a", "b"], ["a"], None]
 
 
 def test_example_tolerates_comments_and_trailing_commas():
@@ -470,7 +482,7 @@ def test_weights_as_pages_state_them():
     assert weight("4/交易对. 如果symbols请求的交易对超过50, 上限是200.")[0]["value"] == 200  # a sentence's last number
     got, findings = weight("9" * 5000)
     assert got is None and findings[0].code == "page.weight-unreadable"
-    got, findings = weight("9" * 200_000 + " per 1 rate limit " + "x " * 20_000)  # no pattern may be quadratic in it
+    got, findings = weight("9" * 200_000 + " on IP rate limit " + "x " * 20_000)  # no pattern may be quadratic in it
     assert got is None and findings[0].values == {"digits": 200_000}
     doc = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Weigth\n\n3\n", "en")
     assert extract(doc).weight == {"value": 3, "unit": None}  # a typo in the heading
@@ -647,3 +659,25 @@ def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
     en = EN[:start] + "## Response Example\n\n" + EN[EN.index("## Response Parameters") :]
     codes = {f["code"]: f for f in contract(en)["findings"]}
     assert "page.example-unreadable" not in codes and codes["page.no-response-example"]["message"].endswith("is empty")
+
+
+def test_element_tables_of_list_parameters_are_compared_between_languages():
+    table = "Name| Type| Mandatory| Description\n---|---|---|---\n"
+    page = "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n" + table + "batchOrders| LIST<JSON>| YES| orders\n\n**Where**\n\n" + table
+    en = page + "symbol| STRING| YES|\nside| ENUM| YES|\n"
+    zh = page.replace("# T", "# 甲") + "symbol| STRING| YES|\nside| ENUM| YES| `SELL`, `BUY`\nstopPrice| DECIMAL| NO|\n"
+    found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
+    assert found["bilingual.param-omitted"]["where"].endswith("› batchOrders.stopPrice")
+    assert found["bilingual.enum-omitted"]["values"] == {"en": [], "zh-CN": ["SELL", "BUY"]}
+
+
+def test_security_named_in_the_endpoint_heading_when_the_title_has_none():
+    doc = read_markdown("# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n", "en")
+    ep = extract(doc)
+    assert (ep.security, ep.title, ep.path) == ("USER_STREAM", "Create listenToken", "/sapi/v1/userListenToken")
+
+
+def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
+    strict = contract()["response"]["items"]["properties"]["qty"]
+    loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"]["qty"]  # a missing comma
+    assert strict["type"] == "number" and [a["type"] for a in loose["anyOf"]] == ["string", "number"]

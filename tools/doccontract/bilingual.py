@@ -86,22 +86,7 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
         add("security", "title", "the security type in the title differs between languages", en.security, zh.security)
     _compare_weight(en, zh, add, omitted)
 
-    ep = {p.name: p for p in en.params}
-    zp = {p.name: p for p in zh.params}
-    if ep and zp:
-        for name in sorted(set(ep) ^ set(zp)):
-            side = "en" if name in ep else "zh-CN"
-            add("param-omitted", "params", f"parameter {name!r} is listed in {side} only", name in ep, name in zp, name)
-    for name in sorted(set(ep) & set(zp)):
-        a, b = ep[name], zp[name]
-        if a.type and b.type and not same_type(a.type, b.type):
-            add("param-type", "params", f"parameter {name!r} has a different type", a.type, b.type, name)
-        lang = omitted(a.mandatory, b.mandatory)
-        if lang:
-            add("mandatory-omitted", "params", f"parameter {name!r}: the {lang} page does not say whether it is mandatory", a.mandatory, b.mandatory, name)
-        elif a.mandatory != b.mandatory:
-            add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory, name)
-        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"parameter {name!r}", "params", name, add)
+    _compare_params(en.params, zh.params, "", add, omitted)
 
     ef, zf = field_paths(en.fields), field_paths(zh.fields)
     if ef and zf:
@@ -123,6 +108,28 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
             side = "en" if path in et else "zh-CN"
             add("example-field-omitted", "example", f"only the {side} example shows {path}", path in et, path in zt, path)
     return found
+
+
+def _compare_params(en_params: list, zh_params: list, prefix: str, add, omitted) -> None:
+    """Parameters by name, and the element tables of list parameters ('batchOrders.side') the same way."""
+    ep = {prefix + p.name: p for p in en_params}
+    zp = {prefix + p.name: p for p in zh_params}
+    if ep and zp:
+        for name in sorted(set(ep) ^ set(zp)):
+            side = "en" if name in ep else "zh-CN"
+            add("param-omitted", "params", f"parameter {name!r} is listed in {side} only", name in ep, name in zp, name)
+    for name in sorted(set(ep) & set(zp)):
+        a, b = ep[name], zp[name]
+        if a.type and b.type and not same_type(a.type, b.type):
+            add("param-type", "params", f"parameter {name!r} has a different type", a.type, b.type, name)
+        lang = omitted(a.mandatory, b.mandatory)
+        if lang:
+            add("mandatory-omitted", "params", f"parameter {name!r}: the {lang} page does not say whether it is mandatory", a.mandatory, b.mandatory, name)
+        elif a.mandatory != b.mandatory:
+            add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory, name)
+        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"parameter {name!r}", "params", name, add)
+        if a.items is not None and b.items is not None:
+            _compare_params(a.items, b.items, f"{name}.", add, omitted)
 
 
 def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:

@@ -320,13 +320,14 @@ def _spec_key(spec: Spec, out: Path) -> str:
     return os.path.relpath(spec.path.resolve(), out.resolve())
 
 
-def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None]) -> list[str]:
+def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], roots: list[Path]) -> list[str]:
     """Delete contracts this build made earlier that no spec makes any more; return their names.
 
     Only files named in the manifest are touched: a spec file that is gone takes
     its contracts with it; a spec that now gives other contracts loses the old
     ones.  A spec that failed (``None``) keeps what it had, and so does a spec
-    that still exists but was not part of this build.
+    that still exists but was not part of this build, or that lay outside the
+    folders this build read (a copied contracts folder, a build of one file).
     """
     keep = {name for files in current.values() if files for name in files}
     removed = []
@@ -334,8 +335,10 @@ def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[st
         if key in current:
             if current[key] is None:
                 continue
-        elif (out / key).exists():
-            continue
+        else:
+            spec = (out / key).resolve()
+            if spec.exists() or not any(spec.is_relative_to(root) for root in roots):
+                continue
         for name in files:
             target = out / name
             if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
@@ -364,6 +367,7 @@ def build(
     Raises BuildError when there is nothing to build or ``out`` cannot be written.
     """
     out = Path(out)
+    paths = list(paths)
     specs = find_specs(paths)
     if not specs:
         raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
@@ -443,7 +447,8 @@ def build(
                     cache[spec.cid] = {"input": digests[spec.cid], "skipped": [r.category, r.detail]}
             if outputs:
                 cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
-        removed = _sweep(out, manifest, current)
+        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+        removed = _sweep(out, manifest, current, roots)
         for key, files in current.items():
             if files is not None:
                 manifest[key] = files

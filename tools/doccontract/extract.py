@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table
+from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table, clean
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
@@ -332,18 +332,20 @@ def classify(doc: Document) -> str | None:
     title = heading_key(doc.title)
     keys = [heading_key(s.heading) for s in doc.sections]
     codes = [b.text for s in doc.sections for b in s.blocks if isinstance(b, (CodeBlock, Paragraph))]
+    if re.search(r"faq", doc.source, re.I) or "faq" in title:
+        return "faq"
+    for names, kind in _OTHER_KINDS:  # the title says it best: 'Rate limits' shows requests but is not one
+        if any(n in title for n in names):
+            return kind
     if any(k in _WS_HEADINGS for k in keys) or any(_WS_METHOD.search(c) and '"id"' in c for c in codes if c.lstrip().startswith("{")):
         return "websocket-api"
     if any(k.startswith(e) for k in keys for e in _STREAM_HEADINGS):
         return "stream"
     if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title:
         return "user-data-event"
-    if re.search(r"faq", doc.source, re.I) or "faq" in title:
-        return "faq"
-    for candidates in ([title], keys):  # the title says it best; headings otherwise
-        for names, kind in _OTHER_KINDS:
-            if any(n in k for k in candidates for n in names):
-                return kind
+    for names, kind in _OTHER_KINDS:  # headings otherwise
+        if any(n in k for k in keys for n in names):
+            return kind
     if "stream" in title or "数据流" in title:
         return "stream"
     if "params" in by_heading or "example" in by_heading:
@@ -393,7 +395,7 @@ _DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
 _RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I)
-_RATE_COUNT = re.compile(r"\d+\s*(?:次|times\b|requests?\b|orders?\s+per\b)|(?:每|per\s+)\S{0,4}?\d+", re.I)  # '每天500次': a rate limit
+_RATE_COUNT = re.compile(r"\d+\s*次|\d+\s*(?:times|requests?|orders?)\s*(?:per|/|every|each)\b|每\S{0,4}?\d+", re.I)  # '每天500次', '10 requests per second': a rate limit
 _SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
 MAX_WEIGHT_DIGITS = 9
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_WEIGHT_DIGITS + 1},}}")
@@ -414,6 +416,17 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
             continue
         rows.append({"when": " ".join(cells[:-1]), "weight": int(m.group(1))})
     return {"columns": list(table.header), "rows": rows} if rows else None
+
+
+def _prose_table(text: str) -> dict[str, Any] | None:
+    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight)."""
+    rows = []
+    for part in re.split(r"[;；,，。\n]|\s{2,}", text):
+        found = _NUMBER.findall(part)
+        if len(found) == 1:
+            when = clean(_OWN_UNIT.sub("", _NUMBER.sub("", part, count=1)).replace("*", "")).strip(" :：-")
+            rows.append({"when": when, "weight": int(found[0])})
+    return {"columns": ["when", "weight"], "rows": rows} if len(rows) > 1 else None
 
 
 def parse_weight(section: Section, findings: list[Finding] | None = None, where: str = "") -> dict[str, Any] | None:
@@ -450,6 +463,12 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
         numbers = ip or [x["value"] for x in limits]
     if not numbers:
         return None
+    if not tables and not limits and len(set(numbers)) > 1:
+        prose = _prose_table(readable)
+        if prose:
+            weight["table"] = prose
+    if "table" in weight:
+        weight["max"] = max(numbers)
     own = _OWN_UNIT.search(section.heading)
     units = {own.group(1).upper()} if own else set(_UNIT.findall(readable))
     if limits and not own:
@@ -619,7 +638,7 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
 def _outside_strings(text: str):
@@ -875,6 +894,12 @@ def extract(doc: Document) -> Endpoint:
     headings = {p: s.heading for p, s in parts.items()} | {"title": doc.title}
     findings: list[Finding] = []
     title, security = parse_title(doc.title)
+    if security is None:  # a page of sections ('## Create listenToken (USER_STREAM)' above '### HTTP Request')
+        http_at = next(i for i, s in enumerate(doc.sections) if s is parts["http"])
+        for s in reversed(doc.sections[:http_at]):
+            if s.level < parts["http"].level and parse_title(s.heading)[1]:
+                title, security = parse_title(s.heading)
+                break
     method, path = parse_request_line(parts["http"], doc.source)
 
     def where(part: str) -> str:

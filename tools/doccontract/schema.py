@@ -198,7 +198,7 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 
 
 _CONDITIONAL = re.compile(
-    r"only (?:be )?return|not return|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
+    r"only (?:be )?return|not return|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
     r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
     re.I,
 )
@@ -219,10 +219,13 @@ class _Shape:
         self.optional = example.optional if example else frozenset()
         self.comments = example.comments if example else {}
         self.positional = example.positional if example else []
+        # an example that had to be repaired beyond trailing commas was typed by hand: it does not
+        # decide whether a DECIMAL is sent as a string or a number
+        self.loose = bool(set(example.repaired) - {"trailing commas"}) if example else False
 
 
 def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
-    s = type_schema(f.type, example)
+    s = type_schema(f.type, None if shape.loose else example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
     if f.children:
@@ -297,6 +300,36 @@ def _relax_required(schema: dict[str, Any], instances: list[Any]) -> None:
             stack.append((node["items"], [x for v in values if isinstance(v, list) for x in v]))
 
 
+def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> None:
+    """Keys the example's comments call optional are required nowhere (a table-less schema included)."""
+    if not names:
+        return
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if "required" in node:
+            node["required"] = [k for k in node["required"] if k not in names]
+        stack.extend(v for v in node.get("properties", {}).values())
+        stack.extend(node.get("prefixItems", []))
+        stack.extend(node.get("anyOf", []) + node.get("oneOf", []))
+        if isinstance(node.get("items"), dict):
+            stack.append(node["items"])
+
+
+def _same_keys(values: list[Any]) -> bool:
+    """Answers that differ only in values: one schema.  Answers with other keys are alternatives."""
+    def keys(v: Any) -> frozenset:
+        if isinstance(v, dict):
+            return frozenset(v)
+        if isinstance(v, list):
+            return frozenset().union(*(keys(x) for x in v)) if v else frozenset()
+        return frozenset()
+
+    return len({keys(v) for v in values}) == 1
+
+
 def _kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
@@ -323,6 +356,14 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
             _relax_required(body, same)
             bodies.append(body)
             continue
+        if not _same_keys(same):  # FULL / MINI, ACK / RESULT: each answer is an alternative (they may overlap: anyOf)
+            alternatives = []
+            for v in same:
+                alt = _body(fields, v, example, shape)
+                _relax_required(alt, [v])
+                alternatives.append(alt)
+            bodies.extend(alternatives)
+            continue
         if all(isinstance(v, dict) for v in same):
             merged: Any = {}
             for v in same:
@@ -344,7 +385,9 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
             # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
             body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
         bodies.append(body)
-    body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies}
+    # answers of different kinds exclude each other (oneOf); several of one kind may overlap (anyOf)
+    body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies} if len(bodies) == len(by_kind) else {"anyOf": bodies}
+    _drop_optional(body, shape.optional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)})
     return {"$schema": DIALECT, **body}
 
 
