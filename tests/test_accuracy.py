@@ -266,3 +266,13 @@ def test_one_side_omission_findings_count_for_their_dimension_and_subject():
     contract["findings"] = [omitted, other]
     report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [contract])})
     assert (report.true_findings, report.findings, report.recalled, report.disagreements) == (1, 2, 1, 1)
+
+
+def test_a_more_specific_category_counts_only_where_the_equivalence_table_says_so():
+    other = {"page": "fam/Terms.md", "category": "other", "endpoints": []}
+    intro = {"page": "fam/Start.md", "category": "introduction", "endpoints": []}
+    report = bench.evaluate([other, intro], {"fam/Terms.md": bench.PageOutcome("guide"), "fam/Start.md": bench.PageOutcome("quick-start")})
+    assert report.accuracy("category") == 1.0
+    report = bench.evaluate([other, intro], {"fam/Terms.md": bench.PageOutcome("changelog"), "fam/Start.md": bench.PageOutcome("guide")})
+    assert report.accuracy("category") == 0.0  # only the listed narrower names; never another category
+    assert "quick-start" not in bench.CATEGORY_EQUIVALENTS["other"]
