@@ -418,12 +418,21 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
     return {"columns": list(table.header), "rows": rows} if rows else None
 
 
+_CAP = re.compile(r"(?:\bcaps?\s+at|\bcapped\s+at|\bat\s+most|\bmaximum\s+(?:of\s+)?|上限(?:是|为)?)\s*(\d+)", re.I)
+
+
 def _prose_table(text: str) -> dict[str, Any] | None:
-    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight)."""
+    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight).
+
+    A sentence naming several numbers is a row only when it caps the weight
+    ('will cap at 200 once ... more than 50': 200)."""
     rows = []
     for part in re.split(r"[;；,，。\n]|\s{2,}", text):
         found = _NUMBER.findall(part)
-        if len(found) == 1:
+        cap = _CAP.search(part) if len(found) > 1 else None
+        if cap:
+            rows.append({"when": clean(part).strip(" :：-."), "weight": int(cap.group(1))})
+        elif len(found) == 1:
             when = clean(_OWN_UNIT.sub("", _NUMBER.sub("", part, count=1)).replace("*", "")).strip(" :：-")
             rows.append({"when": when, "weight": int(found[0])})
     return {"columns": ["when", "weight"], "rows": rows} if len(rows) > 1 else None
@@ -437,7 +446,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
     (IP, UID, ORDER...).  Numbers in header names, durations ('1min', '10s')
     and rate-limit names are never weights.
     """
-    text = " ".join(_texts(section)).strip()
+    text = "\n".join(_texts(section)).strip()  # one line per paragraph / bullet: each may be a row of a prose table
     heading_value = re.search(r"[:：]\s*(\d+)\s*$", section.heading)
     if not text and heading_value:
         text = heading_value.group(1)
@@ -475,7 +484,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
         units = {"IP"} if any(re.search(r"\bip\b", x["limit"], re.I) for x in limits) else set()
     weight.update({"value": max(numbers), "unit": units.pop() if len(units) == 1 else None})
     if not re.fullmatch(r"\d+\s*(\([A-Za-z_]+\))?", text):
-        weight["text"] = text  # conditional weights: value is the largest the page names
+        weight["text"] = re.sub(r"\s*\n\s*", " ", text)  # conditional weights: value is the largest the page names
     return weight
 
 
