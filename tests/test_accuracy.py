@@ -276,3 +276,12 @@ def test_a_more_specific_category_counts_only_where_the_equivalence_table_says_s
     report = bench.evaluate([other, intro], {"fam/Terms.md": bench.PageOutcome("changelog"), "fam/Start.md": bench.PageOutcome("guide")})
     assert report.accuracy("category") == 0.0  # only the listed narrower names; never another category
     assert "quick-start" not in bench.CATEGORY_EQUIVALENTS["other"]
+
+
+def test_fields_of_an_array_whose_elements_are_alternatives_are_the_first_alternatives():
+    contract = {"response": {"type": "array", "items": {"anyOf": [
+        {"type": "object", "properties": {"orderId": {"type": "integer"}}, "required": ["orderId"]},
+        {"type": "object", "properties": {"code": {"type": "integer"}}, "required": ["code"]},
+    ]}}}  # fmt: skip
+    assert bench.got_fields(contract) == {"orderId": "integer"}
+    assert bench.got_response_kind(contract) == "array" and bench.got_conditional(contract) == set()

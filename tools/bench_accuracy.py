@@ -283,6 +283,9 @@ def got_fields(contract: dict[str, Any]) -> dict[str, str | None]:
         schema = alts[0]
     if schema.get("type") == "array" or "items" in schema:
         schema = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        item_alts = _alternatives(schema)  # elements of several shapes (a result or an error): the first
+        if item_alts:
+            schema = item_alts[0]
     if "prefixItems" in schema:
         return {str(i): _json_type(s) for i, s in enumerate(schema["prefixItems"])}
     return {name: _json_type(s) for name, s in (schema.get("properties") or {}).items()}

@@ -150,8 +150,30 @@ def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
     return {}
 
 
+def _shapes(items: list[dict]) -> list[list[dict]]:
+    """Items of an example array grouped by shape: an item sharing under half of the smaller key
+    set with every group so far (an order beside an error ``{code, msg}``) starts a new one."""
+    groups: list[tuple[set, list[dict]]] = []
+    for item in items:
+        keys = set(item)
+        for seen, members in groups:
+            if len(keys & seen) * 2 >= min(len(keys), len(seen)):
+                seen |= keys
+                members.append(item)
+                break
+        else:
+            groups.append((keys, [item]))
+    return [members for _, members in groups]
+
+
 def _infer_objects(items: list[dict]) -> dict[str, Any]:
-    """One object schema for every item of an example array: keys in all items are required."""
+    """One object schema for every item of an example array: keys in all items are required.
+
+    Items of unrelated shapes (a result or an error per element) are alternatives
+    (``anyOf``), each requiring its own keys, rather than one object where nothing is required."""
+    groups = _shapes(items) if len(items) > 1 else [items]
+    if len(groups) > 1:
+        return {"anyOf": [_infer_objects(g) for g in groups]}
     props: dict[str, Any] = {}
     for item in items:
         for k, v in item.items():
