@@ -89,15 +89,9 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
     _compare_params(en.params, zh.params, "", add, omitted)
 
     ef, zf = field_paths(en.fields), field_paths(zh.fields)
-    if ef and zf:
-        for path in sorted(set(ef) ^ set(zf)):
-            side = "en" if path in ef else "zh-CN"
-            add("field-omitted", "fields", f"response field {path} is listed in {side} only", path in ef, path in zf, path)
+    _one_sided(ef, zf, "field-omitted", "fields", "response field", add)
     for path in sorted(set(ef) & set(zf)):
-        a, b = ef[path], zf[path]
-        if a.type and b.type and not same_type(a.type, b.type):
-            add("field-type", "fields", f"response field {path} has a different type", a.type, b.type, path)
-        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"response field {path}", "fields", path, add)
+        _same_meaning(ef[path], zf[path], "field-type", "fields", f"response field {path}", path, add)
 
     if en.example is not None and zh.example is not None:
         et, zt = _example_types(en.example.value), _example_types(zh.example.value)
@@ -114,22 +108,32 @@ def _compare_params(en_params: list, zh_params: list, prefix: str, add, omitted)
     """Parameters by name, and the element tables of list parameters ('batchOrders.side') the same way."""
     ep = {prefix + p.name: p for p in en_params}
     zp = {prefix + p.name: p for p in zh_params}
-    if ep and zp:
-        for name in sorted(set(ep) ^ set(zp)):
-            side = "en" if name in ep else "zh-CN"
-            add("param-omitted", "params", f"parameter {name!r} is listed in {side} only", name in ep, name in zp, name)
+    _one_sided(ep, zp, "param-omitted", "params", "parameter", add)
     for name in sorted(set(ep) & set(zp)):
         a, b = ep[name], zp[name]
-        if a.type and b.type and not same_type(a.type, b.type):
-            add("param-type", "params", f"parameter {name!r} has a different type", a.type, b.type, name)
+        _same_meaning(a, b, "param-type", "params", f"parameter {name!r}", name, add)
         lang = omitted(a.mandatory, b.mandatory)
         if lang:
             add("mandatory-omitted", "params", f"parameter {name!r}: the {lang} page does not say whether it is mandatory", a.mandatory, b.mandatory, name)
         elif a.mandatory != b.mandatory:
             add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory, name)
-        _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), f"parameter {name!r}", "params", name, add)
         if a.items is not None and b.items is not None:
             _compare_params(a.items, b.items, f"{name}.", add, omitted)
+
+
+def _one_sided(en_items: dict, zh_items: dict, code: str, part: str, noun: str, add) -> None:
+    """What one language lists and the other does not (when both list something at all)."""
+    if en_items and zh_items:
+        for name in sorted(set(en_items) ^ set(zh_items)):
+            side = "en" if name in en_items else "zh-CN"
+            add(code, part, f"{noun} {name!r} is listed in {side} only", name in en_items, name in zh_items, name)
+
+
+def _same_meaning(a, b, code: str, part: str, what: str, item: str, add) -> None:
+    """A parameter or field both languages list: the same type, the same values."""
+    if a.type and b.type and not same_type(a.type, b.type):
+        add(code, part, f"{what} has a different type", a.type, b.type, item)
+    _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), what, part, item, add)
 
 
 def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
