@@ -22,22 +22,22 @@ bench = sys.modules.setdefault("bench_accuracy", importlib.util.module_from_spec
 _spec.loader.exec_module(bench)
 
 THRESHOLDS = {
-    "category": 0.556,
-    "endpoints": 0.763,
-    "method": 0.763,
-    "path": 0.763,
-    "weight[en]": 0.612,
-    "weight[zh-CN]": 0.607,
-    "security[en]": 0.838,
-    "security[zh-CN]": 0.833,
-    "params": 0.597,
+    "category": 0.972,
+    "endpoints": 1.0,
+    "method": 1.0,
+    "path": 1.0,
+    "weight[en]": 0.994,
+    "weight[zh-CN]": 0.994,
+    "security[en]": 0.994,
+    "security[zh-CN]": 0.983,
+    "params": 0.985,
     "param-type": 1.0,
-    "param-mandatory": 0.993,
-    "response-kind": 0.634,
-    "field-types": 0.596,
-    "conditional": 0.876,
-    "bilingual-precision": 0.512,
-    "bilingual-recall": 0.583,
+    "param-mandatory": 1.0,
+    "response-kind": 0.967,
+    "field-types": 0.991,
+    "conditional": 0.951,
+    "bilingual-precision": 0.755,
+    "bilingual-recall": 0.944,
 }
 
 CATEGORIES = {
