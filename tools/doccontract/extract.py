@@ -763,6 +763,9 @@ def _repair(code: str, repaired: list[str]) -> str:
     return trimmed
 
 
+_JOINED_MEMBER = re.compile(r'\t\s*(?="[^"\s]+"\s*:)')  # '// a comment<TAB>"canTrade": true, // ...'
+
+
 def parse_example(text: str) -> Example:
     """A documented response example: JSON with the docs' usual liberties.
 
@@ -779,11 +782,17 @@ def parse_example(text: str) -> Example:
     comments: dict[str, str] = {}
     positional: list[str] = []
     chunks: list[list[str]] = [[]]
-    for line in text.split("\n"):
+    lines = text.split("\n")[::-1]
+    while lines:
+        line = lines.pop()
         if _ALT_LINE.match(line):
             chunks.append([])
             continue
         code, comment = _strip_comment(line)
+        joined = _JOINED_MEMBER.search(comment)
+        if joined:  # the export joined two lines with a tab: the member after it is code, not comment
+            lines.append(comment[joined.end() :])
+            comment = comment[: joined.start()].strip()
         chunks[-1].append(code)
         if comment:
             m = re.search(r'"([^"]+)"\s*:', code)

@@ -1,0 +1,34 @@
+"""Bilingual findings that are misreadings (issue 10, item 5): each cause with a fixture of its own."""
+
+from __future__ import annotations
+
+from doccontract.bilingual import compare
+from doccontract.extract import extract, parse_example
+from doccontract.pages import read_markdown
+
+
+def _page(lang: str, example: str) -> str:
+    http, resp = ("HTTP Request", "Response Example") if lang == "en" else ("HTTP请求", "响应示例")
+    body = "\n".join("    " + line for line in example.splitlines())
+    return f"# Thing (USER_DATA)\n\n## {http}\n\nGET /x\n\n## {resp}\n\n{body}\n"
+
+
+def _findings(en_example: str, zh_example: str) -> list:
+    en = extract(read_markdown(_page("en", en_example), "en"))
+    zh = extract(read_markdown(_page("zh-CN", zh_example), "zh-CN"))
+    return compare(en, zh)
+
+
+def test_a_member_joined_to_a_comment_by_a_tab_is_read_as_a_member():
+    ex = parse_example('{\n  "feeBurn": true,  \t// "true": On; "false": Off\t"canTrade": true,  \t// if can trade\n  "x": 1\n}')
+    assert ex.value == {"feeBurn": True, "canTrade": True, "x": 1}
+    assert ex.comments == {"feeBurn": '"true": On; "false": Off', "canTrade": "if can trade"}
+    assert parse_example('{"a": 1 // a tab\there "b" is prose\n}').value == {"a": 1}  # no member after the tab: all comment
+
+
+def test_an_empty_placeholder_object_hides_no_field_of_the_other_language():
+    en = '{\n  "rateLimits": [\n    {\n      // defined in ENUM definitions; all limits are optional\n    }\n  ],\n  "a": 1\n}'
+    zh = '{\n  "rateLimits": [\n    {\n      "rateLimitType": "REQUEST_WEIGHT",\n      "limit": 1200\n    }\n  ],\n  "a": 1\n}'
+    assert [f.code for f in _findings(en, zh)] == []
+    real = _findings('{"a": 1, "b": 2}', '{"a": 1}')
+    assert [(f.code, f.values) for f in real] == [("bilingual.example-field-omitted", {"en": True, "zh-CN": False})]
