@@ -32,3 +32,12 @@ def test_an_empty_placeholder_object_hides_no_field_of_the_other_language():
     assert [f.code for f in _findings(en, zh)] == []
     real = _findings('{"a": 1, "b": 2}', '{"a": 1}')
     assert [(f.code, f.values) for f in real] == [("bilingual.example-field-omitted", {"en": True, "zh-CN": False})]
+
+
+def test_security_in_a_stray_title_form_or_a_sibling_heading_is_read():
+    from doccontract.extract import parse_title
+
+    assert parse_title("New Order List - OPOCO (../TRADE）") == ("New Order List - OPOCO", "TRADE")
+    assert parse_title("Thing (TRADE)") == ("Thing", "TRADE") and parse_title("Thing (see docs)")[1] is None
+    zh = "# Classic Portfolio Margin Account Information\n\n## 查询经典统一账户账户信息 (USER_DATA)\n\n## 接口描述\n\n查询\n\n## HTTP请求\n\nGET /fapi/v1/pmAccountInfo\n"
+    assert extract(read_markdown(zh, "zh-CN")).security == "USER_DATA"
