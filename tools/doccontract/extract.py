@@ -915,7 +915,7 @@ def extract(doc: Document) -> Endpoint:
     if security is None:  # a page of sections ('## Create listenToken (USER_STREAM)' above '### HTTP Request')
         http_at = next(i for i, s in enumerate(doc.sections) if s is parts["http"])
         for s in reversed(doc.sections[:http_at]):
-            if s.level <= parts["http"].level and parse_title(s.heading)[1]:  # a sibling too: '## 查询… (USER_DATA)' 
+            if s.level <= parts["http"].level and parse_title(s.heading)[1]:  # a sibling too: '## 查询… (USER_DATA)'
                 title, security = parse_title(s.heading)
                 break
     method, path = parse_request_line(parts["http"], doc.source)
