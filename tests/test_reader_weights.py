@@ -25,3 +25,14 @@ def test_one_plain_weight_is_no_table():
     assert parse_weight(Section("Weight", 3, [Paragraph("5")])) == {"value": 5, "unit": None}
     got = parse_weight(Section("Weight", 3, [Paragraph("The weight is 20 and 30 more on retries.")]))
     assert "table" not in got  # several numbers and no cap: no invented rows
+
+
+def test_a_heading_with_one_slip_in_a_long_part_name_is_still_that_part():
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+
+    doc = read_markdown("# T (USER_DATA)\n\n## HTTP Request\n\nPOST `/x`\n\n## Request Weigh\n\n**50**\n\n## Request Paramters\n\nName| Type| Mandatory| Description\n---|---|---|---\na| LONG| YES| x\n", "en")
+    ep = extract(doc)
+    assert ep.weight == {"value": 50, "unit": None} and [p.name for p in ep.params] == ["a"]
+    wrong = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Limits\n\n5\n", "en")
+    assert extract(wrong).weight is None  # two letters away from any part: not a weight

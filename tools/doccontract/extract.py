@@ -212,7 +212,20 @@ def _part_of(heading: str) -> str | None:
     for part, names in _PARTS.items():
         if key in names:
             return part
+    for part, names in _PARTS.items():  # a typo ('Request Weigh', 'Request Paramters'): one slip in a long name
+        if any(len(n) >= 10 and n.isascii() and _one_slip(key, n) for n in names):
+            return part
     return None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """``a`` is ``b`` with one letter missing, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] or a[i + 1 :] == b[i:] or a[i:] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
 
 
 def _sections_by_part(doc: Document) -> dict[str, Section]:
