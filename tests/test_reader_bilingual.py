@@ -41,3 +41,14 @@ def test_security_in_a_stray_title_form_or_a_sibling_heading_is_read():
     assert parse_title("Thing (TRADE)") == ("Thing", "TRADE") and parse_title("Thing (see docs)")[1] is None
     zh = "# Classic Portfolio Margin Account Information\n\n## 查询经典统一账户账户信息 (USER_DATA)\n\n## 接口描述\n\n查询\n\n## HTTP请求\n\nGET /fapi/v1/pmAccountInfo\n"
     assert extract(read_markdown(zh, "zh-CN")).security == "USER_DATA"
+
+
+def test_enum_values_in_quotes_are_read_in_both_languages():
+    from doccontract.extract import enum_values
+
+    en = enum_values('stopPrice triggered by: "MARK_PRICE", "CONTRACT_PRICE". Default "CONTRACT_PRICE"', "ENUM")
+    zh = enum_values("stopPrice 触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM")
+    assert en == zh == ["MARK_PRICE", "CONTRACT_PRICE"]
+    assert enum_values('"LIQUIDATION" for liquidation orders, "ADL" for ADL orders.', "ENUM") == ["LIQUIDATION", "ADL"]
+    assert enum_values('"LIQUIDATION": 强平单, "ADL": ADL 减仓单.', "ENUM") == ["LIQUIDATION", "ADL"]
+    assert enum_values('Order id, e.g. "ABC"', "STRING") == []  # quotes make no enum of a STRING

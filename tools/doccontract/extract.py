@@ -847,6 +847,9 @@ _UPPER_RUN = re.compile(
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
+_QUOTED_VALUE = re.compile(r'["“]([A-Z][A-Z0-9_]+)["”]')  # double quotes only: `LIMIT` order is a mention
+
+
 def enum_values(description: str, doc_type: str) -> list[str]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
 
@@ -855,7 +858,7 @@ def enum_values(description: str, doc_type: str) -> list[str]:
     A single 'NAME:' inside a sentence of other values is not a definition list.
     Anything looser would invent enums.
     """
-    plain = description.replace("`", "")
+    plain = re.sub(r'[`"“”]', "", description)  # values in code marks or quotes: '"MARK_PRICE", "CONTRACT_PRICE"'
     values = _DEFINED_VALUE.findall(plain)
     if doc_type.upper() == "ENUM":
         head = re.split(r"[;；.。]", plain)[0].strip()
@@ -865,6 +868,9 @@ def enum_values(description: str, doc_type: str) -> list[str]:
             longest = re.findall(r"[A-Z][A-Z0-9_]+", head)
         if len(longest) > len(values):
             values = longest
+        quoted = list(dict.fromkeys(_QUOTED_VALUE.findall(description)))  # '"LIQUIDATION" for ..., "ADL" for ...'
+        if len(quoted) > len(set(values)):
+            values = quoted
     elif len(values) == 1 and re.search(r"[/|]", plain):
         values = []  # one 'NAME:' among values separated by '/': a stray colon, not a definition
     seen: list[str] = []
