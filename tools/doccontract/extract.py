@@ -194,6 +194,8 @@ _OTHER_KINDS = (
     (("commondefinition", "enumdefinitions", "枚举定义", "公共定义", "filters", "过滤器"), "common-definitions"),
     (("bestpractice", "最佳实践"), "best-practice"),
 )
+_STREAM_CONTROL = re.compile(r'"(?:UN)?SUBSCRIBE"|"LIST_SUBSCRIPTIONS"|"[GS]ET_PROPERTY"')
+_EVENT_PAYLOAD = re.compile(r'\{\s*"e"\s*:\s*"\w+"\s*,[^{}]*?"E"\s*:\s*\d')  # {"e": "executionReport", "E": 1499405658658, ...}
 _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$")
 
@@ -350,11 +352,17 @@ def classify(doc: Document) -> str | None:
     for names, kind in _OTHER_KINDS:  # the title says it best: 'Rate limits' shows requests but is not one
         if any(n in title for n in names):
             return kind
-    if any(k in _WS_HEADINGS for k in keys) or any(_WS_METHOD.search(c) and '"id"' in c for c in codes if c.lstrip().startswith("{")):
+    if any(k in _WS_HEADINGS for k in keys):
         return "websocket-api"
-    if any(k.startswith(e) for k in keys for e in _STREAM_HEADINGS):
+    labels = [heading_key(c[:40]) for c in codes]  # '**Stream Name:** <symbol>@aggTrade' as a paragraph
+    if any(k.startswith(e) for k in keys + labels for e in _STREAM_HEADINGS):
         return "stream"
-    if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title:
+    methods = [m for c in codes if c.lstrip().startswith("{") and '"id"' in c for m in _WS_METHOD.findall(c)]
+    if methods and all(_STREAM_CONTROL.search(m) for m in methods):
+        return "general-info"  # SUBSCRIBE / LIST_SUBSCRIPTIONS messages: how to use streams, no method of an API
+    if methods:
+        return "websocket-api"
+    if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title or any(_EVENT_PAYLOAD.search(c) for c in codes):
         return "user-data-event"
     for names, kind in _OTHER_KINDS:  # headings otherwise
         if any(n in k for k in keys for n in names):
