@@ -356,6 +356,17 @@ def _kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
 
+def _distinct_bodies(fields: list[Field], values: list[Any], example: Example | None, shape: _Shape) -> list[dict[str, Any]]:
+    """Each answer's own schema, duplicates dropped (answers that differ only in values give one)."""
+    out: list[dict[str, Any]] = []
+    for v in values:
+        body = _body(fields, v, example, shape)
+        _relax_required(body, [v])
+        if body not in out:
+            out.append(body)
+    return out
+
+
 def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
     """The body as the field table describes it, shaped by the example.
 
@@ -385,6 +396,10 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
                 _relax_required(alt, [v])
                 alternatives.append(alt)
             bodies.extend(alternatives)
+            continue
+        distinct = _distinct_bodies(fields, same, example, shape)
+        if len(distinct) > 1:  # one shape, but typed differently ('isExpired': null / true): the page's alternatives
+            bodies.extend(distinct)
             continue
         if all(isinstance(v, dict) for v in same):
             merged: Any = {}
