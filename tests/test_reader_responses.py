@@ -35,3 +35,40 @@ def test_answers_with_one_set_of_keys_but_different_types_are_alternatives():
     same = parse_example('{"status": "completed", "url": "x"}\nOR\n{"status": "processing", "url": ""}')
     merged = response_schema([], same)
     assert "anyOf" not in merged and "oneOf" not in merged  # values differ only: one schema
+
+
+def _endpoint(notes: str, example: str, params: str = ""):
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+
+    body = "\n".join("    " + line for line in example.splitlines())
+    table = f"## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n{params}\n\n" if params else ""
+    md = f"# Thing (USER_DATA)\n\n## HTTP Request\n\nGET /x\n\n{table}{notes}\n\n## Response Example\n\n{body}\n"
+    return extract(read_markdown(md, "en"))
+
+
+def test_prose_that_says_a_field_is_only_sometimes_returned_makes_it_optional():
+    from doccontract.schema import response_schema
+
+    ep = _endpoint("  * `quoteId` will be returned only if you have enough funds to convert", '{"quoteId": "1", "ratio": "0.1"}')
+    assert ep.example.optional == {"quoteId"}
+    assert response_schema(ep.fields, ep.example)["required"] == ["ratio"]
+    ep = _endpoint("  * `network` may not be in the response for old withdraw.", '[{"network": "ETH", "id": "1"}]')
+    assert ep.example.optional == {"network"}
+    ep = _endpoint("", '[{"sourceAddress": "x", "id": "1"}]', "includeSource| BOOLEAN| NO| Default: `false`, return `sourceAddress`field when set to `true`")
+    assert ep.example.optional == {"sourceAddress"}
+
+
+def test_prose_about_a_request_condition_or_a_word_in_passing_makes_nothing_optional():
+    ep = _endpoint("  * Weight 1 only when `symbol` is sent; returns all symbols otherwise.", '{"symbol": "BTCUSDT"}')
+    assert ep.example.optional == frozenset()
+    ep = _endpoint("", '[{"questionnaire": null, "id": "1"}]', "pendingQuestionnaire| BOOLEAN| NO| true: Only return records that pending deposit questionnaire.")
+    assert ep.example.optional == frozenset()
+
+
+def test_comments_saying_not_be_returned_or_available_only_for_make_a_field_optional():
+    from doccontract.extract import parse_example
+    from doccontract.schema import response_schema
+
+    ex = parse_example('{\n "isolatedSymbol": "BNBUSDT", // isolated symbol, will not be returned for crossed margin\n "completeTime": 1, // available for deposits after 6-Mar-2025\n "id": 1\n}')
+    assert response_schema([], ex)["required"] == ["id"]

@@ -668,7 +668,56 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+
+
+_RETURNS = re.compile(r"return|response|返回|响应", re.I)
+_RETURNED_WHEN = re.compile(r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当", re.I)
+
+
+def _conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
+    """Fields the page's prose says are only sometimes returned: '`quoteId` will be returned only if
+    ...', '`network` may not be in the response for old withdraw', 'return `sourceAddress` field when
+    set to true' (a parameter's description).  A sentence must speak of returning and of a condition,
+    so 'only when `symbol` is sent' makes no response field optional."""
+    texts = [p.description for p in params]
+    for section in doc.sections:
+        for b in section.blocks:
+            if isinstance(b, Paragraph):
+                texts.append(b.text)
+            elif isinstance(b, BulletList):
+                texts.extend(b.items)
+    names: set[str] = set()
+    for text in texts:
+        if not _RETURNS.search(text):
+            continue
+        for sentence in re.split(r"(?<=[.。;；!?])\s+|[。；]", text):
+            found = [k for k in keys if _mentions(sentence, k)]
+            if found and len(found) <= 3 and _RETURNS.search(sentence) and (_OPTIONAL_HINT.search(sentence) or _RETURNED_WHEN.search(sentence)):
+                names.update(found)
+    return names
+
+
+def _mentions(sentence: str, key: str) -> bool:
+    """The sentence names the field: 'quoteId', 'sourceAddressfield' (code run into 'field' by the
+    export); a plain lower-case word must be the sentence's subject ('network may not be ...')."""
+    if key not in sentence:
+        return False
+    tail = r"(?:\s*(?:field|字段))?\s*(?:may|will|is|are|only|仅|可能|会|字段|field)" if key.islower() else r"(?=field|字段|[^A-Za-z0-9_]|$)"
+    return re.search(rf"(?<![A-Za-z0-9_@]){re.escape(key)}{tail}", sentence) is not None
+
+
+def _example_keys(values: list[Any]) -> set[str]:
+    keys: set[str] = set()
+    stack = list(values)
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            keys.update(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return keys
 
 
 def _outside_strings(text: str):
@@ -976,6 +1025,10 @@ def extract(doc: Document) -> Endpoint:
         field_table = next((b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table)
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
 
+    if example is not None:
+        named = _conditional_names(doc, params, _example_keys(example.values))
+        if named - example.optional:
+            example.optional = example.optional | frozenset(named)
     preconditions: list[str] = []
     if "description" in parts:
         for b in parts["description"].blocks:

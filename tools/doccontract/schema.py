@@ -220,7 +220,7 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 
 
 _CONDITIONAL = re.compile(
-    r"only (?:be )?return|not return|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
+    r"only (?:be )?return|not return|not be returned|available (?:only )?(?:for|after|since)\b|不会返回|仅适用|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
     r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
     re.I,
 )
