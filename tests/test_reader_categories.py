@@ -55,3 +55,16 @@ A stream of account events.
 """
     assert _kind(md) == "user-data-event"
     assert _kind("# Limits\n\n## General information\n\nNo payloads here.\n") == "general-info"
+
+
+def test_a_front_page_pointing_to_the_faq_and_the_change_log_is_an_introduction():
+    md = "# Official Documentation for the Binance APIs and Streams.\n\n### FAQ\n\n| Name | Description |\n|---|---|\n| a | b |\n\n### Change log\n\nPlease refer to the CHANGELOG.\n\n### Contact Us\n\nTelegram.\n"
+    assert _kind(md) == "introduction"
+    assert _kind("# Spot API\n\n## Change log\n\n### 2024-01-01\n\nThings changed.\n") == "changelog"
+
+
+def test_a_streams_page_of_prose_only_tells_how_to_connect():
+    prose = "# User Data Streams Connect\n\n* A User Data Stream `listenKey` is valid for 60 minutes.\n* Base Url: wss://fstream.binance.com\n"
+    assert _kind(prose) == "general-info"
+    payload = '# Mark Price Stream\n\nPushes the mark price.\n\n    {"stream": "btcusdt@markPrice", "data": {"p": "1"}}\n'
+    assert _kind(payload) == "stream"

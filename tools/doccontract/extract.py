@@ -194,6 +194,7 @@ _OTHER_KINDS = (
     (("commondefinition", "enumdefinitions", "枚举定义", "公共定义", "filters", "过滤器"), "common-definitions"),
     (("bestpractice", "最佳实践"), "best-practice"),
 )
+_HUB_KINDS = frozenset({"changelog", "faq", "error-codes"})  # sections a docs front page links to
 _STREAM_CONTROL = re.compile(r'"(?:UN)?SUBSCRIBE"|"LIST_SUBSCRIPTIONS"|"[GS]ET_PROPERTY"')
 _EVENT_PAYLOAD = re.compile(r'\{\s*"e"\s*:\s*"\w+"\s*,[^{}]*?"E"\s*:\s*\d')  # {"e": "executionReport", "E": 1499405658658, ...}
 _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
@@ -364,11 +365,14 @@ def classify(doc: Document) -> str | None:
         return "websocket-api"
     if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title or any(_EVENT_PAYLOAD.search(c) for c in codes):
         return "user-data-event"
-    for names, kind in _OTHER_KINDS:  # headings otherwise
-        if any(n in k for k in keys for n in names):
-            return kind
+    named = [kind for names, kind in _OTHER_KINDS if any(n in k for k in keys for n in names)]
+    if len(set(named) & _HUB_KINDS) >= 2:
+        return "introduction"  # '### FAQ', '### Change log', ...: a front page pointing to each of them
+    if named:  # headings otherwise
+        return named[0]
     if "stream" in title or "数据流" in title:
-        return "stream"
+        # with a payload it documents a stream; prose alone tells how to connect to streams
+        return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
     if "params" in by_heading or "example" in by_heading:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
