@@ -52,3 +52,15 @@ def test_enum_values_in_quotes_are_read_in_both_languages():
     assert enum_values('"LIQUIDATION" for liquidation orders, "ADL" for ADL orders.', "ENUM") == ["LIQUIDATION", "ADL"]
     assert enum_values('"LIQUIDATION": 强平单, "ADL": ADL 减仓单.', "ENUM") == ["LIQUIDATION", "ADL"]
     assert enum_values('Order id, e.g. "ABC"', "STRING") == []  # quotes make no enum of a STRING
+
+
+def test_an_enum_list_below_the_table_gives_the_bare_enum_parameter_its_values():
+    table = "Name| Type| Mandatory| Description\n---|---|---|---\ntype| ENUM| YES|\nasset| STRING| YES|\n"
+    notes = "  * `fromSymbol` must be sent when type is ISOLATEDMARGIN_MARGIN\n\n  * ENUM of transfer types:\n\n    * MAIN_UMFUTURE Spot account transfer to USDⓈ-M Futures account\n    * MAIN_CMFUTURE Spot account transfer to COIN-M Futures account\n"
+    md = f"# T (USER_DATA)\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n{table}\n{notes}"
+    from doccontract.extract import enum_values
+
+    [t, asset] = extract(read_markdown(md, "en")).params
+    assert enum_values(t.description, t.type) == ["MAIN_UMFUTURE", "MAIN_CMFUTURE"] and asset.description == ""
+    two = md.replace("asset| STRING|", "side| ENUM|")
+    assert all(p.description == "" for p in extract(read_markdown(two, "en")).params)  # whose list? nobody's

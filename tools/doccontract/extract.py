@@ -646,7 +646,35 @@ def parse_params(section: Section | None, where: str, findings: list[Finding]) -
     for extra in named[1:]:
         if lists and extra.rows:
             lists.pop(0).items = _table_params(extra, where, findings)
+    _enum_list_below(section, params)
     return params
+
+
+_ENUM_INTRO = re.compile(r"\benum\b|枚举", re.I)
+_ENUM_ITEM = re.compile(r"^([A-Z][A-Z0-9_]{2,})(?=\s|$|[:：(（])")
+
+
+def _enum_list_below(section: Section, params: list[Param]) -> None:
+    """'ENUM of transfer types:' and a list of 'MAIN_UMFUTURE Spot account transfer to ...' under
+    the table: the values of the one ENUM parameter the table leaves without values."""
+    bare = [p for p in params if p.type.upper() == "ENUM" and not enum_values(p.description, p.type)]
+    if len(bare) != 1:
+        return
+    for b in section.blocks:
+        if not isinstance(b, BulletList):
+            continue
+        for i, item in enumerate(b.items):
+            if not _ENUM_INTRO.search(item) or not item.rstrip().endswith((":", "：")):
+                continue
+            values = []
+            for nxt in b.items[i + 1 :]:
+                m = _ENUM_ITEM.match(nxt.strip())
+                if not m:
+                    break
+                values.append(m.group(1))
+            if len(values) >= 2:
+                bare[0].description = f"{bare[0].description} {item} {', '.join(values)}".strip()
+                return
 
 
 def parse_fields(table: Table, where: str) -> list[Field]:
