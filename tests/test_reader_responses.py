@@ -72,3 +72,13 @@ def test_comments_saying_not_be_returned_or_available_only_for_make_a_field_opti
 
     ex = parse_example('{\n "isolatedSymbol": "BNBUSDT", // isolated symbol, will not be returned for crossed margin\n "completeTime": 1, // available for deposits after 6-Mar-2025\n "id": 1\n}')
     assert response_schema([], ex)["required"] == ["id"]
+
+
+def test_comment_lines_above_a_key_describe_that_key_and_stop_at_other_code():
+    from doccontract.extract import parse_example
+
+    ex = parse_example(
+        '{\n "a": 1,\n // Optional field. Present only when SOR is available.\n // https://example.com/sor_faq.md\n "sors": [1],\n'
+        ' "rateLimits": [\n  {\n   // All limits are optional\n  }\n ],\n "exchangeFilters": []\n}'
+    )
+    assert ex.optional == {"sors"} and ex.comments == {"sors": "Optional field. Present only when SOR is available."}

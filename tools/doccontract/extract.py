@@ -865,6 +865,7 @@ def _repair(code: str, repaired: list[str]) -> str:
     return trimmed
 
 
+_URL_ONLY = re.compile(r"^\S+://\S+$")
 _JOINED_MEMBER = re.compile(r'\t\s*(?="[^"\s]+"\s*:)')  # '// a comment<TAB>"canTrade": true, // ...'
 
 
@@ -885,6 +886,7 @@ def parse_example(text: str) -> Example:
     positional: list[str] = []
     chunks: list[list[str]] = [[]]
     lines = text.split("\n")[::-1]
+    above: list[str] = []  # comment-only lines since the last line of code: they describe the next key
     while lines:
         line = lines.pop()
         if _ALT_LINE.match(line):
@@ -896,8 +898,15 @@ def parse_example(text: str) -> Example:
             lines.append(comment[joined.end() :])
             comment = comment[: joined.start()].strip()
         chunks[-1].append(code)
+        m = re.search(r'"([^"]+)"\s*:', code)
+        if not code.strip():
+            if comment and not _URL_ONLY.match(comment):
+                above.append(comment)
+        else:
+            if m and above:  # '// Optional field. Present only when SOR is available.' on the lines above "sors"
+                comment = f"{' '.join(above)} {comment}".strip()
+            above = []  # any other line of code ('}', '],') ends what the comment lines describe
         if comment:
-            m = re.search(r'"([^"]+)"\s*:', code)
             if m:
                 comments.setdefault(m.group(1), comment)
                 if _OPTIONAL_HINT.search(comment):
