@@ -82,3 +82,24 @@ def test_comment_lines_above_a_key_describe_that_key_and_stop_at_other_code():
         ' "rateLimits": [\n  {\n   // All limits are optional\n  }\n ],\n "exchangeFilters": []\n}'
     )
     assert ex.optional == {"sors"} and ex.comments == {"sors": "Optional field. Present only when SOR is available."}
+
+
+def test_a_conditional_fields_table_adds_typed_optional_fields_to_every_answer():
+    from doccontract.schema import response_schema
+
+    md = (
+        "# New order (TRADE)\n\n## HTTP Request\n\nPOST /api/v3/order\n\n## Response - ACK\n\n    {\"symbol\": \"BTCUSDT\", \"orderId\": 28}\n\n"
+        "## Response - FULL\n\n    {\"symbol\": \"BTCUSDT\", \"orderId\": 28, \"fills\": []}\n\n"
+        "**Conditional fields in Order Responses**\n\nField| Description| Visibility conditions| Examples\n---|---|---|---\n"
+        '`icebergQty`| Quantity for the iceberg order| Appears only if the parameter `icebergQty` was sent in the request.| `"icebergQty": "0.00000000"`\n'
+        '`strategyId`| A label| Appears if the parameter was populated in the request.| `"strategyId": 37463720`\n'
+        "`broken`| no sample| Appears sometimes| see above\n"
+    )
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+
+    ep = extract(read_markdown(md, "en"))
+    assert ep.example.optional == {"icebergQty", "strategyId"}
+    for answer in response_schema(ep.fields, ep.example)["anyOf"]:
+        assert answer["properties"]["icebergQty"] == {"type": "string"} and answer["properties"]["strategyId"] == {"type": "integer"}
+        assert "icebergQty" not in answer["required"] and "orderId" in answer["required"]

@@ -730,6 +730,38 @@ def _conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
     return names
 
 
+_VISIBILITY = re.compile(r"visibility|condition|显示的条件|条件", re.I)
+_EXAMPLES = re.compile(r"example|示例", re.I)
+
+
+def _add_conditional_table(doc: Document, example: Example) -> None:
+    """A 'Conditional fields' table (Field | Description | Visibility conditions | Examples): fields
+    the example does not show, each with its sample value.  They join every answer of the example
+    as optional keys, the condition as their comment, so the schema types them without requiring them."""
+    for section in doc.sections:
+        for table in (b for b in section.blocks if isinstance(b, Table)):
+            vis = next((i for i, h in enumerate(table.header) if _VISIBILITY.search(h)), None)
+            exa = next((i for i, h in enumerate(table.header) if _EXAMPLES.search(h)), None)
+            if vis is None or exa is None or vis == 0:
+                continue
+            for row in table.rows:
+                if len(row) <= max(vis, exa):
+                    continue
+                try:
+                    sample = json.loads("{" + row[exa].strip().rstrip(",") + "}")
+                except ValueError:
+                    continue
+                if len(sample) != 1:
+                    continue
+                [(key, value)] = sample.items()
+                targets = [v for v in example.values if isinstance(v, dict) and key not in v]
+                for target in targets:
+                    target[key] = value
+                if targets:
+                    example.optional = example.optional | {key}
+                    example.comments.setdefault(key, row[vis].strip())
+
+
 def _mentions(sentence: str, key: str) -> bool:
     """The sentence names the field: 'quoteId', 'sourceAddressfield' (code run into 'field' by the
     export); a plain lower-case word must be the sentence's subject ('network may not be ...')."""
@@ -1067,6 +1099,7 @@ def extract(doc: Document) -> Endpoint:
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
 
     if example is not None:
+        _add_conditional_table(doc, example)
         named = _conditional_names(doc, params, _example_keys(example.values))
         if named - example.optional:
             example.optional = example.optional | frozenset(named)
