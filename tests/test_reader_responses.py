@@ -103,3 +103,22 @@ def test_a_conditional_fields_table_adds_typed_optional_fields_to_every_answer()
     for answer in response_schema(ep.fields, ep.example)["anyOf"]:
         assert answer["properties"]["icebergQty"] == {"type": "string"} and answer["properties"]["strategyId"] == {"type": "integer"}
         assert "icebergQty" not in answer["required"] and "orderId" in answer["required"]
+
+
+def test_a_field_table_that_lost_its_arrows_is_nested_where_the_example_puts_each_field():
+    from doccontract.extract import Field, nest_like_example
+
+    table = [
+        Field("total", "LONG", ""),
+        Field("rows", "OBJECT ARRAY", "", [Field("groupId", "LONG", "")]),
+        Field("liquidationSnapshot", "OBJECT", ""),
+        Field("snapshots", "OBJECT ARRAY", "", [Field("subEmail", "STRING", "")]),
+        Field("missing", "STRING", ""),  # nowhere in the example: stays where the table put it
+    ]
+    example = {"total": 1, "rows": [{"groupId": 1, "liquidationSnapshot": {"snapshots": [{"subEmail": "a"}]}}]}
+    roots = nest_like_example(table, example)
+    assert table[1].children == [Field("groupId", "LONG", "")]  # the table itself is left alone
+    assert [f.name for f in roots] == ["total", "rows", "missing"]
+    [group, snap] = roots[1].children
+    assert (group.name, snap.name) == ("groupId", "liquidationSnapshot") and [f.name for f in snap.children] == ["snapshots"]
+    assert nest_like_example(table[:2], example) == table[:2]  # a table that agrees is unchanged

@@ -6,6 +6,7 @@ cannot be read becomes a :class:`Finding`, never a silent gap.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -697,6 +698,45 @@ def parse_fields(table: Table, where: str) -> list[Field]:
     return roots
 
 
+def _key_path(value: Any, key: str) -> list[str] | None:
+    """Keys leading to the first object that holds ``key`` (arrays passed through), breadth first."""
+    queue: list[tuple[Any, list[str]]] = [(value, [])]
+    while queue:
+        v, path = queue.pop(0)
+        if isinstance(v, list):
+            queue.extend((x, path) for x in v[:1])
+        elif isinstance(v, dict):
+            if key in v:
+                return path
+            queue.extend((x, [*path, k]) for k, x in v.items())
+    return None
+
+
+def nest_like_example(roots: list[Field], example: Any) -> list[Field]:
+    """A field table that lost its arrows ('liquidationSnapshot' listed as top-level while the example
+    has it in rows[0]): each top-level field the example holds only deeper moves under the field at
+    that place, when the table has that field.  The example decides nesting; the table, the types."""
+    top = example[0] if isinstance(example, list) and example else example
+    if not isinstance(top, dict) or all(f.name in top for f in roots):
+        return roots
+    kept: list[Field] = []
+    for f in copy.deepcopy(roots):  # the caller's fields stay as the table has them
+        path = None if f.name in top else _key_path(top, f.name)
+        parent = None
+        if path:
+            level = kept
+            for name in path:
+                parent = next((g for g in level if g.name == name), None)
+                if parent is None:
+                    break
+                level = parent.children
+        if parent is not None:
+            parent.children.append(f)
+        else:
+            kept.append(f)
+    return kept
+
+
 # --------------------------------------------------------------------------- example JSON
 
 
@@ -1097,6 +1137,8 @@ def extract(doc: Document) -> Endpoint:
     if "fields" in parts:
         field_table = next((b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table)
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
+    if fields and example is not None:
+        fields = nest_like_example(fields, example.value)
 
     if example is not None:
         _add_conditional_table(doc, example)
