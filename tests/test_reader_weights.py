@@ -36,3 +36,10 @@ def test_a_heading_with_one_slip_in_a_long_part_name_is_still_that_part():
     assert ep.weight == {"value": 50, "unit": None} and [p.name for p in ep.params] == ["a"]
     wrong = read_markdown("# T\n\n## HTTP Request\n\nGET /x\n\n## Request Limits\n\n5\n", "en")
     assert extract(wrong).weight is None  # two letters away from any part: not a weight
+
+
+def test_cases_on_one_line_each_with_its_label_are_rows():
+    got = parse_weight(Section("权重", 3, [Paragraph("带symbol: 6 不带: 80")]))
+    assert [(r["when"], r["weight"]) for r in got["table"]["rows"]] == [("带symbol", 6), ("不带", 80)] and got["max"] == 80
+    en = parse_weight(Section("Weight", 3, [Paragraph("With symbol: 6 Without symbol: 80")]))
+    assert [r["weight"] for r in en["table"]["rows"]] == [6, 80]

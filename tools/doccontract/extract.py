@@ -453,7 +453,7 @@ def _prose_table(text: str) -> dict[str, Any] | None:
     A sentence naming several numbers is a row only when it caps the weight
     ('will cap at 200 once ... more than 50': 200)."""
     rows = []
-    for part in re.split(r"[;；,，。\n]|\s{2,}", text):
+    for part in re.split(r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text):  # '带symbol: 6 不带: 80'
         found = _NUMBER.findall(part)
         cap = _CAP.search(part) if len(found) > 1 else None
         if cap:
