@@ -122,3 +122,20 @@ def test_a_field_table_that_lost_its_arrows_is_nested_where_the_example_puts_eac
     [group, snap] = roots[1].children
     assert (group.name, snap.name) == ("groupId", "liquidationSnapshot") and [f.name for f in snap.children] == ["snapshots"]
     assert nest_like_example(table[:2], example) == table[:2]  # a table that agrees is unchanged
+
+
+def test_an_object_array_the_example_shows_as_one_object_follows_the_example_and_says_so():
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+    from doccontract.schema import consistency_findings, response_schema
+
+    md = (
+        "# T (USER_DATA)\n\n## HTTP Request\n\nGET /x\n\n## Response Example\n\n    {\"total\": 1, \"snapshot\": {\"a\": \"1\"}}\n\n"
+        "## Response detail description\n\nName| Type| Description\n---|---|---\ntotal| LONG| n\nsnapshot| OBJECT ARRAY|\n→ a| STRING| x\n"
+    )
+    ep = extract(read_markdown(md, "en"))
+    schema = response_schema(ep.fields, ep.example)
+    assert schema["properties"]["snapshot"]["type"] == "object"
+    codes = [f.code for f in consistency_findings(ep, schema)]
+    assert "page.example-shape" in codes
+    assert "page.example-invalid" not in codes

@@ -250,6 +250,8 @@ def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     s = type_schema(f.type, None if shape.loose else example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
+    if f.children and isinstance(example, dict):
+        is_array = False  # 'OBJECT ARRAY' over an object: the example gives the shape (page.example-shape says so)
     if f.children:
         sample = example[0] if isinstance(example, list) and example else example
         obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, shape)
@@ -431,6 +433,32 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 # --------------------------------------------------------------------------- the page against itself
 
 
+def _example_at(value: Any, path: str) -> list[Any]:
+    """The example's values at a field path ('/rows/liquidationSnapshot'), array levels passed through."""
+    values = [value]
+    for name in path.strip("/").split("/"):
+        flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
+        values = [v[name] for v in flat if isinstance(v, dict) and name in v]
+    return values
+
+
+def _shape_conflicts(fields: list[Field], example: Any, where: str) -> list[Finding]:
+    """A table field with members called an array where the example shows one object."""
+    found = []
+    for path, f in field_paths(fields).items():
+        if f.children and type_schema(f.type).get("type") == "array" and any(isinstance(v, dict) for v in _example_at(example, path)):
+            found.append(
+                Finding(
+                    "page.example-shape",
+                    "warning",
+                    f"the field table calls {path} {f.type!r} (an array) but the example shows one object; the example's shape is used",
+                    where,
+                    {"field": path, "documented": f.type},
+                )
+            )
+    return found
+
+
 def _walk_example(value: Any, prefix: str = "") -> set[str]:
     """JSON-pointer-like paths of every key in an example (array levels skipped)."""
     out: set[str] = set()
@@ -495,6 +523,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         return found
     if ep.fields:
         found += _table_against_example(ep.fields, ep.example.value, where_fields)
+        found += _shape_conflicts(ep.fields, ep.example.value, where_fields)
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = Draft202012Validator(schema)
