@@ -45,6 +45,28 @@ def same_type(a: str, b: str) -> bool:
     return False
 
 
+def _placeholders(value: Any, prefix: str = "") -> set[str]:
+    """Paths where an example shows an empty object or array: a placeholder ('{ // all limits are
+    optional }'), which says nothing about the keys the other language's example shows there."""
+    out: set[str] = set()
+    stack = [(value, prefix)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, list):
+            if not v:
+                out.add(p)
+            stack.extend((x, p) for x in v[:1])
+        elif isinstance(v, dict):
+            if not v:
+                out.add(p)
+            stack.extend((x, f"{p}/{k}") for k, x in v.items())
+    return out
+
+
+def _under(path: str, places: set[str]) -> bool:
+    return any(path.startswith(p + "/") for p in places)
+
+
 def _example_types(value: Any, prefix: str = "") -> dict[str, str]:
     """Path -> JSON type of every key in an example (array levels skipped)."""
     out: dict[str, str] = {}
@@ -98,8 +120,11 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
         for path in sorted(set(et) & set(zt)):
             if et[path] != zt[path] and "null" not in (et[path], zt[path]) and {et[path], zt[path]} != {"int", "float"}:
                 add("example-type", "example", f"the examples send {path} as different JSON types", et[path], zt[path], path)
+        open_en, open_zh = _placeholders(en.example.value), _placeholders(zh.example.value)
         for path in sorted(set(et) ^ set(zt)):
             side = "en" if path in et else "zh-CN"
+            if _under(path, open_zh if side == "en" else open_en):
+                continue
             add("example-field-omitted", "example", f"only the {side} example shows {path}", path in et, path in zt, path)
     return found
 

@@ -6,6 +6,7 @@ cannot be read becomes a :class:`Finding`, never a silent gap.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -194,6 +195,9 @@ _OTHER_KINDS = (
     (("commondefinition", "enumdefinitions", "枚举定义", "公共定义", "filters", "过滤器"), "common-definitions"),
     (("bestpractice", "最佳实践"), "best-practice"),
 )
+_HUB_KINDS = frozenset({"changelog", "faq", "error-codes"})  # sections a docs front page links to
+_STREAM_CONTROL = re.compile(r'"(?:UN)?SUBSCRIBE"|"LIST_SUBSCRIPTIONS"|"[GS]ET_PROPERTY"')
+_EVENT_PAYLOAD = re.compile(r'\{\s*"e"\s*:\s*"\w+"\s*,[^{}]*?"E"\s*:\s*\d')  # {"e": "executionReport", "E": 1499405658658, ...}
 _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$")
 
@@ -212,7 +216,20 @@ def _part_of(heading: str) -> str | None:
     for part, names in _PARTS.items():
         if key in names:
             return part
+    for part, names in _PARTS.items():  # a typo ('Request Weigh', 'Request Paramters'): one slip in a long name
+        if any(len(n) >= 10 and n.isascii() and _one_slip(key, n) for n in names):
+            return part
     return None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """``a`` is ``b`` with one letter missing, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] or a[i + 1 :] == b[i:] or a[i:] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
 
 
 def _sections_by_part(doc: Document) -> dict[str, Section]:
@@ -337,17 +354,26 @@ def classify(doc: Document) -> str | None:
     for names, kind in _OTHER_KINDS:  # the title says it best: 'Rate limits' shows requests but is not one
         if any(n in title for n in names):
             return kind
-    if any(k in _WS_HEADINGS for k in keys) or any(_WS_METHOD.search(c) and '"id"' in c for c in codes if c.lstrip().startswith("{")):
+    if any(k in _WS_HEADINGS for k in keys):
         return "websocket-api"
-    if any(k.startswith(e) for k in keys for e in _STREAM_HEADINGS):
+    labels = [heading_key(c[:40]) for c in codes]  # '**Stream Name:** <symbol>@aggTrade' as a paragraph
+    if any(k.startswith(e) for k in keys + labels for e in _STREAM_HEADINGS):
         return "stream"
-    if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title:
+    methods = [m for c in codes if c.lstrip().startswith("{") and '"id"' in c for m in _WS_METHOD.findall(c)]
+    if methods and all(_STREAM_CONTROL.search(m) for m in methods):
+        return "general-info"  # SUBSCRIBE / LIST_SUBSCRIPTIONS messages: how to use streams, no method of an API
+    if methods:
+        return "websocket-api"
+    if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title or any(_EVENT_PAYLOAD.search(c) for c in codes):
         return "user-data-event"
-    for names, kind in _OTHER_KINDS:  # headings otherwise
-        if any(n in k for k in keys for n in names):
-            return kind
+    named = [kind for names, kind in _OTHER_KINDS if any(n in k for k in keys for n in names)]
+    if len(set(named) & _HUB_KINDS) >= 2:
+        return "introduction"  # '### FAQ', '### Change log', ...: a front page pointing to each of them
+    if named:  # headings otherwise
+        return named[0]
     if "stream" in title or "数据流" in title:
-        return "stream"
+        # with a payload it documents a stream; prose alone tells how to connect to streams
+        return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
     if "params" in by_heading or "example" in by_heading:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
@@ -370,7 +396,7 @@ def _texts(section: Section) -> list[str]:
 
 
 _REQUEST_ONLY = re.compile(r"^(?:" + "|".join(METHODS) + r")\s+`?/\S*$")
-_SECURITY = re.compile(r"[(（]\s*([A-Z][A-Z_]+)\s*[)）]\s*$")
+_SECURITY = re.compile(r"[(（][\s./]*([A-Z][A-Z_]+)\s*[)）]\s*$")  # '(TRADE)', '（USER_DATA）', a stray '(../TRADE）'
 _REQUEST_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?(/[^\s`*]+)")
 
 
@@ -418,12 +444,21 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
     return {"columns": list(table.header), "rows": rows} if rows else None
 
 
+_CAP = re.compile(r"(?:\bcaps?\s+at|\bcapped\s+at|\bat\s+most|\bmaximum\s+(?:of\s+)?|上限(?:是|为)?)\s*(\d+)", re.I)
+
+
 def _prose_table(text: str) -> dict[str, Any] | None:
-    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight)."""
+    """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight).
+
+    A sentence naming several numbers is a row only when it caps the weight
+    ('will cap at 200 once ... more than 50': 200)."""
     rows = []
-    for part in re.split(r"[;；,，。\n]|\s{2,}", text):
+    for part in re.split(r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text):  # '带symbol: 6 不带: 80'
         found = _NUMBER.findall(part)
-        if len(found) == 1:
+        cap = _CAP.search(part) if len(found) > 1 else None
+        if cap:
+            rows.append({"when": clean(part).strip(" :：-."), "weight": int(cap.group(1))})
+        elif len(found) == 1:
             when = clean(_OWN_UNIT.sub("", _NUMBER.sub("", part, count=1)).replace("*", "")).strip(" :：-")
             rows.append({"when": when, "weight": int(found[0])})
     return {"columns": ["when", "weight"], "rows": rows} if len(rows) > 1 else None
@@ -437,7 +472,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
     (IP, UID, ORDER...).  Numbers in header names, durations ('1min', '10s')
     and rate-limit names are never weights.
     """
-    text = " ".join(_texts(section)).strip()
+    text = "\n".join(_texts(section)).strip()  # one line per paragraph / bullet: each may be a row of a prose table
     heading_value = re.search(r"[:：]\s*(\d+)\s*$", section.heading)
     if not text and heading_value:
         text = heading_value.group(1)
@@ -475,7 +510,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
         units = {"IP"} if any(re.search(r"\bip\b", x["limit"], re.I) for x in limits) else set()
     weight.update({"value": max(numbers), "unit": units.pop() if len(units) == 1 else None})
     if not re.fullmatch(r"\d+\s*(\([A-Za-z_]+\))?", text):
-        weight["text"] = text  # conditional weights: value is the largest the page names
+        weight["text"] = re.sub(r"\s*\n\s*", " ", text)  # conditional weights: value is the largest the page names
     return weight
 
 
@@ -612,7 +647,35 @@ def parse_params(section: Section | None, where: str, findings: list[Finding]) -
     for extra in named[1:]:
         if lists and extra.rows:
             lists.pop(0).items = _table_params(extra, where, findings)
+    _enum_list_below(section, params)
     return params
+
+
+_ENUM_INTRO = re.compile(r"\benum\b|枚举", re.I)
+_ENUM_ITEM = re.compile(r"^([A-Z][A-Z0-9_]{2,})(?=\s|$|[:：(（])")
+
+
+def _enum_list_below(section: Section, params: list[Param]) -> None:
+    """'ENUM of transfer types:' and a list of 'MAIN_UMFUTURE Spot account transfer to ...' under
+    the table: the values of the one ENUM parameter the table leaves without values."""
+    bare = [p for p in params if p.type.upper() == "ENUM" and not enum_values(p.description, p.type)]
+    if len(bare) != 1:
+        return
+    for b in section.blocks:
+        if not isinstance(b, BulletList):
+            continue
+        for i, item in enumerate(b.items):
+            if not _ENUM_INTRO.search(item) or not item.rstrip().endswith((":", "：")):
+                continue
+            values = []
+            for nxt in b.items[i + 1 :]:
+                m = _ENUM_ITEM.match(nxt.strip())
+                if not m:
+                    break
+                values.append(m.group(1))
+            if len(values) >= 2:
+                bare[0].description = f"{bare[0].description} {item} {', '.join(values)}".strip()
+                return
 
 
 def parse_fields(table: Table, where: str) -> list[Field]:
@@ -635,10 +698,130 @@ def parse_fields(table: Table, where: str) -> list[Field]:
     return roots
 
 
+def _key_path(value: Any, key: str) -> list[str] | None:
+    """Keys leading to the first object that holds ``key`` (arrays passed through), breadth first."""
+    queue: list[tuple[Any, list[str]]] = [(value, [])]
+    while queue:
+        v, path = queue.pop(0)
+        if isinstance(v, list):
+            queue.extend((x, path) for x in v[:1])
+        elif isinstance(v, dict):
+            if key in v:
+                return path
+            queue.extend((x, [*path, k]) for k, x in v.items())
+    return None
+
+
+def nest_like_example(roots: list[Field], example: Any) -> list[Field]:
+    """A field table that lost its arrows ('liquidationSnapshot' listed as top-level while the example
+    has it in rows[0]): each top-level field the example holds only deeper moves under the field at
+    that place, when the table has that field.  The example decides nesting; the table, the types."""
+    top = example[0] if isinstance(example, list) and example else example
+    if not isinstance(top, dict) or all(f.name in top for f in roots):
+        return roots
+    kept: list[Field] = []
+    for f in copy.deepcopy(roots):  # the caller's fields stay as the table has them
+        path = None if f.name in top else _key_path(top, f.name)
+        parent = None
+        if path:
+            level = kept
+            for name in path:
+                parent = next((g for g in level if g.name == name), None)
+                if parent is None:
+                    break
+                level = parent.children
+        if parent is not None:
+            parent.children.append(f)
+        else:
+            kept.append(f)
+    return kept
+
+
 # --------------------------------------------------------------------------- example JSON
 
 
-_OPTIONAL_HINT = re.compile(r"not return|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+
+
+_RETURNS = re.compile(r"return|response|返回|响应", re.I)
+_RETURNED_WHEN = re.compile(r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当", re.I)
+
+
+def _conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
+    """Fields the page's prose says are only sometimes returned: '`quoteId` will be returned only if
+    ...', '`network` may not be in the response for old withdraw', 'return `sourceAddress` field when
+    set to true' (a parameter's description).  A sentence must speak of returning and of a condition,
+    so 'only when `symbol` is sent' makes no response field optional."""
+    texts = [p.description for p in params]
+    for section in doc.sections:
+        for b in section.blocks:
+            if isinstance(b, Paragraph):
+                texts.append(b.text)
+            elif isinstance(b, BulletList):
+                texts.extend(b.items)
+    names: set[str] = set()
+    for text in texts:
+        if not _RETURNS.search(text):
+            continue
+        for sentence in re.split(r"(?<=[.。;；!?])\s+|[。；]", text):
+            found = [k for k in keys if _mentions(sentence, k)]
+            if found and len(found) <= 3 and _RETURNS.search(sentence) and (_OPTIONAL_HINT.search(sentence) or _RETURNED_WHEN.search(sentence)):
+                names.update(found)
+    return names
+
+
+_VISIBILITY = re.compile(r"visibility|condition|显示的条件|条件", re.I)
+_EXAMPLES = re.compile(r"example|示例", re.I)
+
+
+def _add_conditional_table(doc: Document, example: Example) -> None:
+    """A 'Conditional fields' table (Field | Description | Visibility conditions | Examples): fields
+    the example does not show, each with its sample value.  They join every answer of the example
+    as optional keys, the condition as their comment, so the schema types them without requiring them."""
+    for section in doc.sections:
+        for table in (b for b in section.blocks if isinstance(b, Table)):
+            vis = next((i for i, h in enumerate(table.header) if _VISIBILITY.search(h)), None)
+            exa = next((i for i, h in enumerate(table.header) if _EXAMPLES.search(h)), None)
+            if vis is None or exa is None or vis == 0:
+                continue
+            for row in table.rows:
+                if len(row) <= max(vis, exa):
+                    continue
+                try:
+                    sample = json.loads("{" + row[exa].strip().rstrip(",") + "}")
+                except ValueError:
+                    continue
+                if len(sample) != 1:
+                    continue
+                [(key, value)] = sample.items()
+                targets = [v for v in example.values if isinstance(v, dict) and key not in v]
+                for target in targets:
+                    target[key] = value
+                if targets:
+                    example.optional = example.optional | {key}
+                    example.comments.setdefault(key, row[vis].strip())
+
+
+def _mentions(sentence: str, key: str) -> bool:
+    """The sentence names the field: 'quoteId', 'sourceAddressfield' (code run into 'field' by the
+    export); a plain lower-case word must be the sentence's subject ('network may not be ...')."""
+    if key not in sentence:
+        return False
+    tail = r"(?:\s*(?:field|字段))?\s*(?:may|will|is|are|only|仅|可能|会|字段|field)" if key.islower() else r"(?=field|字段|[^A-Za-z0-9_]|$)"
+    return re.search(rf"(?<![A-Za-z0-9_@]){re.escape(key)}{tail}", sentence) is not None
+
+
+def _example_keys(values: list[Any]) -> set[str]:
+    keys: set[str] = set()
+    stack = list(values)
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            keys.update(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return keys
 
 
 def _outside_strings(text: str):
@@ -754,6 +937,10 @@ def _repair(code: str, repaired: list[str]) -> str:
     return trimmed
 
 
+_URL_ONLY = re.compile(r"^\S+://\S+$")
+_JOINED_MEMBER = re.compile(r'\t\s*(?="[^"\s]+"\s*:)')  # '// a comment<TAB>"canTrade": true, // ...'
+
+
 def parse_example(text: str) -> Example:
     """A documented response example: JSON with the docs' usual liberties.
 
@@ -770,14 +957,28 @@ def parse_example(text: str) -> Example:
     comments: dict[str, str] = {}
     positional: list[str] = []
     chunks: list[list[str]] = [[]]
-    for line in text.split("\n"):
+    lines = text.split("\n")[::-1]
+    above: list[str] = []  # comment-only lines since the last line of code: they describe the next key
+    while lines:
+        line = lines.pop()
         if _ALT_LINE.match(line):
             chunks.append([])
             continue
         code, comment = _strip_comment(line)
+        joined = _JOINED_MEMBER.search(comment)
+        if joined:  # the export joined two lines with a tab: the member after it is code, not comment
+            lines.append(comment[joined.end() :])
+            comment = comment[: joined.start()].strip()
         chunks[-1].append(code)
+        m = re.search(r'"([^"]+)"\s*:', code)
+        if not code.strip():
+            if comment and not _URL_ONLY.match(comment):
+                above.append(comment)
+        else:
+            if m and above:  # '// Optional field. Present only when SOR is available.' on the lines above "sors"
+                comment = f"{' '.join(above)} {comment}".strip()
+            above = []  # any other line of code ('}', '],') ends what the comment lines describe
         if comment:
-            m = re.search(r'"([^"]+)"\s*:', code)
             if m:
                 comments.setdefault(m.group(1), comment)
                 if _OPTIONAL_HINT.search(comment):
@@ -816,6 +1017,9 @@ _UPPER_RUN = re.compile(
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
+_QUOTED_VALUE = re.compile(r'["“]([A-Z][A-Z0-9_]+)["”]')  # double quotes only: `LIMIT` order is a mention
+
+
 def enum_values(description: str, doc_type: str) -> list[str]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
 
@@ -824,7 +1028,7 @@ def enum_values(description: str, doc_type: str) -> list[str]:
     A single 'NAME:' inside a sentence of other values is not a definition list.
     Anything looser would invent enums.
     """
-    plain = description.replace("`", "")
+    plain = re.sub(r'[`"“”]', "", description)  # values in code marks or quotes: '"MARK_PRICE", "CONTRACT_PRICE"'
     values = _DEFINED_VALUE.findall(plain)
     if doc_type.upper() == "ENUM":
         head = re.split(r"[;；.。]", plain)[0].strip()
@@ -834,6 +1038,9 @@ def enum_values(description: str, doc_type: str) -> list[str]:
             longest = re.findall(r"[A-Z][A-Z0-9_]+", head)
         if len(longest) > len(values):
             values = longest
+        quoted = list(dict.fromkeys(_QUOTED_VALUE.findall(description)))  # '"LIQUIDATION" for ..., "ADL" for ...'
+        if len(quoted) > len(set(values)):
+            values = quoted
     elif len(values) == 1 and re.search(r"[/|]", plain):
         values = []  # one 'NAME:' among values separated by '/': a stray colon, not a definition
     seen: list[str] = []
@@ -897,7 +1104,7 @@ def extract(doc: Document) -> Endpoint:
     if security is None:  # a page of sections ('## Create listenToken (USER_STREAM)' above '### HTTP Request')
         http_at = next(i for i, s in enumerate(doc.sections) if s is parts["http"])
         for s in reversed(doc.sections[:http_at]):
-            if s.level < parts["http"].level and parse_title(s.heading)[1]:
+            if s.level <= parts["http"].level and parse_title(s.heading)[1]:  # a sibling too: '## 查询… (USER_DATA)'
                 title, security = parse_title(s.heading)
                 break
     method, path = parse_request_line(parts["http"], doc.source)
@@ -930,7 +1137,14 @@ def extract(doc: Document) -> Endpoint:
     if "fields" in parts:
         field_table = next((b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table)
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
+    if fields and example is not None:
+        fields = nest_like_example(fields, example.value)
 
+    if example is not None:
+        _add_conditional_table(doc, example)
+        named = _conditional_names(doc, params, _example_keys(example.values))
+        if named - example.optional:
+            example.optional = example.optional | frozenset(named)
     preconditions: list[str] = []
     if "description" in parts:
         for b in parts["description"].blocks:

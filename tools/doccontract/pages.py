@@ -300,6 +300,10 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
     return Document(lang, title, sections, source)
 
 
+#: paragraphs (a cell's lines cut apart by blank lines) that may sit between a table and its next rows
+MAX_CUT_PARAGRAPHS = 8
+
+
 def _add_paragraph(section: Section, tok) -> None:
     prev = section.blocks[-1] if section.blocks else None
     if isinstance(prev, Table):
@@ -308,11 +312,15 @@ def _add_paragraph(section: Section, tok) -> None:
             section.blocks[-1] = merged[0]
             section.blocks.extend(Paragraph(n) for n in merged[1] if n)
             return
-    if isinstance(prev, Paragraph) and len(section.blocks) >= 2 and isinstance(section.blocks[-2], Table):
-        # a note already split a table; rows after the note still belong to it
-        merged = _continue_table(section.blocks[-2], tok.content)
+    k = len(section.blocks) - 1
+    while k >= 0 and len(section.blocks) - k <= MAX_CUT_PARAGRAPHS and isinstance(section.blocks[k], Paragraph):
+        k -= 1
+    if isinstance(prev, Paragraph) and k >= 0 and isinstance(section.blocks[k], Table):
+        # notes or a cell's continuation lines (blank lines between them) already split a table;
+        # rows after them still belong to it
+        merged = _continue_table(section.blocks[k], tok.content)
         if merged is not None:
-            section.blocks[-2] = merged[0]
+            section.blocks[k] = merged[0]
             section.blocks.extend(Paragraph(n) for n in merged[1] if n)
             return
     text = _inline_text(tok)

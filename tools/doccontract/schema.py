@@ -150,8 +150,30 @@ def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
     return {}
 
 
+def _shapes(items: list[dict]) -> list[list[dict]]:
+    """Items of an example array grouped by shape: an item sharing under half of the smaller key
+    set with every group so far (an order beside an error ``{code, msg}``) starts a new one."""
+    groups: list[tuple[set, list[dict]]] = []
+    for item in items:
+        keys = set(item)
+        for seen, members in groups:
+            if len(keys & seen) * 2 >= min(len(keys), len(seen)):
+                seen |= keys
+                members.append(item)
+                break
+        else:
+            groups.append((keys, [item]))
+    return [members for _, members in groups]
+
+
 def _infer_objects(items: list[dict]) -> dict[str, Any]:
-    """One object schema for every item of an example array: keys in all items are required."""
+    """One object schema for every item of an example array: keys in all items are required.
+
+    Items of unrelated shapes (a result or an error per element) are alternatives
+    (``anyOf``), each requiring its own keys, rather than one object where nothing is required."""
+    groups = _shapes(items) if len(items) > 1 else [items]
+    if len(groups) > 1:
+        return {"anyOf": [_infer_objects(g) for g in groups]}
     props: dict[str, Any] = {}
     for item in items:
         for k, v in item.items():
@@ -198,7 +220,7 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 
 
 _CONDITIONAL = re.compile(
-    r"only (?:be )?return|not return|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
+    r"only (?:be )?return|not return|not be returned|available (?:only )?(?:for|after|since)\b|不会返回|仅适用|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
     r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
     re.I,
 )
@@ -228,6 +250,8 @@ def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     s = type_schema(f.type, None if shape.loose else example)
     key = type_key(f.type)
     is_array = s.get("type") == "array" or isinstance(example, list) and key not in TYPE_MAP
+    if f.children and isinstance(example, dict):
+        is_array = False  # 'OBJECT ARRAY' over an object: the example gives the shape (page.example-shape says so)
     if f.children:
         sample = example[0] if isinstance(example, list) and example else example
         obj = _object_schema(f.children, sample if isinstance(sample, dict) else None, shape)
@@ -334,6 +358,17 @@ def _kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
 
+def _distinct_bodies(fields: list[Field], values: list[Any], example: Example | None, shape: _Shape) -> list[dict[str, Any]]:
+    """Each answer's own schema, duplicates dropped (answers that differ only in values give one)."""
+    out: list[dict[str, Any]] = []
+    for v in values:
+        body = _body(fields, v, example, shape)
+        _relax_required(body, [v])
+        if body not in out:
+            out.append(body)
+    return out
+
+
 def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
     """The body as the field table describes it, shaped by the example.
 
@@ -364,6 +399,10 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
                 alternatives.append(alt)
             bodies.extend(alternatives)
             continue
+        distinct = _distinct_bodies(fields, same, example, shape)
+        if len(distinct) > 1:  # one shape, but typed differently ('isExpired': null / true): the page's alternatives
+            bodies.extend(distinct)
+            continue
         if all(isinstance(v, dict) for v in same):
             merged: Any = {}
             for v in same:
@@ -392,6 +431,32 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 
 
 # --------------------------------------------------------------------------- the page against itself
+
+
+def _example_at(value: Any, path: str) -> list[Any]:
+    """The example's values at a field path ('/rows/liquidationSnapshot'), array levels passed through."""
+    values = [value]
+    for name in path.strip("/").split("/"):
+        flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
+        values = [v[name] for v in flat if isinstance(v, dict) and name in v]
+    return values
+
+
+def _shape_conflicts(fields: list[Field], example: Any, where: str) -> list[Finding]:
+    """A table field with members called an array where the example shows one object."""
+    found = []
+    for path, f in field_paths(fields).items():
+        if f.children and type_schema(f.type).get("type") == "array" and any(isinstance(v, dict) for v in _example_at(example, path)):
+            found.append(
+                Finding(
+                    "page.example-shape",
+                    "warning",
+                    f"the field table calls {path} {f.type!r} (an array) but the example shows one object; the example's shape is used",
+                    where,
+                    {"field": path, "documented": f.type},
+                )
+            )
+    return found
 
 
 def _walk_example(value: Any, prefix: str = "") -> set[str]:
@@ -458,6 +523,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         return found
     if ep.fields:
         found += _table_against_example(ep.fields, ep.example.value, where_fields)
+        found += _shape_conflicts(ep.fields, ep.example.value, where_fields)
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = Draft202012Validator(schema)

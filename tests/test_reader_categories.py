@@ -1,0 +1,70 @@
+"""What a page that documents no REST endpoint is (issue 10, item 1), read from its structure."""
+
+from __future__ import annotations
+
+from doccontract.extract import classify
+from doccontract.pages import read_markdown
+
+
+def _kind(md: str) -> str | None:
+    return classify(read_markdown(md, "en"))
+
+
+def test_stream_labels_in_paragraphs_make_a_stream_page_even_beside_subscribe_examples():
+    md = """# WebSocket Streams for Binance
+
+## Live Subscribing/Unsubscribing to streams
+
+    {"method": "SUBSCRIBE", "params": ["btcusdt@aggTrade"], "id": 1}
+
+## Aggregate Trade Streams
+
+**Stream Name:** <symbol>@aggTrade
+
+**Update Speed:** Real-time
+
+    {"e": "aggTrade", "E": 1672515782136, "s": "BNBBTC"}
+"""
+    assert _kind(md) == "stream"
+
+
+def test_subscribe_messages_alone_are_general_information_and_a_real_method_is_websocket_api():
+    control = '# Live Subscribing\n\n## Subscribe to a stream\n\n    {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 1}\n\n    {"method": "LIST_SUBSCRIPTIONS", "id": 3}\n'
+    assert _kind(control) == "general-info"
+    api = '# Order book\n\n## Request\n\n    {"id": "51e2", "method": "depth", "params": {"symbol": "BNBBTC"}}\n'
+    assert _kind(api) == "websocket-api"
+
+
+def test_event_payloads_make_a_user_data_event_page_despite_a_general_information_heading():
+    md = """# User Data Streams for Binance
+
+## General information
+
+A stream of account events.
+
+### Account Update
+
+    {
+        "subscriptionId": 0,
+        "event": {
+            "e": "outboundAccountPosition",     // Event type
+            "E": 1564034571105,                 // Event Time
+            "u": 1564034571073
+        }
+    }
+"""
+    assert _kind(md) == "user-data-event"
+    assert _kind("# Limits\n\n## General information\n\nNo payloads here.\n") == "general-info"
+
+
+def test_a_front_page_pointing_to_the_faq_and_the_change_log_is_an_introduction():
+    md = "# Official Documentation for the Binance APIs and Streams.\n\n### FAQ\n\n| Name | Description |\n|---|---|\n| a | b |\n\n### Change log\n\nPlease refer to the CHANGELOG.\n\n### Contact Us\n\nTelegram.\n"
+    assert _kind(md) == "introduction"
+    assert _kind("# Spot API\n\n## Change log\n\n### 2024-01-01\n\nThings changed.\n") == "changelog"
+
+
+def test_a_streams_page_of_prose_only_tells_how_to_connect():
+    prose = "# User Data Streams Connect\n\n* A User Data Stream `listenKey` is valid for 60 minutes.\n* Base Url: wss://fstream.binance.com\n"
+    assert _kind(prose) == "general-info"
+    payload = '# Mark Price Stream\n\nPushes the mark price.\n\n    {"stream": "btcusdt@markPrice", "data": {"p": "1"}}\n'
+    assert _kind(payload) == "stream"
