@@ -40,8 +40,10 @@ class Summary:
         self.suite = suite_plugin.suite_of(config)
 
     def pytest_keyboard_interrupt(self, excinfo) -> None:
-        """pytest answers Ctrl-C with the exit code it also gives collection errors; remember which it was."""
-        self.interrupted = True
+        """pytest answers Ctrl-C with the exit code it also gives collection errors; remember which it was.
+
+        pytest calls this hook for ``pytest.exit()`` too (the suite stops that way on an unreachable host)."""
+        self.interrupted = excinfo.errisinstance(KeyboardInterrupt)
 
     def pytest_runtest_logreport(self, report) -> None:
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
