@@ -42,8 +42,9 @@ class Summary:
     def pytest_keyboard_interrupt(self, excinfo) -> None:
         """pytest answers Ctrl-C with the exit code it also gives collection errors; remember which it was.
 
-        pytest calls this hook for ``pytest.exit()`` too (the suite stops that way on an unreachable host)."""
-        self.interrupted = excinfo.errisinstance(KeyboardInterrupt)
+        pytest calls this hook for ``pytest.exit()`` and for its own ``Session.Interrupted`` (a subclass,
+        raised when the suite stops on an unreachable host) too: only Ctrl-C itself counts."""
+        self.interrupted = excinfo.type is KeyboardInterrupt
 
     def pytest_runtest_logreport(self, report) -> None:
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
