@@ -307,6 +307,9 @@ def test_enum_values_from_descriptions():
     assert enum_values("TRUE or FALSE", "STRING") == []  # booleans, not values
     assert enum_values("Use USDT or USDC for the fee", "STRING") == []  # prose around them: no guessing
     assert enum_values("NEW ORDER", "STRING") == []  # words, not a list
+    assert enum_values("Asset Name , USDT or USDC", "STRING") == ["USDT", "USDC"]
+    assert enum_values("Default: NEW, FILLED", "STRING") == []  # a default, not the set
+    assert enum_values("资产名称， 如 USDT 或 USDC", "STRING") == []  # 'such as': examples, not the set
 
 
 def _with_params(rows_en: str, rows_zh: str) -> dict:

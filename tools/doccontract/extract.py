@@ -817,10 +817,11 @@ _UPPER_RUN = re.compile(
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
-# A description that is nothing but its values: "BORROW or REPAY", "操作类型：BORROW、REPAY" (any
-# documented type, not only ENUM; plain spaces do not separate values here, so prose is not a list).
+# A description that is nothing but its values: "BORROW or REPAY", "操作类型：BORROW、REPAY",
+# "Asset Name , USDT or USDC" (any documented type, not only ENUM; plain spaces do not separate
+# values here, so prose is not a list; "Default: A, B" and "e.g. A, B" are examples, not the set).
 _VALUE_LIST = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+")
-_VALUE_LABEL = re.compile(r"^[^:：]{0,24}[:：]\s*")
+_VALUE_LABEL = re.compile(r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*", re.I)  # 'Type: ', 'Asset Name , ', '操作类型：'
 
 
 def _listed_values(plain: str) -> list[str]:
