@@ -64,3 +64,22 @@ def test_an_enum_list_below_the_table_gives_the_bare_enum_parameter_its_values()
     assert enum_values(t.description, t.type) == ["MAIN_UMFUTURE", "MAIN_CMFUTURE"] and asset.description == ""
     two = md.replace("asset| STRING|", "side| ENUM|")
     assert all(p.description == "" for p in extract(read_markdown(two, "en")).params)  # whose list? nobody's
+
+
+def _params_page(lang: str, row: str) -> str:
+    http, params = ("HTTP Request", "Request Parameters") if lang == "en" else ("HTTP请求", "请求参数")
+    return f"# Thing (USER_DATA)\n\n## {http}\n\nGET /x\n\n## {params}\n\nName| Type| Mandatory| Description\n---|---|---|---\n{row}\n"
+
+
+def _param_findings(en_row: str, zh_row: str) -> list:
+    en = extract(read_markdown(_params_page("en", en_row), "en"))
+    zh = extract(read_markdown(_params_page("zh-CN", zh_row), "zh-CN"))
+    return [f.code for f in compare(en, zh)]
+
+
+def test_values_named_in_the_other_language_in_another_form_are_not_omitted():
+    # 'such as' and values with glosses name the same values: not a language that leaves them out
+    assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称，如 USDT 或 USDC") == []
+    assert _param_findings("kind| STRING| NO| TRANSFER, WELCOME_BONUS", "kind| STRING| NO| 类型： TRANSFER 转账, WELCOME_BONUS 欢迎奖金") == []
+    # a language that really names fewer values still says so
+    assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称") == ["bilingual.enum-omitted"]

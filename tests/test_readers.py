@@ -301,7 +301,54 @@ def test_enum_values_from_descriptions():
     assert enum_values("ACTIVE: active; CLOSED: closed", "STRING") == ["ACTIVE", "CLOSED"]
     assert enum_values("GTC,IOC,FOK", "ENUM") == ["GTC", "IOC", "FOK"]
     assert enum_values("Risk unit unique identifier", "STRING") == []
-    assert enum_values("BORROW or REPAY", "STRING") == []  # not an ENUM type: no guessing
+    # a description that is nothing but its values lists them, whatever the documented type
+    assert enum_values("BORROW or REPAY", "STRING") == ["BORROW", "REPAY"]
+    assert enum_values("操作类型：BORROW、REPAY", "STRING") == ["BORROW", "REPAY"]
+    assert enum_values("TRUE or FALSE", "STRING") == []  # booleans, not values
+    assert enum_values("Use USDT or USDC for the fee", "STRING") == []  # prose around them: no guessing
+    assert enum_values("NEW ORDER", "STRING") == []  # words, not a list
+    assert enum_values("Asset Name , USDT or USDC", "STRING") == ["USDT", "USDC"]
+    assert enum_values("Default: NEW, FILLED", "STRING") == []  # a default, not the set
+    assert enum_values("资产名称， 如 USDT 或 USDC", "STRING") == []  # 'such as': examples, not the set
+
+
+def _with_params(rows_en: str, rows_zh: str) -> dict:
+    en = EN.replace("limit| INT| NO| Default 10  ", rows_en)
+    zh = ZH.replace("limit| INT| 否| 默认 10  ", rows_zh)
+    return contract(en, zh)["request"]["properties"]
+
+
+def test_integer_bounds_a_description_states_are_the_schema_bounds():
+    props = _with_params(
+        "current| LONG| NO| The currently querying page. Start from 1. Default:1  \nsize| LONG| NO| Default:10 Max:100  \nspan| LONG| NO| max 100 days  ",
+        "current| LONG| 否| 当前查询页。 开始值 1. 默认:1  \nsize| LONG| 否| 默认:10 最大:100  \nspan| LONG| 否| 最多 100 天  ",
+    )
+    assert (props["current"]["minimum"], props["current"]["maximum"]) == (1, 2**63 - 1)
+    assert (props["size"]["minimum"], props["size"]["maximum"]) == (-(2**63), 100)
+    assert (props["span"]["minimum"], props["span"]["maximum"]) == (-(2**63), 2**63 - 1)  # 100 days bounds the window, not the number
+
+
+def test_a_value_list_description_is_the_parameter_enum():
+    props = _with_params("type| STRING| YES| BORROW or REPAY  ", "type| STRING| 是| 操作类型：BORROW、REPAY  ")
+    assert props["type"]["enum"] == ["BORROW", "REPAY"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("This endpoint is accessible only with the parent account API key.", "parent"),
+        ("The closure can only be initiated by API calls from the credit account.", "credit"),
+        ("Sample.", None),
+    ],
+)
+def test_the_caller_role_a_description_states_is_in_the_contract(sentence, role):
+    assert contract(EN.replace("Sample.", sentence))["caller"] == role
+
+
+def test_a_bullet_that_limits_the_answer_does_not_restrict_the_caller():
+    en = EN.replace("Sample.", "Sample.\n\n  * Only the risk unit connected to that credit account will be queried")
+    assert contract(en)["caller"] is None
+    assert contract(EN, ZH.replace("示例。", "示例。仅支持母账户调用该接口。"))["caller"] == "parent"
 
 
 def test_bilingual_disagreements_are_each_reported():

@@ -235,14 +235,18 @@ def test_a_form_body_of_another_type_is_refused():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     group=st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    asset=st.text(min_size=1, max_size=12),
+    asset=st.sampled_from(REG.get("POST /sapi/v1/margin/loan-group/borrow").params["assetName"]["enum"]),  # "USDT or USDC"
+    email=st.text(min_size=1, max_size=12),
     amount=st.decimals(allow_nan=False, allow_infinity=False, places=8),
 )
-def test_client_and_server_sides_agree(group, asset, amount):
+def test_client_and_server_sides_agree(group, asset, email, amount):
     borrow = REG.get("POST /sapi/v1/margin/loan-group/borrow")
     pairs = rq.to_wire(borrow, {"groupId": group, "assetName": asset, "amount": amount})
     back = server(borrow, signed(urlencode(pairs)))
     assert back.params == {"groupId": group, "assetName": asset, "amount": amount}
+    transfer = REG.get("POST /sapi/v1/margin/loan-group/transfer-out")  # any text round-trips too
+    pairs = rq.to_wire(transfer, {"subEmail": email, "asset": asset, "amount": amount})
+    assert server(transfer, signed(urlencode(pairs))).params == {"subEmail": email, "asset": asset, "amount": amount}
 
 
 @settings(max_examples=150, deadline=None)

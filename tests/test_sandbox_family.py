@@ -159,8 +159,8 @@ def test_edit_member_links_collateral_and_never_switches_true_to_false(srv):
 
 
 def test_roles_and_ltv_visibility(srv):
-    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT)} == {10001, 10002, 10004, 10005}
-    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details")} == {10001, 10002, 10005}
+    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT)} == {1, 10001, 10002, 10004, 10005}
+    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details")} == {1, 10001, 10002, 10005}
     assert _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=COLLATERAL) == []  # "no results were returned"
     r = call(srv, "GET", "/sapi/v1/margin/loan-groups/activated", {}, key=CREDIT[0], secret=CREDIT[1])
     assert r.status_code == 401 and r.json()["code"] == -2015

@@ -10,6 +10,7 @@ a lower severity than a real conflict.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .extract import Endpoint, Finding, enum_values, field_paths
@@ -158,7 +159,7 @@ def _same_meaning(a, b, code: str, part: str, what: str, item: str, add) -> None
     """A parameter or field both languages list: the same type, the same values."""
     if a.type and b.type and not same_type(a.type, b.type):
         add(code, part, f"{what} has a different type", a.type, b.type, item)
-    _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), what, part, item, add)
+    _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), what, part, item, add, (a.description, b.description))
 
 
 def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
@@ -175,10 +176,19 @@ def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
         add("weight", "weight", "the request weight differs between languages", ew, zw)
 
 
-def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add) -> None:
+def _names_all(values: list[str], text: str) -> bool:
+    """Whether ``text`` names every value as a whole word ('如 USDT 或 USDC', 'TRANSFER 转账, ...')."""
+    words = set(re.findall(r"[A-Za-z0-9_]+", text))
+    return bool(values) and all(v in words for v in values)
+
+
+def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add, texts: tuple[str, str] = ("", "")) -> None:
     if ea == eb:
         return
     if not ea or not eb:
-        add("enum-omitted", part, f"{what}: only one language lists its values", ea, eb, item)
+        # a language whose text names every value has not left them out: it only says them in a form
+        # the enum reader does not take as the set ('such as USDT or USDC', values with glosses)
+        if not _names_all(ea or eb, texts[1] if ea else texts[0]):
+            add("enum-omitted", part, f"{what}: only one language lists its values", ea, eb, item)
     elif set(ea) != set(eb):
         add("enum", part, f"{what} lists different values", ea, eb, item)

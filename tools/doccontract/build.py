@@ -123,6 +123,7 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
         "response": response,
         "examples": {"response": examples},
         "preconditions": {lang: ep.preconditions for lang, ep in endpoints.items()},
+        "caller": next((ep.caller for ep in endpoints.values() if ep.caller), None),
         "findings": [f.as_dict() for f in findings],
         "sources": sources,
         "languages": {lang: ep.summary() for lang, ep in endpoints.items()},

@@ -98,6 +98,7 @@ class Endpoint:
     preconditions: list[str]
     headings: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
+    caller: str | None = None  # the one account role the description says may call it
 
     def where(self, part: str) -> str:
         return _where(self.source, self.headings, part)
@@ -1019,6 +1020,21 @@ _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON",
 
 _QUOTED_VALUE = re.compile(r'["“]([A-Z][A-Z0-9_]+)["”]')  # double quotes only: `LIMIT` order is a mention
 
+# A description that is nothing but its values: "BORROW or REPAY", "操作类型：BORROW、REPAY",
+# "Asset Name , USDT or USDC" (any documented type, not only ENUM; plain spaces do not separate
+# values here, so prose is not a list; "Default: A, B" and "e.g. A, B" are examples, not the set).
+_VALUE_LIST = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+")
+_VALUE_LABEL = re.compile(r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*", re.I)  # 'Type: ', 'Asset Name , ', '操作类型：'
+
+
+def _listed_values(plain: str) -> list[str]:
+    """The values of a description that only lists them, after an optional label ('Type: A, B')."""
+    text = plain.strip().rstrip(".。")
+    for candidate in (text, _VALUE_LABEL.sub("", text, count=1)):
+        if _VALUE_LIST.fullmatch(candidate):
+            return re.findall(r"[A-Z][A-Z0-9_]+", candidate)
+    return []
+
 
 def enum_values(description: str, doc_type: str) -> list[str]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
@@ -1043,11 +1059,25 @@ def enum_values(description: str, doc_type: str) -> list[str]:
             values = quoted
     elif len(values) == 1 and re.search(r"[/|]", plain):
         values = []  # one 'NAME:' among values separated by '/': a stray colon, not a definition
+    if not values:
+        values = _listed_values(plain)
     seen: list[str] = []
     for v in values:
         if v not in seen and v not in _NOT_VALUES:
             seen.append(v)
     return seen
+
+
+# "Default:10 Max:100", "Default 500; max 1000.", "Start from 1", "最大:100", "开始值 1": an integer
+# parameter's documented bounds.  A number followed by a unit ("max 100 days") bounds something else.
+_MAX = re.compile(r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])", re.I)
+_MIN = re.compile(r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])", re.I)
+
+
+def param_bounds(description: str) -> tuple[int | None, int | None]:
+    """(minimum, maximum) an integer parameter's description states, each None when it states none."""
+    lo, hi = _MIN.search(description), _MAX.search(description)
+    return (int(lo.group(1)) if lo else None, int(hi.group(1)) if hi else None)
 
 
 # --------------------------------------------------------------------------- endpoint
@@ -1146,8 +1176,29 @@ def extract(doc: Document) -> Endpoint:
         if named - example.optional:
             example.optional = example.optional | frozenset(named)
     preconditions: list[str] = []
+    caller = None
     if "description" in parts:
         for b in parts["description"].blocks:
             if isinstance(b, BulletList):
                 preconditions.extend(b.items)
-    return Endpoint(doc.lang, doc.source, title, security, method, path, weight, params, example, fields, preconditions, headings, findings)
+            elif isinstance(b, Paragraph) and caller is None:
+                caller = caller_role(b.text)
+    return Endpoint(doc.lang, doc.source, title, security, method, path, weight, params, example, fields, preconditions, headings, findings, caller)
+
+
+# "accessible only with the parent account API key", "can only be initiated by API calls from the
+# credit account", "仅支持母账户调用该接口": the one role a description lets call the endpoint.
+# Paragraphs only: a bullet such as "Only the risk unit connected to that credit account will be
+# queried" limits the answer, not the caller.
+_CALLER_EN = re.compile(r"\bonly\b[^.]{0,60}?\b(parent|master|credit|collateral)\s+(?:sub[- ]?)?account\b", re.I)
+_CALLER_ZH = re.compile(r"仅支持[^。，,]{0,12}?(母账户|放贷账户|借贷子?账户|抵押子?账户)")
+_ROLES = {"parent": "parent", "master": "parent", "credit": "credit", "collateral": "collateral", "母": "parent", "放": "credit", "借": "credit", "抵": "collateral"}
+
+
+def caller_role(text: str) -> str | None:
+    """The account role a description sentence restricts the endpoint to (parent, credit, collateral), or None."""
+    m = _CALLER_EN.search(text) or _CALLER_ZH.search(text)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return _ROLES.get(word) or _ROLES.get(word[:1])

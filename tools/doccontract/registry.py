@@ -55,6 +55,11 @@ class Operation:
         return list(self.request.get("required", []))
 
     @property
+    def caller(self) -> str | None:
+        """The one account role the page lets call it ("accessible only with the parent account API key"), or None."""
+        return self.contract.get("caller")
+
+    @property
     def weight_value(self) -> int:
         return int((self.weight or {}).get("value") or 1)
 

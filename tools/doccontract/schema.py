@@ -12,7 +12,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values, field_paths
+from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
@@ -199,6 +199,12 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
         enum = enum_values(p.description, p.type)
         if enum and s.get("type") == "string":
             s["enum"] = enum
+        if s.get("type") == "integer" and p.name != "recvWindow":
+            lo, hi = param_bounds(p.description)
+            if lo is not None and (hi is None or lo <= hi):
+                s["minimum"] = max(lo, s.get("minimum", lo))
+            if hi is not None and (lo is None or lo <= hi):
+                s["maximum"] = min(hi, s.get("maximum", hi))
         if p.name == "recvWindow":
             s["maximum"] = 60000
         if p.description:

@@ -157,17 +157,27 @@ def out_of_range(schema: dict[str, Any]) -> Any:
     return None
 
 
-def probe_params(probe: Probe, base: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The probe's parameters: the valid ones, changed in the one way the probe names."""
+def probe_params(probe: Probe, base: dict[str, Any], now_ms: int | None = None) -> list[tuple[str, Any]]:
+    """The probe's parameters: the valid ones, changed in the one way the probe names.
+
+    A duplicated ``timestamp`` is not among the valid parameters (the target adds it when it
+    signs), so a copy taken at ``now_ms`` is put here and the target's own one follows it:
+    the request really carries it twice, both copies inside recvWindow.
+    """
     items = list(base.items())
     spec = probe.params or {}
     if "$drop" in spec:
         items = [(k, v) for k, v in items if k != spec["$drop"]]
     if "$duplicate" in spec:
         name = spec["$duplicate"]
-        value = dict(items).get(name, 1)
         if name in dict(items):
-            items.append((name, value))
+            items.append((name, dict(items)[name]))
+        elif name == "timestamp":
+            if now_ms is None:
+                raise ValueError("a duplicate timestamp probe needs the clock's time (now_ms)")
+            items.append((name, now_ms))
+        else:
+            raise ValueError(f"cannot duplicate {name!r}: it is not among the parameters sent")
     if "$add" in spec:
         items.append(spec["$add"])
     if "$set" in spec:

@@ -140,9 +140,10 @@ class Suite:
         from .sandbox_target import running_sandbox, sandbox_target
 
         if self.sandbox_url:
-            if "running" not in self._targets:
-                self._targets["running"] = running_sandbox(self.sandbox_url, self.clock)
-            target = self._targets["running"]
+            name = f"running:{op.caller or 'credit'}"  # one target per role the contracts name
+            if name not in self._targets:
+                self._targets[name] = running_sandbox(self.sandbox_url, self.clock, op.caller)
+            target = self._targets[name]
         else:
             target = sandbox_target(op, self.contracts, clock)
         target.observe = self.coverage.observe

@@ -57,7 +57,7 @@ def test_probe(suite, operation, probe, target, checker):
         kwargs["timestamp"] = target.clock.ms() - 120_000  # beyond the default 5000 ms recvWindow
     elif kwargs.get("timestamp") == "future":
         kwargs["timestamp"] = target.clock.ms() + 30_000  # Binance rejects 1000 ms ahead
-    answer = target.send(operation, probe_params(probe, _base(suite, operation)), **kwargs)
+    answer = target.send(operation, probe_params(probe, _base(suite, operation), target.clock.ms()), **kwargs)
     if probe.status == 405:
         checker(_status_is_405, answer)
         return

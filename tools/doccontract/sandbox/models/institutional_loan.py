@@ -43,8 +43,10 @@ def _forbidden() -> Exception:
 
 
 def _dec(value: Any, name: str) -> Decimal:
+    # ASSUMPTION: no page states a minimum amount, so zero is accepted (it moves nothing); the
+    # sandbox invents no parameter rule the contract does not state.  A negative amount is -1130.
     d = Decimal(str(value))
-    if not d.is_finite() or d <= 0:
+    if not d.is_finite() or d < 0:
         raise api_error(-1130, name)
     return d
 
@@ -198,11 +200,11 @@ class InstitutionalLoan:
 
     @staticmethod
     def _page(call: Call, rows: list[dict[str, Any]]) -> dict[str, Any]:
-        current, size = call.params.get("current", 1), call.params.get("size", 10)
-        if current < 1:
-            raise api_error(-1130, "current")
-        if not 1 <= size <= 100:
-            raise api_error(-1130, "size")
+        # The pages' bounds ("Start from 1", "Max:100") are in the contracts, so the request model
+        # refuses values beyond them (-1100).  ASSUMPTION: a bound a page does not state (size below 1)
+        # is clamped, not refused: the sandbox invents no parameter rule.
+        current = max(1, call.params.get("current", 1))
+        size = min(100, max(1, call.params.get("size", 10)))
         return {"total": len(rows), "rows": rows[(current - 1) * size : current * size]}
 
     # ------------------------------------------------------------------ account pages
