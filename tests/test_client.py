@@ -7,6 +7,7 @@ import logging
 
 import pytest
 import requests
+from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
 from stub import DROP, SLOW, StubServer
 
 from doccontract.client import BinanceAPIError, Client, ContractViolation, ExecutionStatusUnknown, RateLimited, RequestNotSent
@@ -62,10 +63,10 @@ def test_an_answer_that_breaks_the_contract_raises(body, pointer, wording):
 
 
 def test_error_body_raises_binance_api_error():
-    with StubServer([(400, JSON, b'{"code":-27018,"msg":"risk unit cannot be closed: liability not fully repaid"}')]) as srv:
+    with StubServer([(400, JSON, f'{{"code":{LIABILITY_OUTSTANDING},"msg":"risk unit cannot be closed: liability not fully repaid"}}'.encode())]) as srv:
         with pytest.raises(BinanceAPIError) as exc:
             client(srv.url).close_risk_unit(7)
-    assert (exc.value.status, exc.value.code) == (400, -27018)
+    assert (exc.value.status, exc.value.code) == (400, LIABILITY_OUTSTANDING)
     assert "liability" in exc.value.msg
 
 
@@ -117,4 +118,4 @@ def test_client_against_the_sandbox_end_to_end():
         assert c.close_risk_unit(10001).status == "CLOSED"
         with pytest.raises(BinanceAPIError) as exc:
             c.close_risk_unit(10001)
-        assert exc.value.code == -27001
+        assert exc.value.code == UNIT_NOT_FOUND

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from helpers import ROOT, sandbox_process
+from helpers import ROOT, UNIT_NOT_FOUND, sandbox_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_signing import pem_pair
@@ -154,7 +154,7 @@ def test_missing_signature_and_wrong_key(srv, clock):
     r = delete(srv, f"{q}&signature={signed(q)}", key="demo-collateral-key-3001")
     assert r.json()["code"] == -1022  # signed with another account's secret
     r = delete(srv, f"{q}&signature={signed(q, secret='demo-collateral-secret-3001')}", key="demo-collateral-key-3001")
-    assert r.json()["code"] == -27001  # only the unit's credit account may close it
+    assert r.json()["code"] == UNIT_NOT_FOUND  # only the unit's credit account may close it
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "TRACE", "PROPFIND"])
@@ -187,7 +187,7 @@ def test_concurrent_closes_of_one_unit_give_exactly_one_closed(srv, clock):
     with ThreadPoolExecutor(max_workers=16) as pool:
         answers = list(pool.map(close, range(40)))
     assert sum(a == (200, {"groupId": 10001, "status": "CLOSED"}) for a in answers) == 1
-    assert sum(a[0] == 400 and a[1]["code"] == -27001 for a in answers) == 39
+    assert sum(a[0] == 400 and a[1]["code"] == UNIT_NOT_FOUND for a in answers) == 39
     assert srv.sandbox.limits.used[("UID", 2001)][1] == 40 * 1000  # every call's weight counted, none lost
 
 
@@ -302,7 +302,7 @@ def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_dem
     import time
 
     state = tmp_path / "state.json"
-    for attempt, expected in ((1, {"groupId": 10001, "status": "CLOSED"}), (2, {"code": -27001})):
+    for attempt, expected in ((1, {"groupId": 10001, "status": "CLOSED"}), (2, {"code": UNIT_NOT_FOUND})):
         proc, url = sandbox_process("--state", str(state), "--persist", *(["--reset"] if attempt == 1 else []))
         try:
             q = f"groupId=10001&timestamp={int(time.time() * 1000)}"

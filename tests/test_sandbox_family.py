@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
 from jsonschema import Draft202012Validator
 from test_sandbox import DEMO, PARENT, Clock, call
 
@@ -86,7 +87,7 @@ def test_scenario_borrow_repay_close_then_records(scenario, clock):
     ltv = _get(srv, f"{base}/ltv-details", {"groupId": 10001}, PARENT)
     assert [(li["assetName"], li["principal"]) for li in ltv[0]["liabilities"]] == [("USDT", "1000")]
     r = _post(srv, base, {"groupId": 10001}, method="DELETE")
-    assert r.json()["code"] == -27018, r.text  # owing: not closable
+    assert r.json()["code"] == LIABILITY_OUTSTANDING, r.text  # owing: not closable
 
     clock.t += 2 * 3600  # two hours of interest at the unit's hourly rate
     history = _get(srv, f"{base}/interest-history", {"groupId": 10001})
@@ -219,7 +220,7 @@ def test_python_binance_closes_a_unit_through_its_signed_request_path():
         assert client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001}) == {"groupId": 10001, "status": "CLOSED"}
         with pytest.raises(BinanceAPIException) as exc:
             client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001})
-        assert exc.value.code == -27001
+        assert exc.value.code == UNIT_NOT_FOUND
         rows = client._request_margin_api("get", "margin/loan-groups/closed", signed=True, data={})["rows"]
         assert rows[0]["groupId"] == 10001
 
