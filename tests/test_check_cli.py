@@ -165,3 +165,27 @@ def test_ctrl_c_during_the_checks_is_one_line_and_exit_130(tmp_path):
     r = doccontract("check", "--contracts", str(_close_only(tmp_path)), "--", "-p", "interrupter", env=env)
     assert r.returncode == 130, (r.returncode, r.stderr[-500:])
     assert "interrupted" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_live_never_sends_a_state_changing_request_that_only_one_rule_would_stop(tmp_path):
+    """Without the opt-ins, a POST goes out live only when it is invalid in a way that needs no trust:
+    never valid-but-for a duplicate, an undocumented name or a value past a bound an API might clamp."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from stub import StubServer
+
+    from doccontract.suite.cases import UNDOCUMENTED_NAME
+
+    transfer = "binance/institutional_loan/transfer.json"
+    dst = tmp_path / "contracts" / transfer
+    dst.parent.mkdir(parents=True)
+    shutil.copyfile(ROOT / "contracts" / transfer, dst)
+    refuse = (400, {"Content-Type": "application/json"}, b'{"code":-1104,"msg":"Not all sent parameters were read."}')
+    with StubServer([refuse]) as srv:
+        r = doccontract("check", "--target", "live", "--contracts", str(tmp_path / "contracts"), env=_live_env(srv.url))
+    posts = [dict_pairs for dict_pairs in (parse_qsl(urlsplit(s.path).query) for s in srv.seen if s.method == "POST")]
+    assert posts, r.stdout[-2000:]  # the rejected probes did go out
+    for pairs in posts:
+        names = [k for k, _ in pairs]
+        assert UNDOCUMENTED_NAME not in names and len(names) == len(set(names)), names
+    assert "a request valid but for this rule is not sent live" in r.stdout

@@ -31,6 +31,10 @@ class Probe:
     params: dict[str, Any] | list[tuple[str, Any]] | None = None  # None: the valid params
     names: str | None = None  # the parameter the message must name
     status: int | str = "4XX"
+    # every parameter valid but for the one rule (a duplicate, an undocumented name, a value past a
+    # bound an API might clamp): only that rule stops it, so it is never sent live to a method that
+    # changes state
+    otherwise_valid: bool = False
 
 
 def example_value(op: Operation, name: str, family: tuple[Any, ...] = ()) -> Any:
@@ -122,8 +126,8 @@ def probes(op: Operation, documented: set[tuple[str, str]]) -> list[Probe]:
         out.append(Probe(f"missing {name}", (-1102,), params={"$drop": name}, names=name))
     dup = op.required[0] if op.required else ("timestamp" if op.auth_kind == "signed" else None)
     if dup:
-        out.append(Probe(f"duplicate {dup}", (-1101,), params={"$duplicate": dup}))
-    out.append(Probe("undocumented parameter", (-1104,), params={"$add": (UNDOCUMENTED_NAME, "1")}))
+        out.append(Probe(f"duplicate {dup}", (-1101,), params={"$duplicate": dup}, otherwise_valid=True))
+    out.append(Probe("undocumented parameter", (-1104,), params={"$add": (UNDOCUMENTED_NAME, "1")}, otherwise_valid=True))
     for name, schema in op.params.items():
         wrong = wrong_type(schema)
         if wrong is not None:
@@ -131,7 +135,7 @@ def probes(op: Operation, documented: set[tuple[str, str]]) -> list[Probe]:
             out.append(Probe(f"{name} of the wrong type", codes, params={"$set": (name, wrong)}))
         beyond = out_of_range(schema)
         if beyond is not None:
-            out.append(Probe(f"{name} out of range", (-1100, -1130), params={"$set": (name, beyond)}))
+            out.append(Probe(f"{name} out of range", (-1100, -1130), params={"$set": (name, beyond)}, otherwise_valid=True))
     method = undocumented_method(op, documented)
     if method:
         out.append(Probe(f"undocumented method {method}", (), {"method": method, "sign": False, "api_key": None}, status=405))

@@ -52,6 +52,8 @@ def test_documented_examples_match_the_response_schema(operation, checker):
 
 def test_probe(suite, operation, probe, target, checker):
     """One documented rule broken at a time; the exact documented code comes back."""
+    if probe.otherwise_valid and suite.kind == "live" and not operation.read_only:
+        pytest.skip(f"{operation.method} changes state: a request valid but for this rule is not sent live")
     kwargs = dict(probe.send)
     if kwargs.get("timestamp") == "stale":
         kwargs["timestamp"] = target.clock.ms() - 120_000  # beyond the default 5000 ms recvWindow
