@@ -79,6 +79,19 @@ def test_rate_limits_raise_with_retry_after(status):
     assert exc.value.retry_after == 37 and exc.value.status == status
 
 
+def test_header_numbers_in_other_digits_are_not_numbers():
+    """A header is read as latin-1: '²' passes str.isdigit() but is no number of seconds or weight."""
+    answers = [
+        (429, {**JSON, "Retry-After": "\u00b2"}, b'{"code":-1003,"msg":"Too many requests"}'),
+        (200, {**JSON, "X-SAPI-USED-UID-WEIGHT-1M": "\u00b9"}, b'{"groupId":7,"status":"CLOSED"}'),
+    ]
+    with StubServer(answers) as srv:
+        with pytest.raises(RateLimited) as exc:
+            client(srv.url).close_risk_unit(7)
+        assert exc.value.retry_after is None
+        assert client(srv.url).close_risk_unit(7).used_uid_weight is None
+
+
 @pytest.mark.parametrize("answer", [(500, JSON, b'{"code":-1000,"msg":"An unknown error occurred"}'), (503, {}, b"<html>busy</html>"), DROP])
 def test_5xx_or_lost_connection_is_unknown_and_never_retried(answer):
     with StubServer([answer]) as srv:

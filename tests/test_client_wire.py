@@ -133,6 +133,11 @@ def test_recv_window_per_call_and_its_bounds():
         assert query_of(srv.seen[0])["recvWindow"] == "1500.5"
         with pytest.raises(ValueError, match="recvWindow"):
             client(srv.url).call(CLOSE, groupId=7, recvWindow=60001)
+        for bad in (5000.1234, 1e-05, 0.1 + 0.2):  # what str() makes of them is not what Binance reads
+            with pytest.raises(ValueError, match="three decimals") as exc:
+                client(srv.url).call(CLOSE, groupId=7, recvWindow=bad)
+            assert exc.value.param == "recvWindow"
+        assert len(srv.seen) == 1  # none of them was sent
     with pytest.raises(ValueError, match="three decimals"):
         Client(KEY, secret=SECRET, recv_window=1.2345, contracts=REG)
 

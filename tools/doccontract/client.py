@@ -106,13 +106,27 @@ class Result:
     headers: dict[str, str] = field(repr=False)
 
 
+_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' (a header is read as latin-1)
+
+
+def recv_window_problem(value: Any) -> tuple[int, str] | None:
+    """Why a recvWindow cannot be sent as Binance reads it (code, reason), or None.
+
+    One rule for the client's default and for a per-call value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= RECV_WINDOW_MAX:
+        return -1131, f"must be a number of ms from 1 to {RECV_WINDOW_MAX}"
+    if not RECV_WINDOW_RE.fullmatch(str(value)):
+        return -1100, "may have at most three decimals"
+    return None
+
+
 def retry_after(headers: dict[str, str]) -> float | None:
     """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DIGITS.fullmatch(value):
         return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
@@ -146,10 +160,9 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ):
-        if isinstance(recv_window, bool) or not isinstance(recv_window, (int, float)) or not 0 < recv_window <= RECV_WINDOW_MAX:
-            raise ValueError(f"recv_window must be a number of ms from 1 to {RECV_WINDOW_MAX}, got {recv_window!r}")
-        if not RECV_WINDOW_RE.fullmatch(str(recv_window)):
-            raise ValueError(f"recv_window may have at most three decimals, got {recv_window!r}")
+        problem = recv_window_problem(recv_window)
+        if problem:
+            raise ValueError(f"recv_window {problem[1]}, got {recv_window!r}")
         if api_key is not None:
             _credential("api_key", api_key)
         if secret is not None:
@@ -190,8 +203,9 @@ class Client:
         """
         op = operation if isinstance(operation, Operation) else self.registry.get(operation)
         recv_window = params.pop("recvWindow", None) if op.signed else None
-        if recv_window is not None and (isinstance(recv_window, bool) or not isinstance(recv_window, (int, float)) or not 0 < recv_window <= RECV_WINDOW_MAX):
-            raise ParamError(-1131, f"must be a number of ms from 1 to {RECV_WINDOW_MAX}", "recvWindow")
+        problem = recv_window_problem(recv_window) if recv_window is not None else None
+        if problem:
+            raise ParamError(problem[0], problem[1], "recvWindow")
         pairs = to_wire(op, params)
         auth = self._auth(op, recv_window)
         try:
@@ -403,7 +417,7 @@ def _check(op: Operation, body: Any) -> None:
 def _weights(headers: dict[str, str]) -> dict[str, int]:
     out = {}
     for k, v in headers.items():
-        if _WEIGHT_HEADER.match(k) and v.strip().isdigit():
+        if _WEIGHT_HEADER.match(k) and _DIGITS.fullmatch(v.strip()):
             out[k.upper()] = int(v.strip())
     return out
 
