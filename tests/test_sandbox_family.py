@@ -241,3 +241,18 @@ def test_bad_input_through_the_client_gets_a_clear_error_before_anything_is_sent
     with pytest.raises(ValueError, match="enableSpot"):
         client.call("POST /sapi/v1/margin/loan-group/edit-member", groupId=10001, subEmail="a@b", enableSpot="yes", enableMargin=True)
     assert srv.sandbox.recorded == []  # nothing reached the sandbox
+
+
+def test_refused_or_unreadable_amounts_change_nothing(srv):
+    """Found in review: a refused repay added a zero liability; 1e-9 was borrowed and could never be repaid;
+    an Arabic-Indic '١' was read as 1."""
+    base = "/sapi/v1/margin/loan-group"
+    before = _get(srv, f"{base}/ltv-details", {"groupId": 10001}, PARENT)[0]["liabilities"]
+    r = _post(srv, f"{base}/repay", {"groupId": 10001, "assetName": "USDC", "amount": "1"})
+    assert r.status_code == 400 and r.json()["code"] == -3015, r.text
+    r = _post(srv, f"{base}/borrow", {"groupId": 10001, "assetName": "USDT", "amount": "0.000000001"})
+    assert r.status_code == 400 and r.json()["code"] == -1111, r.text  # precision over the asset's maximum
+    r = _post(srv, f"{base}/borrow", {"groupId": 10001, "assetName": "USDT", "amount": "\u0661"})
+    assert r.status_code == 400 and r.json()["code"] == -1100, r.text
+    assert _get(srv, f"{base}/ltv-details", {"groupId": 10001}, PARENT)[0]["liabilities"] == before
+    assert _post(srv, base, {"groupId": 10001}, method="DELETE").json()["status"] == "CLOSED"

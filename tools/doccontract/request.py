@@ -31,7 +31,7 @@ from .contract_format import RECV_WINDOW_DEFAULT, RECV_WINDOW_MAX, SIGNING_NAMES
 from .errors import Catalogue
 from .registry import Operation
 
-DECIMAL_RE = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # ASCII digits, as Binance reads them
 INTEGER_RE = re.compile(r"-?[0-9]{1,20}")
 TIMESTAMP_RE = re.compile(r"[0-9]{1,20}")
 RECV_WINDOW_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")

@@ -17,7 +17,9 @@ from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
 INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
-DECIMAL_PATTERN = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"
+# [0-9], not \d: JSON Schema patterns are ECMA-262, where \d is ASCII, but Python's re (jsonschema,
+# the request model) reads \d as any Unicode digit and would take '١' for a 1
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
 
 #: Documented type -> JSON Schema.  ``None`` means "decide from the example":
 #: Binance documents DECIMAL fields that it sends as strings ("0.1") and others

@@ -48,6 +48,8 @@ def _dec(value: Any, name: str) -> Decimal:
     d = Decimal(str(value))
     if not d.is_finite() or d < 0:
         raise api_error(-1130, name)
+    if d != _q(d):  # more places than the 8 the model keeps: stored as is, it could never be repaid
+        raise api_error(-1111)
     return d
 
 
@@ -343,9 +345,9 @@ class InstitutionalLoan:
         self._require(call, "credit")
         unit = self._own_active(call)
         asset, amount = self._asset(call, "assetName"), _dec(call.params["amount"], "amount")
-        li = unit.liability(asset)
-        owed = li.principal + li.interest
-        if owed <= 0:
+        li = next((x for x in unit.liabilities if x.asset == asset), None)  # a refused repay adds no liability
+        owed = li.principal + li.interest if li is not None else Decimal(0)
+        if li is None or owed <= 0:
             raise api_error(-3015)  # ASSUMPTION: nothing owed in that asset
         available = call.account.balance("MARGIN", asset)
         paid = min(available, amount, owed)
