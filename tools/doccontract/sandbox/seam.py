@@ -7,15 +7,13 @@ of an endpoint's rules or of Binance's wording.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..contract_format import SIGNING_NAMES
 from ..contracts import default_dir
-from ..errors import ASSUMED, Catalogue, ErrorCode
+from ..errors import Catalogue, assumed_catalogue
 from ..registry import Operation, Registry
 from ..request import ParamError, Request, read, typed_value
 
@@ -44,17 +42,12 @@ class _Messages:
     @property
     def catalogue(self) -> Catalogue:
         if self._merged is None:
-            layers = [self.served] if self.served is not None else []
+            repository = None
             try:
-                layers.append(Catalogue.load(default_dir()))
+                repository = Catalogue.load(default_dir())
             except (LookupError, ValueError):
                 pass
-            data = json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))
-            layers.append(Catalogue(ErrorCode(c["code"], c.get("name"), c["messages"], [], c.get("assumption")) for c in data["codes"]))
-            codes: dict[int, ErrorCode] = {}
-            for layer in reversed(layers):
-                codes.update(layer.codes)
-            self._merged = Catalogue(codes.values())
+            self._merged = Catalogue.merged(self.served, repository, assumed_catalogue())
         return self._merged
 
 
