@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from .gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE, Answer, Sandbox
 from .seam import SIGNING_NAMES, ApiError
-from .seam import param as _coerce  # the contract suite's request checks read values as the sandbox does
 from .serving import SandboxServer
 from .state import State, StateError
 
@@ -23,4 +22,4 @@ def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options) -> 
 
 Sandbox.serve = _serve  # type: ignore[attr-defined]
 
-__all__ = ["SIGNING_NAMES", "_coerce", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]
+__all__ = ["SIGNING_NAMES", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..contract_format import SIGNING_NAMES
 from ..contracts import default_dir
 from ..errors import Catalogue, assumed_catalogue
 from ..registry import Operation, Registry
-from ..request import ParamError, Request, read, typed_value
+from ..request import ParamError, Request, read
 
-__all__ = ["SIGNING_NAMES", "ApiError", "Operation", "Registry", "api_error", "load_registry", "message", "read_request", "typed_value"]
+__all__ = ["SIGNING_NAMES", "ApiError", "Operation", "Registry", "api_error", "load_registry", "message", "read_request"]
 
 
 class ApiError(Exception):
@@ -98,8 +97,3 @@ def read_request(op: Operation, query: str, body: str, content_type: str | None,
         raise ApiError(err.status, err.code, err.msg) from None
 
 
-def param(name: str, raw: str, schema: dict[str, Any]) -> Any:
-    try:
-        return typed_value(name, raw, schema)
-    except ParamError as err:
-        raise ApiError(err.status, err.code, err.msg) from None
