@@ -33,7 +33,7 @@ THRESHOLDS = {
     "params": 0.998,
     "param-type": 1.0,
     "param-mandatory": 1.0,
-    "response-kind": 0.973,
+    "response-kind": 1.0,
     "field-types": 0.993,
     "conditional": 0.983,
     "bilingual-precision": 1.0,
