@@ -215,6 +215,7 @@ class Result:
     page: str = ""
     category: str = ""  # for skipped pages: a key of extract.CATEGORIES
     data: bytes | None = field(default=None, repr=False)
+    read: Page | None = field(default=None, repr=False)  # an error-code page, as read: the catalogue's input
 
 
 @dataclass
@@ -246,6 +247,7 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
 
 def build_one(spec: Spec, data: bytes) -> list[Result]:
     """The results of one spec file; nothing a page holds can make this raise."""
+    page = None
     try:
         page = parse_page(data, spec.display)
         out = []
@@ -253,7 +255,8 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
             out.append(Result(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
         return out
     except NotAnEndpoint as exc:
-        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind)]
+        read = page if exc.kind == "error-codes" else None  # read once: the error catalogue is built from it
+        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind, read=read)]
     except PageError as exc:
         return [Result(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
@@ -460,7 +463,9 @@ def build(
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
-        error_pages = [(spec.display, inputs[i]) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"]
+        error_pages = [
+            (spec.display, inputs[i], res[0].read) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"
+        ]
         errors.write_catalogue(out, error_pages)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
