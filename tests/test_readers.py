@@ -728,3 +728,12 @@ def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
     strict = contract()["response"]["items"]["properties"]["qty"]
     loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"]["qty"]  # a missing comma
     assert strict["type"] == "number" and [a["type"] for a in loose["anyOf"]] == ["string", "number"]
+
+
+def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
+    from doccontract.pages import read_crawler
+
+    page = read_crawler("---\nsource_url: x\n---\n\n# 查询 (USER_DATA)\n\nGET /sapi/v1/x\n", "one.md")
+    assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
+    page = read_crawler("---\nsource_url: https://developers.binance.com/docs/a/b\n---\n\n# 查询\n", "one.md")
+    assert list(page.docs) == ["en"]  # the URL says English, whatever the title's script

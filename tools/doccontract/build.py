@@ -142,6 +142,17 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
             split[lang] = endpoint_docs(page.docs[lang])
     if not split:
         raise PageError(page.source, "no English or Chinese page in it")
+    out = _contracts(page, cid, split)
+    if len(split) == 1:  # said once per contract: no bilingual finding does not mean the languages agree
+        (lang,) = split
+        missing = "zh-CN" if lang == "en" else "en"
+        note = Finding("page.one-language", "info", f"the page holds {lang} only; there is no {missing} page to compare it with", page.source)
+        for c in out:
+            c["findings"].append(note.as_dict())
+    return out
+
+
+def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]]) -> list[dict[str, Any]]:
     if all(len(parts) == 1 and parts[0][0] == "" for parts in split.values()):
         docs = {lang: parts[0][1] for lang, parts in split.items()}
         return [_contract(page, cid, {lang: extract(d) for lang, d in docs.items()}, docs, {})]

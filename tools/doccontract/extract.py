@@ -408,11 +408,25 @@ def parse_title(title: str) -> tuple[str, str | None]:
     return title[: m.start()].strip(), m.group(1)
 
 
-def parse_request_line(section: Section, source: str) -> tuple[str, str]:
-    for text in _texts(section):
+#: 'POST `eapi/v1/block/order/create`': a request line whose path lost its leading slash (a typo of the
+#: page).  Only an API prefix and a version make it a path, so prose after a method word never is.
+_SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]+api/v\d+/[^\s`*]+)")
+
+
+def parse_request_line(section: Section, source: str, repaired: list[str] | None = None) -> tuple[str, str]:
+    """The method and path the section states.  A path written without its leading slash is read
+    with it, and said in ``repaired`` (when given)."""
+    texts = _texts(section)
+    for text in texts:
         m = _REQUEST_LINE.search(text)
         if m:
             return m.group(1), m.group(2).rstrip(".,;")
+    for text in texts:
+        m = _SLASHLESS_LINE.search(text)
+        if m:
+            if repaired is not None:
+                repaired.append(f"the path {m.group(2)!r} has no leading '/'; read as '/{m.group(2)}'")
+            return m.group(1), "/" + m.group(2).rstrip(".,;")
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
@@ -1137,10 +1151,13 @@ def extract(doc: Document) -> Endpoint:
             if s.level <= parts["http"].level and parse_title(s.heading)[1]:  # a sibling too: '## 查询… (USER_DATA)'
                 title, security = parse_title(s.heading)
                 break
-    method, path = parse_request_line(parts["http"], doc.source)
+    repaired: list[str] = []
+    method, path = parse_request_line(parts["http"], doc.source, repaired)
 
     def where(part: str) -> str:
         return _where(doc.source, headings, part)
+
+    findings += [Finding("page.path-repaired", "warning", r, where("http")) for r in repaired]
 
     weight = parse_weight(parts["weight"], findings, where("weight")) if "weight" in parts else None
 
