@@ -255,3 +255,18 @@ def test_a_page_in_one_language_builds_and_says_it_was_compared_with_nothing(tmp
         assert f"there is no {other} page to compare it with" in codes["page.one-language"]
         assert "'eapi/v1/thing' has no leading '/'" in codes["page.path-repaired"]  # the page's typo, read and said
         assert c["response"]["properties"]["status"] and c["request"]["required"] == ["thingId"]
+
+
+def test_two_pages_that_would_write_one_contract_stop_the_build_before_anything_is_written(tmp_path):
+    a, b = tmp_path / "pm" , tmp_path / "pm-pro"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "account.md").write_text(ONE_LANGUAGE)
+    r = run("build", str(a), str(b), "--out", str(tmp_path / "c"), "--no-cache")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "pm/account.md and pm-pro/account.md would both become contract 'account'" in r.stderr
+    assert not (tmp_path / "c").exists()
+    r = run("build", str(tmp_path), "--out", str(tmp_path / "c"), "--no-cache")  # their common folder: ids keep the folder
+    assert r.returncode == 0 and {p.name for p in (tmp_path / "c").iterdir()} >= {"pm", "pm-pro"}
+    r = run("build", str(a), str(a / "account.md"), "--out", str(tmp_path / "d"), "--no-cache")  # one file named twice is one page
+    assert r.returncode == 0, r.stderr

@@ -253,7 +253,28 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
             rel = root.resolve().relative_to(anchor) if anchor else Path(root.name)
             display = (Path("specs") / rel).as_posix() if anchor else root.name
             specs.append(Spec(root, rel.with_suffix("").as_posix(), display))
-    return specs
+    seen: set[Path] = set()  # a file named twice ('specs specs/x.md') is one spec
+    unique = []
+    for spec in specs:
+        key = spec.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(spec)
+    return unique
+
+
+def _same_ids(specs: list[Spec]) -> str | None:
+    """What is wrong when two files would write one contract (same id, e.g. 'account' from two
+    folders, or a.md beside a.html): one would silently replace the other."""
+    by_id: dict[str, Spec] = {}
+    for spec in specs:
+        other = by_id.setdefault(spec.cid, spec)
+        if other is not spec:
+            return (
+                f"{other.display} and {spec.display} would both become contract '{spec.cid}'; "
+                "build their common folder instead, so that ids keep the folder names, or build them into different --out folders"
+            )
+    return None
 
 
 def build_one(spec: Spec, data: bytes) -> list[Result]:
@@ -386,6 +407,9 @@ def build(
     specs = find_specs(paths)
     if not specs:
         raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
+    clash = _same_ids(specs)
+    if clash:
+        raise BuildError(clash)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe.", delete=True)
