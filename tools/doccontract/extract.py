@@ -179,6 +179,13 @@ _PARTS = {
 _WS_HEADINGS = ("method", "方式")
 _STREAM_HEADINGS = ("streamname", "streamdescription", "数据流名称", "数据流描述", "updatespeed", "更新速度")
 _EVENT_HEADINGS = ("eventname", "eventdescription", "事件类型", "事件描述", "payload", "事件")
+#: what only a stream page or only an event page has: both kinds may state an 'Update Speed'
+_STREAM_OWN = _STREAM_HEADINGS[:4]
+_EVENT_OWN = _EVENT_HEADINGS[:4]
+#: prose that says where to connect ('Base Url: wss://...', 'The base API endpoint is'): general
+#: information about a socket API or streams, even when its title is only 'Connect' (a guide that
+#: only mentions a wss:// address in passing stays a guide)
+_CONNECTION = re.compile(r"\bbase ?(?:api )?(?:url|endpoint)s?\b|基础(?:端点|地址|url)|基本端点", re.I)
 _OTHER_KINDS = (
     (("errorcode", "错误代码", "errorcodes", "错误码"), "error-codes"),
     (("changelog", "更新日志"), "changelog"),
@@ -358,7 +365,9 @@ def classify(doc: Document) -> str | None:
     if any(k in _WS_HEADINGS for k in keys):
         return "websocket-api"
     labels = [heading_key(c[:40]) for c in codes]  # '**Stream Name:** <symbol>@aggTrade' as a paragraph
-    if any(k.startswith(e) for k in keys + labels for e in _STREAM_HEADINGS):
+    marks = keys + labels
+    own_event = any(k.startswith(e) for k in marks for e in _EVENT_OWN)
+    if any(k.startswith(e) for k in marks for e in _STREAM_OWN) or not own_event and any(k.startswith(e) for k in marks for e in _STREAM_HEADINGS):
         return "stream"
     methods = [m for c in codes if c.lstrip().startswith("{") and '"id"' in c for m in _WS_METHOD.findall(c)]
     if methods and all(_STREAM_CONTROL.search(m) for m in methods):
@@ -375,6 +384,9 @@ def classify(doc: Document) -> str | None:
     if "stream" in title or "数据流" in title:
         # with a payload it documents a stream; prose alone tells how to connect to streams
         return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
+    prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
+    if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
+        return "general-info"
     if "params" in by_heading or "example" in by_heading:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
