@@ -474,13 +474,22 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
 _CAP = re.compile(r"(?:\bcaps?\s+at|\bcapped\s+at|\bat\s+most|\bmaximum\s+(?:of\s+)?|上限(?:是|为)?)\s*(\d+)", re.I)
 
 
+_CONDITION = r"(?:\([A-Za-z_]+\)\s*)?(?:for|when|if|with|without|otherwise)\b"
+_CLAUSE_START = re.compile(rf"^\W*\d+[*_]*\s*{_CONDITION}", re.I)
+_CLAUSE_SPLIT = re.compile(rf"(?<=[^\W\d])(?<!\bto)(?<!\bthan)(?<!\bof)\s+(?=[*_]*\d+[*_]*\s*{_CONDITION})", re.I)  # not 'up to 20 when
+
+
 def _prose_table(text: str) -> dict[str, Any] | None:
     """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight).
 
     A sentence naming several numbers is a row only when it caps the weight
     ('will cap at 200 once ... more than 50': 200)."""
     rows = []
+    parts = []
     for part in re.split(r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text):  # '带symbol: 6 不带: 80'
+        # '1 for a single symbol 10 when the symbol parameter is omitted': clauses of one shape, no separator
+        parts += _CLAUSE_SPLIT.split(part) if _CLAUSE_START.match(part) else [part]
+    for part in parts:
         found = _NUMBER.findall(part)
         cap = _CAP.search(part) if len(found) > 1 else None
         if cap:
