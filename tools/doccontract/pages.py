@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 LANGS = ("en", "zh-CN")
@@ -179,8 +180,59 @@ def _inline_source(src: str) -> str:
         src = src[: len(src) - len(tail)] + _ANCHOR_LINK.sub("", tail)
     if not _INLINE_MARKUP.search(src):
         return clean(src)
+    plain = _plain_markup(src)
+    if plain is not None:
+        return clean(plain)
     tokens = _MD.parseInline(src)
     return _inline_text(tokens[0]) if tokens else ""
+
+
+_OTHER_MARKUP = re.compile(r"[\[\]<>&\\!~]")
+_STRONG_ONLY = re.compile(r"(?:[^*]*\*\*[^*\s](?:[^*]*[^*\s])?\*\*)+[^*]*")
+_UNDERSCORES = re.compile(r"_+")
+_STARS = re.compile(r"\*+")
+
+
+def _kind_of(ch: str) -> str:
+    """How markdown-it sees a neighbour of a delimiter: 'space' (also the line's ends), 'punct' or 'word'."""
+    if isWhiteSpace(ord(ch)):
+        return "space"
+    return "punct" if isMdAsciiPunct(ord(ch)) or isPunctChar(ch) else "word"
+
+
+def _plain_markup(src: str) -> str | None:
+    """The text of the commonest markup, without the inline parser: single-backtick code spans,
+    underscores inside words (never emphasis), and ``**bold**`` runs that markdown-it would pair.
+    None for anything else, which the parser reads.  The table cells and lines of a page are mostly
+    these; tests hold this to the parser's own reading."""
+    if _OTHER_MARKUP.search(src) or "``" in src:
+        return None
+    for m in _UNDERSCORES.finditer(src):  # an underscore run with a letter or digit on both sides is literal
+        before = src[m.start() - 1] if m.start() else " "
+        after = src[m.end()] if m.end() < len(src) else " "
+        if _kind_of(before) != "word" or _kind_of(after) != "word":
+            return None
+    if "*" in src:
+        if "`" in src or not _STRONG_ONLY.fullmatch(src) or any(len(run) != 2 for run in _STARS.findall(src)):
+            return None
+        for i, m in enumerate(re.finditer(r"\*\*", src)):
+            before = _kind_of(src[m.start() - 1]) if m.start() else "space"
+            after = _kind_of(src[m.end()]) if m.end() < len(src) else "space"
+            if i % 2 == 0 and not (after != "space" and (after != "punct" or before != "word")):
+                return None  # an opener must be left-flanking
+            if i % 2 == 1 and not (before != "space" and (before != "punct" or after != "word")):
+                return None  # a closer must be right-flanking
+        return src.replace("**", "")
+    parts = src.split("`")
+    out = [parts[0]]
+    for i in range(1, len(parts) - 1, 2):  # a code span: line ends are spaces, one space each side trimmed
+        code = parts[i].replace("\n", " ")
+        if len(code) > 1 and code[0] == " " and code[-1] == " " and code.strip(" "):
+            code = code[1:-1]
+        out += [code, parts[i + 1]]
+    if len(parts) % 2 == 0:  # the last backtick has no closer: it stays, as text
+        out += ["`", parts[-1]]
+    return "".join(out)
 
 
 def _split_row(line: str) -> list[str]:
