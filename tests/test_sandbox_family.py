@@ -144,6 +144,28 @@ def test_transfer_out_moves_margin_to_spot(srv):
     assert (acc.balance("MARGIN", "USDT"), acc.balance("SPOT", "USDT")) == (1975, 5025)
 
 
+@pytest.fixture
+def shared_wallet(clock):
+    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 25050 of credit 2001's shared margin USDT may leave."""
+    data = json.loads(DEMO.read_text())
+    unit = next(u for u in data["riskUnits"] if u["groupId"] == 1)
+    unit["liabilities"][0]["principal"], unit["transferOutLtv"] = "100000", "0.8"
+    with Sandbox(State.from_json(data), clock=clock).serve() as server:
+        yield server
+
+
+def test_transfer_out_keeps_every_unit_sharing_the_wallet_within_its_threshold(shared_wallet):
+    srv, path = shared_wallet, "/sapi/v1/margin/loan-group/transfer-out"
+    mine = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["creditEmail"] == "credit2001@demo.test"}
+    room = {gid: Decimal(u["maxTransferOutAmount"]) for gid, u in mine.items()}
+    assert len(room) == 4 and room[1] == min(room.values()) == Decimal("25050") < room[10001]  # unit 10001 is listed first
+    over = _post(srv, path, {"asset": "USDT", "amount": str(room[1] + Decimal("0.00000001"))})
+    assert over.status_code == 400 and over.json()["code"] == -27028, over.text
+    assert _post(srv, path, {"asset": "USDT", "amount": str(room[1])}).status_code == 200
+    after = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["groupId"] in room}
+    assert Decimal(after[1]["ltv"]) <= Decimal("0.8") and Decimal(after[1]["maxTransferOutAmount"]) == 0
+
+
 def test_edit_member_links_collateral_and_never_switches_true_to_false(srv):
     path = "/sapi/v1/margin/loan-group/edit-member"
     add = {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": "false", "enableMargin": "true"}

@@ -110,11 +110,9 @@ class InstitutionalLoan:
         if call.account.role not in roles:
             raise _forbidden()
 
-    def _active_unit_of(self, account: Account) -> RiskUnit | None:
-        for u in self.state.units.values():
-            if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids):
-                return u
-        return None
+    def _active_units_of(self, account: Account) -> list[RiskUnit]:
+        """Every active unit that counts the account's wallets: one for a collateral account, any number for a credit account."""
+        return [u for u in self.state.units.values() if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids)]
 
     def _own_active(self, call: Call) -> RiskUnit:
         """The caller's (credit account's) active unit named by ``groupId``: -27001 otherwise."""
@@ -303,7 +301,7 @@ class InstitutionalLoan:
             raise api_error(-1130, "subEmail")  # ASSUMPTION: only collateral sub-accounts join a unit
         member = next((m for m in unit.members if m.uid == sub.uid), None)
         if member is None:
-            if self._active_unit_of(sub) is not None:
+            if self._active_units_of(sub):
                 raise api_error(-1130, "subEmail")  # ASSUMPTION: one active unit per account
             unit.members.append(Member(sub.uid, spot, margin))
         else:
@@ -415,20 +413,22 @@ class InstitutionalLoan:
                 raise api_error(-3003)
         elif email and str(email).lower() != acc.email.lower():
             other = self.state.by_email.get(str(email).lower())
-            mine = self._active_unit_of(acc)
-            if other is not None and mine is not None and self._active_unit_of(other) is mine:
+            mine = {u.group_id for u in self._active_units_of(acc)}
+            if other is not None and mine & {u.group_id for u in self._active_units_of(other)}:
                 raise api_error(-27029)  # ASSUMPTION: naming another account of one's own unit
             raise api_error(-3003)
         else:
             target = acc
-        unit = self._active_unit_of(target)
-        if unit is None:
+        units = self._active_units_of(target)
+        if not units:
             raise api_error(-27026)
-        member = next((m for m in unit.members if m.uid == target.uid), None)
-        if member is not None and not member.enable_margin:
+        if any(m.uid == target.uid and not m.enable_margin for u in units for m in u.members):
             raise api_error(-27027)
         asset, amount = self._asset(call, "asset"), _dec(call.params["amount"], "amount")
-        if amount > min(self.max_transfer_out(unit), target.balance("MARGIN", asset)):
+        # The wallet backs every unit that holds the account (a credit account may hold several):
+        # the move must leave each of them within its threshold, so the least room decides.
+        room = min(self.max_transfer_out(u) for u in units)
+        if amount > min(room, target.balance("MARGIN", asset)):
             raise api_error(-27028)
         target.add("MARGIN", asset, -amount)
         target.add("SPOT", asset, amount)
