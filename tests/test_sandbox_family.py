@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from test_sandbox import DEMO, PARENT, Clock, call
 
 from doccontract.client import Client
-from doccontract.registry import Registry
+from doccontract.registry import Operation, Registry
 from doccontract.sandbox import Sandbox, State
 
 CONTRACTS = Registry.load()
@@ -187,6 +187,38 @@ def test_roles_and_ltv_visibility(srv):
     assert _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=COLLATERAL) == []  # "no results were returned"
     r = call(srv, "GET", "/sapi/v1/margin/loan-groups/activated", {}, key=CREDIT[0], secret=CREDIT[1])
     assert r.status_code == 401 and r.json()["code"] == -2015
+
+
+def _with_caller(op_key: str, caller: str | None) -> list:
+    """The family's operations, one of them with its contract's ``caller`` replaced (None: the key left out)."""
+    ops = []
+    for op in FAMILY:
+        if op.key == op_key:
+            contract = {k: v for k, v in op.contract.items() if k != "caller"}
+            if caller is not None:
+                contract["caller"] = caller
+            op = Operation.from_contract(contract)
+        ops.append(op)
+    return ops
+
+
+@pytest.mark.parametrize(
+    "op_key,caller,who,status",
+    [
+        ("GET /sapi/v1/margin/loan-groups/activated", None, CREDIT, 200),  # no caller: any account may call
+        ("GET /sapi/v1/margin/loan-group/borrow-repay", "parent", CREDIT, 401),  # the contract, not the code, says who
+        ("GET /sapi/v1/margin/loan-group/borrow-repay", "parent", PARENT, 200),
+        ("GET /sapi/v1/margin/loan-group/ltv-details", "collateral", PARENT, 401),
+    ],
+)
+def test_who_may_call_is_the_contracts_caller(clock, op_key, caller, who, status):
+    method, path = op_key.split(" ", 1)
+    params = {"type": "BORROW"} if path.endswith("borrow-repay") else {}
+    with Sandbox(operations=_with_caller(op_key, caller), clock=clock).serve() as srv:
+        r = call(srv, method, path, params, key=who[0], secret=who[1])
+    assert r.status_code == status, r.text
+    if status == 401:
+        assert r.json()["code"] == -2015
 
 
 def test_record_windows_over_100_days_are_refused(srv, clock):

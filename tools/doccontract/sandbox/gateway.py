@@ -179,7 +179,7 @@ class Sandbox:
         if route.handler is not None:
             if account is None:
                 raise api_error(-2015, status=401)
-            call = Call(account, params, int(self.clock() * 1000))
+            call = Call(account, params, int(self.clock() * 1000), route.op.caller)
             with self.model.lock:
                 self.model.changed = False
                 try:
