@@ -146,7 +146,7 @@ def test_transfer_out_moves_margin_to_spot(srv):
 
 @pytest.fixture
 def shared_wallet(clock):
-    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 25050 of credit 2001's shared margin USDT may leave."""
+    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 275050 of credit 2001's shared margin USDT may leave."""
     data = json.loads(DEMO.read_text())
     unit = next(u for u in data["riskUnits"] if u["groupId"] == 1)
     unit["liabilities"][0]["principal"], unit["transferOutLtv"] = "100000", "0.8"
@@ -158,7 +158,7 @@ def test_transfer_out_keeps_every_unit_sharing_the_wallet_within_its_threshold(s
     srv, path = shared_wallet, "/sapi/v1/margin/loan-group/transfer-out"
     mine = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["creditEmail"] == "credit2001@demo.test"}
     room = {gid: Decimal(u["maxTransferOutAmount"]) for gid, u in mine.items()}
-    assert len(room) == 4 and room[1] == min(room.values()) == Decimal("25050") < room[10001]  # unit 10001 is listed first
+    assert len(room) == 4 and room[1] == min(room.values()) == Decimal("275050") < room[10001]  # unit 10001 is listed first
     over = _post(srv, path, {"asset": "USDT", "amount": str(room[1] + Decimal("0.00000001"))})
     assert over.status_code == 400 and over.json()["code"] == -27028, over.text
     assert _post(srv, path, {"asset": "USDT", "amount": str(room[1])}).status_code == 200
