@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .build import contract_for, dumps, find_specs, write_atomic
+from . import errors as error_catalogue
+from .build import build_one, contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint
 from .openapi import openapi_document
@@ -838,7 +839,8 @@ def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
 
 def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
     """Write the fetched spec and contracts of every page with a change; a contract the page no longer
-    makes is removed; then openapi.json again."""
+    makes is removed; then openapi.json and errors.json again (a page may name a new code; the error-code
+    list itself may have changed)."""
     new = _contract_files(tmp_contracts)
     old = _contract_files(contracts_dir)
     for spec in specs:
@@ -852,6 +854,22 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
         for cid in mine_old - mine_new:
             old[cid].unlink()
     write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+    error_catalogue.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
+
+
+def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes]]:
+    """The error-code lists among the specs, told apart as ``doccontract build`` tells them (build_one's
+    category), for the build's own catalogue writer.  A spec with a contract is an endpoint: not read."""
+    have = _contract_files(contracts_dir)
+    pages = []
+    for spec in specs:
+        if owned(have, spec.cid, spec_ids):
+            continue
+        data = spec.path.read_bytes()
+        results = build_one(spec, data)
+        if results and results[0].category == "error-codes":
+            pages.append((spec.display, data))
+    return pages
 
 
 def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
