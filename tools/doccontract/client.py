@@ -41,7 +41,10 @@ USER_AGENT = "doccontract/0.1"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
 MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
 _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
-_CREDENTIAL = re.compile(r"[!-~]+")  # printable ASCII, no whitespace
+# Printable ASCII without whitespace, '"' or '\'.  Binance's keys are letters and digits (every key its
+# pages show is 64 of them; a key outside its format gets -2014), so a quote or backslash is a paste
+# error; and those two are what JSON escapes, so a key written into a report would no longer read as itself.
+_CREDENTIAL = re.compile(r'[!#-\[\]-~]+')
 
 
 class ClientError(Exception):
@@ -138,7 +141,9 @@ def _credential(name: str, value: Any) -> None:
     if not isinstance(value, str) or not _CREDENTIAL.fullmatch(value):
         kind = type(value).__name__
         size = f"{len(value)} characters" if isinstance(value, str) else kind
-        raise ValueError(f"{name} must be printable ASCII without spaces or line breaks (got {size}; check for a stray newline)")
+        raise ValueError(
+            f"{name} must be printable ASCII without spaces, line breaks, quotes (\") or backslashes (\\) (got {size}; check for a stray newline or quote)"
+        )
 
 
 class Client:
