@@ -33,7 +33,7 @@ THRESHOLDS = {
     "params": 0.998,
     "param-type": 1.0,
     "param-mandatory": 1.0,
-    "response-kind": 0.973,
+    "response-kind": 1.0,
     "field-types": 0.993,
     "conditional": 0.983,
     "bilingual-precision": 1.0,
@@ -285,3 +285,9 @@ def test_fields_of_an_array_whose_elements_are_alternatives_are_the_first_altern
     ]}}}  # fmt: skip
     assert bench.got_fields(contract) == {"orderId": "integer"}
     assert bench.got_response_kind(contract) == "array" and bench.got_conditional(contract) == set()
+
+
+def test_a_weight_unit_is_a_name_whatever_its_case():
+    assert bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "ORDER"})
+    assert not bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "IP"})
+    assert not bench._same_weight({"value": 1, "unit": "IP"}, {"value": 2, "unit": "IP"}) and bench._same_weight(None, None)

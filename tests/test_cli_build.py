@@ -37,13 +37,13 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     specs.mkdir()
     (specs / "good.md").write_bytes(SEED.read_bytes())
     (specs / "empty.md").write_bytes(b"")
-    (specs / "nosplit.md").write_text("---\nsource_url: x\n---\n# Title\n\nno chinese half\n")
+    (specs / "notitle.md").write_text("---\nsource_url: x\n---\n\nno title heading, no request line\n")
     (specs / "error.html").write_text("<!DOCTYPE html><html><body><h1>503 Service Unavailable</h1></body></html>")
     out = tmp_path / "c"
     r = run("build", str(specs), "--out", str(out), "--no-cache")
     assert r.returncode == 2
     assert "specs/empty.md: the file is empty" in r.stderr
-    assert "specs/nosplit.md: no '---' line" in r.stderr
+    assert "specs/notitle.md (en): no '# ' title heading" in r.stderr
     assert "specs/error.html: no <article>" in r.stderr
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "good.json", "openapi.json"]
     assert not list(out.rglob("*.tmp"))
@@ -213,3 +213,60 @@ def test_openapi_is_made_again_when_the_cache_does_not_apply(tmp_path):
     assert (out / "openapi.json").read_text() == "{}"  # warm cache, nothing changed: left alone
     run("build", str(specs), "--out", str(out), "--no-cache")
     assert (out / "openapi.json").read_bytes() == fresh
+
+
+ONE_LANGUAGE = """---
+source_url: https://developers.binance.com/docs/derivatives/options-trading/trade/Thing
+---
+
+# Cancel Thing (TRADE)
+
+## HTTP Request
+
+DELETE `eapi/v1/thing`
+
+## Request Weight
+
+**1**
+
+## Request Parameters
+
+| Name | Type | Mandatory | Description |
+| --- | --- | --- | --- |
+| thingId | LONG | YES |  |
+
+## Response Example
+
+```json
+{"thingId": 1, "status": "CANCELED"}
+```
+"""
+
+
+def test_a_page_in_one_language_builds_and_says_it_was_compared_with_nothing(tmp_path):
+    zh = ONE_LANGUAGE.replace("/docs/", "/docs/zh-CN/").replace("# Cancel Thing (TRADE)", "# 撤销 (TRADE)")
+    specs = _specs(tmp_path, en=ONE_LANGUAGE, zh=zh)
+    r = run("build", str(specs), "--out", str(tmp_path / "c"), "--no-cache")
+    assert r.returncode == 0, r.stderr
+    for name, lang, other in (("en", "en", "zh-CN"), ("zh", "zh-CN", "en")):
+        c = json.loads((tmp_path / "c" / f"{name}.json").read_text())
+        assert list(c["languages"]) == [lang] and (c["method"], c["path"]) == ("DELETE", "/eapi/v1/thing")
+        codes = {f["code"]: f["message"] for f in c["findings"]}
+        assert f"there is no {other} page to compare it with" in codes["page.one-language"]
+        assert "'eapi/v1/thing' has no leading '/'" in codes["page.path-repaired"]  # the page's typo, read and said
+        assert c["response"]["properties"]["status"] and c["request"]["required"] == ["thingId"]
+
+
+def test_two_pages_that_would_write_one_contract_stop_the_build_before_anything_is_written(tmp_path):
+    a, b = tmp_path / "pm" , tmp_path / "pm-pro"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "account.md").write_text(ONE_LANGUAGE)
+    r = run("build", str(a), str(b), "--out", str(tmp_path / "c"), "--no-cache")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "pm/account.md and pm-pro/account.md would both become contract 'account'" in r.stderr
+    assert not (tmp_path / "c").exists()
+    r = run("build", str(tmp_path), "--out", str(tmp_path / "c"), "--no-cache")  # their common folder: ids keep the folder
+    assert r.returncode == 0 and {p.name for p in (tmp_path / "c").iterdir()} >= {"pm", "pm-pro"}
+    r = run("build", str(a), str(a / "account.md"), "--out", str(tmp_path / "d"), "--no-cache")  # one file named twice is one page
+    assert r.returncode == 0, r.stderr

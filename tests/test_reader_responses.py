@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jsonschema import Draft202012Validator
 
 from doccontract.schema import infer_schema
@@ -32,9 +34,18 @@ def test_answers_with_one_set_of_keys_but_different_types_are_alternatives():
     alts = schema.get("anyOf") or schema.get("oneOf")
     assert alts and [sorted(a["properties"]["data"]["properties"]) for a in alts] == [["balances"], ["marginLevel"]]
     assert all(a["properties"]["data"]["required"] for a in alts)  # each answer keeps its keys required
-    same = parse_example('{"status": "completed", "url": "x"}\nOR\n{"status": "processing", "url": ""}')
-    merged = response_schema([], same)
-    assert "anyOf" not in merged and "oneOf" not in merged  # values differ only: one schema
+
+
+def test_answers_that_differ_only_in_values_stay_the_pages_alternatives():
+    from doccontract.extract import parse_example
+    from doccontract.schema import response_schema
+
+    done, busy = {"status": "completed", "url": "x"}, {"status": "processing", "url": ""}
+    schema = response_schema([], parse_example(f"{json.dumps(done)}\nOR\n{json.dumps(busy)}"))
+    assert [a["examples"] for a in schema["anyOf"]] == [[done], [busy]]  # each answer, as the page shows it
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid(done) and validator.is_valid(busy)  # they overlap: anyOf, never oneOf
+    assert not validator.is_valid({"status": 1, "url": "x"}) and not validator.is_valid({"status": "completed"})
 
 
 def _endpoint(notes: str, example: str, params: str = ""):

@@ -43,3 +43,10 @@ def test_cases_on_one_line_each_with_its_label_are_rows():
     assert [(r["when"], r["weight"]) for r in got["table"]["rows"]] == [("带symbol", 6), ("不带", 80)] and got["max"] == 80
     en = parse_weight(Section("Weight", 3, [Paragraph("With symbol: 6 Without symbol: 80")]))
     assert [r["weight"] for r in en["table"]["rows"]] == [6, 80]
+
+
+def test_clauses_of_one_shape_without_a_separator_are_rows():
+    got = parse_weight(Section("Request Weight", 2, [Paragraph("**2** for one asset **20** when the asset is omitted")]))
+    assert got["max"] == 20 and [(r["weight"], r["when"]) for r in got["table"]["rows"]] == [(2, "for one asset"), (20, "when the asset is omitted")]
+    got = parse_weight(Section("Request Weight", 2, [Paragraph("5 for lists of up to 20 when sent together")]))
+    assert "table" not in got  # 'up to 20' is part of the condition, not a second clause

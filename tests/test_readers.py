@@ -282,8 +282,8 @@ def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position
     assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
     assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
     same_keys = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 5, "b": 7}')
-    merged = response_schema([], same_keys)
-    assert "oneOf" not in merged and "anyOf" not in merged and merged["required"] == ["a", "b"]
+    alike = response_schema([], same_keys)  # the page's two answers, one shape: two branches, validating alike
+    assert [(b["required"], b["examples"]) for b in alike["anyOf"]] == [(["a", "b"], [{"a": 1, "b": 2}]), (["a", "b"], [{"a": 5, "b": 7}])]
     full_mini = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}\nOR\n[{"a": 1}]')
     s = response_schema([], full_mini)  # FULL and MINI overlap: anyOf, each answer with its own required keys
     assert [alt.get("required") for alt in s["anyOf"]] == [["a", "b"], ["a"], None]
@@ -425,7 +425,7 @@ def test_markdown_nested_lists_flatten_like_html():
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"---\nsource_url: x\n---\n", "front matter only"),
-        (b"---\nsource_url: x\n---\n# A\n\ntext\n", "no '---' line"),
+        (b"---\nsource_url: x\n---\n\ntext without a title\n", "no '# ' title heading"),
         (b"\x00\x01\x02binary", "binary"),
         (b"\xff\xfe\x00garbage", "binary"),
         (b"\xc3\x28 not utf8", "not UTF-8"),
@@ -728,3 +728,12 @@ def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
     strict = contract()["response"]["items"]["properties"]["qty"]
     loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"]["qty"]  # a missing comma
     assert strict["type"] == "number" and [a["type"] for a in loose["anyOf"]] == ["string", "number"]
+
+
+def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
+    from doccontract.pages import read_crawler
+
+    page = read_crawler("---\nsource_url: x\n---\n\n# 查询 (USER_DATA)\n\nGET /sapi/v1/x\n", "one.md")
+    assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
+    page = read_crawler("---\nsource_url: https://developers.binance.com/docs/a/b\n---\n\n# 查询\n", "one.md")
+    assert list(page.docs) == ["en"]  # the URL says English, whatever the title's script

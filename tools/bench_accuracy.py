@@ -187,6 +187,14 @@ def got_weight(contract: dict[str, Any], lang: str) -> dict[str, Any] | None:
     return {"value": _number(weight.get("value")), "unit": unit}
 
 
+def _same_weight(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
+    """A unit is a name: the page's 'Order' and the contract's ORDER are one unit."""
+    def norm(w: dict[str, Any] | None) -> dict[str, Any] | None:
+        return w if not w or not isinstance(w.get("unit"), str) else {**w, "unit": w["unit"].upper()}
+
+    return norm(want) == norm(got)
+
+
 def got_security(contract: dict[str, Any], lang: str) -> str | None:
     summary = _lang(contract, lang)
     if "security" in summary:
@@ -454,7 +462,8 @@ def _score_endpoint(report: Report, where: str, ep: dict[str, Any], contract: di
     count("method", ep["method"], got_method(c) if contract else None)
     count("path", ep["path"], got_path(c) if contract else None)
     for lang in LANGS:
-        count(f"weight[{lang}]", (ep.get("weight") or {}).get(lang), got_weight(c, lang) if contract else None)
+        want, got = (ep.get("weight") or {}).get(lang), got_weight(c, lang) if contract else None
+        count(f"weight[{lang}]", want, got, _same_weight(want, got))
         count(f"security[{lang}]", (ep.get("security") or {}).get(lang), got_security(c, lang) if contract else None)
 
     params = got_params(c) if contract else {}

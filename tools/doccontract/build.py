@@ -142,6 +142,17 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
             split[lang] = endpoint_docs(page.docs[lang])
     if not split:
         raise PageError(page.source, "no English or Chinese page in it")
+    out = _contracts(page, cid, split)
+    if len(split) == 1:  # said once per contract: no bilingual finding does not mean the languages agree
+        (lang,) = split
+        missing = "zh-CN" if lang == "en" else "en"
+        note = Finding("page.one-language", "info", f"the page holds {lang} only; there is no {missing} page to compare it with", page.source)
+        for c in out:
+            c["findings"].append(note.as_dict())
+    return out
+
+
+def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]]) -> list[dict[str, Any]]:
     if all(len(parts) == 1 and parts[0][0] == "" for parts in split.values()):
         docs = {lang: parts[0][1] for lang, parts in split.items()}
         return [_contract(page, cid, {lang: extract(d) for lang, d in docs.items()}, docs, {})]
@@ -215,6 +226,7 @@ class Result:
     page: str = ""
     category: str = ""  # for skipped pages: a key of extract.CATEGORIES
     data: bytes | None = field(default=None, repr=False)
+    read: Page | None = field(default=None, repr=False)  # an error-code page, as read: the catalogue's input
 
 
 @dataclass
@@ -241,11 +253,33 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
             rel = root.resolve().relative_to(anchor) if anchor else Path(root.name)
             display = (Path("specs") / rel).as_posix() if anchor else root.name
             specs.append(Spec(root, rel.with_suffix("").as_posix(), display))
-    return specs
+    seen: set[Path] = set()  # a file named twice ('specs specs/x.md') is one spec
+    unique = []
+    for spec in specs:
+        key = spec.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(spec)
+    return unique
+
+
+def _same_ids(specs: list[Spec]) -> str | None:
+    """What is wrong when two files would write one contract (same id, e.g. 'account' from two
+    folders, or a.md beside a.html): one would silently replace the other."""
+    by_id: dict[str, Spec] = {}
+    for spec in specs:
+        other = by_id.setdefault(spec.cid, spec)
+        if other is not spec:
+            return (
+                f"{other.display} and {spec.display} would both become contract '{spec.cid}'; "
+                "build their common folder instead, so that ids keep the folder names, or build them into different --out folders"
+            )
+    return None
 
 
 def build_one(spec: Spec, data: bytes) -> list[Result]:
     """The results of one spec file; nothing a page holds can make this raise."""
+    page = None
     try:
         page = parse_page(data, spec.display)
         out = []
@@ -253,7 +287,8 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
             out.append(Result(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
         return out
     except NotAnEndpoint as exc:
-        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind)]
+        read = page if exc.kind == "error-codes" else None  # read once: the error catalogue is built from it
+        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind, read=read)]
     except PageError as exc:
         return [Result(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
@@ -372,6 +407,9 @@ def build(
     specs = find_specs(paths)
     if not specs:
         raise BuildError(f"no spec pages ({', '.join(SPEC_SUFFIXES)}) under {', '.join(str(p) for p in paths)}")
+    clash = _same_ids(specs)
+    if clash:
+        raise BuildError(clash)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe.", delete=True)
@@ -460,7 +498,9 @@ def build(
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
-        error_pages = [(spec.display, inputs[i]) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"]
+        error_pages = [
+            (spec.display, inputs[i], res[0].read) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"
+        ]
         errors.write_catalogue(out, error_pages)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None

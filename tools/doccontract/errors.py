@@ -22,7 +22,7 @@ from .contract_format import FORMAT
 from .contracts import CATALOGUE_NAME, load_contracts
 
 if TYPE_CHECKING:
-    from .pages import Document
+    from .pages import Document, Page
 
 ASSUMED = "data/assumed_errors.json"
 _HEADING = re.compile(r"^(-\d{3,6})(?:\s+(.*))?$")
@@ -199,8 +199,9 @@ def build_catalogue(
     )
 
 
-def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
-    """Build ``out/errors.json`` from the error-code specs (display, bytes) and the contracts under ``out``.
+def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]) -> bool:
+    """Build ``out/errors.json`` from the error-code specs (display, bytes, the page if the build read
+    it already) and the contracts under ``out``.
 
     Skipped (False) when its inputs did not change since the file was written.
     """
@@ -221,7 +222,7 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
                 kept.append(ErrorCode(e.code, e.name, e.messages, pages))
     key = hashlib.sha256()
     key.update(json.dumps([k.as_dict() for k in kept], sort_keys=True).encode())
-    for display, data in sorted(error_specs):
+    for display, data, _ in sorted(error_specs, key=lambda e: e[0]):
         key.update(display.encode() + b"\0" + hashlib.sha256(data).digest())
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
@@ -231,8 +232,8 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes]]) -> bool:
     except (OSError, ValueError, AttributeError):
         pass
     pages = []
-    for display, data in error_specs:
-        page = parse_page(data, display)
+    for display, data, read in error_specs:
+        page = read or parse_page(data, display)
         pages.append((display, page.url, page.docs))
     doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()

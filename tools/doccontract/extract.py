@@ -179,6 +179,13 @@ _PARTS = {
 _WS_HEADINGS = ("method", "方式")
 _STREAM_HEADINGS = ("streamname", "streamdescription", "数据流名称", "数据流描述", "updatespeed", "更新速度")
 _EVENT_HEADINGS = ("eventname", "eventdescription", "事件类型", "事件描述", "payload", "事件")
+#: what only a stream page or only an event page has: both kinds may state an 'Update Speed'
+_STREAM_OWN = _STREAM_HEADINGS[:4]
+_EVENT_OWN = _EVENT_HEADINGS[:4]
+#: prose that says where to connect ('Base Url: wss://...', 'The base API endpoint is'): general
+#: information about a socket API or streams, even when its title is only 'Connect' (a guide that
+#: only mentions a wss:// address in passing stays a guide)
+_CONNECTION = re.compile(r"\bbase ?(?:api )?(?:url|endpoint)s?\b|基础(?:端点|地址|url)|基本端点", re.I)
 _OTHER_KINDS = (
     (("errorcode", "错误代码", "errorcodes", "错误码"), "error-codes"),
     (("changelog", "更新日志"), "changelog"),
@@ -358,7 +365,9 @@ def classify(doc: Document) -> str | None:
     if any(k in _WS_HEADINGS for k in keys):
         return "websocket-api"
     labels = [heading_key(c[:40]) for c in codes]  # '**Stream Name:** <symbol>@aggTrade' as a paragraph
-    if any(k.startswith(e) for k in keys + labels for e in _STREAM_HEADINGS):
+    marks = keys + labels
+    own_event = any(k.startswith(e) for k in marks for e in _EVENT_OWN)
+    if any(k.startswith(e) for k in marks for e in _STREAM_OWN) or not own_event and any(k.startswith(e) for k in marks for e in _STREAM_HEADINGS):
         return "stream"
     methods = [m for c in codes if c.lstrip().startswith("{") and '"id"' in c for m in _WS_METHOD.findall(c)]
     if methods and all(_STREAM_CONTROL.search(m) for m in methods):
@@ -375,6 +384,9 @@ def classify(doc: Document) -> str | None:
     if "stream" in title or "数据流" in title:
         # with a payload it documents a stream; prose alone tells how to connect to streams
         return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
+    prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
+    if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
+        return "general-info"
     if "params" in by_heading or "example" in by_heading:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
@@ -408,11 +420,25 @@ def parse_title(title: str) -> tuple[str, str | None]:
     return title[: m.start()].strip(), m.group(1)
 
 
-def parse_request_line(section: Section, source: str) -> tuple[str, str]:
-    for text in _texts(section):
+#: 'POST `eapi/v1/block/order/create`': a request line whose path lost its leading slash (a typo of the
+#: page).  Only an API prefix and a version make it a path, so prose after a method word never is.
+_SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]+api/v\d+/[^\s`*]+)")
+
+
+def parse_request_line(section: Section, source: str, repaired: list[str] | None = None) -> tuple[str, str]:
+    """The method and path the section states.  A path written without its leading slash is read
+    with it, and said in ``repaired`` (when given)."""
+    texts = _texts(section)
+    for text in texts:
         m = _REQUEST_LINE.search(text)
         if m:
             return m.group(1), m.group(2).rstrip(".,;")
+    for text in texts:
+        m = _SLASHLESS_LINE.search(text)
+        if m:
+            if repaired is not None:
+                repaired.append(f"the path {m.group(2)!r} has no leading '/'; read as '/{m.group(2)}'")
+            return m.group(1), "/" + m.group(2).rstrip(".,;")
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
@@ -448,13 +474,22 @@ def _weight_table(table: Table) -> dict[str, Any] | None:
 _CAP = re.compile(r"(?:\bcaps?\s+at|\bcapped\s+at|\bat\s+most|\bmaximum\s+(?:of\s+)?|上限(?:是|为)?)\s*(\d+)", re.I)
 
 
+_CONDITION = r"(?:\([A-Za-z_]+\)\s*)?(?:for|when|if|with|without|otherwise)\b"
+_CLAUSE_START = re.compile(rf"^\W*\d+[*_]*\s*{_CONDITION}", re.I)
+_CLAUSE_SPLIT = re.compile(rf"(?<=[^\W\d])(?<!\bto)(?<!\bthan)(?<!\bof)\s+(?=[*_]*\d+[*_]*\s*{_CONDITION})", re.I)  # not 'up to 20 when
+
+
 def _prose_table(text: str) -> dict[str, Any] | None:
     """'1 for a single symbol; 40 when the symbol parameter is omitted' as rows of (condition, weight).
 
     A sentence naming several numbers is a row only when it caps the weight
     ('will cap at 200 once ... more than 50': 200)."""
     rows = []
+    parts = []
     for part in re.split(r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text):  # '带symbol: 6 不带: 80'
+        # '1 for a single symbol 10 when the symbol parameter is omitted': clauses of one shape, no separator
+        parts += _CLAUSE_SPLIT.split(part) if _CLAUSE_START.match(part) else [part]
+    for part in parts:
         found = _NUMBER.findall(part)
         cap = _CAP.search(part) if len(found) > 1 else None
         if cap:
@@ -1137,10 +1172,13 @@ def extract(doc: Document) -> Endpoint:
             if s.level <= parts["http"].level and parse_title(s.heading)[1]:  # a sibling too: '## 查询… (USER_DATA)'
                 title, security = parse_title(s.heading)
                 break
-    method, path = parse_request_line(parts["http"], doc.source)
+    repaired: list[str] = []
+    method, path = parse_request_line(parts["http"], doc.source, repaired)
 
     def where(part: str) -> str:
         return _where(doc.source, headings, part)
+
+    findings += [Finding("page.path-repaired", "warning", r, where("http")) for r in repaired]
 
     weight = parse_weight(parts["weight"], findings, where("weight")) if "weight" in parts else None
 

@@ -619,7 +619,7 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         page = parse_page(data, str(f))
         if not page.url or "/docs/" not in page.url:
             raise FetchError(f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown")
-        kind = classify(page.docs["en"])
+        kind = classify(page.docs.get("en") or page.docs["zh-CN"])
         if kind is not None and kind not in ADDED_KINDS:
             planned.append((f, None, f"skipped: not an endpoint page ({kind})", data))
             continue

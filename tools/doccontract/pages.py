@@ -349,26 +349,43 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
 _LANG_SPLIT = re.compile(r"^---[ \t]*\n(?=(?:[ \t]*\n)*# )", re.M)
 
 
-def _split_languages(body: str, source: str) -> tuple[str, str]:
-    """English and Chinese halves: split at the first ``---`` line followed by an h1, outside code fences."""
+def _split_languages(body: str) -> tuple[str, str] | None:
+    """English and Chinese halves: split at the first ``---`` line followed by an h1, outside code
+    fences; None when there is no such line (a page exported in one language)."""
     for m in _LANG_SPLIT.finditer(body):
         if body.count("```", 0, m.start()) % 2 == 0:
             return body[: m.start()].rstrip("\n"), body[m.end() :]
-    raise PageError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
+    return None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _lone_language(meta: dict[str, str], body: str) -> str:
+    """The language of a page exported without its twin: its URL says, else its title's script."""
+    url = meta.get("source_url", "")
+    if "/zh-CN/" in url:
+        return "zh-CN"
+    if "/docs/" in url:
+        return "en"
+    title = next((line for line in body.splitlines() if line.startswith("# ")), "")
+    return "zh-CN" if _CJK.search(title) else "en"
 
 
 def read_crawler(text: str, source: str) -> Page:
-    """A spec file in the crawler export format: front matter, English, ``---``, Chinese."""
+    """A spec file in the crawler export format: front matter, English, ``---``, Chinese.
+
+    A page Binance publishes in one language only is exported without the ``---`` and
+    the second half; it is read as that one language (nothing to compare it with).
+    """
     meta, body = split_front_matter(text, source)
     if not meta:
         raise PageError(source, "no front matter; expected '---', 'source_url: ...', '---' at the top")
     if not body.strip():
         raise PageError(source, "front matter only; expected the English page, '---', then the Chinese page")
-    en_text, zh_text = _split_languages(body, source)
-    docs = {
-        "en": read_markdown(en_text, "en", f"{source} (en)"),
-        "zh-CN": read_markdown(zh_text, "zh-CN", f"{source} (zh-CN)"),
-    }
+    halves = _split_languages(body)
+    texts = {"en": halves[0], "zh-CN": halves[1]} if halves else {_lone_language(meta, body): body}
+    docs = {lang: read_markdown(t, lang, f"{source} ({lang})") for lang, t in texts.items()}
     for lang, doc in docs.items():
         if not doc.title:
             raise PageError(f"{source} ({lang})", "no '# ' title heading")
@@ -606,9 +623,10 @@ def _cell(text: str) -> str:
 
 
 def render_crawler(page: Page) -> bytes:
-    """A two-language page as a spec file: front matter, English, ``---``, Chinese."""
+    """A page as a spec file: front matter, English, ``---``, Chinese (or the one language it has)."""
     front = "".join(f"{k}: {v}\n" for k, v in page.meta.items())
-    return f"---\n{front}---\n\n{render_markdown(page.docs['en'])}\n---\n\n{render_markdown(page.docs['zh-CN'])}".encode()
+    halves = "\n---\n\n".join(render_markdown(page.docs[lang]) for lang in LANGS if lang in page.docs)
+    return f"---\n{front}---\n\n{halves}".encode()
 
 
 def read_html_pair(en_html: str, zh_html: str, source: str) -> Page:

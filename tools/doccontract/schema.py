@@ -7,6 +7,7 @@ document all go through it.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -385,7 +386,10 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     example the table forgot are kept, marked ``x-undocumented``.  When the page
     shows answers of different shapes ('OR', 'when symbol is not sent'), the
     body is ``oneOf`` them; answers of one shape merge, a key missing from one
-    of them being optional.
+    of them being optional.  Alternatives of one shape and typing stay
+    alternatives (``anyOf``, each with its own answer as ``examples``): the page
+    says there are two answers, and a merged schema would hide that from a reader
+    and from drift.
     """
     shape = _Shape(example)
     values = example.values if example else [None]
@@ -410,6 +414,12 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
         distinct = _distinct_bodies(fields, same, example, shape)
         if len(distinct) > 1:  # one shape, but typed differently ('isExpired': null / true): the page's alternatives
             bodies.extend(distinct)
+            continue
+        if all(isinstance(v, dict) for v in same):
+            # one shape and one typing ('OR multi-assets mode', 'OR (when processing)'): still the page's
+            # alternatives, so each stays one, carrying its own answer; they overlap, hence anyOf, and
+            # validate exactly like one merged schema would
+            bodies.append({"anyOf": [{**copy.deepcopy(distinct[0]), "examples": [v]} for v in same]})
             continue
         if all(isinstance(v, dict) for v in same):
             merged: Any = {}
