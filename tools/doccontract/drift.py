@@ -857,9 +857,10 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
     error_catalogue.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
 
 
-def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes]]:
+def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes, Any]]:
     """The error-code lists among the specs, told apart as ``doccontract build`` tells them (build_one's
-    category), for the build's own catalogue writer.  A spec with a contract is an endpoint: not read."""
+    category, with the page it read), for the build's own catalogue writer.  A spec with a contract is
+    an endpoint: not read."""
     have = _contract_files(contracts_dir)
     pages = []
     for spec in specs:
@@ -868,7 +869,7 @@ def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tu
         data = spec.path.read_bytes()
         results = build_one(spec, data)
         if results and results[0].category == "error-codes":
-            pages.append((spec.display, data))
+            pages.append((spec.display, data, results[0].read))
     return pages
 
 
