@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from doccontract.secrets import MASK, redact
@@ -29,3 +31,11 @@ def test_bytes_secrets_short_strings_and_nothing_to_hide():
 
 def test_a_secret_inside_another_is_masked_whole():
     assert redact("xx abcdefgh yy", ["abcd", "abcdefgh"]) == "xx *** yy"
+
+
+@pytest.mark.parametrize("secret", ['quo"te-secret', "back\\slash-secret", 'both\\"-and-\\\\-"', "ünïcødé-sëcret", "tab\tin-secret", "end-backslash\\"])
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_a_secret_written_into_json_is_masked_and_the_json_stays_json(secret, ascii_only):
+    text = json.dumps({"msg": f"Invalid API-key {secret}.", "key": secret}, ensure_ascii=ascii_only)
+    out = redact(text, [secret])
+    assert json.loads(out) == {"msg": f"Invalid API-key {MASK}.", "key": MASK}

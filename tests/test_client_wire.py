@@ -273,13 +273,13 @@ def test_a_contract_path_cannot_leave_the_base_url():
 # --------------------------------------------------------------------------- credentials
 
 
-@pytest.mark.parametrize("bad", ["Tok3n-abc\n", " Tok3n-abc", "Tok3n abc", "Tok3n-ébc", "Tok3n-abc\x00", ""])
+@pytest.mark.parametrize("bad", ["Tok3n-abc\n", " Tok3n-abc", "Tok3n abc", "Tok3n-ébc", "Tok3n-abc\x00", "", 'Tok3n"abc', "Tok3n\\abc", '"Tok3n-abc"'])
 def test_keys_and_secrets_are_validated_without_echoing_them(bad):
     for kw in ({"api_key": bad, "secret": SECRET}, {"api_key": KEY, "secret": bad}):
         with pytest.raises(ValueError) as exc:
             Client(contracts=REG, **kw)
         if bad.strip():
-            assert bad.strip() not in str(exc.value)
+            assert bad.strip() not in str(exc.value) and bad.strip('"') not in str(exc.value)
 
 
 def test_signed_call_without_a_secret_is_refused_before_sending():

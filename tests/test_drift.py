@@ -156,6 +156,39 @@ def test_a_change_in_one_language_only_is_reported_as_such(repo):
     assert any(c.code == "bilingual.appeared" for d in run.drifts for c in d.changes)
 
 
+CREDIT_ONLY_EN, CREDIT_ONLY_ZH = "can only be initiated by API calls from the credit account", "仅支持通过机构借贷子账户"
+
+
+@pytest.mark.parametrize(
+    "en,zh,key,exit_code",
+    [
+        ("can only be initiated by API calls from the parent account", "仅支持通过母账户", "breaking:caller.changed:caller", 2),
+        ("can be initiated by API calls from any account", "支持通过任意账户", "non-breaking:caller.widened:caller", 1),
+    ],
+)
+def test_a_change_of_who_may_call_is_drift(repo, en, zh, key, exit_code):
+    with DocSite() as site:
+        serve(site, variant(en=[(CREDIT_ONLY_EN, en)], zh=[(CREDIT_ONLY_ZH, zh)]))
+        run = drift(repo, site, update=True)
+        change = codes(run)[key]
+        assert run.exit_code == exit_code and change.before == {"en": "credit", "zh-CN": "credit"} and change.languages == ["en", "zh-CN"]
+        if change.cls == "breaking":
+            assert "-2015" in change.why
+        assert drift(repo, site).exit_code == 0  # updated: the contract now says who may call
+    assert json.loads((repo / f"contracts/{SEED_ID}.json").read_text())["caller"] == change.after["en"]
+
+
+def test_narrowing_who_may_call_is_breaking(repo):
+    contract = repo / f"contracts/{SEED_ID}.json"
+    data = json.loads(contract.read_text())
+    data["caller"] = None  # as if the committed page had let any account call
+    contract.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    with DocSite() as site:
+        serve(site)
+        run = drift(repo, site)
+    assert run.exit_code == 2 and codes(run)["breaking:caller.narrowed:caller"].after == {"en": "credit", "zh-CN": "credit"}
+
+
 def test_wording_change_is_documentation(repo):
     with DocSite() as site:
         serve(site, variant(en=[("If the closure is successful", "When the closure succeeds")]))

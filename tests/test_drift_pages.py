@@ -13,9 +13,11 @@ import pytest
 from helpers import ROOT, SEED_ID, seed_repo
 from test_drift import DOCS_PATH, EN_ROUTE, ZH_ROUTE, drift, serve, snapshot, variant
 
+from doccontract.build import build
 from doccontract.docsite import DocSite
 from doccontract.drift import MARKDOWN_BUDGET, Change, ContractDrift, UsageError, load_waivers, report_json, report_markdown
-from doccontract.pages import read_page, render_html
+from doccontract.errors import Catalogue
+from doccontract.pages import parse_page, read_page, render_html
 
 EDIT_ID = "binance/institutional_loan/account/Institution-Loan-Group-Edit-Member"
 EDIT_PATH = "institutional_loan/account/Institution-Loan-Group-Edit-Member"
@@ -109,6 +111,25 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
     codes = {(c.code, c.subject) for c in d.changes}
     assert ("error-code.added", "-1009") in codes and ("error-code.removed", "-1003") in codes
     assert run.exit_code == 1 and page.url.endswith("/error-code")
+
+
+def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
+    add(repo, ERRORS_ID, contract=False)
+    build([repo / "specs"], repo / "contracts", use_cache=False)  # errors.json as the build writes it
+    errors_text = (repo / f"specs/{ERRORS_ID}.md").read_text(encoding="utf-8").replace("-1003 TOO_MANY_REQUESTS", "-1009 TOO_MANY_THINGS")
+    names_a_code = ("If the closure is successful", "Error code -27030 means the unit is busy. If the closure is successful")
+    with DocSite() as site:
+        serve_all(site, repo)
+        serve(site, variant(en=[names_a_code]))
+        site.put("institutional_loan/error-code", parse_page(errors_text.encode(), "x.md"))
+        run = drift(repo, site, update=True)
+    assert run.exit_code == 1 and run.errors == [], run.errors
+    catalogue = Catalogue.load(repo / "contracts")
+    assert -1009 in catalogue and -1003 not in catalogue  # the error-code page's change
+    assert catalogue.get(-27030).documented[0]["contract"] == SEED_ID  # the code the page now names
+    build([repo / "specs"], tmp_path / "fresh", use_cache=False)  # the same specs built afresh: the same file
+    assert (repo / "contracts/errors.json").read_bytes() == (tmp_path / "fresh/errors.json").read_bytes()
+    assert not [p for p in (repo / "contracts").iterdir() if p.name.startswith(".") and p.name != ".doccontract-manifest"]  # no temp file left
 
 
 def other_page_html(lang: str) -> bytes:

@@ -154,7 +154,9 @@ def test_missing_signature_and_wrong_key(srv, clock):
     r = delete(srv, f"{q}&signature={signed(q)}", key="demo-collateral-key-3001")
     assert r.json()["code"] == -1022  # signed with another account's secret
     r = delete(srv, f"{q}&signature={signed(q, secret='demo-collateral-secret-3001')}", key="demo-collateral-key-3001")
-    assert r.json()["code"] == UNIT_NOT_FOUND  # only the unit's credit account may close it
+    assert (r.status_code, r.json()["code"]) == (401, -2015)  # the contract's caller: "only ... from the credit account"
+    r = delete(srv, f"{q}&signature={signed(q, secret='demo-credit-secret-2002')}", key="demo-credit-key-2002")
+    assert r.json()["code"] == UNIT_NOT_FOUND  # a credit account, but not this unit's
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "TRACE", "PROPFIND"])

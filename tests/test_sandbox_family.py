@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from test_sandbox import DEMO, PARENT, Clock, call
 
 from doccontract.client import Client
-from doccontract.registry import Registry
+from doccontract.registry import Operation, Registry
 from doccontract.sandbox import Sandbox, State
 
 CONTRACTS = Registry.load()
@@ -144,6 +144,28 @@ def test_transfer_out_moves_margin_to_spot(srv):
     assert (acc.balance("MARGIN", "USDT"), acc.balance("SPOT", "USDT")) == (1975, 5025)
 
 
+@pytest.fixture
+def shared_wallet(clock):
+    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 275050 of credit 2001's shared margin USDT may leave."""
+    data = json.loads(DEMO.read_text())
+    unit = next(u for u in data["riskUnits"] if u["groupId"] == 1)
+    unit["liabilities"][0]["principal"], unit["transferOutLtv"] = "100000", "0.8"
+    with Sandbox(State.from_json(data), clock=clock).serve() as server:
+        yield server
+
+
+def test_transfer_out_keeps_every_unit_sharing_the_wallet_within_its_threshold(shared_wallet):
+    srv, path = shared_wallet, "/sapi/v1/margin/loan-group/transfer-out"
+    mine = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["creditEmail"] == "credit2001@demo.test"}
+    room = {gid: Decimal(u["maxTransferOutAmount"]) for gid, u in mine.items()}
+    assert len(room) == 4 and room[1] == min(room.values()) == Decimal("275050") < room[10001]  # unit 10001 is listed first
+    over = _post(srv, path, {"asset": "USDT", "amount": str(room[1] + Decimal("0.00000001"))})
+    assert over.status_code == 400 and over.json()["code"] == -27028, over.text
+    assert _post(srv, path, {"asset": "USDT", "amount": str(room[1])}).status_code == 200
+    after = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["groupId"] in room}
+    assert Decimal(after[1]["ltv"]) <= Decimal("0.8") and Decimal(after[1]["maxTransferOutAmount"]) == 0
+
+
 def test_edit_member_links_collateral_and_never_switches_true_to_false(srv):
     path = "/sapi/v1/margin/loan-group/edit-member"
     add = {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": "false", "enableMargin": "true"}
@@ -165,6 +187,38 @@ def test_roles_and_ltv_visibility(srv):
     assert _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=COLLATERAL) == []  # "no results were returned"
     r = call(srv, "GET", "/sapi/v1/margin/loan-groups/activated", {}, key=CREDIT[0], secret=CREDIT[1])
     assert r.status_code == 401 and r.json()["code"] == -2015
+
+
+def _with_caller(op_key: str, caller: str | None) -> list:
+    """The family's operations, one of them with its contract's ``caller`` replaced (None: the key left out)."""
+    ops = []
+    for op in FAMILY:
+        if op.key == op_key:
+            contract = {k: v for k, v in op.contract.items() if k != "caller"}
+            if caller is not None:
+                contract["caller"] = caller
+            op = Operation.from_contract(contract)
+        ops.append(op)
+    return ops
+
+
+@pytest.mark.parametrize(
+    "op_key,caller,who,status",
+    [
+        ("GET /sapi/v1/margin/loan-groups/activated", None, CREDIT, 200),  # no caller: any account may call
+        ("GET /sapi/v1/margin/loan-group/borrow-repay", "parent", CREDIT, 401),  # the contract, not the code, says who
+        ("GET /sapi/v1/margin/loan-group/borrow-repay", "parent", PARENT, 200),
+        ("GET /sapi/v1/margin/loan-group/ltv-details", "collateral", PARENT, 401),
+    ],
+)
+def test_who_may_call_is_the_contracts_caller(clock, op_key, caller, who, status):
+    method, path = op_key.split(" ", 1)
+    params = {"type": "BORROW"} if path.endswith("borrow-repay") else {}
+    with Sandbox(operations=_with_caller(op_key, caller), clock=clock).serve() as srv:
+        r = call(srv, method, path, params, key=who[0], secret=who[1])
+    assert r.status_code == status, r.text
+    if status == 401:
+        assert r.json()["code"] == -2015
 
 
 def test_record_windows_over_100_days_are_refused(srv, clock):

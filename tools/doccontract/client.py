@@ -7,6 +7,8 @@ borrow may have happened).  Only GET is retried (bounded, with backoff,
 honouring Retry-After); nothing else ever is.  Redirects are never followed,
 and the API key only goes to the configured base URL.  Each call has one
 total deadline.  Every exception is scrubbed of the key and the secret.
+``sync_time=True`` measures Binance's clock once (GET /api/v3/time) before the
+first signed call, so a local clock that is off does not cost -1021.
 
 This module imports no page reader: it reads contracts only.
 """
@@ -30,7 +32,7 @@ import requests
 import urllib3
 from jsonschema import Draft202012Validator
 
-from .contract_format import RECV_WINDOW_MAX
+from .contract_format import RECV_WINDOW_MAX, SERVER_TIME
 from .registry import Operation, Registry
 from .request import RECV_WINDOW_RE, ParamError, to_wire
 from .secrets import redact
@@ -41,7 +43,10 @@ USER_AGENT = "doccontract/0.1"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
 MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
 _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
-_CREDENTIAL = re.compile(r"[!-~]+")  # printable ASCII, no whitespace
+# Printable ASCII without whitespace, '"' or '\'.  Binance's keys are letters and digits (every key its
+# pages show is 64 of them; a key outside its format gets -2014), so a quote or backslash is a paste
+# error; and those two are what JSON escapes, so a key written into a report would no longer read as itself.
+_CREDENTIAL = re.compile(r'[!#-\[\]-~]+')
 
 
 class ClientError(Exception):
@@ -138,7 +143,9 @@ def _credential(name: str, value: Any) -> None:
     if not isinstance(value, str) or not _CREDENTIAL.fullmatch(value):
         kind = type(value).__name__
         size = f"{len(value)} characters" if isinstance(value, str) else kind
-        raise ValueError(f"{name} must be printable ASCII without spaces or line breaks (got {size}; check for a stray newline)")
+        raise ValueError(
+            f"{name} must be printable ASCII without spaces, line breaks, quotes (\") or backslashes (\\) (got {size}; check for a stray newline or quote)"
+        )
 
 
 class Client:
@@ -159,6 +166,7 @@ class Client:
         backoff: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        sync_time: bool = False,
     ):
         problem = recv_window_problem(recv_window)
         if problem:
@@ -179,6 +187,8 @@ class Client:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         self.timeout = float(timeout)
         self.retries, self.backoff, self.sleep, self.clock = max(0, int(retries)), backoff, sleep, clock
+        self.sync_time = sync_time
+        self.offset_ms: float | None = None  # Binance's clock minus ours, once measured
         self.session = session or requests.Session()
         adapter = WatchedAdapter()
         self.session.mount("http://", adapter)
@@ -208,6 +218,8 @@ class Client:
             raise ParamError(problem[0], problem[1], "recvWindow")
         pairs = to_wire(op, params)
         auth = self._auth(op, recv_window)
+        if auth is not None and auth.signer is not None and self.sync_time and self.offset_ms is None:
+            self.sync_clock()
         try:
             return self._send(op, pairs, auth)
         except ClientError as exc:
@@ -221,7 +233,32 @@ class Client:
         if op.signed and self._signer is None:
             raise ValueError(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
         signer = self._signer if op.signed else None
-        return BinanceAuth(self._api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self.clock)
+        return BinanceAuth(self._api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self._server_clock)
+
+    def _server_clock(self) -> float:
+        """Our clock moved by the measured offset: the time a signed request's ``timestamp`` carries."""
+        return self.clock() + (self.offset_ms or 0) / 1000
+
+    def sync_clock(self) -> float:
+        """Measure Binance's clock against ours once (GET /api/v3/time within the client's deadline, not
+        retried) and return the offset in ms; later signed requests carry Binance's time.
+
+        The server time is taken as of the middle of the round trip.  The operation is the contracts'
+        own when they document it, else the one Binance documents (:data:`SERVER_TIME_CONTRACT`).
+        """
+        try:
+            op = self.registry.get(" ".join(SERVER_TIME))
+        except LookupError:
+            op = SERVER_TIME_OPERATION
+        try:
+            with Deadline(self.timeout) as deadline:
+                before = self.clock()
+                result = self._once(op, [], None, deadline)
+                after = self.clock()
+        except ClientError as exc:
+            raise _scrubbed(exc, self._secrets) from None
+        self.offset_ms = result.data["serverTime"] - (before + after) * 500
+        return self.offset_ms
 
     def _url(self, op: Operation, pairs: list[tuple[str, str]]) -> str:
         url = f"{self.base_url}{op.path}"
@@ -352,6 +389,24 @@ class Client:
         op = self.registry.get(key)
         result = self.call(op, **{k: v for k, v in params.items() if v is not None})
         return to_record(name, op.response, result.data, result.weights)
+
+
+#: GET /api/v3/time as Binance's spot general endpoints document it ("Check server time": weight 1,
+#: no parameters, ``{"serverTime": 1499827319559}``), for contracts folders that do not hold it.
+SERVER_TIME_CONTRACT: dict[str, Any] = {
+    "format": 2,
+    "id": "binance/spot/general-endpoints/check-server-time",
+    "title": {"en": "Check server time"},
+    "method": SERVER_TIME[0],
+    "path": SERVER_TIME[1],
+    "security": {"en": "NONE"},
+    "auth": {"kind": "none"},
+    "weight": {"value": 1, "unit": "IP", "limit": "IP", "header": None},
+    "request": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
+    "response": {"type": "object", "properties": {"serverTime": {"type": "integer", "minimum": 0}}, "required": ["serverTime"]},
+    "examples": {"response": [{"serverTime": 1499827319559}]},
+}
+SERVER_TIME_OPERATION = Operation.from_contract(SERVER_TIME_CONTRACT, "doccontract.client.SERVER_TIME_CONTRACT")
 
 
 # --------------------------------------------------------------------------- answers

@@ -30,6 +30,10 @@ TIMESTAMP_AHEAD_MS = 1000
 SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
 API_KEY_SECURITY = frozenset({"USER_STREAM", "MARKET_DATA"})
 KINDS = ("none", "api-key", "signed")
+#: Binance's clock, for spot and SAPI alike (spot general endpoints, "Check server time"): the one
+#: signed requests' ``timestamp`` is judged against.  The client may measure its offset; the sandbox
+#: answers it from its own clock when a contract for it is served.
+SERVER_TIME = ("GET", "/api/v3/time")
 #: SAPI reports the weight used in the last minute per limit; other APIs' headers are not invented here.
 SAPI_WEIGHT_HEADERS = {"IP": "X-SAPI-USED-IP-WEIGHT-1M", "UID": "X-SAPI-USED-UID-WEIGHT-1M"}
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}

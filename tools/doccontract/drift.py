@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .build import contract_for, dumps, find_specs, write_atomic
+from . import errors as error_catalogue
+from .build import build_one, contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint
 from .openapi import openapi_document
@@ -39,6 +40,8 @@ WHY_BREAKING = {
     "weight.unit-changed": "the calls now count against another rate limit, so limits budgeted for the old one are wrong",
     "weight.raised": "each call costs more of the rate limit: clients that budget weight hit 429/418 sooner",
     "security.changed": "requests signed (or not) the old way are refused",
+    "caller.narrowed": "calls with the API key of an account role the page no longer names are refused (-2015)",
+    "caller.changed": "calls with the API key of the role the page used to name are refused (-2015)",
     "param.renamed": "requests sending the old name are refused or the value ignored",
     "param.removed": "requests still sending it may be refused as carrying an undocumented parameter",
     "param.added-mandatory": "requests without the new parameter are refused (-1102)",
@@ -188,6 +191,7 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     "breaking", "field.retyped", path, f"response field {path} is now {nt[path]}, was {ot[path]}", ["en"], {"en": ot[path]}, {"en": nt[path]}
                 )
             )
+    changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
         os_, ns_ = old.get("sources", {}).get(lang, {}), new.get("sources", {}).get(lang, {})
@@ -198,6 +202,26 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
     return sorted(changes, key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+def _caller_changes(old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> list[Change]:
+    """Who may call (the contract's ``caller``: one account role, None for any account).
+
+    Narrowing it (any account -> one role, or one role -> another) is breaking: code calling with an
+    account the page no longer names is refused.  Widening it (one role -> any) breaks nobody.  A
+    contract built before ``caller`` existed lacks the key: that is no statement, so no change.
+    """
+    if "caller" not in old or "caller" not in new or old["caller"] == new["caller"]:
+        return []
+    before, after = old["caller"], new["caller"]
+    if after is None:
+        cls, code, message = "non-breaking", "caller.widened", f"any account may now call it, not only the {before} account"
+    elif before is None:
+        cls, code, message = "breaking", "caller.narrowed", f"only the {after} account may now call it (any account could)"
+    else:
+        cls, code, message = "breaking", "caller.changed", f"only the {after} account may now call it, no longer the {before} account"
+    both = [lang for lang in langs if lang in old.get("languages", {}) and lang in new.get("languages", {})]
+    return [Change(cls, code, "caller", message, both, dict.fromkeys(both, before), dict.fromkeys(both, after))]
 
 
 def _value(summary: dict[str, Any], ch: Change) -> Any:
@@ -815,7 +839,8 @@ def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
 
 def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
     """Write the fetched spec and contracts of every page with a change; a contract the page no longer
-    makes is removed; then openapi.json again."""
+    makes is removed; then openapi.json and errors.json again (a page may name a new code; the error-code
+    list itself may have changed)."""
     new = _contract_files(tmp_contracts)
     old = _contract_files(contracts_dir)
     for spec in specs:
@@ -829,6 +854,23 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
         for cid in mine_old - mine_new:
             old[cid].unlink()
     write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+    error_catalogue.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
+
+
+def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes, Any]]:
+    """The error-code lists among the specs, told apart as ``doccontract build`` tells them (build_one's
+    category, with the page it read), for the build's own catalogue writer.  A spec with a contract is
+    an endpoint: not read."""
+    have = _contract_files(contracts_dir)
+    pages = []
+    for spec in specs:
+        if owned(have, spec.cid, spec_ids):
+            continue
+        data = spec.path.read_bytes()
+        results = build_one(spec, data)
+        if results and results[0].category == "error-codes":
+            pages.append((spec.display, data, results[0].read))
+    return pages
 
 
 def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:

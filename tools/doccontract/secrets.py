@@ -1,13 +1,15 @@
-"""Scrubbing configured secrets out of any text a person or a file will see.
+r"""Scrubbing configured secrets out of any text a person or a file will see.
 
 Used by client exceptions, the suite's reports and JUnit files, and sandbox logs.
 A secret is also scrubbed in the forms it takes on the wire (percent-encoded,
-with surrounding whitespace trimmed), so a key that carries a stray newline
-or a ``+`` is still caught.
+with surrounding whitespace trimmed) and inside JSON text (a report, an error
+body: ``"`` and ``\`` escaped, non-ASCII as ``\uXXXX`` or as is), so a key that
+carries a stray newline, a ``+`` or a quote is still caught.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -16,7 +18,9 @@ MIN_SECRET = 4  # shorter strings would mask ordinary words and digits
 
 
 def _forms(secret: str) -> set[str]:
-    forms = {secret, secret.strip(), quote(secret, safe=""), quote_plus(secret, safe=""), repr(secret)[1:-1]}
+    forms: set[str] = set()
+    for s in {secret, secret.strip()}:
+        forms |= {s, quote(s, safe=""), quote_plus(s, safe=""), repr(s)[1:-1], json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1]}
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 

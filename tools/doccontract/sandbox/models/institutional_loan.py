@@ -25,11 +25,16 @@ EIGHT = Decimal("0.00000001")
 
 @dataclass
 class Call:
-    """One request as the model sees it: who calls, with which typed parameters, at what time (ms)."""
+    """One request as the model sees it: who calls, with which typed parameters, at what time (ms).
+
+    ``caller`` is the one account role the operation's contract lets call it (its page's "accessible
+    only with the ... API key"); None lets any account call.  The contract states it, not the model.
+    """
 
     account: Account
     params: dict[str, Any]
     now: int
+    caller: str | None = None
 
 
 def _not_found() -> Exception:
@@ -62,7 +67,10 @@ def _s(d: Decimal) -> str:
 
 
 class InstitutionalLoan:
-    """Risk units, their accounts, liabilities and interest; every change under one lock."""
+    """Risk units, their accounts, liabilities and interest; every change under one lock.
+
+    Who may call an endpoint is its contract's ``caller`` (checked in :meth:`run`), never restated here.
+    """
 
     def __init__(self, state: State, clock: Callable[[], float]):
         self.state = state
@@ -94,6 +102,8 @@ class InstitutionalLoan:
         return found[1] if found and found[0] == method else None
 
     def run(self, fn: Callable[[Call], Any], call: Call) -> Any:
+        if call.caller is not None and call.account.role != call.caller:
+            raise _forbidden()
         with self.lock:
             self._accrue(call.now)
             return fn(call)
@@ -106,15 +116,9 @@ class InstitutionalLoan:
     def _parent_of(self, unit: RiskUnit) -> int | None:
         return self.state.by_uid[unit.credit_uid].parent_uid
 
-    def _require(self, call: Call, *roles: str) -> None:
-        if call.account.role not in roles:
-            raise _forbidden()
-
-    def _active_unit_of(self, account: Account) -> RiskUnit | None:
-        for u in self.state.units.values():
-            if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids):
-                return u
-        return None
+    def _active_units_of(self, account: Account) -> list[RiskUnit]:
+        """Every active unit that counts the account's wallets: one for a collateral account, any number for a credit account."""
+        return [u for u in self.state.units.values() if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids)]
 
     def _own_active(self, call: Call) -> RiskUnit:
         """The caller's (credit account's) active unit named by ``groupId``: -27001 otherwise."""
@@ -253,8 +257,7 @@ class InstitutionalLoan:
         }
 
     def active_units(self, call: Call) -> list[dict[str, Any]]:
-        """Parent only: its active units with their members."""
-        self._require(call, "parent")
+        """The parent's active units with their members."""
         out = []
         for u in self.state.units.values():
             if u.status != "ACTIVE" or self._parent_of(u) != call.account.uid:
@@ -265,8 +268,7 @@ class InstitutionalLoan:
         return out
 
     def closed_units(self, call: Call) -> dict[str, Any]:
-        """Credit only: its closed units, most recently closed first, with their close time."""
-        self._require(call, "credit")
+        """The caller's closed units, most recently closed first, with their close time."""
         units = sorted(
             (u for u in self.state.units.values() if u.status == "CLOSED" and u.credit_uid == call.account.uid),
             key=lambda u: (u.close_time or 0, u.group_id),
@@ -286,8 +288,7 @@ class InstitutionalLoan:
         return self._page(call, rows)
 
     def edit_member(self, call: Call) -> dict[str, Any]:
-        """Parent only: add a collateral account (or enable a wallet); TRUE never goes back to FALSE."""
-        self._require(call, "parent")
+        """Add a collateral account (or enable a wallet); TRUE never goes back to FALSE."""
         unit = self.state.units.get(call.params["groupId"])
         if unit is None or unit.status != "ACTIVE" or self._parent_of(unit) != call.account.uid:
             raise _not_found()
@@ -303,7 +304,7 @@ class InstitutionalLoan:
             raise api_error(-1130, "subEmail")  # ASSUMPTION: only collateral sub-accounts join a unit
         member = next((m for m in unit.members if m.uid == sub.uid), None)
         if member is None:
-            if self._active_unit_of(sub) is not None:
+            if self._active_units_of(sub):
                 raise api_error(-1130, "subEmail")  # ASSUMPTION: one active unit per account
             unit.members.append(Member(sub.uid, spot, margin))
         else:
@@ -315,7 +316,7 @@ class InstitutionalLoan:
         return {"status": 0}
 
     def close(self, call: Call) -> dict[str, Any]:
-        """Credit account only; the unit active; every liability and its interest repaid; collateral unlinked."""
+        """The caller's unit, active; every liability and its interest repaid; collateral unlinked."""
         unit = self._own_active(call)
         if unit.outstanding():
             raise api_error(-27018)  # ASSUMPTION: no page documents this code
@@ -327,8 +328,7 @@ class InstitutionalLoan:
 
     # ------------------------------------------------------------------ borrow and repay
     def borrow(self, call: Call) -> dict[str, Any]:
-        """Credit only; raises the unit's liability; over the maximum allowed: -27009."""
-        self._require(call, "credit")
+        """Raises the unit's liability; over the maximum allowed: -27009."""
         unit = self._own_active(call)
         asset, amount = self._asset(call, "assetName"), _dec(call.params["amount"], "amount")
         if amount > self.max_borrow(unit):
@@ -341,8 +341,7 @@ class InstitutionalLoan:
         return {"transactionId": tx, "amount": amount, "status": "success"}
 
     def repay(self, call: Call) -> dict[str, Any]:
-        """Credit only; repaid = min(available in the margin wallet, amount, what is owed); interest first."""
-        self._require(call, "credit")
+        """Repaid = min(available in the margin wallet, amount, what is owed); interest first."""
         unit = self._own_active(call)
         asset, amount = self._asset(call, "assetName"), _dec(call.params["amount"], "amount")
         li = next((x for x in unit.liabilities if x.asset == asset), None)  # a refused repay adds no liability
@@ -375,8 +374,7 @@ class InstitutionalLoan:
         self.state.records["borrowRepay"].append(row)
 
     def borrow_repay_records(self, call: Call) -> dict[str, Any]:
-        """Credit only; newest first; ``type`` BORROW or REPAY; asset widens the window from 7 to 30 days."""
-        self._require(call, "credit")
+        """Newest first; ``type`` BORROW or REPAY; asset widens the window from 7 to 30 days."""
         kind = str(call.params["type"])
         if kind not in ("BORROW", "REPAY"):
             raise api_error(-1130, "type")
@@ -392,8 +390,7 @@ class InstitutionalLoan:
         return self._page(call, rows[::-1])
 
     def interest_history(self, call: Call) -> dict[str, Any]:
-        """Credit only; newest first; startTime alone reaches back at most 30 days."""
-        self._require(call, "credit")
+        """Newest first; startTime alone reaches back at most 30 days."""
         start, end = self._window(call, 7 * DAY_MS, start_only_back=30 * DAY_MS)
         asset, groups = call.params.get("asset"), self._units_for_records(call)
         rows = [
@@ -415,20 +412,22 @@ class InstitutionalLoan:
                 raise api_error(-3003)
         elif email and str(email).lower() != acc.email.lower():
             other = self.state.by_email.get(str(email).lower())
-            mine = self._active_unit_of(acc)
-            if other is not None and mine is not None and self._active_unit_of(other) is mine:
+            mine = {u.group_id for u in self._active_units_of(acc)}
+            if other is not None and mine & {u.group_id for u in self._active_units_of(other)}:
                 raise api_error(-27029)  # ASSUMPTION: naming another account of one's own unit
             raise api_error(-3003)
         else:
             target = acc
-        unit = self._active_unit_of(target)
-        if unit is None:
+        units = self._active_units_of(target)
+        if not units:
             raise api_error(-27026)
-        member = next((m for m in unit.members if m.uid == target.uid), None)
-        if member is not None and not member.enable_margin:
+        if any(m.uid == target.uid and not m.enable_margin for u in units for m in u.members):
             raise api_error(-27027)
         asset, amount = self._asset(call, "asset"), _dec(call.params["amount"], "amount")
-        if amount > min(self.max_transfer_out(unit), target.balance("MARGIN", asset)):
+        # The wallet backs every unit that holds the account (a credit account may hold several):
+        # the move must leave each of them within its threshold, so the least room decides.
+        room = min(self.max_transfer_out(u) for u in units)
+        if amount > min(room, target.balance("MARGIN", asset)):
             raise api_error(-27028)
         target.add("MARGIN", asset, -amount)
         target.add("SPOT", asset, amount)
@@ -437,14 +436,12 @@ class InstitutionalLoan:
 
     # ------------------------------------------------------------------ liquidation records (read from the state)
     def force_liquidations(self, call: Call) -> dict[str, Any]:
-        self._require(call, "credit")
         start, end = self._window(call, 7 * DAY_MS)
         groups = self._units_for_records(call)
         rows = [r for r in self.state.records["forceLiquidations"] if r.get("groupId") in groups and start <= r.get("liquidationStartTime", 0) <= end]
         return self._page(call, rows[::-1])
 
     def liquidation_transfers(self, call: Call) -> dict[str, Any]:
-        self._require(call, "credit")
         start, end = self._window(call, 7 * DAY_MS)
         groups = self._units_for_records(call)
         rows = []
