@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from doccontract.extract import classify
 from doccontract.pages import read_markdown
 
@@ -70,17 +72,21 @@ def test_a_streams_page_of_prose_only_tells_how_to_connect():
     assert _kind(payload) == "stream"
 
 
-def test_an_event_page_that_also_states_an_update_speed_is_an_event_not_a_stream():
-    event = "# Event: Widget update\n\n## Event Description\n\nSent when a widget changes.\n\n## Event Name\n\n`WIDGET_UPDATE`\n\n## Update Speed\n\n50ms\n\n## Response Example\n\n    {\"e\": \"WIDGET_UPDATE\", \"E\": 1}\n"
-    assert _kind(event) == "user-data-event"
-    stream = "# Widget Streams\n\n## Stream Name\n\n`<symbol>@widget`\n\n## Update Speed\n\n50ms\n\n## Response Example\n\n    {\"e\": \"widget\", \"E\": 1}\n"
-    assert _kind(stream) == "stream"
-    speed_only = "# Widget ticker\n\n## Update Speed\n\n1000ms\n\n## Response Example\n\n    {\"e\": \"widget\", \"E\": 1}\n"
-    assert _kind(speed_only) == "stream"
+_PAYLOAD = '## Response Example\n\n    {"e": "w", "E": 1}\n'
 
 
-def test_a_page_titled_only_connect_that_gives_base_urls_is_general_information():
-    connect = "# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n* A single connection is only valid for 24 hours.\n"
-    assert _kind(connect) == "general-info"
-    guide = "# How to keep a local widget book\n\n1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events you receive.\n"
-    assert _kind(guide) == "guide"  # an address mentioned in passing says where, not how to connect
+@pytest.mark.parametrize(
+    "md,kind",
+    [
+        # an event page may state an update speed too: only a stream names a stream
+        ("# Event: Widget update\n\n## Event Description\n\nSent on change.\n\n## Event Name\n\n`W`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD, "user-data-event"),
+        ("# Widget Streams\n\n## Stream Name\n\n`<symbol>@widget`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD, "stream"),
+        ("# Widget ticker\n\n## Update Speed\n\n1000ms\n\n" + _PAYLOAD, "stream"),
+        # a page titled only 'Connect' that gives the base URL tells how to connect
+        ("# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n* Valid for 24 hours.\n", "general-info"),
+        # an address mentioned in passing says where, not how to connect
+        ("# How to keep a local widget book\n\n1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events.\n", "guide"),
+    ],
+)
+def test_events_streams_and_connection_pages_by_what_only_each_has(md, kind):
+    assert _kind(md) == kind
