@@ -737,3 +737,9 @@ def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
     assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
     page = read_crawler("---\nsource_url: https://developers.binance.com/docs/a/b\n---\n\n# 查询\n", "one.md")
     assert list(page.docs) == ["en"]  # the URL says English, whatever the title's script
+
+
+def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
+    md = "# K\n\n## Request Weight\n\nLIMIT| weight  \n---|---  \n[1,100)| 1  \n[500, 1000]| 5  \n> 1000| 10  \n  \n> A note under the table.\n"
+    (table, note) = read_markdown(md, "en").sections[0].blocks
+    assert table.rows[-1] == ("> 1000", "10") and note.text == "A note under the table."  # a quote without cells stays a note

@@ -314,7 +314,10 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
                 n = open_items[-1]
                 flat[n] = clean(flat[n] + " " + _inline_text(tok))
             else:
-                _add_paragraph(current, tok)
+                m = tokens[i - 1].map
+                raw = "\n".join(lines[m[0] : m[1]]) if m else ""
+                # '> 1000| 10' after a LIMIT table: markdown reads a quote, the page meant a row '> 1000'
+                _add_paragraph(current, tok, raw if raw.lstrip().startswith(">") else None)
         elif t in ("code_block", "fence"):
             code = clean_code(tok.content)
             if code:
@@ -356,10 +359,13 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
 MAX_CUT_PARAGRAPHS = 8
 
 
-def _add_paragraph(section: Section, tok) -> None:
+def _add_paragraph(section: Section, tok, quoted: str | None = None) -> None:
+    """A paragraph, or rows a table lost to it; ``quoted``: the source lines of a paragraph markdown
+    read as a quote, whose '>' may be a row's own text."""
     prev = section.blocks[-1] if section.blocks else None
     if isinstance(prev, Table):
-        merged = _continue_table(prev, tok.content)
+        merged = _continue_table(prev, quoted) if quoted is not None else None
+        merged = merged or _continue_table(prev, tok.content)
         if merged is not None:
             section.blocks[-1] = merged[0]
             section.blocks.extend(Paragraph(n) for n in merged[1] if n)
