@@ -270,3 +270,12 @@ def test_two_pages_that_would_write_one_contract_stop_the_build_before_anything_
     assert r.returncode == 0 and {p.name for p in (tmp_path / "c").iterdir()} >= {"pm", "pm-pro"}
     r = run("build", str(a), str(a / "account.md"), "--out", str(tmp_path / "d"), "--no-cache")  # one file named twice is one page
     assert r.returncode == 0, r.stderr
+
+
+def test_a_value_list_that_leaves_out_its_own_default_is_a_finding_and_no_enum(tmp_path):
+    page = ONE_LANGUAGE.replace("| thingId | LONG | YES |  |", "| thingId | LONG | YES |  |\n| side | ENUM | NO | `LONG` or `SHORT`; default `BOTH` |")
+    r = run("build", str(_specs(tmp_path, t=page)), "--out", str(tmp_path / "c"), "--no-cache")
+    c = json.loads((tmp_path / "c" / "t.json").read_text())
+    assert r.returncode == 0 and "enum" not in c["request"]["properties"]["side"]  # BOTH is valid; a client must not refuse it
+    (finding,) = [f for f in c["findings"] if f["code"] == "page.enum-omits-default"]
+    assert finding["values"] == {"listed": ["LONG", "SHORT"], "default": "BOTH"} and finding["where"].endswith("| side")

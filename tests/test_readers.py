@@ -312,6 +312,18 @@ def test_enum_values_from_descriptions():
     assert enum_values("资产名称， 如 USDT 或 USDC", "STRING") == []  # 'such as': examples, not the set
 
 
+def test_lists_joined_by_and_or_or_in_chinese_are_whole_and_a_list_without_its_default_is_no_enum():
+    from doccontract.extract import omitted_default
+
+    assert enum_values("Supported values: `LIMIT_MAKER`, `STOP_LOSS`, and `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
+    assert enum_values("支持的数值： `LIMIT_MAKER`，`STOP_LOSS` 和 `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
+    assert enum_values("组合，如`A_B`，`B_C`或者`A_C`", "ENUM") == ["A_B", "B_C", "A_C"]
+    stp = "`EXPIRE_TAKER`/ `EXPIRE_MAKER`/ `EXPIRE_BOTH`; default `NONE`"
+    assert enum_values(stp, "ENUM") == [] and omitted_default(stp, "ENUM") == (["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"], "NONE")
+    kept = "ACK, RESULT, or FULL; MARKET and LIMIT order types default to FULL"
+    assert enum_values(kept, "ENUM") == ["ACK", "RESULT", "FULL"] and omitted_default(kept, "ENUM") is None
+
+
 def _with_params(rows_en: str, rows_zh: str) -> dict:
     en = EN.replace("limit| INT| NO| Default 10  ", rows_en)
     zh = ZH.replace("limit| INT| 否| 默认 10  ", rows_zh)

@@ -684,6 +684,19 @@ def parse_params(section: Section | None, where: str, findings: list[Finding]) -
         if lists and extra.rows:
             lists.pop(0).items = _table_params(extra, where, findings)
     _enum_list_below(section, params)
+    for p in params:
+        partial = omitted_default(p.description, p.type)
+        if partial:
+            listed, missing = partial
+            findings.append(
+                Finding(
+                    "page.enum-omits-default",
+                    "warning",
+                    f"parameter {p.name}: the values listed ({', '.join(listed)}) leave out its own default {missing}; no value list is enforced",
+                    f"{where} | {p.name}",
+                    {"listed": listed, "default": missing},
+                )
+            )
     return params
 
 
@@ -1048,8 +1061,10 @@ def parse_example(text: str) -> Example:
 _DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})\s*[:：](?!\s*[/|,，`]|\s*$)")
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
 _UPPER_RUN = re.compile(
-    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|或)(?:\s*(?:\bor\b|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
+    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|\band\b|或者|或是|或|和|以及)(?:\s*(?:\bor\b|\band\b|或者|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
 )
+#: 'Default is `SPOT`', 'default to FULL', 'Default: LIMIT', '默认选择为`SPOT`': the value used when none is sent
+_DEFAULT_VALUE = re.compile(r"(?:(?i:\bdefaults?\b)(?:\s+(?i:is|value|to))?|默认(?:值)?(?:选择)?(?:为|是)?)\s*[:：]?\s*([A-Z][A-Z0-9_]+)\b")
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
@@ -1100,7 +1115,27 @@ def enum_values(description: str, doc_type: str) -> list[str]:
     for v in values:
         if v not in seen and v not in _NOT_VALUES:
             seen.append(v)
+    if seen and _omitted_default(plain, seen):
+        return []  # the list read leaves out the documented default: a partial reading, and no enum beats a wrong one
     return seen
+
+
+def _omitted_default(plain: str, values: list[str]) -> str | None:
+    default = _DEFAULT_VALUE.search(plain)
+    if default and default.group(1) not in values and default.group(1) not in _NOT_VALUES:
+        return default.group(1)
+    return None
+
+
+def omitted_default(description: str, doc_type: str) -> tuple[list[str], str] | None:
+    """(the values read, the default they leave out) when a description's value list omits its own
+    documented default ('`EXPIRE_TAKER`/ `EXPIRE_MAKER`/ `EXPIRE_BOTH`; default `NONE`')."""
+    plain = re.sub(r'[`"“”]', "", description)
+    if enum_values(description, doc_type):
+        return None
+    listed = enum_values(_DEFAULT_VALUE.sub("", plain), doc_type)
+    missing = _omitted_default(plain, listed) if listed else None
+    return (listed, missing) if missing else None
 
 
 # "Default:10 Max:100", "Default 500; max 1000.", "Start from 1", "最大:100", "开始值 1": an integer
