@@ -83,3 +83,14 @@ def test_values_named_in_the_other_language_in_another_form_are_not_omitted():
     assert _param_findings("kind| STRING| NO| TRANSFER, WELCOME_BONUS", "kind| STRING| NO| 类型： TRANSFER 转账, WELCOME_BONUS 欢迎奖金") == []
     # a language that really names fewer values still says so
     assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称") == ["bilingual.enum-omitted"]
+
+
+def test_a_weight_whose_unit_one_language_leaves_out_is_said_once():
+    def weighed(lang: str, weight: str):
+        http, w = ("HTTP Request", "Request Weight") if lang == "en" else ("HTTP请求", "请求权重")
+        return extract(read_markdown(f"# Thing (USER_DATA)\n\n## {http}\n\nGET /x\n\n## {w}\n\n{weight}\n", lang))
+
+    (f,) = compare(weighed("en", "**60**"), weighed("zh-CN", "**60(UID)**"))
+    assert f.code == "bilingual.weight-omitted" and "en page states the weight without its unit (UID)" in f.message
+    assert compare(weighed("en", "**60(UID)**"), weighed("zh-CN", "**60(UID)**")) == []
+    assert [f.code for f in compare(weighed("en", "**60(IP)**"), weighed("zh-CN", "**60(UID)**"))] == ["bilingual.weight"]

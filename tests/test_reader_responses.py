@@ -150,3 +150,16 @@ def test_an_object_array_the_example_shows_as_one_object_follows_the_example_and
     codes = [f.code for f in consistency_findings(ep, schema)]
     assert "page.example-shape" in codes
     assert "page.example-invalid" not in codes
+
+
+def test_items_of_an_example_array_type_a_key_together_not_by_the_first_alone():
+    rows = [
+        {"free": 10000, "tags": [], "inner": {"a": 1}, "note": None},
+        {"free": 11467.6399, "tags": ["x"], "inner": {"a": 1.5, "b": "y"}, "note": "sent"},
+    ]
+    schema = infer_schema(rows)
+    props = schema["items"]["properties"]
+    assert props["free"] == {"type": "number"} and props["tags"] == {"type": "array", "items": {"type": "string"}}
+    assert props["inner"]["properties"] == {"a": {"type": "number"}, "b": {"type": "string"}} and props["inner"]["required"] == ["a"]
+    assert props["note"] == {}  # a null beside a string: the type stays open
+    assert Draft202012Validator(schema).is_valid(rows)  # the page's own example never breaks what was read from it

@@ -174,6 +174,9 @@ def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
     units_agree = ew["unit"] == zw["unit"] or None in (ew["unit"], zw["unit"])
     if ew["value"] != zw["value"] or not units_agree:
         add("weight", "weight", "the request weight differs between languages", ew, zw)
+    elif ew["unit"] != zw["unit"]:  # '60' beside '60(UID)': which limit it counts against is said once
+        lang, unit = ("en", zw["unit"]) if ew["unit"] is None else ("zh-CN", ew["unit"])
+        add("weight-omitted", "weight", f"the {lang} page states the weight without its unit ({unit})", ew, zw)
 
 
 def _names_all(values: list[str], text: str) -> bool:

@@ -180,8 +180,36 @@ def _infer_objects(items: list[dict]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for item in items:
         for k, v in item.items():
-            props.setdefault(k, infer_schema(v))
+            props[k] = _widen(props[k], infer_schema(v)) if k in props else infer_schema(v)
     required = sorted(set.intersection(*(set(i) for i in items)))
+    return {"type": "object", "properties": props, "required": required}
+
+
+def _widen(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """One schema for a key the items of an example array type differently: 10000 in one item and
+    11467.6399 in the next is a number; a null leaves the type open; objects and arrays widen
+    member by member; anything else may be either."""
+    if a == b:
+        return a
+    if not a or not b:
+        return {}  # a null says nothing of the type: the key may hold anything
+    ta, tb = a.get("type"), b.get("type")
+    if {ta, tb} == {"integer", "number"}:
+        return {**a, "type": "number"}
+    if ta == tb == "object":
+        return _infer_objects_merge(a, b)
+    if ta == tb == "array":
+        if "items" not in a or "items" not in b:  # an empty list beside a full one
+            return a if "items" in a else b
+        if isinstance(a["items"], dict) and isinstance(b["items"], dict):
+            return {**a, "items": _widen(a["items"], b["items"])}
+    return {"anyOf": [a, b]}
+
+
+def _infer_objects_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    pa, pb = a.get("properties", {}), b.get("properties", {})
+    props = {k: _widen(pa[k], pb[k]) if k in pa and k in pb else pa.get(k) or pb[k] for k in {**pa, **pb}}
+    required = sorted(set(a.get("required", [])) & set(b.get("required", [])))
     return {"type": "object", "properties": props, "required": required}
 
 
