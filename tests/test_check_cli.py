@@ -189,3 +189,36 @@ def test_live_never_sends_a_state_changing_request_that_only_one_rule_would_stop
         names = [k for k, _ in pairs]
         assert UNDOCUMENTED_NAME not in names and len(names) == len(set(names)), names
     assert "a request valid but for this rule is not sent live" in r.stdout
+
+
+def test_live_requests_are_signed_with_the_apis_time_when_our_clock_is_off(tmp_path):
+    """A local clock 30 s behind would make every signed live check a -1021; the suite asks the API's
+    time once (GET /api/v3/time) and signs with it, and says so."""
+    import time
+    from urllib.parse import parse_qsl, urlsplit
+
+    from stub import StubServer
+
+    skew_ms = 30_000
+
+    def api(seen):
+        if urlsplit(seen.path).path == "/api/v3/time":
+            return 200, {"Content-Type": "application/json"}, json.dumps({"serverTime": int(time.time() * 1000) + skew_ms}).encode()
+        return 400, {"Content-Type": "application/json"}, b'{"code":-1102,"msg":"Mandatory parameter was not sent."}'
+
+    with StubServer(api) as srv:
+        started = time.time() * 1000
+        r = doccontract("check", "--target", "live", "--contracts", str(_close_only(tmp_path)), env=_live_env(srv.url))
+    assert "clock: the API's time is +30" in r.stdout, r.stdout[-2000:]
+    stamps = [int(v) for s in srv.seen for k, v in parse_qsl(urlsplit(s.path).query) if k == "timestamp" and v.isdigit()]
+    fresh = [t for t in stamps if abs(t - started - skew_ms) < 20_000]  # probes send stale or future stamps on purpose
+    assert fresh and len(fresh) >= len(stamps) // 2, (stamps[:5], started)
+
+
+def test_live_without_the_apis_time_signs_with_the_local_clock_and_says_why(tmp_path):
+    from stub import StubServer
+
+    refuse = (404, {"Content-Type": "application/json"}, b'{"code":-1,"msg":"no such path"}')
+    with StubServer([refuse]) as srv:
+        r = doccontract("check", "--target", "live", "--contracts", str(_close_only(tmp_path)), env=_live_env(srv.url))
+    assert "clock: could not read the API's time" in r.stdout and "signed requests carry the local time" in r.stdout

@@ -125,16 +125,17 @@ def run_check(
     gaps = suite.coverage.gaps() if suite else []
     failed = any(r["outcome"] == "FAILED" for r in summary.rows) or code == 1
     exit_code = EXIT_FAILED if failed or (require_coverage and gaps) else 0
+    note = suite.clock_note if suite else ""
     text = (
-        json.dumps(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps), indent=2, ensure_ascii=False)
+        json.dumps(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps) | ({"clock": note} if note else {}), indent=2, ensure_ascii=False)
         if fmt == "json"
-        else _table(target, summary.rows, coverage, gaps if require_coverage else [])
+        else _table(target, summary.rows, coverage, gaps if require_coverage else [], note)
     )
     print(redact(text, secrets), file=out)
     return exit_code
 
 
-def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], gaps: list[str]) -> str:
+def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], gaps: list[str], note: str = "") -> str:
     ew = max([len(r["endpoint"]) for r in rows] + [8])
     cw = min(max([len(r["check"]) for r in rows] + [5]), 60)
     lines = [f"{'endpoint':<{ew}}  {'check':<{cw}}  {'result':<7}  detail"]
@@ -150,6 +151,7 @@ def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any
                 + (f"; never HTTP {' '.join(c['statuses_never'])}" if c["statuses_never"] else "")
             )
     lines += [f"coverage required: {g}" for g in gaps]
+    lines += [note] if note else []  # live: whose time the signed requests carried
     n = {k: sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
     lines.append(f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, {n['XFAIL']} known page errors against {target}")
     return "\n".join(lines)

@@ -84,6 +84,7 @@ class Suite:
         self.clock = Clock(frozen=self.kind == "sandbox" and not self.sandbox_url)
         self.coverage = Coverage()
         self.unreachable: str | None = None
+        self.clock_note = ""  # live: whose time signed requests carry
         self.secrets: list[str] = []
         self._ops: list[Operation] | None = None
         self._targets: dict[str, Target] = {}
@@ -131,9 +132,24 @@ class Suite:
             except (NoCredentials, BadCredentials) as exc:
                 pytest.exit(str(exc), returncode=NO_CREDENTIALS_EXIT if isinstance(exc, NoCredentials) else 2)
             self.secrets = [key, *[str(v) for v in creds.values() if isinstance(v, str)]]
+            self._sync_clock(key, creds)
             self._live = Target("live", live_base_url(), key, creds, self.clock)
             self._live.observe = self.coverage.observe
         return self._live
+
+    def _sync_clock(self, key: str, creds: dict[str, Any]) -> None:
+        """Sign live requests with the API's time, as the client's ``sync_time`` does: a local clock a
+        second off would turn every signed check into -1021.  Best effort: without the API's time the
+        local clock is used, and the summary says so."""
+        from ..client import SERVER_TIME_CONTRACT, Client
+
+        try:
+            offset_ms = Client(key, base_url=live_base_url(), contract=SERVER_TIME_CONTRACT, **creds).sync_clock()
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the local clock, and is said
+            self.clock_note = f"clock: could not read the API's time ({type(exc).__name__}: {redact(str(exc), self.secrets)[:200]}); signed requests carry the local time"
+            return
+        self.clock.offset = offset_ms / 1000
+        self.clock_note = f"clock: the API's time is {offset_ms:+.0f} ms from ours; signed requests carry the API's time"
 
     def sandbox(self, op: Operation, clock: Clock) -> Target:
         """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
@@ -277,6 +293,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     suite = suite_of(config)
+    if suite.clock_note:
+        terminalreporter.write_line(suite.clock_note)
     if suite.require_coverage:
         for gap in suite.coverage.gaps():
             terminalreporter.write_line(f"coverage: {gap}")

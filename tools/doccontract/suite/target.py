@@ -46,9 +46,10 @@ class Clock:
         self.frozen = frozen
         self._now = start if start is not None else time.time()
         self._lock = threading.Lock()
+        self.offset = 0.0  # seconds the API's clock is ahead of ours (live, once measured)
 
     def now(self) -> float:
-        return self._now if self.frozen else time.time()
+        return self._now if self.frozen else time.time() + self.offset
 
     def ms(self) -> int:
         return int(self.now() * 1000)
