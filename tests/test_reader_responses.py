@@ -163,3 +163,12 @@ def test_items_of_an_example_array_type_a_key_together_not_by_the_first_alone():
     assert props["inner"]["properties"] == {"a": {"type": "number"}, "b": {"type": "string"}} and props["inner"]["required"] == ["a"]
     assert props["note"] == {}  # a null beside a string: the type stays open
     assert Draft202012Validator(schema).is_valid(rows)  # the page's own example never breaks what was read from it
+
+
+def test_a_condition_said_on_an_element_line_is_said_of_the_list_holding_it():
+    from doccontract.extract import parse_example
+
+    ex = parse_example('{\n  "ips": [\n    "10.0.0.1",\n    "10.0.0.2",  // only return if you set IP restriction\n  ],\n  "inner": {"a": [1, 2]},\n  "at": 1\n}')
+    assert ex.optional == {"ips"} and ex.value["ips"] == ["10.0.0.1", "10.0.0.2"]
+    kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.01"  // Open price\n  ]\n]')
+    assert kline.optional == frozenset() and kline.positional == ["Open time", "Open price"]  # no holder key: rows keep their notes

@@ -789,6 +789,8 @@ def nest_like_example(roots: list[Field], example: Any) -> list[Field]:
 # --------------------------------------------------------------------------- example JSON
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 _OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
 
 
@@ -1008,10 +1010,12 @@ def parse_example(text: str) -> Example:
     chunks: list[list[str]] = [[]]
     lines = text.split("\n")[::-1]
     above: list[str] = []  # comment-only lines since the last line of code: they describe the next key
+    holders: list[str | None] = []  # the key of each open array or object ('"ipList": [' -> "ipList")
     while lines:
         line = lines.pop()
         if _ALT_LINE.match(line):
             chunks.append([])
+            holders = []
             continue
         code, comment = _strip_comment(line)
         joined = _JOINED_MEMBER.search(comment)
@@ -1034,6 +1038,16 @@ def parse_example(text: str) -> Example:
                     optional.add(m.group(1))
             elif code.strip():
                 positional.append(comment)
+                if holders and holders[-1] and _OPTIONAL_HINT.search(comment):
+                    # '"8.34.21.10",  //only return if you open IP restriction': said of the list holding it
+                    optional.add(holders[-1])
+        key = m.group(1) if m else None  # the first bracket a '"key": [' line opens is that key's
+        for ch in _BRACKETS.findall(_STRINGS.sub('""', code)):
+            if ch in "[{":
+                holders.append(key)
+                key = None
+            elif holders:
+                holders.pop()
     repaired: list[str] = []
     values = []
     for chunk in chunks:
