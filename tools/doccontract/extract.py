@@ -7,6 +7,7 @@ cannot be read becomes a :class:`Finding`, never a silent gap.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -1101,6 +1102,13 @@ def _listed_values(plain: str) -> list[str]:
 
 
 def enum_values(description: str, doc_type: str) -> list[str]:
+    """The values a description defines (see :func:`_enum_values`); read once per text: a page's
+    descriptions are asked for their values by the schema, the summary and the bilingual check."""
+    return list(_enum_values(description, doc_type))
+
+
+@functools.lru_cache(maxsize=8192)
+def _enum_values(description: str, doc_type: str) -> tuple[str, ...]:
     """Values a description defines: 'CLOSED:This risk unit has been closed' -> ['CLOSED'].
 
     Also, for ENUM types, the longest run of upper-case values in the
@@ -1130,8 +1138,8 @@ def enum_values(description: str, doc_type: str) -> list[str]:
         if v not in seen and v not in _NOT_VALUES:
             seen.append(v)
     if seen and _omitted_default(plain, seen):
-        return []  # the list read leaves out the documented default: a partial reading, and no enum beats a wrong one
-    return seen
+        return ()  # the list read leaves out the documented default: a partial reading, and no enum beats a wrong one
+    return tuple(seen)
 
 
 def _omitted_default(plain: str, values: list[str]) -> str | None:
