@@ -755,3 +755,19 @@ def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
     md = "# K\n\n## Request Weight\n\nLIMIT| weight  \n---|---  \n[1,100)| 1  \n[500, 1000]| 5  \n> 1000| 10  \n  \n> A note under the table.\n"
     (table, note) = read_markdown(md, "en").sections[0].blocks
     assert table.rows[-1] == ("> 1000", "10") and note.text == "A note under the table."  # a quote without cells stays a note
+
+
+def test_a_request_line_with_a_whole_url_or_without_its_slash_is_read_and_said():
+    from doccontract.extract import parse_request_line
+    from doccontract.pages import Paragraph, Section
+
+    for line, path, said in (
+        ("GET https://api.binance.com/api/v3/time", "/api/v3/time", "gives a whole URL"),
+        ("POST `eapi/v1/block/order/create`", "/eapi/v1/block/order/create", "has no leading '/'"),
+        ("DELETE `/sapi/v1/margin/loan-group`", "/sapi/v1/margin/loan-group", None),
+    ):
+        repaired: list[str] = []
+        assert parse_request_line(Section("HTTP Request", 2, [Paragraph(line)]), "p.md", repaired)[1] == path
+        assert (said in repaired[0]) if said else repaired == []
+    with pytest.raises(PageError):
+        parse_request_line(Section("HTTP Request", 2, [Paragraph("Send a GET request to the API.")]), "p.md")

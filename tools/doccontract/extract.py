@@ -426,6 +426,9 @@ def parse_title(title: str) -> tuple[str, str | None]:
 _SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]+api/v\d+/[^\s`*]+)")
 
 
+_URL_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?(https?://[^/\s`*]+)(/[^\s`*?]+)")  # 'GET https://api.binance.com/api/v3/time'
+
+
 def parse_request_line(section: Section, source: str, repaired: list[str] | None = None) -> tuple[str, str]:
     """The method and path the section states.  A path written without its leading slash is read
     with it, and said in ``repaired`` (when given)."""
@@ -440,6 +443,11 @@ def parse_request_line(section: Section, source: str, repaired: list[str] | None
             if repaired is not None:
                 repaired.append(f"the path {m.group(2)!r} has no leading '/'; read as '/{m.group(2)}'")
             return m.group(1), "/" + m.group(2).rstrip(".,;")
+        m = _URL_LINE.search(text)
+        if m:
+            if repaired is not None:
+                repaired.append(f"the request line gives a whole URL ({m.group(2)}{m.group(3)}); its path is read")
+            return m.group(1), m.group(3).rstrip(".,;")
     raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
 
 
