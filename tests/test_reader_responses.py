@@ -172,3 +172,18 @@ def test_a_condition_said_on_an_element_line_is_said_of_the_list_holding_it():
     assert ex.optional == {"ips"} and ex.value["ips"] == ["10.0.0.1", "10.0.0.2"]
     kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.01"  // Open price\n  ]\n]')
     assert kline.optional == frozenset() and kline.positional == ["Open time", "Open price"]  # no holder key: rows keep their notes
+
+
+def test_a_key_the_page_says_may_be_null_accepts_null_beside_its_type():
+    ep = _endpoint("", '{\n  "apiKey": "abc",\n  "secretKey": "def" // secretKey will be null when creating an RSA key\n}')
+    schema = response_schema_of(ep)
+    assert schema["properties"]["secretKey"]["type"] == ["string", "null"] and schema["properties"]["apiKey"]["type"] == "string"
+    v = Draft202012Validator(schema)
+    assert v.is_valid({"apiKey": "a", "secretKey": None}) and not v.is_valid({"apiKey": None, "secretKey": "x"})
+    assert "null" not in json.dumps(response_schema_of(_endpoint("", '{"note": "x" // not null, never empty\n}')))
+
+
+def response_schema_of(ep):
+    from doccontract.schema import response_schema
+
+    return response_schema(ep.fields, ep.example)

@@ -524,8 +524,8 @@ def evaluate(labels: list[dict[str, Any]], outcomes: dict[str, PageOutcome]) -> 
 # --------------------------------------------------------------------------- output
 
 
-def table(report: Report) -> str:
-    rows = [f"accuracy against {report.pages} labelled pages, {report.endpoints} endpoints (tests/labels)", ""]
+def table(report: Report, labels: str = "tests/labels") -> str:
+    rows = [f"accuracy against {report.pages} labelled pages, {report.endpoints} endpoints ({labels})", ""]
     rows.append(f"{'dimension':<22}{'right/total':>14}{'accuracy':>11}   goal")
     figures = [(d, report.right[d], report.total[d], report.accuracy(d), GOAL) for d in DIMENSIONS]
     figures.append(("bilingual precision", report.true_findings, report.findings, report.precision, GOAL_PRECISION))
@@ -557,7 +557,7 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="doccontract-accuracy-") as work:
         report = evaluate(labels, build_outcomes(corpus, labels, Path(work)))
-    print(table(report))
+    print(table(report, args.labels))
     if args.floors:
         print("\nTHRESHOLDS = {")
         for name, value in floors(report).items():

@@ -473,7 +473,42 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     # answers of different kinds exclude each other (oneOf); several of one kind may overlap (anyOf)
     body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies} if len(bodies) == len(by_kind) else {"anyOf": bodies}
     _drop_optional(body, shape.optional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)})
+    _allow_null(body, {k for k, c in shape.comments.items() if _NULLABLE.search(c)} | _nullable_fields(fields))
     return {"$schema": DIALECT, **body}
+
+
+#: 'secretKey will be null when creating an RSA key', 'null if not set', '未设置时为null'
+_NULLABLE = re.compile(r"\b(?:will be|would be|can be|could be|may be|might be|is|are|returns?|be)\s+null\b|\bnull (?:if|when|for)\b|为\s*null|返回\s*null", re.I)
+
+
+def _nullable_fields(fields: list[Field]) -> set[str]:
+    out: set[str] = set()
+    for f in fields:
+        if _NULLABLE.search(f.description):
+            out.add(f.name)
+        out |= _nullable_fields(f.children)
+    return out
+
+
+def _allow_null(schema: dict[str, Any], names: set[str]) -> None:
+    """Keys the page says may be null accept null beside their type (and their values)."""
+    if not names:
+        return
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for name, prop in node.get("properties", {}).items():
+            if name in names and isinstance(prop.get("type"), str) and prop["type"] != "null":
+                prop["type"] = [prop["type"], "null"]
+                if "enum" in prop:
+                    prop["enum"] = [*prop["enum"], None]
+            stack.append(prop)
+        stack.extend(node.get("prefixItems", []))
+        stack.extend(node.get("anyOf", []) + node.get("oneOf", []))
+        if isinstance(node.get("items"), dict):
+            stack.append(node["items"])
 
 
 # --------------------------------------------------------------------------- the page against itself
