@@ -291,3 +291,11 @@ def test_a_weight_unit_is_a_name_whatever_its_case():
     assert bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "ORDER"})
     assert not bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "IP"})
     assert not bench._same_weight({"value": 1, "unit": "IP"}, {"value": 2, "unit": "IP"}) and bench._same_weight(None, None)
+
+
+def test_every_category_the_reader_gives_is_one_a_label_can_name():
+    from doccontract.extract import CATEGORIES
+
+    labels = {"endpoint", "websocket-api", "stream", "user-data-event", "introduction", "general-info", "error-codes", "changelog", "faq", "common-definitions", "other"}
+    named = labels | {c for equivalents in bench.CATEGORY_EQUIVALENTS.values() for c in equivalents}
+    assert set(CATEGORIES) <= named, set(CATEGORIES) - named

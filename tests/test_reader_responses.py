@@ -187,3 +187,16 @@ def response_schema_of(ep):
     from doccontract.schema import response_schema
 
     return response_schema(ep.fields, ep.example)
+
+
+def test_an_endpoint_ends_where_the_section_holding_its_request_ends():
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+
+    md = (
+        "# Trade Data Stream\n\n## Start User Data Stream (USER_STREAM)\n\n### HTTP Request\n\nPOST /sapi/v1/userDataStream\n\n"
+        "### Response Example\n\n    {\"listenKey\": \"abc\"}\n\n"
+        "## Start over WebSocket (USER_STREAM)\n\n### Response Example\n\n    {\"id\": 1, \"status\": 200, \"result\": {}}\n"
+    )
+    ep = extract(read_markdown(md, "en"))
+    assert ep.example.values == [{"listenKey": "abc"}]  # the WebSocket method's answer is another request's

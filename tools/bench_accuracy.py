@@ -54,9 +54,10 @@ GOAL_RECALL = 0.90
 #: file what is no REST endpoint and fits no listed category as ``other`` (saying what in notes);
 #: the reader's own, narrower word for such a page is no error.  Each entry is a reading, not a
 #: page: "pointer" (a page that only links elsewhere), "guide" (a how-to or terms page),
-#: "fix-api" (the FIX protocol pages), and "quick-start" for an introduction that is a quick start.
+#: "fix-api" (the FIX protocol pages), "best-practice" (advice pages), and "quick-start" for an
+#: introduction that is a quick start.
 CATEGORY_EQUIVALENTS: dict[str, frozenset[str]] = {
-    "other": frozenset({"pointer", "guide", "fix-api"}),
+    "other": frozenset({"pointer", "guide", "fix-api", "best-practice"}),
     "introduction": frozenset({"quick-start"}),
 }
 _TOP_LEVEL = re.compile(r"^(/\*)?/[^/]+$")  # "/name" or "/*/name": fields a label lists exhaustively

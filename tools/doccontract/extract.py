@@ -243,7 +243,7 @@ def _one_slip(a: str, b: str) -> bool:
 
 def _sections_by_part(doc: Document) -> dict[str, Section]:
     found: dict[str, Section] = {}
-    for s in doc.sections:
+    for s in _endpoint_scope(doc.sections):
         part = _part_of(s.heading)
         if part and part not in found:
             found[part] = s
@@ -251,6 +251,21 @@ def _sections_by_part(doc: Document) -> dict[str, Section]:
             first = found["example"]
             found["example"] = Section(first.heading, first.level, [*first.blocks, *s.blocks])
     return found
+
+
+def _endpoint_scope(sections: list[Section]) -> list[Section]:
+    """The sections of the endpoint: those up to where the section holding its 'HTTP Request' ends.
+
+    A page that documents a REST endpoint under '## Start User Data Stream' and a WebSocket method
+    under the next '## ...' has a 'Response Example' in each; the second answers another request."""
+    http = next((i for i, s in enumerate(sections) if _part_of(s.heading) == "http"), None)
+    if http is None:
+        return sections
+    owner = next((i for i in range(http - 1, -1, -1) if sections[i].level < sections[http].level), None)
+    if owner is None:
+        return sections
+    end = next((j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level), len(sections))
+    return sections[:end]
 
 
 #: Labels that end the part above them without starting one a contract reads.
