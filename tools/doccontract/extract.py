@@ -262,8 +262,8 @@ def _endpoint_scope(sections: list[Section]) -> list[Section]:
     if http is None:
         return sections
     owner = next((i for i in range(http - 1, -1, -1) if sections[i].level < sections[http].level), None)
-    if owner is None:
-        return sections
+    if owner is None or _part_of(sections[owner].heading):
+        return sections  # '## API Description' above a '#### HTTP Request': levels mixed, not nested
     end = next((j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level), len(sections))
     return sections[:end]
 
