@@ -90,3 +90,11 @@ _PAYLOAD = '## Response Example\n\n    {"e": "w", "E": 1}\n'
 )
 def test_events_streams_and_connection_pages_by_what_only_each_has(md, kind):
     assert _kind(md) == kind
+
+
+def test_a_page_of_definition_tables_without_a_request_is_common_definitions():
+    rows = "".join(f"| {c}{c} | {c.lower()}x |\n" for c in "ABCDEFGHIJKL")
+    appendix = f"# Appendix\n\n## Country codes\n\n| Country | Code |\n|---|---|\n{rows}\nA note on names.\n"
+    assert _kind(appendix) == "common-definitions"
+    guide = "# How to sign\n\n" + "".join(f"Step {i} of the guide, in prose.\n\n" for i in range(12)) + "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    assert _kind(guide) == "guide"  # a table among much prose: still a guide

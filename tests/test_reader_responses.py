@@ -200,3 +200,10 @@ def test_an_endpoint_ends_where_the_section_holding_its_request_ends():
     )
     ep = extract(read_markdown(md, "en"))
     assert ep.example.values == [{"listenKey": "abc"}]  # the WebSocket method's answer is another request's
+
+
+def test_a_parameter_that_says_it_returns_a_field_makes_that_field_conditional():
+    ep = _endpoint("", '[{"questionnaire": {"a": 1}, "id": "1"}]', "retrieveQuestionnaire| BOOLEAN| NO| true: return `questionnaire` within response.")
+    assert ep.example.optional == {"questionnaire"}
+    ep = _endpoint("", '[{"id": 1, "amount": "2"}]', "fromId| LONG| NO| 如设置fromId, 将返回id > fromId的数据。")
+    assert ep.example.optional == frozenset()  # returning records after an id says nothing of a field

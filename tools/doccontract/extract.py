@@ -408,6 +408,10 @@ def classify(doc: Document) -> str | None:
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
     if len(doc.sections) <= 1 and len(text) < 600 and re.search(r"\bhere\b|这里|详见|请见|请参考|refer to", text, re.I):
         return "pointer"
+    rows = sum(len(b.rows) for s in doc.sections for b in s.blocks if isinstance(b, Table))
+    prose = sum(1 if isinstance(b, Paragraph) else len(b.items) for s in doc.sections for b in s.blocks if isinstance(b, Paragraph | BulletList))
+    if rows >= 10 and rows >= prose:
+        return "common-definitions"  # tables of names and codes (an appendix, questionnaire fields): definitions
     return "guide"
 
 
@@ -815,7 +819,7 @@ def nest_like_example(roots: list[Field], example: Any) -> list[Field]:
 
 _BRACKETS = re.compile(r"[\[\]{}]")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-_OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回", re.I)
+_OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回|才有", re.I)
 
 
 _RETURNS = re.compile(r"return|response|返回|响应", re.I)
@@ -835,6 +839,10 @@ def _conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
             elif isinstance(b, BulletList):
                 texts.extend(b.items)
     names: set[str] = set()
+    for p in params:  # 'retrieveQuestionnaire: true: return questionnaire within response': the parameter decides
+        for k in keys:
+            if re.search(rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段", p.description):
+                names.add(k)
     for text in texts:
         if not _RETURNS.search(text):
             continue
@@ -886,7 +894,8 @@ def _mentions(sentence: str, key: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_@]){re.escape(key)}{tail}", sentence) is not None
 
 
-def _example_keys(values: list[Any]) -> set[str]:
+def example_keys(values: list[Any]) -> set[str]:
+    """Every key, at any depth, of an example's answers."""
     keys: set[str] = set()
     stack = list(values)
     while stack:
@@ -1290,7 +1299,7 @@ def extract(doc: Document) -> Endpoint:
 
     if example is not None:
         _add_conditional_table(doc, example)
-        named = _conditional_names(doc, params, _example_keys(example.values))
+        named = _conditional_names(doc, params, example_keys(example.values))
         if named - example.optional:
             example.optional = example.optional | frozenset(named)
     preconditions: list[str] = []
