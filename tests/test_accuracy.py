@@ -27,17 +27,17 @@ THRESHOLDS = {
     "method": 1.0,
     "path": 1.0,
     "weight[en]": 1.0,
-    "weight[zh-CN]": 0.994,
-    "security[en]": 0.994,
-    "security[zh-CN]": 0.994,
+    "weight[zh-CN]": 1.0,
+    "security[en]": 0.996,
+    "security[zh-CN]": 0.996,
     "params": 0.998,
     "param-type": 1.0,
     "param-mandatory": 1.0,
     "response-kind": 1.0,
-    "field-types": 0.993,
-    "conditional": 0.983,
+    "field-types": 0.994,
+    "conditional": 0.988,
     "bilingual-precision": 1.0,
-    "bilingual-recall": 0.972,
+    "bilingual-recall": 0.975,
 }
 
 CATEGORIES = {
@@ -294,8 +294,7 @@ def test_a_weight_unit_is_a_name_whatever_its_case():
 
 
 def test_every_category_the_reader_gives_is_one_a_label_can_name():
-    from doccontract.extract import CATEGORIES
+    from doccontract.extract import CATEGORIES as READER_CATEGORIES
 
-    labels = {"endpoint", "websocket-api", "stream", "user-data-event", "introduction", "general-info", "error-codes", "changelog", "faq", "common-definitions", "other"}
-    named = labels | {c for equivalents in bench.CATEGORY_EQUIVALENTS.values() for c in equivalents}
-    assert set(CATEGORIES) <= named, set(CATEGORIES) - named
+    named = CATEGORIES | {c for equivalents in bench.CATEGORY_EQUIVALENTS.values() for c in equivalents}
+    assert set(READER_CATEGORIES) <= named, set(READER_CATEGORIES) - named
