@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,12 +109,39 @@ def test_rebuild_is_byte_identical_and_cached(tmp_path):
     again = build([ROOT / "specs"], a, cache_dir=tmp_path / "cache")
     assert {r.status for r in again} <= {"unchanged", "skipped"} and any(r.status == "unchanged" for r in again)
     # a changed page is rebuilt; the cache keys on content, not on mtime
-    specs = seed_repo(tmp_path / "seed") / "specs"
+    specs = tmp_path / "copy" / "specs"
+    shutil.copytree(ROOT / "specs", specs)
     page = specs / f"{SEED_ID}.md"
     page.write_text(page.read_text(encoding="utf-8").replace("1000(UID)", "3000(UID)"), encoding="utf-8")
     changed = build([specs], a, cache_dir=tmp_path / "cache")
-    assert [r.status for r in changed] == ["built"]
+    assert sorted(r.status for r in changed if r.status != "skipped") == ["built"] + ["unchanged"] * (len(changed) - 2)
     assert json.loads((a / f"{SEED_ID}.json").read_text())["weight"]["value"] == 3000
+
+
+def test_a_fresh_build_into_another_folder_reproduces_the_committed_contracts_byte_for_byte(tmp_path):
+    """contracts/ is generated and committed: building specs/ anywhere, from anywhere, gives the same bytes
+    (the manifest names specs by their display path, never by a path relative to the output)."""
+    out = tmp_path / "elsewhere" / "contracts"
+    r = subprocess.run([sys.executable, "-m", "doccontract", "build", "specs", "--out", str(out), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    committed = sorted(p.relative_to(ROOT / "contracts") for p in (ROOT / "contracts").rglob("*") if p.is_file())
+    assert committed == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    for rel in committed:
+        assert (out / rel).read_bytes() == (ROOT / "contracts" / rel).read_bytes(), rel
+
+
+def test_a_spec_removed_from_the_folder_takes_its_contract_and_others_stay(tmp_path):
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    out = tmp_path / "contracts"
+    build([specs], out, use_cache=False)
+    (specs / f"{SEED_ID}.md").unlink()
+    gone = build([specs], out, use_cache=False)
+    assert [r.cid for r in gone if r.status == "removed"] == [SEED_ID] and not (out / f"{SEED_ID}.json").exists()
+    other = tmp_path / "other" / "specs"  # another folder, one page: it removes nothing it did not read
+    other.mkdir(parents=True)
+    shutil.copyfile(ROOT / "specs" / f"{SEED_ID}.md", other / "close.md")
+    assert not [r for r in build([other / "close.md"], out, use_cache=False) if r.status == "removed"]
 
 
 def test_html_and_markdown_give_the_same_contract():

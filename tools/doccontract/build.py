@@ -340,20 +340,27 @@ def _load_cache(path: Path, generator: str) -> dict[str, dict]:
 MANIFEST_NAME = ".doccontract-manifest"
 
 
+MANIFEST_FORMAT = 2  # spec keys are the specs' display paths ('specs/binance/...'), whatever the output folder
+
+
 def _load_manifest(out: Path) -> dict[str, list[str]]:
-    """Which spec made which contract files (relative to ``out``): what a stale-file sweep may delete."""
+    """Which spec made which contract files (relative to ``out``): what a stale-file sweep may delete.
+
+    A manifest of another format is not read: its files are kept, and no longer swept."""
     try:
         data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
+    files = data.get("files") if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else None
     if not isinstance(files, dict):
         return {}
     return {k: [x for x in v if isinstance(x, str)] for k, v in files.items() if isinstance(v, list)}
 
 
-def _spec_key(spec: Spec, out: Path) -> str:
-    return os.path.relpath(spec.path.resolve(), out.resolve())
+def _spec_key(spec: Spec) -> str:
+    """The spec as the build names it ('specs/binance/institutional_loan/account.md'): the same from
+    any working directory and into any output folder, so a fresh build reproduces the manifest."""
+    return spec.display
 
 
 def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], roots: list[Path]) -> list[str]:
@@ -372,8 +379,9 @@ def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[st
             if current[key] is None:
                 continue
         else:
-            spec = (out / key).resolve()
-            if spec.exists() or not any(spec.is_relative_to(root) for root in roots):
+            label, _, rest = key.partition("/")  # the folder the spec was found under, and its path there
+            under = [root for root in roots if root.name == label]
+            if not under or not rest or any((root / rest).exists() for root in under):
                 continue
         for name in files:
             target = out / name
@@ -467,7 +475,7 @@ def build(
         for spec, results in zip(specs, per_spec, strict=True):
             results = results or []
             done += results
-            key = _spec_key(spec, out)
+            key = _spec_key(spec)
             if any(r.status == "failed" for r in results):
                 cache.pop(spec.cid, None)
                 current[key] = None
@@ -494,7 +502,7 @@ def build(
                 manifest[key] = files
         for name in removed:
             done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
-        write_atomic(out / MANIFEST_NAME, json.dumps({"files": manifest}, sort_keys=True, indent=1).encode())
+        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "files": manifest}, sort_keys=True, indent=1).encode())
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
