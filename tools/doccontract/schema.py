@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -361,22 +362,26 @@ def _relax_required(schema: dict[str, Any], instances: list[Any]) -> None:
             stack.append((node["items"], [x for v in values if isinstance(v, list) for x in v]))
 
 
-def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> None:
-    """Keys the example's comments call optional are required nowhere (a table-less schema included)."""
-    if not names:
-        return
+def _nodes(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema node of a body: properties, items, row positions and alternatives."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if not isinstance(node, dict):
             continue
-        if "required" in node:
-            node["required"] = [k for k in node["required"] if k not in names]
+        yield node
         stack.extend(v for v in node.get("properties", {}).values())
         stack.extend(node.get("prefixItems", []))
         stack.extend(node.get("anyOf", []) + node.get("oneOf", []))
         if isinstance(node.get("items"), dict):
             stack.append(node["items"])
+
+
+def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> None:
+    """Keys the example's comments call optional are required nowhere (a table-less schema included)."""
+    for node in _nodes(schema) if names else ():
+        if "required" in node:
+            node["required"] = [k for k in node["required"] if k not in names]
 
 
 def _same_keys(values: list[Any]) -> bool:
@@ -492,23 +497,12 @@ def _nullable_fields(fields: list[Field]) -> set[str]:
 
 def _allow_null(schema: dict[str, Any], names: set[str]) -> None:
     """Keys the page says may be null accept null beside their type (and their values)."""
-    if not names:
-        return
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
+    for node in _nodes(schema) if names else ():
         for name, prop in node.get("properties", {}).items():
-            if name in names and isinstance(prop.get("type"), str) and prop["type"] != "null":
+            if name in names and isinstance(prop, dict) and isinstance(prop.get("type"), str) and prop["type"] != "null":
                 prop["type"] = [prop["type"], "null"]
                 if "enum" in prop:
                     prop["enum"] = [*prop["enum"], None]
-            stack.append(prop)
-        stack.extend(node.get("prefixItems", []))
-        stack.extend(node.get("anyOf", []) + node.get("oneOf", []))
-        if isinstance(node.get("items"), dict):
-            stack.append(node["items"])
 
 
 # --------------------------------------------------------------------------- the page against itself
