@@ -841,7 +841,7 @@ def _conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
     names: set[str] = set()
     for p in params:  # 'retrieveQuestionnaire: true: return questionnaire within response': the parameter decides
         for k in keys:
-            if re.search(rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段", p.description):
+            if k in p.description and re.search(rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段", p.description):
                 names.add(k)
     for text in texts:
         if not _RETURNS.search(text):
