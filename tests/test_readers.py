@@ -320,6 +320,8 @@ def test_lists_joined_by_and_or_or_in_chinese_are_whole_and_a_list_without_its_d
     assert enum_values("组合，如`A_B`，`B_C`或者`A_C`", "ENUM") == ["A_B", "B_C", "A_C"]
     stp = "`EXPIRE_TAKER`/ `EXPIRE_MAKER`/ `EXPIRE_BOTH`; default `NONE`"
     assert enum_values(stp, "ENUM") == [] and omitted_default(stp, "ENUM") == (["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"], "NONE")
+    marked = "Funding source for repayment. MARGIN (default): deduct from the margin account. SPOT: deduct from spot."
+    assert enum_values(marked, "STRING") == ["MARGIN", "SPOT"] and enum_values("MARGIN（默认）：杠杆。SPOT：现货。", "STRING") == ["MARGIN", "SPOT"]
     kept = "ACK, RESULT, or FULL; MARKET and LIMIT order types default to FULL"
     assert enum_values(kept, "ENUM") == ["ACK", "RESULT", "FULL"] and omitted_default(kept, "ENUM") is None
 
