@@ -773,3 +773,18 @@ def test_a_request_line_with_a_whole_url_or_without_its_slash_is_read_and_said()
         assert (said in repaired[0]) if said else repaired == []
     with pytest.raises(PageError):
         parse_request_line(Section("HTTP Request", 2, [Paragraph("Send a GET request to the API.")]), "p.md")
+
+
+def test_bare_text_in_a_container_is_a_paragraph_and_buttons_icons_are_not():
+    """A Docusaurus note box puts its title as bare text in a div; the export writes it as a paragraph."""
+    html = (
+        '<html lang="zh-CN"><body><article><div class="theme-doc-markdown markdown"><h1>T (USER_DATA)</h1>'
+        '<div class="theme-admonition"><div class="admonitionHeading"><span><svg><path d="M0"></path></svg></span>信息</div>'
+        '<div class="admonitionContent"><p>正文 <code>x</code></p></div></div>'
+        '<h2 id="h">HTTP请求<a class="hash-link" href="#h">\u200b</a></h2><p>GET <code>/x</code></p>'
+        '<div class="codeBlockContainer"><pre><code><span class="token-line">{}</span></code></pre><button title="复制">复制</button></div>'
+        "</div></article></body></html>"
+    )
+    doc, _ = read_html(html, "zh-CN", "x.html")
+    assert [b.text for b in doc.sections[0].blocks] == ["信息", "正文 x"]
+    assert [type(b).__name__ for b in doc.sections[1].blocks] == ["Paragraph", "CodeBlock"]  # no '复制' from the button

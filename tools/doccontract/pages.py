@@ -528,6 +528,9 @@ def _html_blocks(root) -> list[tuple[str, Any]]:
     stack = [root]
     while stack:
         node = stack.pop()
+        if isinstance(node, _Line):
+            out.append(("block", Paragraph(str(node))))
+            continue
         name = getattr(node, "name", None)
         if name is None:
             continue
@@ -553,8 +556,43 @@ def _html_blocks(root) -> list[tuple[str, Any]]:
                 header = tuple(_html_text(c) for c in trs[0].find_all(["th", "td"]))
                 rows = tuple(tuple(_html_text(c) for c in tr.find_all(["td", "th"])) for tr in trs[1:])
                 out.append(("block", Table(header, rows)))
+        elif name in _SKIPPED:
+            continue
         else:
-            stack.extend(reversed(_children(node)))
+            stack.extend(reversed(_inline_runs(node)))
+    return out
+
+
+class _Line(str):
+    """A run of bare text found in a container: a paragraph of the page."""
+
+
+#: elements whose text is no part of the page: scripts, styles, icons, the code block's copy button
+_SKIPPED = frozenset({"script", "style", "svg", "button", "noscript", "template"})
+#: what a line of text is made of; anything else is a block (or holds blocks)
+_INLINE = frozenset({"a", "abbr", "b", "br", "code", "em", "i", "kbd", "mark", "s", "small", "span", "strong", "sub", "sup", "u"})
+
+
+def _inline_runs(node) -> list:
+    """A container's children, with each run of text and inline elements standing directly in it
+    made one paragraph (a Docusaurus note box's title and body, a ``<div>`` of bare text): the
+    export writes them as paragraphs, so the HTML reader must not drop them."""
+    out: list = []
+    run: list = []
+
+    def close() -> None:
+        text = clean("".join(str(n) if _is_text(n) else _html_text(n) for n in run))
+        if text:
+            out.append(_Line(text))
+        run.clear()
+
+    for child in _children(node):
+        if _is_text(child) or getattr(child, "name", None) in _INLINE:
+            run.append(child)
+        else:
+            close()
+            out.append(child)
+    close()
     return out
 
 
