@@ -181,6 +181,8 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if len(ch.languages) < len(langs) and len(langs) == 2:
             ch.message += f" ({ch.languages[0]} only: translation lag?)"
     changes = list(merged.values())
+    for ch in changes:
+        _judge_by_contract(ch, old, new, langs)
     # the example can retype a field without the tables changing (DECIMAL as "1.5" vs 1.5)
     reported = {c.subject for c in changes if c.code in ("field.retyped", "field.removed", "field.renamed")}
     ot, nt = _flat_types(old.get("response", {})), _flat_types(new.get("response", {}))
@@ -202,6 +204,39 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
     return sorted(changes, key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+#: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
+_ENFORCED = {
+    "method.changed": ("method", lambda c: c.get("method")),
+    "path.changed": ("path", lambda c: c.get("path")),
+    "weight.unit-changed": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
+    "weight.raised": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
+    "security.changed": ("security", lambda c: (c.get("auth") or {}).get("kind")),
+}
+
+
+def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> None:
+    """A breaking per-language change breaks clients only if what the contract enforces moved.
+
+    The contract resolves one method, path, weight and auth kind from both languages; a
+    one-language edit that leaves those alone (typically zh-CN corrected to agree with en) cannot
+    break a client built on the contract: it is documentation, and said to be.
+    """
+    if ch.cls != "breaking" or ch.code not in _ENFORCED:
+        return
+    key, resolved = _ENFORCED[ch.code]
+    if key == "security" and ("auth" not in old or "auth" not in new):
+        return  # a contract from before auth existed: the per-language judgement stands
+    if resolved(old) != resolved(new):
+        return
+    ch.cls = "documentation"
+    others = [lang for lang in langs if lang not in ch.languages]
+    agrees = [o for o in others if ch.before.get(o) == ch.after.get(o) and all(ch.after.get(lang) == ch.after.get(o) for lang in ch.languages)]
+    if agrees:
+        ch.message = f"{ch.message.split(' (')[0]}: {', '.join(ch.languages)} now agrees with {agrees[0]} (a bilingual disagreement resolved); the contract's {key} did not change"
+    else:
+        ch.message += f"; the contract's {key} (what it enforces) did not change"
 
 
 def _caller_changes(old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> list[Change]:

@@ -1,0 +1,134 @@
+"""Drift on small hand-written page pairs: what `doccontract diff` (and so `drift`) reports, and what it must not.
+
+Each pair differs in one way a real later crawl differed; the pages are our own text, not Binance's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from doccontract import cli
+
+PAGE = """---
+exchange: binance
+source_url: https://developers.binance.com/docs/x/widget
+api_type: REST
+updated_at: 2026-01-15T00:00:00
+---
+
+# Widget Lookup ({sec_en})
+
+## {desc_en}
+
+{text_en}
+
+## HTTP Request
+
+GET `{path_en}`
+
+## Request Weight
+
+**1(IP)**
+
+## Request Parameters
+
+Name| Type| Mandatory| Description
+---|---|---|---
+widgetId| LONG| YES| {param_en}
+timestamp| LONG| YES|
+{notes_en}
+## Response Example
+
+{example}
+
+---
+
+# 查询小部件 ({sec_zh})
+
+## {desc_zh}
+
+{text_zh}
+
+## HTTP请求
+
+GET `{path_zh}`
+
+## 请求权重
+
+**1(IP)**
+
+## 请求参数
+
+名称| 类型| 是否必需| 描述
+---|---|---|---
+widgetId| LONG| YES| {param_zh}
+timestamp| LONG| YES|
+{notes_zh}
+## 响应示例
+
+{example}
+"""
+
+BASE = {
+    "sec_en": "USER_DATA",
+    "sec_zh": "USER_DATA",
+    "desc_en": "API Description",
+    "desc_zh": "接口描述",
+    "text_en": "Look up one widget by its id.",
+    "text_zh": "按编号查询一个小部件。",
+    "path_en": "/sapi/v1/widget",
+    "path_zh": "/sapi/v1/widget",
+    "param_en": "the widget's id",
+    "param_zh": "小部件编号",
+    "notes_en": "",
+    "notes_zh": "",
+    "example": '```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```',
+}
+
+
+def page(**changes: str) -> str:
+    return PAGE.format(**{**BASE, **changes})
+
+
+def diff(tmp_path, old: str, new: str) -> tuple[int, list[dict]]:
+    """`doccontract diff OLD NEW --format json`: the exit code and every change, as the report has them."""
+    a, b = tmp_path / "old.md", tmp_path / "new.md"
+    a.write_text(old, encoding="utf-8")
+    b.write_text(new, encoding="utf-8")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(["diff", str(a), str(b), "--format", "json"])
+    report = json.loads(out.getvalue())
+    return code, [c for d in report["contracts"] for c in d["changes"]]
+
+
+def summary(changes: list[dict]) -> set[tuple[str, str, str]]:
+    return {(c["class"], c["code"], ",".join(c["languages"])) for c in changes}
+
+
+def test_the_same_page_is_no_drift(tmp_path):
+    assert diff(tmp_path, page(), page()) == (0, [])
+
+
+def test_a_zh_path_corrected_to_agree_with_en_is_documentation_not_breaking(tmp_path):
+    code, changes = diff(tmp_path, page(path_zh="/sapi/v1/gadget"), page())
+    assert code == 1, changes
+    path = [c for c in changes if c["code"] == "path.changed"]
+    assert path and path[0]["class"] == "documentation" and path[0]["languages"] == ["zh-CN"]
+    assert "now agrees with en" in path[0]["message"]
+    assert ("bilingual", "bilingual.resolved", "en,zh-CN") in summary(changes)
+
+
+def test_a_zh_security_corrected_to_agree_with_en_is_documentation_not_breaking(tmp_path):
+    code, changes = diff(tmp_path, page(sec_zh="NONE"), page())
+    sec = [c for c in changes if c["code"] == "security.changed"]
+    assert code == 1 and sec and sec[0]["class"] == "documentation", changes
+    assert "now agrees with en" in sec[0]["message"]
+
+
+def test_a_path_change_the_contract_enforces_is_still_breaking(tmp_path):
+    code, changes = diff(tmp_path, page(), page(path_en="/sapi/v2/widget", path_zh="/sapi/v2/widget"))
+    assert code == 2 and ("breaking", "path.changed", "en,zh-CN") in summary(changes)
