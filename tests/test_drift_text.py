@@ -132,3 +132,18 @@ def test_a_zh_security_corrected_to_agree_with_en_is_documentation_not_breaking(
 def test_a_path_change_the_contract_enforces_is_still_breaking(tmp_path):
     code, changes = diff(tmp_path, page(), page(path_en="/sapi/v2/widget", path_zh="/sapi/v2/widget"))
     assert code == 2 and ("breaking", "path.changed", "en,zh-CN") in summary(changes)
+
+
+def test_diff_reports_a_rewritten_description_beside_a_new_parameter(tmp_path):
+    """A language with a structured change still has its prose compared, by `diff` as by `drift`."""
+    extra_en = "widgetId| LONG| YES| the widget's id\nsource| STRING| NO| where from\n"
+    extra_zh = "widgetId| LONG| YES| 小部件编号\nsource| STRING| NO| 来源\n"
+    old = page()
+    new = page(text_en="Look up one widget by its id, from a chosen source.", text_zh="按编号从指定来源查询一个小部件。")
+    new = new.replace("widgetId| LONG| YES| the widget's id\n", extra_en).replace("widgetId| LONG| YES| 小部件编号\n", extra_zh)
+    code, changes = diff(tmp_path, old, new)
+    got = summary(changes)
+    assert ("non-breaking", "param.added-optional", "en,zh-CN") in got
+    assert {("documentation", "description.changed", "en"), ("documentation", "description.changed", "zh-CN")} <= got, got
+    desc = next(c for c in changes if c["code"] == "description.changed" and c["languages"] == ["en"])
+    assert "chosen source" in desc["after"]["en"] and "chosen source" not in desc["before"]["en"]

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -325,9 +326,34 @@ def _urls(contract: dict[str, Any]) -> dict[str, str]:
     return {lang: src.get("url", "") for lang, src in (contract.get("sources") or {}).items() if src.get("url")}
 
 
-def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None) -> list[ContractDrift]:
+PageReader = Callable[[str], tuple[Page | None, Page | None]]
+
+
+def page_reader(old_specs: Path | None, new_specs: Path | None) -> PageReader:
+    """Contract id -> (old page, new page) read from two spec folders, for the text comparison.
+
+    A page documenting several endpoints makes ``<page id>/<anchor>`` contracts: they read their
+    page's spec.  A page that cannot be read is None (its contracts are still compared)."""
+    specs = [{s.cid: s for s in find_specs([root])} if root is not None and root.is_dir() else {} for root in (old_specs, new_specs)]
+
+    def read(cid: str) -> tuple[Page | None, Page | None]:
+        found: list[Page | None] = []
+        for by_id in specs:
+            spec = by_id.get(cid) or by_id.get(cid.rsplit("/", 1)[0])
+            try:
+                found.append(read_page(spec.path, spec.display) if spec else None)
+            except PageError:
+                found.append(None)
+        return found[0], found[1]
+
+    return read
+
+
+def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None) -> list[ContractDrift]:
     """Contracts are compared by their path under each tree; byte-identical files are not diffed.
-    ``only``: compare just these contract ids (the pages a drift run could fetch)."""
+    ``only``: compare just these contract ids (the pages a drift run could fetch).  ``pages``: where
+    each contract's two pages are, so that the prose beside the contract (descriptions, notes) is
+    compared too: ``diff`` and ``drift`` both come through here, so they report the same things."""
     old, new = _contract_files(old_dir), _contract_files(new_dir)
     out = []
     for cid in sorted(set(old) | set(new)):
@@ -344,7 +370,12 @@ def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None) -> li
         else:
             changes = [] if n is o else diff_contract(o, n)
         c = n or o
-        out.append(ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c)))
+        drift = ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c))
+        if changes and pages is not None and o is not None and n is not None:
+            op, np_ = pages(cid)
+            if op is not None and np_ is not None:
+                describe_text_changes(drift, op, np_)
+        out.append(drift)
     return out
 
 
@@ -840,16 +871,7 @@ def run_drift(
         _prune(tmp_contracts, keep)
         if work_dir:
             write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
-        found = diff_trees(contracts_dir, tmp_contracts, only=compared)
-        by_id = {s.cid: s for s in refs.values()}
-        for d in found:
-            spec = by_id.get(d.id)
-            if d.changes and spec is not None:  # a description can change beside any other change
-                try:
-                    describe_text_changes(d, read_page(spec.path, spec.display), read_page(tmp_specs / spec.path.relative_to(specs_dir), spec.display))
-                except PageError:
-                    pass
-        drifts += found
+        drifts += diff_trees(contracts_dir, tmp_contracts, only=compared, pages=page_reader(specs_dir, tmp_specs))
         for spec, spec_bytes in others:
             try:
                 drifts.append(diff_other_page(spec.cid, read_page(spec.path, spec.display), parse_page(spec_bytes, spec.display)))
