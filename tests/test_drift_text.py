@@ -147,3 +147,17 @@ def test_diff_reports_a_rewritten_description_beside_a_new_parameter(tmp_path):
     assert {("documentation", "description.changed", "en"), ("documentation", "description.changed", "zh-CN")} <= got, got
     desc = next(c for c in changes if c["code"] == "description.changed" and c["languages"] == ["en"])
     assert "chosen source" in desc["after"]["en"] and "chosen source" not in desc["before"]["en"]
+
+
+def test_a_re_indented_json_example_is_no_drift(tmp_path):
+    """Tabs for spaces, ``"a":1`` for ``"a": 1``, a list folded onto one line: layout, not a text change."""
+    old = page(example='```\n{\n\t"widgetId":7,\n\t"ready":true,\n\t"tags": [\n\t\t"a b",\n\t\t"c"\n\t]\n}\n```')
+    new = page(example='```\n{\n        "widgetId": 7,\n        "ready": true,\n        "tags": ["a b", "c"]\n}\n```')
+    assert diff(tmp_path, old, new) == (0, [])
+
+
+def test_an_example_whose_comment_changed_is_still_a_text_change(tmp_path):
+    old = page(example='```\n{\n  "widgetId": 7  // the id\n}\n```')
+    new = page(example='```\n{\n  "widgetId": 7  // 小部件编号\n}\n```')
+    code, changes = diff(tmp_path, old, new)
+    assert code == 1 and changes, changes

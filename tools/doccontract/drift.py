@@ -26,7 +26,7 @@ from .build import build_one, contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint
 from .openapi import openapi_document
-from .pages import LANGS, Page, PageError, parse_page, read_meta, read_page, render_crawler, zh_url
+from .pages import LANGS, CodeBlock, Page, PageError, parse_page, read_meta, read_page, render_crawler, zh_url
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -693,10 +693,43 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> l
     return out
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def code_shape(text: str) -> str:
+    """A code block as its reader sees it: whitespace outside string literals does not count.
+
+    Re-indenting an example, tabs for spaces, ``"a":1`` for ``"a": 1`` or a list folded onto one
+    line are layout, not content; the contract's hash (``Document.sha256``) sees them byte by byte.
+    Comments and values still count: their words stay, only the blanks between tokens go.
+    """
+    out, at = [], 0
+    for m in _JSON_STRING.finditer(text):
+        out += ["".join(text[at : m.start()].split()), m.group()]
+        at = m.end()
+    out.append("".join(text[at:].split()))
+    return "".join(out)
+
+
+def _same_content(old_doc, new_doc) -> bool:
+    """Two documents equal once code blocks are compared by :func:`code_shape` (the hash aside)."""
+
+    def shape(doc) -> list:
+        return [
+            (s.heading, [code_shape(b.text) if isinstance(b, CodeBlock) else b for b in s.blocks]) for s in doc.sections
+        ] + [doc.title]
+
+    return shape(old_doc) == shape(new_doc)
+
+
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
-    """Replace the opaque 'page.text-changed' with the sections that changed, before and after."""
+    """Replace the opaque 'page.text-changed' with the sections that changed, before and after;
+    drop it where the only difference is the layout of a code block (a re-indented example)."""
     for lang in LANGS:
         if lang not in old.docs or lang not in new.docs:
+            continue
+        if _same_content(old.docs[lang], new.docs[lang]):
+            drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
             continue
         found = _text_changes(old.docs[lang], new.docs[lang], lang)
         if not found:
