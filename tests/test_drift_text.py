@@ -160,4 +160,28 @@ def test_an_example_whose_comment_changed_is_still_a_text_change(tmp_path):
     old = page(example='```\n{\n  "widgetId": 7  // the id\n}\n```')
     new = page(example='```\n{\n  "widgetId": 7  // 小部件编号\n}\n```')
     code, changes = diff(tmp_path, old, new)
-    assert code == 1 and changes, changes
+    assert code == 1 and summary(changes) == {("documentation", "example.changed", "en"), ("documentation", "example.changed", "zh-CN")}, changes
+
+
+def test_a_section_whose_heading_was_translated_is_still_compared(tmp_path):
+    """zh-CN used to carry the English heading and text; now both are Chinese: the text change is reported."""
+    old = page(desc_zh="API Description", text_zh="Look up one widget by its id.")
+    code, changes = diff(tmp_path, old, page())
+    desc = [c for c in changes if c["code"] == "description.changed"]
+    assert code == 1 and len(desc) == 1 and desc[0]["languages"] == ["zh-CN"], changes
+    assert desc[0]["subject"] == "接口描述" and "API Description" in desc[0]["message"]
+    assert desc[0]["before"]["zh-CN"] == "Look up one widget by its id." and desc[0]["after"]["zh-CN"] == "按编号查询一个小部件。"
+
+
+def test_other_sections_pair_by_position_and_one_side_only_is_added_or_removed(tmp_path):
+    table_en = "## Colour codes\n\nCode| Meaning\n---|---\nR| red\n\n"
+    old = page().replace("## Response Example", table_en + "## Response Example")
+    renamed = "## 颜色代码\n\nCode| Meaning\n---|---\nR| 红色\n\n"
+    new = old.replace("## 响应示例", renamed + "## 响应示例")
+    code, changes = diff(tmp_path, old, new)
+    assert ("documentation", "section.added", "zh-CN") in summary(changes), changes
+    new2 = new.replace("\n\n## Colour codes", "\n\n## Colours").replace("R| red", "R| red (#f00)")
+    new2 = new2.replace("## 颜色代码\n\nCode| Meaning\n---|---\nR| 红色", "## 颜色\n\nCode| Meaning\n---|---\nR| 红色")
+    code, changes = diff(tmp_path, new, new2)
+    got = {(c["code"], c["subject"], ",".join(c["languages"])) for c in changes}
+    assert got == {("description.changed", "Colours", "en")}, changes

@@ -24,9 +24,9 @@ from xml.sax.saxutils import escape, quoteattr
 from . import errors as error_catalogue
 from .build import build_one, contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
-from .extract import NotAnEndpoint
+from .extract import NotAnEndpoint, _part_of, heading_key
 from .openapi import openapi_document
-from .pages import LANGS, CodeBlock, Page, PageError, parse_page, read_meta, read_page, render_crawler, zh_url
+from .pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -662,34 +662,83 @@ def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
     return ContractDrift(cid, "", "", changes, urls)
 
 
-def _section_texts(doc) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for s in doc.sections:
-        parts = []
-        for b in s.blocks:
-            v = vars(b)
-            if "text" in v:
-                parts.append(v["text"])
-            elif "items" in v:
-                parts.extend(v["items"])
-            elif "rows" in v:
-                parts.extend(" | ".join(r) for r in [v.get("header", ())] + list(v["rows"]))
-        out.setdefault(s.heading or "(top)", "\n".join(parts))
-    return out
+def _section_text(section: Section, part: str | None, every_section: bool) -> str:
+    """What a reader compares in one section: its paragraphs, lists, tables and code (by layout-free shape)."""
+    if not every_section and part not in (None, "description"):
+        return ""  # tables and the request line are compared field by field
+    parts = []
+    for b in section.blocks:
+        if isinstance(b, Paragraph | CodeBlock):
+            parts.append(b.text)
+        elif isinstance(b, BulletList):
+            parts.extend(b.items)
+        elif isinstance(b, Table):
+            parts.extend(" | ".join(r) for r in [b.header, *b.rows])
+    return "\n".join(parts)
+
+
+def _text_key(section: Section, part: str | None, every_section: bool) -> str:
+    """The same text with code blocks by :func:`code_shape`: equal keys are no change."""
+    shaped = Section(section.heading, section.level, [CodeBlock(code_shape(b.text)) if isinstance(b, CodeBlock) else b for b in section.blocks])
+    return _section_text(shaped, part, every_section)
+
+
+def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | None, str | None]]:
+    """Sections of two versions paired by the part they are (``extract._part_of``: description,
+    params, ...), by heading within a part, then by position among the sections of that part: a
+    heading translated or renamed ("API Description" -> "接口描述") still pairs.  A section on one
+    side only comes with None on the other."""
+    def groups(doc) -> dict[str | None, list[Section]]:
+        out: dict[str | None, list[Section]] = {}
+        for s in doc.sections:
+            out.setdefault(_part_of(s.heading) if s.heading else "(top)", []).append(s)
+        return out
+
+    o, n = groups(old_doc), groups(new_doc)
+    pairs: list[tuple[Section | None, Section | None, str | None]] = []
+    for part in list(dict.fromkeys([*n, *o])):
+        olds, news = list(o.get(part, [])), list(n.get(part, []))
+        for ns in list(news):  # the same heading first: a section inserted before another does not shift it
+            same = next((os_ for os_ in olds if heading_key(os_.heading) == heading_key(ns.heading)), None)
+            if same is not None:
+                olds.remove(same)
+                news.remove(ns)
+                pairs.append((same, ns, part))
+        pairs += [(os_, ns, part) for os_, ns in zip(olds, news, strict=False)]
+        pairs += [(os_, None, part) for os_ in olds[len(news) :]]
+        pairs += [(None, ns, part) for ns in news[len(olds) :]]
+    return pairs
 
 
 def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> list[Change]:
-    """Sections whose prose changed (the API description, notes), with before and after."""
-    from .extract import _part_of
-
-    o, n = _section_texts(old_doc), _section_texts(new_doc)
+    """Sections whose prose changed (the API description, notes), with before and after; a section
+    with prose on one side only is ``section.added`` / ``section.removed``."""
     out = []
-    for heading in o:
-        if heading not in n or o[heading] == n[heading]:
+    for os_, ns, part in match_sections(old_doc, new_doc):
+        part = None if part == "(top)" else part
+        if os_ is None or ns is None:
+            only = os_ or ns
+            text = _section_text(only, part, every_section)
+            if text:
+                heading = only.heading or "(top)"
+                code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
+                out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
             continue
-        if not every_section and _part_of(heading) not in (None, "description"):
-            continue  # tables and the request line are compared field by field
-        out.append(Change("documentation", "description.changed", heading, f"the text under '{heading}' changed", [lang], {lang: o[heading]}, {lang: n[heading]}))
+        if _text_key(os_, part, every_section) == _text_key(ns, part, every_section):
+            continue
+        heading = ns.heading or "(top)"
+        renamed = f" (its heading was '{os_.heading}')" if heading_key(os_.heading) != heading_key(ns.heading) else ""
+        out.append(
+            Change(
+                "documentation",
+                "description.changed",
+                heading,
+                f"the text under '{heading}' changed{renamed}",
+                [lang],
+                {lang: _section_text(os_, part, every_section)},
+                {lang: _section_text(ns, part, every_section)},
+            )
+        )
     return out
 
 
@@ -711,30 +760,22 @@ def code_shape(text: str) -> str:
     return "".join(out)
 
 
-def _same_content(old_doc, new_doc) -> bool:
-    """Two documents equal once code blocks are compared by :func:`code_shape` (the hash aside)."""
-
-    def shape(doc) -> list:
-        return [
-            (s.heading, [code_shape(b.text) if isinstance(b, CodeBlock) else b for b in s.blocks]) for s in doc.sections
-        ] + [doc.title]
-
-    return shape(old_doc) == shape(new_doc)
+def _code_shapes(doc) -> list[str]:
+    return [code_shape(b.text) for s in doc.sections for b in s.blocks if isinstance(b, CodeBlock)]
 
 
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
-    """Replace the opaque 'page.text-changed' with the sections that changed, before and after;
-    drop it where the only difference is the layout of a code block (a re-indented example)."""
+    """Replace the opaque 'page.text-changed' (a hash that sees layout) with what changed in the
+    pages' prose, section by section, before and after.  Headings (level, wording) and the parts
+    read into the contract are not prose; an example whose tokens changed while nothing else in
+    that language did is ``example.changed``; a re-indented one is nothing."""
     for lang in LANGS:
         if lang not in old.docs or lang not in new.docs:
             continue
-        if _same_content(old.docs[lang], new.docs[lang]):
-            drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
-            continue
         found = _text_changes(old.docs[lang], new.docs[lang], lang)
-        if not found:
-            continue
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
+        if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
+            found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
     order = {c: i for i, c in enumerate(CLASSES)}
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
