@@ -185,3 +185,25 @@ def test_other_sections_pair_by_position_and_one_side_only_is_added_or_removed(t
     code, changes = diff(tmp_path, new, new2)
     got = {(c["code"], c["subject"], ",".join(c["languages"])) for c in changes}
     assert got == {("description.changed", "Colours", "en")}, changes
+
+
+def test_a_note_under_the_parameter_table_is_compared(tmp_path):
+    note_en = "\nThe API key needs the Widget Reading permission.\n"
+    note_zh = "\nAPI Key 需要开通读取小部件权限。\n"
+    code, changes = diff(tmp_path, page(), page(notes_en=note_en, notes_zh=note_zh))
+    got = summary(changes)
+    assert got == {("documentation", "notes.changed", "en"), ("documentation", "notes.changed", "zh-CN")}, changes
+    en = next(c for c in changes if c["languages"] == ["en"])
+    assert en["subject"] == "Request Parameters" and en["after"]["en"] == "The API key needs the Widget Reading permission."
+    assert "widgetId" not in en["after"]["en"]  # the table is compared field by field, not as prose
+
+
+def test_a_parameter_description_change_is_not_also_a_notes_change(tmp_path):
+    code, changes = diff(tmp_path, page(), page(param_zh="小部件的编号"))
+    assert code == 1 and summary(changes) == {("documentation", "param.description", "zh-CN")}, changes
+
+
+def test_a_new_precondition_is_reported_once(tmp_path):
+    new = page(text_en="Look up one widget by its id.\n\n* only for verified accounts")
+    code, changes = diff(tmp_path, page(), new)
+    assert summary(changes) == {("documentation", "preconditions.changed", "en")}, changes

@@ -662,25 +662,38 @@ def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
     return ContractDrift(cid, "", "", changes, urls)
 
 
-def _section_text(section: Section, part: str | None, every_section: bool) -> str:
-    """What a reader compares in one section: its paragraphs, lists, tables and code (by layout-free shape)."""
-    if not every_section and part not in (None, "description"):
-        return ""  # tables and the request line are compared field by field
+#: parts read into the contract whole (the request line, the weight): compared field by field only
+_READ_WHOLE = {"http", "weight"}
+#: parts whose tables and examples are read into the contract, but not the notes beside them
+_READ_TABLES = {"params", "fields", "example"}
+
+
+def _section_text(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
+    """What a reader compares in one section: the prose the contract does not hold.
+
+    The API description and other sections whole (paragraphs, lists, tables, code); under the
+    parameter and response headings only the notes (paragraphs, lists: permissions, time-range
+    limits, 'either orderId or origClientOrderId'), since their tables and examples are compared
+    field by field.  ``lists_read``: the description's lists are already reported as the
+    contract's preconditions."""
+    if not every_section and part in _READ_WHOLE:
+        return ""
+    notes_only = not every_section and part in _READ_TABLES
     parts = []
     for b in section.blocks:
-        if isinstance(b, Paragraph | CodeBlock):
+        if isinstance(b, Paragraph) or (isinstance(b, CodeBlock) and not notes_only):
             parts.append(b.text)
-        elif isinstance(b, BulletList):
+        elif isinstance(b, BulletList) and not (lists_read and part == "description"):
             parts.extend(b.items)
-        elif isinstance(b, Table):
+        elif isinstance(b, Table) and not notes_only:
             parts.extend(" | ".join(r) for r in [b.header, *b.rows])
     return "\n".join(parts)
 
 
-def _text_key(section: Section, part: str | None, every_section: bool) -> str:
+def _text_key(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
     """The same text with code blocks by :func:`code_shape`: equal keys are no change."""
     shaped = Section(section.heading, section.level, [CodeBlock(code_shape(b.text)) if isinstance(b, CodeBlock) else b for b in section.blocks])
-    return _section_text(shaped, part, every_section)
+    return _section_text(shaped, part, every_section, lists_read)
 
 
 def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | None, str | None]]:
@@ -710,7 +723,7 @@ def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | Non
     return pairs
 
 
-def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> list[Change]:
+def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
     """Sections whose prose changed (the API description, notes), with before and after; a section
     with prose on one side only is ``section.added`` / ``section.removed``."""
     out = []
@@ -718,25 +731,26 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> l
         part = None if part == "(top)" else part
         if os_ is None or ns is None:
             only = os_ or ns
-            text = _section_text(only, part, every_section)
+            text = _section_text(only, part, every_section, lists_read)
             if text:
                 heading = only.heading or "(top)"
                 code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
                 out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
             continue
-        if _text_key(os_, part, every_section) == _text_key(ns, part, every_section):
+        if _text_key(os_, part, every_section, lists_read) == _text_key(ns, part, every_section, lists_read):
             continue
         heading = ns.heading or "(top)"
         renamed = f" (its heading was '{os_.heading}')" if heading_key(os_.heading) != heading_key(ns.heading) else ""
+        notes = not every_section and part in _READ_TABLES
         out.append(
             Change(
                 "documentation",
-                "description.changed",
+                "notes.changed" if notes else "description.changed",
                 heading,
-                f"the text under '{heading}' changed{renamed}",
+                f"the {'notes' if notes else 'text'} under '{heading}' changed{renamed}",
                 [lang],
-                {lang: _section_text(os_, part, every_section)},
-                {lang: _section_text(ns, part, every_section)},
+                {lang: _section_text(os_, part, every_section, lists_read)},
+                {lang: _section_text(ns, part, every_section, lists_read)},
             )
         )
     return out
@@ -772,7 +786,8 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
     for lang in LANGS:
         if lang not in old.docs or lang not in new.docs:
             continue
-        found = _text_changes(old.docs[lang], new.docs[lang], lang)
+        lists_read = any(c.code == "preconditions.changed" and lang in c.languages for c in drift.changes)
+        found = _text_changes(old.docs[lang], new.docs[lang], lang, lists_read=lists_read)
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
         if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
             found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
