@@ -160,6 +160,12 @@ def test_an_example_whose_comment_changed_is_still_a_text_change(tmp_path):
     old = page(example='```\n{\n  "widgetId": 7  // the id\n}\n```')
     new = page(example='```\n{\n  "widgetId": 7  // 小部件编号\n}\n```')
     code, changes = diff(tmp_path, old, new)
+    assert code == 1 and summary(changes) == {("documentation", "notes.changed", "en"), ("documentation", "notes.changed", "zh-CN")}, changes
+    assert next(c for c in changes if c["languages"] == ["zh-CN"])["after"] == {"zh-CN": "小部件编号"}
+
+
+def test_an_example_value_changed_alone_is_an_example_change(tmp_path):
+    code, changes = diff(tmp_path, page(), page(example='```\n{\n  "widgetId": 8,\n  "ready": true\n}\n```'))
     assert code == 1 and summary(changes) == {("documentation", "example.changed", "en"), ("documentation", "example.changed", "zh-CN")}, changes
 
 

@@ -683,6 +683,8 @@ def _section_text(section: Section, part: str | None, every_section: bool, lists
     for b in section.blocks:
         if isinstance(b, Paragraph) or (isinstance(b, CodeBlock) and not notes_only):
             parts.append(b.text)
+        elif isinstance(b, CodeBlock):  # an example's comments describe its fields: prose, not values
+            parts.extend(code_comments(b.text))
         elif isinstance(b, BulletList) and not (lists_read and part == "description"):
             parts.extend(b.items)
         elif isinstance(b, Table) and not notes_only:
@@ -772,6 +774,16 @@ def code_shape(text: str) -> str:
         at = m.end()
     out.append("".join(text[at:].split()))
     return "".join(out)
+
+
+def code_comments(text: str) -> list[str]:
+    """The ``// ...`` comments of a code block, outside string literals (URLs in strings are not comments)."""
+    out = []
+    for line in text.splitlines():
+        bare = _JSON_STRING.sub('""', line)
+        if "//" in bare:
+            out.append(" ".join(bare.split("//", 1)[1].split()))
+    return [c for c in out if c]
 
 
 def _code_shapes(doc) -> list[str]:
