@@ -538,11 +538,17 @@ class _Unreadable(Exception):
     """A page that could not be read (exit 3 for diff)."""
 
 
+def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
+    """The spec folder ``_load_tree`` built one side from (None for contracts): drift reads its pages' prose."""
+    copied = tmp / f"s{i}" / "specs"
+    return copied if copied.is_dir() else (p if p.is_dir() and tree != p else None)
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
-    from .drift import diff_trees, exit_code, report_json, report_markdown
+    from .drift import diff_trees, exit_code, page_reader, report_json, report_markdown
 
     old, new = Path(args.old), Path(args.new)
     for p in (old, new):
@@ -557,7 +563,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             print(f"doccontract diff: {exc}", file=sys.stderr)
             return 3
         try:
-            drifts = diff_trees(trees[0], trees[1])
+            roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
+            drifts = diff_trees(trees[0], trees[1], pages=page_reader(*roots))
         except (ValueError, KeyError, TypeError) as exc:
             raise _Usage(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
     if args.format == "json":

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,9 +24,9 @@ from xml.sax.saxutils import escape, quoteattr
 from . import errors as error_catalogue
 from .build import build_one, contract_for, dumps, find_specs, write_atomic
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
-from .extract import NotAnEndpoint
+from .extract import NotAnEndpoint, _part_of, heading_key
 from .openapi import openapi_document
-from .pages import LANGS, Page, PageError, parse_page, read_meta, read_page, render_crawler, zh_url
+from .pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -181,6 +182,8 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if len(ch.languages) < len(langs) and len(langs) == 2:
             ch.message += f" ({ch.languages[0]} only: translation lag?)"
     changes = list(merged.values())
+    for ch in changes:
+        _judge_by_contract(ch, old, new, langs)
     # the example can retype a field without the tables changing (DECIMAL as "1.5" vs 1.5)
     reported = {c.subject for c in changes if c.code in ("field.retyped", "field.removed", "field.renamed")}
     ot, nt = _flat_types(old.get("response", {})), _flat_types(new.get("response", {}))
@@ -202,6 +205,39 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
     return sorted(changes, key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+#: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
+_ENFORCED = {
+    "method.changed": ("method", lambda c: c.get("method")),
+    "path.changed": ("path", lambda c: c.get("path")),
+    "weight.unit-changed": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
+    "weight.raised": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
+    "security.changed": ("security", lambda c: (c.get("auth") or {}).get("kind")),
+}
+
+
+def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> None:
+    """A breaking per-language change breaks clients only if what the contract enforces moved.
+
+    The contract resolves one method, path, weight and auth kind from both languages; a
+    one-language edit that leaves those alone (typically zh-CN corrected to agree with en) cannot
+    break a client built on the contract: it is documentation, and said to be.
+    """
+    if ch.cls != "breaking" or ch.code not in _ENFORCED:
+        return
+    key, resolved = _ENFORCED[ch.code]
+    if key == "security" and ("auth" not in old or "auth" not in new):
+        return  # a contract from before auth existed: the per-language judgement stands
+    if resolved(old) != resolved(new):
+        return
+    ch.cls = "documentation"
+    others = [lang for lang in langs if lang not in ch.languages]
+    agrees = [o for o in others if ch.before.get(o) == ch.after.get(o) and all(ch.after.get(lang) == ch.after.get(o) for lang in ch.languages)]
+    if agrees:
+        ch.message = f"{ch.message.split(' (')[0]}: {', '.join(ch.languages)} now agrees with {agrees[0]} (a bilingual disagreement resolved); the contract's {key} did not change"
+    else:
+        ch.message += f"; the contract's {key} (what it enforces) did not change"
 
 
 def _caller_changes(old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> list[Change]:
@@ -290,9 +326,34 @@ def _urls(contract: dict[str, Any]) -> dict[str, str]:
     return {lang: src.get("url", "") for lang, src in (contract.get("sources") or {}).items() if src.get("url")}
 
 
-def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None) -> list[ContractDrift]:
+PageReader = Callable[[str], tuple[Page | None, Page | None]]
+
+
+def page_reader(old_specs: Path | None, new_specs: Path | None) -> PageReader:
+    """Contract id -> (old page, new page) read from two spec folders, for the text comparison.
+
+    A page documenting several endpoints makes ``<page id>/<anchor>`` contracts: they read their
+    page's spec.  A page that cannot be read is None (its contracts are still compared)."""
+    specs = [{s.cid: s for s in find_specs([root])} if root is not None and root.is_dir() else {} for root in (old_specs, new_specs)]
+
+    def read(cid: str) -> tuple[Page | None, Page | None]:
+        found: list[Page | None] = []
+        for by_id in specs:
+            spec = by_id.get(cid) or by_id.get(cid.rsplit("/", 1)[0])
+            try:
+                found.append(read_page(spec.path, spec.display) if spec else None)
+            except PageError:
+                found.append(None)
+        return found[0], found[1]
+
+    return read
+
+
+def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None) -> list[ContractDrift]:
     """Contracts are compared by their path under each tree; byte-identical files are not diffed.
-    ``only``: compare just these contract ids (the pages a drift run could fetch)."""
+    ``only``: compare just these contract ids (the pages a drift run could fetch).  ``pages``: where
+    each contract's two pages are, so that the prose beside the contract (descriptions, notes) is
+    compared too: ``diff`` and ``drift`` both come through here, so they report the same things."""
     old, new = _contract_files(old_dir), _contract_files(new_dir)
     out = []
     for cid in sorted(set(old) | set(new)):
@@ -309,7 +370,12 @@ def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None) -> li
         else:
             changes = [] if n is o else diff_contract(o, n)
         c = n or o
-        out.append(ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c)))
+        drift = ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c))
+        if changes and pages is not None and o is not None and n is not None:
+            op, np_ = pages(cid)
+            if op is not None and np_ is not None:
+                describe_text_changes(drift, op, np_)
+        out.append(drift)
     return out
 
 
@@ -596,46 +662,147 @@ def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
     return ContractDrift(cid, "", "", changes, urls)
 
 
-def _section_texts(doc) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for s in doc.sections:
-        parts = []
-        for b in s.blocks:
-            v = vars(b)
-            if "text" in v:
-                parts.append(v["text"])
-            elif "items" in v:
-                parts.extend(v["items"])
-            elif "rows" in v:
-                parts.extend(" | ".join(r) for r in [v.get("header", ())] + list(v["rows"]))
-        out.setdefault(s.heading or "(top)", "\n".join(parts))
-    return out
+#: parts read into the contract whole (the request line, the weight): compared field by field only
+_READ_WHOLE = {"http", "weight"}
+#: parts whose tables and examples are read into the contract, but not the notes beside them
+_READ_TABLES = {"params", "fields", "example"}
 
 
-def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False) -> list[Change]:
-    """Sections whose prose changed (the API description, notes), with before and after."""
-    from .extract import _part_of
+def _section_text(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
+    """What a reader compares in one section: the prose the contract does not hold.
 
-    o, n = _section_texts(old_doc), _section_texts(new_doc)
+    The API description and other sections whole (paragraphs, lists, tables, code); under the
+    parameter and response headings only the notes (paragraphs, lists: permissions, time-range
+    limits, 'either orderId or origClientOrderId'), since their tables and examples are compared
+    field by field.  ``lists_read``: the description's lists are already reported as the
+    contract's preconditions."""
+    if not every_section and part in _READ_WHOLE:
+        return ""
+    notes_only = not every_section and part in _READ_TABLES
+    parts = []
+    for b in section.blocks:
+        if isinstance(b, Paragraph) or (isinstance(b, CodeBlock) and not notes_only):
+            parts.append(b.text)
+        elif isinstance(b, CodeBlock):  # an example's comments describe its fields: prose, not values
+            parts.extend(code_comments(b.text))
+        elif isinstance(b, BulletList) and not (lists_read and part == "description"):
+            parts.extend(b.items)
+        elif isinstance(b, Table) and not notes_only:
+            parts.extend(" | ".join(r) for r in [b.header, *b.rows])
+    return "\n".join(parts)
+
+
+def _text_key(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
+    """The same text with code blocks by :func:`code_shape`: equal keys are no change."""
+    shaped = Section(section.heading, section.level, [CodeBlock(code_shape(b.text)) if isinstance(b, CodeBlock) else b for b in section.blocks])
+    return _section_text(shaped, part, every_section, lists_read)
+
+
+def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | None, str | None]]:
+    """Sections of two versions paired by the part they are (``extract._part_of``: description,
+    params, ...), by heading within a part, then by position among the sections of that part: a
+    heading translated or renamed ("API Description" -> "接口描述") still pairs.  A section on one
+    side only comes with None on the other."""
+    def groups(doc) -> dict[str | None, list[Section]]:
+        out: dict[str | None, list[Section]] = {}
+        for s in doc.sections:
+            out.setdefault(_part_of(s.heading) if s.heading else "(top)", []).append(s)
+        return out
+
+    o, n = groups(old_doc), groups(new_doc)
+    pairs: list[tuple[Section | None, Section | None, str | None]] = []
+    for part in list(dict.fromkeys([*n, *o])):
+        olds, news = list(o.get(part, [])), list(n.get(part, []))
+        for ns in list(news):  # the same heading first: a section inserted before another does not shift it
+            same = next((os_ for os_ in olds if heading_key(os_.heading) == heading_key(ns.heading)), None)
+            if same is not None:
+                olds.remove(same)
+                news.remove(ns)
+                pairs.append((same, ns, part))
+        pairs += [(os_, ns, part) for os_, ns in zip(olds, news, strict=False)]
+        pairs += [(os_, None, part) for os_ in olds[len(news) :]]
+        pairs += [(None, ns, part) for ns in news[len(olds) :]]
+    return pairs
+
+
+def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
+    """Sections whose prose changed (the API description, notes), with before and after; a section
+    with prose on one side only is ``section.added`` / ``section.removed``."""
     out = []
-    for heading in o:
-        if heading not in n or o[heading] == n[heading]:
+    for os_, ns, part in match_sections(old_doc, new_doc):
+        part = None if part == "(top)" else part
+        if os_ is None or ns is None:
+            only = os_ or ns
+            text = _section_text(only, part, every_section, lists_read)
+            if text:
+                heading = only.heading or "(top)"
+                code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
+                out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
             continue
-        if not every_section and _part_of(heading) not in (None, "description"):
-            continue  # tables and the request line are compared field by field
-        out.append(Change("documentation", "description.changed", heading, f"the text under '{heading}' changed", [lang], {lang: o[heading]}, {lang: n[heading]}))
+        if _text_key(os_, part, every_section, lists_read) == _text_key(ns, part, every_section, lists_read):
+            continue
+        heading = ns.heading or "(top)"
+        renamed = f" (its heading was '{os_.heading}')" if heading_key(os_.heading) != heading_key(ns.heading) else ""
+        notes = not every_section and part in _READ_TABLES
+        out.append(
+            Change(
+                "documentation",
+                "notes.changed" if notes else "description.changed",
+                heading,
+                f"the {'notes' if notes else 'text'} under '{heading}' changed{renamed}",
+                [lang],
+                {lang: _section_text(os_, part, every_section, lists_read)},
+                {lang: _section_text(ns, part, every_section, lists_read)},
+            )
+        )
     return out
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def code_shape(text: str) -> str:
+    """A code block as its reader sees it: whitespace outside string literals does not count.
+
+    Re-indenting an example, tabs for spaces, ``"a":1`` for ``"a": 1`` or a list folded onto one
+    line are layout, not content; the contract's hash (``Document.sha256``) sees them byte by byte.
+    Comments and values still count: their words stay, only the blanks between tokens go.
+    """
+    out, at = [], 0
+    for m in _JSON_STRING.finditer(text):
+        out += ["".join(text[at : m.start()].split()), m.group()]
+        at = m.end()
+    out.append("".join(text[at:].split()))
+    return "".join(out)
+
+
+def code_comments(text: str) -> list[str]:
+    """The ``// ...`` comments of a code block, outside string literals (URLs in strings are not comments)."""
+    out = []
+    for line in text.splitlines():
+        bare = _JSON_STRING.sub('""', line)
+        if "//" in bare:
+            out.append(" ".join(bare.split("//", 1)[1].split()))
+    return [c for c in out if c]
+
+
+def _code_shapes(doc) -> list[str]:
+    return [code_shape(b.text) for s in doc.sections for b in s.blocks if isinstance(b, CodeBlock)]
 
 
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
-    """Replace the opaque 'page.text-changed' with the sections that changed, before and after."""
+    """Replace the opaque 'page.text-changed' (a hash that sees layout) with what changed in the
+    pages' prose, section by section, before and after.  Headings (level, wording) and the parts
+    read into the contract are not prose; an example whose tokens changed while nothing else in
+    that language did is ``example.changed``; a re-indented one is nothing."""
     for lang in LANGS:
         if lang not in old.docs or lang not in new.docs:
             continue
-        found = _text_changes(old.docs[lang], new.docs[lang], lang)
-        if not found:
-            continue
+        lists_read = any(c.code == "preconditions.changed" and lang in c.languages for c in drift.changes)
+        found = _text_changes(old.docs[lang], new.docs[lang], lang, lists_read=lists_read)
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
+        if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
+            found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
     order = {c: i for i, c in enumerate(CLASSES)}
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
@@ -805,16 +972,7 @@ def run_drift(
         _prune(tmp_contracts, keep)
         if work_dir:
             write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
-        found = diff_trees(contracts_dir, tmp_contracts, only=compared)
-        by_id = {s.cid: s for s in refs.values()}
-        for d in found:
-            spec = by_id.get(d.id)
-            if d.changes and spec is not None:  # a description can change beside any other change
-                try:
-                    describe_text_changes(d, read_page(spec.path, spec.display), read_page(tmp_specs / spec.path.relative_to(specs_dir), spec.display))
-                except PageError:
-                    pass
-        drifts += found
+        drifts += diff_trees(contracts_dir, tmp_contracts, only=compared, pages=page_reader(specs_dir, tmp_specs))
         for spec, spec_bytes in others:
             try:
                 drifts.append(diff_other_page(spec.cid, read_page(spec.path, spec.display), parse_page(spec_bytes, spec.display)))
