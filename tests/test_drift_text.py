@@ -213,3 +213,10 @@ def test_a_new_precondition_is_reported_once(tmp_path):
     new = page(text_en="Look up one widget by its id.\n\n* only for verified accounts")
     code, changes = diff(tmp_path, page(), new)
     assert summary(changes) == {("documentation", "preconditions.changed", "en")}, changes
+
+
+def test_a_space_before_a_comma_is_no_change_of_wording(tmp_path):
+    spaced = page(param_en="the widget's id , or its name", param_zh="小部件编号 ，或名称")
+    assert diff(tmp_path, spaced, page(param_en="the widget's id, or its name", param_zh="小部件编号，或名称")) == (0, [])
+    code, changes = diff(tmp_path, spaced, page(param_en="the widget's id, never its name", param_zh="小部件编号 ，或名称"))
+    assert code == 1 and summary(changes) == {("documentation", "param.description", "en")}

@@ -141,8 +141,16 @@ def _diff_members(old: dict, new: dict, area: str, noun: str, add, request: bool
             add("breaking", f"{area}.enum-removed", name, f"{noun} {name} lost value(s) {', '.join(gone)}", a.get("enum"), b.get("enum"))
         if new_values:
             add("non-breaking", f"{area}.enum-added", name, f"{noun} {name} gained value(s) {', '.join(new_values)}", a.get("enum"), b.get("enum"))
-        if a.get("description") != b.get("description") and not gone and not new_values:
+        if _wording(a.get("description")) != _wording(b.get("description")) and not gone and not new_values:
             add("documentation", f"{area}.description", name, f"the description of {noun} {name} changed", a.get("description"), b.get("description"))
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.;:!?，。；：！？、)）])|(?<=[(（])\s+")
+
+
+def _wording(text: str | None) -> str:
+    """A description as a reader reads it: 'Asset Name , USDT' and 'Asset Name, USDT' are one wording."""
+    return _SPACE_BEFORE_MARK.sub("", " ".join((text or "").split()))
 
 
 def _flat_types(schema: dict[str, Any], prefix: str = "") -> dict[str, Any]:
