@@ -353,6 +353,8 @@ def test_a_value_list_description_is_the_parameter_enum():
         ("This endpoint is accessible only with the parent account API key.", "parent"),
         ("The closure can only be initiated by API calls from the credit account.", "credit"),
         ("Sample.", None),
+        ("This endpoint is accessible only with the parent or credit account API key.", None),  # two roles: no one role is the rule
+        ("Accessible only with the parent account or the credit account API key.", None),
     ],
 )
 def test_the_caller_role_a_description_states_is_in_the_contract(sentence, role):

@@ -1322,10 +1322,18 @@ _CALLER_ZH = re.compile(r"仅支持[^。，,]{0,12}?(母账户|放贷账户|借�
 _ROLES = {"parent": "parent", "master": "parent", "credit": "credit", "collateral": "collateral", "母": "parent", "放": "credit", "借": "credit", "抵": "collateral"}
 
 
+_ROLE_WORD_EN = re.compile(r"\b(parent|master|credit|collateral)\b", re.I)
+_ROLE_WORD_ZH = re.compile(r"(母账户|放贷账户|借贷子?账户|抵押子?账户)")
+
+
 def caller_role(text: str) -> str | None:
-    """The account role a description sentence restricts the endpoint to (parent, credit, collateral), or None."""
+    """The one account role a description sentence restricts the endpoint to (parent, credit,
+    collateral), or None: also when the restriction names several ('only with the parent or credit
+    account API key'), since then no single role is the rule."""
     m = _CALLER_EN.search(text) or _CALLER_ZH.search(text)
     if m is None:
         return None
-    word = m.group(1).lower()
-    return _ROLES.get(word) or _ROLES.get(word[:1])
+    end = min((i for i in (text.find(".", m.start()), text.find("。", m.start())) if i >= 0), default=len(text))
+    words = (_ROLE_WORD_EN if m.re is _CALLER_EN else _ROLE_WORD_ZH).findall(text[m.start() : end])
+    roles = {_ROLES.get(w.lower()) or _ROLES.get(w[:1]) for w in words}
+    return roles.pop() if len(roles) == 1 else None
