@@ -207,3 +207,24 @@ def test_a_parameter_that_says_it_returns_a_field_makes_that_field_conditional()
     assert ep.example.optional == {"questionnaire"}
     ep = _endpoint("", '[{"id": 1, "amount": "2"}]', "fromId| LONG| NO| 如设置fromId, 将返回id > fromId的数据。")
     assert ep.example.optional == frozenset()  # returning records after an id says nothing of a field
+
+
+def test_a_response_example_at_the_level_of_the_endpoints_heading_is_still_the_endpoints():
+    from doccontract.extract import extract
+    from doccontract.pages import read_markdown
+
+    md = "# Orders\n\n## Query Order (USER_DATA)\n\n### HTTP Request\n\nGET /api/v3/order\n\n### Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\n\n## Response Example\n\n    {\"orderId\": 1}\n"
+    assert extract(read_markdown(md, "en")).example.value == {"orderId": 1}
+
+
+def test_each_bracket_belongs_to_the_key_right_before_it():
+    from doccontract.extract import parse_example
+
+    ex = parse_example('{\n "uid": 1, "ipList": [\n  "8.34.21.10", // only return if you open IP restriction\n ],\n "t": 2\n}')
+    assert ex.optional == {"ipList"}
+
+
+def test_a_key_said_never_to_be_null_stays_typed():
+    for said in ("cannot be null", "must not be null", "is never null", "不能为null"):
+        ep = _endpoint("", '{\n  "a": "x" // ' + said + "\n}")
+        assert response_schema_of(ep)["properties"]["a"]["type"] == "string", said

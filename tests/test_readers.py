@@ -790,3 +790,31 @@ def test_bare_text_in_a_container_is_a_paragraph_and_buttons_icons_are_not():
     doc, _ = read_html(html, "zh-CN", "x.html")
     assert [b.text for b in doc.sections[0].blocks] == ["信息", "正文 x"]
     assert [type(b).__name__ for b in doc.sections[1].blocks] == ["Paragraph", "CodeBlock"]  # no '复制' from the button
+
+
+def test_and_joined_prose_never_beats_a_list_of_values():
+    assert enum_values("GTC, IOC, FOK (IOC and FOK only for LIMIT and LIMIT_MAKER and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT)", "ENUM") == ["GTC", "IOC", "FOK"]
+    assert enum_values("GTC or IOC; only for LIMIT and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders", "ENUM") == ["GTC", "IOC"]
+    assert enum_values("BUY and SELL", "ENUM") == ["BUY", "SELL"]  # no list at all: the and-run is the list
+
+
+def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language():
+    from doccontract.pages import read_crawler
+
+    broken = "---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id=\"zh\"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n"
+    with pytest.raises(PageError, match="no '---' line followed by a '# ' title"):
+        read_crawler(broken, "b.md")
+    assert list(read_crawler("---\nsource_url: x\n---\n\n# Query\n\ntext\n\n---\n\nmore\n", "one.md").docs) == ["en"]  # a rule, one title
+
+
+def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements():
+    def blocks(body: str):
+        doc, _ = read_html(f'<html lang="en"><body><article><div class="theme-doc-markdown markdown"><h1>T</h1>{body}</div></article></body></html>', "en", "x")
+        return [(s.heading, [getattr(b, "text", None) or b for b in s.blocks]) for s in doc.sections]
+
+    assert blocks("<div>Rate <!-- -->limit: <!-- -->10</div>") == [("", ["Rate limit: 10"])]
+    assert blocks("<div>Use <del>old</del> new</div>") == [("", ["Use old new"])]
+    assert blocks('<a href="/x"><h2>Card</h2><p>desc</p></a>') == [("Card", ["desc"])]
+    assert blocks("<div><span>Copy<button>Copy</button></span></div>") == [("", ["Copy"])]
+    (table,) = blocks("<div><span><table><tr><th>Name</th></tr><tr><td>symbol</td></tr></table></span></div>")[0][1]
+    assert table.rows == (("symbol",),)

@@ -264,7 +264,10 @@ def _endpoint_scope(sections: list[Section]) -> list[Section]:
     owner = next((i for i in range(http - 1, -1, -1) if sections[i].level < sections[http].level), None)
     if owner is None or _part_of(sections[owner].heading):
         return sections  # '## API Description' above a '#### HTTP Request': levels mixed, not nested
-    end = next((j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level), len(sections))
+    end = next(
+        (j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level and not _part_of(sections[j].heading)),
+        len(sections),
+    )  # '## Response Example' right after '### Request Parameters' is still this endpoint's
     return sections[:end]
 
 
@@ -818,6 +821,7 @@ def nest_like_example(roots: list[Field], example: Any) -> list[Field]:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_KEYED_BRACKET = re.compile(r'"([^"\\]+)"\s*:\s*([\[{])')
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 _OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回|才有", re.I)
 
@@ -1074,11 +1078,11 @@ def parse_example(text: str) -> Example:
                 if holders and holders[-1] and _OPTIONAL_HINT.search(comment):
                     # '"8.34.21.10",  //only return if you open IP restriction': said of the list holding it
                     optional.add(holders[-1])
-        key = m.group(1) if m else None  # the first bracket a '"key": [' line opens is that key's
-        for ch in _BRACKETS.findall(_STRINGS.sub('""', code)):
-            if ch in "[{":
-                holders.append(key)
-                key = None
+        bare = _STRINGS.sub(lambda s: "_" * len(s.group()), code)  # strings blanked, positions kept
+        opened = {b.end() - 1: b.group(1) for b in _KEYED_BRACKET.finditer(code)}  # '"ipList": [' -> ipList
+        for b in _BRACKETS.finditer(bare):
+            if b.group() in "[{":
+                holders.append(opened.get(b.start()))
             elif holders:
                 holders.pop()
     repaired: list[str] = []
@@ -1112,6 +1116,7 @@ _UPPER_RUN = re.compile(
 )
 #: 'Default is `SPOT`', 'default to FULL', 'Default: LIMIT', '默认选择为`SPOT`': the value used when none is sent
 _DEFAULT_VALUE = re.compile(r"(?:(?i:\bdefaults?\b)(?:\s+(?i:is|value|to))?|默认(?:值)?(?:选择)?(?:为|是)?)\s*[:：]?\s*([A-Z][A-Z0-9_]+)\b")
+_LIST_SEPARATOR = re.compile(r"[,，、/|]|\bor\b|或")
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 
 
@@ -1152,7 +1157,11 @@ def _enum_values(description: str, doc_type: str) -> tuple[str, ...]:
     values = _DEFINED_VALUE.findall(plain)
     if doc_type.upper() == "ENUM":
         head = re.split(r"[;；.。]", plain)[0].strip()
-        runs = [re.findall(r"[A-Z][A-Z0-9_]+", re.sub(r"\([^)]*\)", "", m.group())) for m in _UPPER_RUN.finditer(plain)]
+        found = [m.group() for m in _UPPER_RUN.finditer(plain)]
+        # a list has list separators; a run joined by 'and' alone ('for LIMIT and LIMIT_MAKER') is
+        # prose about other values, and only counts when the description has no list at all
+        listed = [r for r in found if _LIST_SEPARATOR.search(r)] or found
+        runs = [re.findall(r"[A-Z][A-Z0-9_]+", re.sub(r"\([^)]*\)", "", r)) for r in listed]
         longest = max(runs, key=len, default=[])
         if _UPPER_LIST.match(head) and len(re.findall(r"[A-Z][A-Z0-9_]+", head)) >= len(longest):
             longest = re.findall(r"[A-Z][A-Z0-9_]+", head)

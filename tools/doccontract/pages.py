@@ -417,6 +417,8 @@ def _split_languages(body: str) -> tuple[str, str] | None:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_RULE_LINE = re.compile(r"^---[ \t]*$", re.M)
+_TITLE_LINE = re.compile(r"^# ", re.M)
 
 
 def _lone_language(meta: dict[str, str], body: str) -> str:
@@ -442,6 +444,9 @@ def read_crawler(text: str, source: str) -> Page:
     if not body.strip():
         raise PageError(source, "front matter only; expected the English page, '---', then the Chinese page")
     halves = _split_languages(body)
+    if halves is None and _RULE_LINE.search(body) and len(_TITLE_LINE.findall(body)) > 1:
+        # a '---' line and several titles: two languages whose split is broken, not one language
+        raise PageError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
     texts = {"en": halves[0], "zh-CN": halves[1]} if halves else {_lone_language(meta, body): body}
     docs = {lang: read_markdown(t, lang, f"{source} ({lang})") for lang, t in texts.items()}
     for lang, doc in docs.items():
@@ -477,7 +482,7 @@ def _html_text(node) -> str:
             parts.append(str(n))
         elif getattr(n, "name", None) == "br":
             parts.append(" ")
-        elif n.name is not None and not (n.name == "a" and "hash-link" in (n.get("class") or ())):
+        elif n.name is not None and n.name not in _SKIPPED and not (n.name == "a" and "hash-link" in (n.get("class") or ())):
             stack.extend(reversed(_children(n)))
     return clean("".join(parts))
 
@@ -569,8 +574,14 @@ class _Line(str):
 
 #: elements whose text is no part of the page: scripts, styles, icons, the code block's copy button
 _SKIPPED = frozenset({"script", "style", "svg", "button", "noscript", "template"})
-#: what a line of text is made of; anything else is a block (or holds blocks)
-_INLINE = frozenset({"a", "abbr", "b", "br", "code", "em", "i", "kbd", "mark", "s", "small", "span", "strong", "sub", "sup", "u"})
+#: elements that are blocks of a page; anything else is part of a line of text (unless it holds a block)
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption",
+        "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol",
+        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
 
 
 def _inline_runs(node) -> list:
@@ -587,11 +598,16 @@ def _inline_runs(node) -> list:
         run.clear()
 
     for child in _children(node):
-        if _is_text(child) or getattr(child, "name", None) in _INLINE:
+        name = getattr(child, "name", None)
+        if _is_text(child):
             run.append(child)
-        else:
+        elif name is None or name in _SKIPPED:
+            continue  # a comment ('<!-- -->' between React's text fragments), a button: no text, no break
+        elif name in _BLOCKS or child.find(_BLOCKS) is not None:
             close()
-            out.append(child)
+            out.append(child)  # a block, or an inline element holding blocks (a card link): read as a container
+        else:
+            run.append(child)
     close()
     return out
 

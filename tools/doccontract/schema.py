@@ -483,7 +483,11 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
 
 
 #: 'secretKey will be null when creating an RSA key', 'null if not set', '未设置时为null'
-_NULLABLE = re.compile(r"\b(?:will be|would be|can be|could be|may be|might be|is|are|returns?|be)\s+null\b|\bnull (?:if|when|for)\b|为\s*null|返回\s*null", re.I)
+_NULLABLE = re.compile(
+    r"(?<!\bnot )(?<!\bnever )(?<!\bcannot )(?<!\bcan't )\b(?:will be|would be|can be|could be|may be|might be|is|are|returns?)\s+null\b"
+    r"|\bnull (?:if|when|for)\b|(?<!不)(?<!不能)(?<!不会)为\s*null|返回\s*null",
+    re.I,
+)
 
 
 def _nullable_fields(fields: list[Field]) -> set[str]:
