@@ -12,7 +12,7 @@ import pytest
 from helpers import FIXTURES, ROOT, SEED, SEED_ID, seed_repo
 from jsonschema import Draft202012Validator, ValidationError
 
-from doccontract.build import build, contract_for
+from doccontract.build import BuildError, build, contract_for, contracts_for
 from doccontract.contracts import load_contracts
 from doccontract.pages import parse_page, read_html_pair
 
@@ -169,3 +169,28 @@ def test_openapi_document_is_valid_and_carries_the_signing_parts(built):
 
 def test_load_contracts_skips_openapi(built):
     assert [c["id"] for c in load_contracts(built)] == [SEED_ID]
+
+
+def test_a_split_page_and_a_page_of_its_endpoints_name_clash_before_anything_is_written(tmp_path):
+    specs = tmp_path / "specs"
+    (specs / "market").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "pages" / "multi_endpoint.md", specs / "market.md")
+    split = [c["id"] for c in contracts_for(parse_page((specs / "market.md").read_bytes(), "m.md"), "market")]
+    shutil.copyfile(ROOT / "specs" / f"{SEED_ID}.md", specs / f"{split[0]}.md")  # 'market/<anchor>.md' beside market.md
+    with pytest.raises(BuildError, match=f"would both write contract '{split[0]}'"):
+        build([specs], tmp_path / "out", use_cache=False)
+    assert not (tmp_path / "out" / f"{split[0]}.json").exists()
+
+
+def test_another_folder_of_the_same_name_sweeps_nothing_it_did_not_read(tmp_path):
+    a, b = tmp_path / "vendorA" / "specs", tmp_path / "vendorB" / "specs"
+    a.mkdir(parents=True)
+    b.mkdir(parents=True)
+    for name, folder in (("close", a), ("keep", a), ("other", b)):
+        shutil.copyfile(ROOT / "specs" / f"{SEED_ID}.md", folder / f"{name}.md")
+    out = tmp_path / "out"
+    build([a], out, use_cache=False)
+    assert not [r for r in build([b], out, use_cache=False) if r.status == "removed"] and (out / "close.json").exists()
+    (a / "close.md").unlink()
+    gone = build([a], out, use_cache=False)  # the folder read before, one page fewer: that page's contract goes
+    assert [r.cid for r in gone if r.status == "removed"] == ["close"] and (out / "keep.json").exists() and (out / "other.json").exists()

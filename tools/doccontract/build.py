@@ -277,6 +277,21 @@ def _same_ids(specs: list[Spec]) -> str | None:
     return None
 
 
+def _same_contracts(specs: list[Spec], per_spec: list[list[Result] | None]) -> str | None:
+    """What is wrong when two specs would write one contract file: a page split into endpoints
+    ('market/order-book') beside a page of that name, or ids that differ only in case (one file on
+    macOS and Windows).  Said before anything is written."""
+    owner: dict[str, Spec] = {}
+    for spec, results in zip(specs, per_spec, strict=True):
+        for r in results or ():
+            if r.status not in ("built", "unchanged"):
+                continue
+            other = owner.setdefault(r.cid.casefold(), spec)
+            if other is not spec:
+                return f"{other.display} and {spec.display} would both write contract '{r.cid}'; rename one of them"
+    return None
+
+
 def build_one(spec: Spec, data: bytes) -> list[Result]:
     """The results of one spec file; nothing a page holds can make this raise."""
     page = None
@@ -340,21 +355,24 @@ def _load_cache(path: Path, generator: str) -> dict[str, dict]:
 MANIFEST_NAME = ".doccontract-manifest"
 
 
-MANIFEST_FORMAT = 2  # spec keys are the specs' display paths ('specs/binance/...'), whatever the output folder
+MANIFEST_FORMAT = 3  # specs by display path ('specs/binance/...'), grouped by the folder they were read from
+
+Manifest = list[dict[str, list[str]]]  # one group per folder read: spec key -> the contract files it made
 
 
-def _load_manifest(out: Path) -> dict[str, list[str]]:
-    """Which spec made which contract files (relative to ``out``): what a stale-file sweep may delete.
-
-    A manifest of another format is not read: its files are kept, and no longer swept."""
+def _load_manifest(out: Path) -> Manifest:
+    """Which spec made which contract files (relative to ``out``), folder by folder: what a stale-file
+    sweep may delete.  A manifest of another format is not read: its files are kept, and no longer swept."""
     try:
         data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else None
-    if not isinstance(files, dict):
-        return {}
-    return {k: [x for x in v if isinstance(x, str)] for k, v in files.items() if isinstance(v, list)}
+        return []
+    groups = data.get("folders") if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else None
+    if not isinstance(groups, list):
+        return []
+    return [
+        {k: [x for x in v if isinstance(x, str)] for k, v in g.items() if isinstance(v, list)} for g in groups if isinstance(g, dict)
+    ]
 
 
 def _spec_key(spec: Spec) -> str:
@@ -363,39 +381,47 @@ def _spec_key(spec: Spec) -> str:
     return spec.display
 
 
-def _sweep(out: Path, manifest: dict[str, list[str]], current: dict[str, list[str] | None], roots: list[Path]) -> list[str]:
-    """Delete contracts this build made earlier that no spec makes any more; return their names.
+def _sweep(out: Path, manifest: Manifest, current: dict[Path | None, dict[str, list[str] | None]]) -> tuple[Manifest, list[str]]:
+    """The manifest after this build, and the contracts deleted because no spec makes them any more.
 
-    Only files named in the manifest are touched: a spec file that is gone takes
-    its contracts with it; a spec that now gives other contracts loses the old
-    ones.  A spec that failed (``None``) keeps what it had, and so does a spec
-    that still exists but was not part of this build, or that lay outside the
-    folders this build read (a copied contracts folder, a build of one file).
+    Each folder read is matched with the manifest's group of the same folder: the one holding some
+    of the same specs ('vendorB/specs' shares none with 'vendorA/specs', so each keeps its own).  In
+    that group a spec that is gone takes its contracts with it and a spec that now gives other
+    contracts loses the old ones; a spec that failed (``None``) keeps what it had.  Groups of folders
+    this build did not read, and specs named one by one, sweep nothing.
     """
-    keep = {name for files in current.values() if files for name in files}
+    keep = {name for group in current.values() for files in group.values() if files for name in files}
+    groups = [dict(g) for g in manifest]
+    stale: list[str] = []
+    for root, group in current.items():
+        same = [g for g in groups if root is not None and set(g) & set(group)]
+        if root is None:  # specs named one by one: update their own entries, wherever they are
+            same = [g for g in groups if set(g) & set(group)]
+        old: dict[str, list[str]] = {}
+        for g in same:
+            old.update(g)
+            groups.remove(g)
+        merged = {**old} if root is None else {k: v for k, v in old.items() if k in group}
+        for key, files in group.items():
+            if files is None:
+                continue  # failed: keeps what it had
+            stale += [f for f in old.get(key, []) if f not in files]
+            merged[key] = files
+        if root is not None:
+            stale += [f for k, v in old.items() if k not in group for f in v]
+        groups.append(merged)
     removed = []
-    for key, files in list(manifest.items()):
-        if key in current:
-            if current[key] is None:
-                continue
-        else:
-            label, _, rest = key.partition("/")  # the folder the spec was found under, and its path there
-            under = [root for root in roots if root.name == label]
-            if not under or not rest or any((root / rest).exists() for root in under):
-                continue
-        for name in files:
-            target = out / name
-            if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
-                continue
-            target.unlink()
-            removed.append(name)
-            for parent in target.parents:
-                if parent == out or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-        if key not in current:
-            del manifest[key]
-    return removed
+    for name in dict.fromkeys(stale):
+        target = out / name
+        if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
+            continue
+        target.unlink()
+        removed.append(name)
+        for parent in target.parents:
+            if parent == out or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    return sorted((g for g in groups if g), key=lambda g: min(g)), removed
 
 
 def build(
@@ -467,8 +493,11 @@ def build(
             done_count += 1
             if progress:
                 progress(done_count, total)
+    clash = _same_contracts(specs, per_spec)
+    if clash:
+        raise BuildError(clash)
     manifest = _load_manifest(out)
-    current: dict[str, list[str] | None] = {}
+    current: dict[Path | None, dict[str, list[str] | None]] = {}  # folder read -> spec key -> its contract files
     changed = False  # a contract file written or removed: only then is openapi.json made again
     done: list[Result] = []
     try:
@@ -476,11 +505,12 @@ def build(
             results = results or []
             done += results
             key = _spec_key(spec)
+            folder = current.setdefault(spec.root.resolve() if spec.root else None, {})
             if any(r.status == "failed" for r in results):
                 cache.pop(spec.cid, None)
-                current[key] = None
+                folder[key] = None
                 continue
-            current[key] = [f"{r.cid}.json" for r in results if r.status in ("built", "unchanged")]
+            folder[key] = [f"{r.cid}.json" for r in results if r.status in ("built", "unchanged")]
             outputs = {}
             for r in results:
                 if r.status == "built" and r.data is not None:
@@ -495,14 +525,10 @@ def build(
                     cache[spec.cid] = {"input": digests[spec.cid], "skipped": [r.category, r.detail]}
             if outputs:
                 cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
-        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
-        removed = _sweep(out, manifest, current, roots)
-        for key, files in current.items():
-            if files is not None:
-                manifest[key] = files
+        manifest, removed = _sweep(out, manifest, current)
         for name in removed:
             done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
-        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "files": manifest}, sort_keys=True, indent=1).encode())
+        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode())
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
