@@ -90,6 +90,8 @@ def test_without_sync_time_the_local_clock_is_used_and_nothing_else_is_asked():
         (SLOW, ClientError),  # no answer within the client's deadline
         ((200, {"Content-Type": "application/json"}, b'{"serverTime": "soon"}'), ClientError),  # not the documented shape
         ((418, {"Content-Type": "application/json", "Retry-After": "60"}, b'{"code": -1003, "msg": "banned"}'), BinanceAPIError),
+        ((200, {"Content-Type": "application/json"}, b'{"serverTime": 1e300}'), ClientError),  # a whole number, and no time
+        ((200, {"Content-Type": "application/json"}, b'{"serverTime": 0}'), ClientError),  # 1970: no clock is that far off
     ],
 )
 def test_a_failed_measurement_sends_nothing_signed(time_answer, error):

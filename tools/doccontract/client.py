@@ -257,7 +257,16 @@ class Client:
                 after = self.clock()
         except ClientError as exc:
             raise _scrubbed(exc, self._secrets) from None
-        self.offset_ms = result.data["serverTime"] - (before + after) * 500
+        server = result.data["serverTime"]
+        offset = server - (before + after) * 500 if isinstance(server, int) and not isinstance(server, bool) else None
+        if offset is None or abs(offset) > MAX_CLOCK_OFFSET_MS or after - before > MAX_CLOCK_ROUND_TRIP_S:
+            # a time no clock is off by, or one measured too slowly to trust: signing with it would
+            # only earn -1021 (or put nonsense on the wire); the local clock stays
+            raise ClientError(
+                f"GET {op.path}: the server time {str(server)[:40]!r} is not usable "
+                f"(offset beyond {MAX_CLOCK_OFFSET_MS // 3_600_000} h, or a round trip over {MAX_CLOCK_ROUND_TRIP_S} s); the local clock is kept"
+            )
+        self.offset_ms = offset
         return self.offset_ms
 
     def _url(self, op: Operation, pairs: list[tuple[str, str]]) -> str:
@@ -393,6 +402,12 @@ class Client:
 
 #: GET /api/v3/time as Binance's spot general endpoints document it ("Check server time": weight 1,
 #: no parameters, ``{"serverTime": 1499827319559}``), for contracts folders that do not hold it.
+#: A measured offset past a day is no clock skew (a clock set to local time for UTC is off by at most
+#: 14 hours) but a broken answer; a round trip past two seconds leaves the midpoint too uncertain for
+#: Binance's one-second tolerance of early timestamps.
+MAX_CLOCK_OFFSET_MS = 86_400_000
+MAX_CLOCK_ROUND_TRIP_S = 2.0
+
 SERVER_TIME_CONTRACT: dict[str, Any] = {
     "format": 2,
     "id": "binance/spot/general-endpoints/check-server-time",
