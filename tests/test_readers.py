@@ -752,7 +752,7 @@ def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
     page = read_crawler("---\nsource_url: x\n---\n\n# 查询 (USER_DATA)\n\nGET /sapi/v1/x\n", "one.md")
     assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
     page = read_crawler("---\nsource_url: https://developers.binance.com/docs/a/b\n---\n\n# 查询\n", "one.md")
-    assert list(page.docs) == ["en"]  # the URL says English, whatever the title's script
+    assert list(page.docs) == ["zh-CN"]  # a Chinese title says Chinese, whatever the URL
 
 
 def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
@@ -818,3 +818,25 @@ def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements()
     assert blocks("<div><span>Copy<button>Copy</button></span></div>") == [("", ["Copy"])]
     (table,) = blocks("<div><span><table><tr><th>Name</th></tr><tr><td>symbol</td></tr></table></span></div>")[0][1]
     assert table.rows == (("symbol",),)
+
+
+def test_a_default_names_a_value_only_where_the_value_ends_its_clause():
+    from doccontract.extract import omitted_default
+
+    assert omitted_default("BUY or SELL. default: PM account uses BUY", "ENUM") is None and enum_values("BUY or SELL. default: PM account uses BUY", "ENUM") == ["BUY", "SELL"]
+    assert omitted_default("Default `BOTH` for One-way Mode ; `LONG` or `SHORT` for Hedge Mode.", "ENUM") == (["LONG", "SHORT"], "BOTH")
+
+
+def test_a_spot_path_without_its_slash_is_read():
+    from doccontract.extract import parse_request_line
+    from doccontract.pages import Paragraph, Section
+
+    assert parse_request_line(Section("HTTP Request", 2, [Paragraph("GET api/v3/order")]), "p.md", [])[1] == "/api/v3/order"
+
+
+def test_request_sections_without_a_request_line_heading_fail_even_when_they_name_a_base_url():
+    from doccontract.extract import classify
+
+    md = "# Thing\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nx| LONG| YES|\n\nThe base endpoint is https://api.example.test.\n"
+    with pytest.raises(PageError, match="no 'HTTP Request' section"):
+        classify(read_markdown(md, "en"))

@@ -403,11 +403,11 @@ def classify(doc: Document) -> str | None:
     if "stream" in title or "数据流" in title:
         # with a payload it documents a stream; prose alone tells how to connect to streams
         return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
+    if "params" in by_heading or "example" in by_heading:
+        raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
     if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
         return "general-info"
-    if "params" in by_heading or "example" in by_heading:
-        raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
     if len(doc.sections) <= 1 and len(text) < 600 and re.search(r"\bhere\b|这里|详见|请见|请参考|refer to", text, re.I):
         return "pointer"
@@ -445,7 +445,7 @@ def parse_title(title: str) -> tuple[str, str | None]:
 
 #: 'POST `eapi/v1/block/order/create`': a request line whose path lost its leading slash (a typo of the
 #: page).  Only an API prefix and a version make it a path, so prose after a method word never is.
-_SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]+api/v\d+/[^\s`*]+)")
+_SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]*api/v\d+/[^\s`*]+)")
 
 
 _URL_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?(https?://[^/\s`*]+)(/[^\s`*?]+)")  # 'GET https://api.binance.com/api/v3/time'
@@ -1115,7 +1115,9 @@ _UPPER_RUN = re.compile(
     r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|\band\b|或者|或是|或|和|以及)(?:\s*(?:\bor\b|\band\b|或者|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
 )
 #: 'Default is `SPOT`', 'default to FULL', 'Default: LIMIT', '默认选择为`SPOT`': the value used when none is sent
-_DEFAULT_VALUE = re.compile(r"(?:(?i:\bdefaults?\b)(?:\s+(?i:is|value|to))?|默认(?:值)?(?:选择)?(?:为|是)?)\s*[:：]?\s*([A-Z][A-Z0-9_]+)\b")
+_DEFAULT_VALUE = re.compile(
+    r"(?:(?i:\bdefaults?\b)(?:\s+(?i:is|value|to))?|默认(?:值)?(?:选择)?(?:为|是)?)\s*[:：]?\s*([A-Z][A-Z0-9_]+)\b(?=\s*(?:$|[.,;:，。；：、)）]|(?:for|when|if|in|on|with)\b))"
+)  # the value ends its clause ('default `BOTH` for One-way Mode'); 'default: PM account uses BUY' names none
 _LIST_SEPARATOR = re.compile(r"[,，、/|]|\bor\b|或")
 _NOT_VALUES = {"TRUE", "FALSE", "YES", "NO", "API", "UID", "IP", "NOTE", "JSON", "UTC", "ID", "URL", "HTTP"}
 

@@ -422,14 +422,10 @@ _TITLE_LINE = re.compile(r"^# ", re.M)
 
 
 def _lone_language(meta: dict[str, str], body: str) -> str:
-    """The language of a page exported without its twin: its URL says, else its title's script."""
-    url = meta.get("source_url", "")
-    if "/zh-CN/" in url:
-        return "zh-CN"
-    if "/docs/" in url:
-        return "en"
+    """The language of a page exported without its twin: a Chinese URL or a title in Chinese script
+    says Chinese; anything else is English."""
     title = next((line for line in body.splitlines() if line.startswith("# ")), "")
-    return "zh-CN" if _CJK.search(title) else "en"
+    return "zh-CN" if "/zh-CN/" in meta.get("source_url", "") or _CJK.search(title) else "en"
 
 
 def read_crawler(text: str, source: str) -> Page:
