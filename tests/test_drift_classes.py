@@ -53,7 +53,8 @@ BASE = contract(SEED_TEXT)
             ("breaking", "field.retyped"),
         ),
         (variant(en=[("Risk unit unique identifier  \n  \n##", "The risk unit's id  \n  \n##")]), ("documentation", "param.description")),
-        (variant(en=[("(TRADE)", "(NONE)")], zh=[("(USER_DATA)", "(NONE)")]), ("breaking", "security.changed")),
+        # signed -> none: the contract's auth got looser; requests still signed are still taken
+        (variant(en=[("(TRADE)", "(NONE)")], zh=[("(USER_DATA)", "(NONE)")]), ("non-breaking", "security.changed")),
     ],
 )
 def test_each_change_is_classified(text, expected):

@@ -220,3 +220,28 @@ def test_a_space_before_a_comma_is_no_change_of_wording(tmp_path):
     assert diff(tmp_path, spaced, page(param_en="the widget's id, or its name", param_zh="小部件编号，或名称")) == (0, [])
     code, changes = diff(tmp_path, spaced, page(param_en="the widget's id, never its name", param_zh="小部件编号 ，或名称"))
     assert code == 1 and summary(changes) == {("documentation", "param.description", "en")}
+
+
+def unsigned(**changes: str) -> str:
+    """A page without ``timestamp`` in its table (a page listing it is signed whatever its title says)."""
+    return page(**changes).replace("timestamp| LONG| YES|\n", "")
+
+
+def test_a_security_that_now_needs_an_api_key_is_breaking(tmp_path):
+    """NONE -> MARKET_DATA: auth none -> api-key; a client without an API key is now refused."""
+    code, changes = diff(tmp_path, unsigned(sec_en="NONE", sec_zh="NONE"), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"))
+    sec = [c for c in changes if c["code"] == "security.changed"]
+    assert code == 2 and [c["class"] for c in sec] == ["breaking"], changes
+    assert "now api-key (was none)" in sec[0]["message"]
+
+
+def test_a_security_that_is_now_signed_is_breaking_and_a_looser_one_is_not(tmp_path):
+    code, changes = diff(tmp_path, unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"), unsigned())
+    assert code == 2 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["breaking"], changes
+    code, changes = diff(tmp_path, unsigned(), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"))
+    assert code == 1 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["non-breaking"], changes
+
+
+def test_a_security_renamed_within_one_auth_kind_is_documentation(tmp_path):
+    code, changes = diff(tmp_path, unsigned(), unsigned(sec_en="TRADE", sec_zh="TRADE"))
+    assert code == 1 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["documentation"], changes

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import errors as error_catalogue
 from .build import build_one, contract_for, dumps, find_specs, write_atomic
+from .contract_format import KINDS, auth_kind
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint, _part_of, heading_key
 from .openapi import openapi_document
@@ -101,8 +102,7 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
     elif (ow.get("value") or 0) > (nw.get("value") or 0):
         add("non-breaking", "weight.lowered", "weight", f"the weight fell from {ow.get('value')} to {nw.get('value')}", ow, nw)
     if o.get("security") != n.get("security"):
-        signed = {"TRADE", "MARGIN", "USER_DATA"}
-        cls = "breaking" if (o.get("security") in signed) != (n.get("security") in signed) else "documentation"
+        cls = _auth_class(auth_kind({"": o.get("security")}), auth_kind({"": n.get("security")}))
         add(cls, "security.changed", "security", "the security type changed", o.get("security"), n.get("security"))
     if o.get("title") != n.get("title"):
         add("documentation", "title.changed", "title", "the title changed", o.get("title"), n.get("title"))
@@ -146,6 +146,13 @@ def _diff_members(old: dict, new: dict, area: str, noun: str, add, request: bool
 
 
 _SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.;:!?，。；：！？、)）])|(?<=[(（])\s+")
+
+
+def _auth_class(before: str, after: str) -> str:
+    """none < api-key < signed: a stricter kind refuses the requests that used to do (breaking), a
+    looser one still takes them (non-breaking); the same kind under another name is documentation."""
+    b, a = KINDS.index(before), KINDS.index(after)
+    return "breaking" if a > b else "non-breaking" if a < b else "documentation"
 
 
 def _wording(text: str | None) -> str:
@@ -230,13 +237,25 @@ def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], lan
 
     The contract resolves one method, path, weight and auth kind from both languages; a
     one-language edit that leaves those alone (typically zh-CN corrected to agree with en) cannot
-    break a client built on the contract: it is documentation, and said to be.
+    break a client built on the contract: it is documentation, and said to be.  A security type is
+    judged by the auth kind the contract resolves, whatever each language's class was: NONE ->
+    MARKET_DATA needs an API key that clients without one do not send.
     """
-    if ch.cls != "breaking" or ch.code not in _ENFORCED:
+    if ch.code == "security.changed":
+        if "auth" not in old or "auth" not in new:
+            return  # a contract from before auth existed: the per-language judgement stands
+        before, after = _ENFORCED[ch.code][1](old), _ENFORCED[ch.code][1](new)
+        if before not in KINDS or after not in KINDS:
+            return
+        judged, ch.cls = ch.cls, _auth_class(before, after)
+        if judged == ch.cls == "documentation":
+            return  # as the languages said: nothing to add
+        if ch.cls != "documentation":
+            ch.message += f"; the contract's auth is now {after} (was {before}): {'stricter' if ch.cls == 'breaking' else 'looser'}"
+            return
+    elif ch.cls != "breaking" or ch.code not in _ENFORCED:
         return
     key, resolved = _ENFORCED[ch.code]
-    if key == "security" and ("auth" not in old or "auth" not in new):
-        return  # a contract from before auth existed: the per-language judgement stands
     if resolved(old) != resolved(new):
         return
     ch.cls = "documentation"
