@@ -245,3 +245,33 @@ def test_a_security_that_is_now_signed_is_breaking_and_a_looser_one_is_not(tmp_p
 def test_a_security_renamed_within_one_auth_kind_is_documentation(tmp_path):
     code, changes = diff(tmp_path, unsigned(), unsigned(sec_en="TRADE", sec_zh="TRADE"))
     assert code == 1 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["documentation"], changes
+
+
+def test_a_sentence_under_http_request_is_a_description_change(tmp_path):
+    """The request line is compared as method and path; a deprecation notice beside it is prose."""
+    note = "\n\nThis endpoint is deprecated; use `GET /sapi/v2/widget` instead."
+    new = page().replace("GET `/sapi/v1/widget`", "GET `/sapi/v1/widget`" + note, 1)
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "description.changed", "en")}, changes
+    assert changes[0]["subject"] == "HTTP Request" and "deprecated; use GET /sapi/v2/widget instead" in changes[0]["after"]["en"]
+
+
+def test_a_note_under_request_weight_is_a_notes_change(tmp_path):
+    new = page().replace("**1(IP)**", "**1(IP)**\n\nEach call also counts against the order rate limit.", 1)
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "notes.changed", "en")}, changes
+    assert changes[0]["subject"] == "Request Weight" and changes[0]["before"] == {"en": ""}
+
+
+def test_a_new_column_in_the_parameter_table_is_at_least_a_text_change(tmp_path):
+    """No field reads a 'Range' column: the page's content still changed, so it is not 'no drift'."""
+    new = page().replace("Name| Type| Mandatory| Description\n---|---|---|---\nwidgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
+                         "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\nwidgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "page.text-changed", "en")}, changes
+    assert "Range" in changes[0]["after"]["en"] and "Range" not in changes[0]["before"]["en"]
+
+
+def test_a_renamed_heading_alone_is_no_drift(tmp_path):
+    """Headings are not content: the same text under 'Description' is no change, not even the fallback."""
+    assert diff(tmp_path, page(), page(desc_en="Description", desc_zh="描述")) == (0, [])

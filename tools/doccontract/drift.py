@@ -704,7 +704,7 @@ def _section_text(section: Section, part: str | None, every_section: bool, lists
     field by field.  ``lists_read``: the description's lists are already reported as the
     contract's preconditions."""
     if not every_section and part in _READ_WHOLE:
-        return ""
+        return "\n".join(_beside_read(section, part))
     notes_only = not every_section and part in _READ_TABLES
     parts = []
     for b in section.blocks:
@@ -717,6 +717,23 @@ def _section_text(section: Section, part: str | None, every_section: bool, lists
         elif isinstance(b, Table) and not notes_only:
             parts.extend(" | ".join(r) for r in [b.header, *b.rows])
     return "\n".join(parts)
+
+
+#: what the contract reads from the request line and weight sections: the line 'GET /path' (however
+#: marked up), and every statement with a number in it (the weight, its unit, a weight per limit)
+_READ_LINE = {"http": re.compile(r"^[\W_]*(?:GET|POST|PUT|DELETE|PATCH)\b"), "weight": re.compile(r"\d")}
+
+
+def _beside_read(section: Section, part: str) -> list[str]:
+    """The sentences beside the request line or the weight ('This endpoint is deprecated ...',
+    'each call also counts against ...'): prose, compared as a section's text.  What the contract
+    reads there (and code blocks and tables, the request line or a weight table) is compared field by
+    field; a change in it that no field shows is left to the page's fallback."""
+    out = []
+    for b in section.blocks:
+        texts = [b.text] if isinstance(b, Paragraph) else list(b.items) if isinstance(b, BulletList) else []
+        out += [t for t in texts if not _READ_LINE[part].search(t)]
+    return out
 
 
 def _text_key(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
@@ -754,8 +771,10 @@ def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | Non
 
 def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
     """Sections whose prose changed (the API description, notes), with before and after; a section
-    with prose on one side only is ``section.added`` / ``section.removed``."""
+    with prose on one side only is ``section.added`` / ``section.removed`` (unless the same prose is
+    on the other side under a heading of another part: a renamed heading, '接口描述' -> '描述')."""
     out = []
+    one_sided: dict[str, list[tuple[str, Change]]] = {"section.added": [], "section.removed": []}
     for os_, ns, part in match_sections(old_doc, new_doc):
         part = None if part == "(top)" else part
         if os_ is None or ns is None:
@@ -765,12 +784,13 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, list
                 heading = only.heading or "(top)"
                 code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
                 out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
+                one_sided[code].append((_text_key(only, part, every_section, lists_read), out[-1]))
             continue
         if _text_key(os_, part, every_section, lists_read) == _text_key(ns, part, every_section, lists_read):
             continue
         heading = ns.heading or "(top)"
         renamed = f" (its heading was '{os_.heading}')" if heading_key(os_.heading) != heading_key(ns.heading) else ""
-        notes = not every_section and part in _READ_TABLES
+        notes = not every_section and (part in _READ_TABLES or part == "weight")
         out.append(
             Change(
                 "documentation",
@@ -782,6 +802,12 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, list
                 {lang: _section_text(ns, part, every_section, lists_read)},
             )
         )
+    added = one_sided["section.added"]
+    for key, gone in one_sided["section.removed"]:
+        moved = next((pair for pair in added if pair[0] == key), None)
+        if moved is not None:
+            added.remove(moved)
+            out = [c for c in out if c is not gone and c is not moved[1]]
     return out
 
 
@@ -831,8 +857,41 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
         if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
             found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
+        if not any(lang in c.languages for c in drift.changes):
+            drift.changes += _content_changed(old.docs[lang], new.docs[lang], lang)
     order = {c: i for i, c in enumerate(CLASSES)}
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+def _content(doc) -> list[str]:
+    """A document as a reader reads it, layout aside: every block's text in order, code blocks by
+    :func:`code_shape`, tables cell by cell, wording as :func:`_wording` sees it; headings (their
+    wording, their level) left out, since a renamed heading over the same text changes nothing."""
+    out = []
+    for s in doc.sections:
+        for b in s.blocks:
+            if isinstance(b, CodeBlock):
+                out.append(code_shape(b.text))
+            elif isinstance(b, Paragraph):
+                out.append(_wording(b.text))
+            elif isinstance(b, BulletList):
+                out += [_wording(i) for i in b.items]
+            elif isinstance(b, Table):
+                out += [" | ".join(_wording(c) for c in row) for row in (b.header, *b.rows)]
+    return out
+
+
+def _content_changed(old_doc, new_doc, lang: str) -> list[Change]:
+    """The fallback when nothing finer was found in a language: its content still differs (a new
+    column in a parameter table, a weight statement that moved no field), so say so, with the first
+    line that differs before and after, rather than report no drift."""
+    o, n = _content(old_doc), _content(new_doc)
+    if o == n:
+        return []
+    at = next((i for i, (a, b) in enumerate(zip(o, n, strict=False)) if a != b), min(len(o), len(n)))
+    before, after = (o[at] if at < len(o) else ""), (n[at] if at < len(n) else "")
+    message = f"the {lang} page's text changed outside the parts compared one by one"
+    return [Change("documentation", "page.text-changed", "text", message, [lang], {lang: before}, {lang: after})]
 
 
 # --------------------------------------------------------------------------- the live run
