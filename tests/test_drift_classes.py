@@ -71,3 +71,9 @@ def test_example_retyping_a_decimal_is_breaking_even_when_tables_agree():
 
 def test_identical_contracts_have_no_changes():
     assert diff_contract(BASE, contract(SEED_TEXT)) == []
+
+
+def test_a_field_the_table_renamed_is_not_also_removed_and_added_from_the_schema():
+    changes = diff_contract(BASE, contract(both("status| STRING|", "state| STRING|").replace('"status"', '"state"')))
+    fields = sorted((c.code, c.subject) for c in changes if c.code.startswith("field."))
+    assert fields == [("field.renamed", "/status")], fields

@@ -275,3 +275,31 @@ def test_a_new_column_in_the_parameter_table_is_at_least_a_text_change(tmp_path)
 def test_a_renamed_heading_alone_is_no_drift(tmp_path):
     """Headings are not content: the same text under 'Description' is no change, not even the fallback."""
     assert diff(tmp_path, page(), page(desc_en="Description", desc_zh="描述")) == (0, [])
+
+
+def test_a_response_field_renamed_in_the_example_of_a_page_without_field_table_is_breaking(tmp_path):
+    """The page has no response field table: its example is all a client learns of the answer."""
+    new = page(example='```\n{\n  "widgetId": 7,\n  "isReady": true\n}\n```')
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 2, changes
+    assert {(c["class"], c["code"], c["subject"]) for c in changes} == {
+        ("breaking", "field.removed", "/ready"),
+        ("non-breaking", "field.added", "/isReady"),
+    }, changes  # the example change is these two, not also example.changed
+
+
+def test_a_response_field_removed_beside_another_change_is_still_reported(tmp_path):
+    new = page(example='```\n{\n  "widgetId": 7\n}\n```', param_en="the widget's numeric id")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 2 and ("breaking", "field.removed", "") in summary(changes), changes
+    assert ("documentation", "param.description", "en") in summary(changes)
+
+
+def test_an_example_value_changed_beside_another_change_is_still_reported(tmp_path):
+    new = page(example='```\n{\n  "widgetId": 8,\n  "ready": true\n}\n```', param_en="the widget's numeric id")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {
+        ("documentation", "param.description", "en"),
+        ("documentation", "example.changed", "en"),
+        ("documentation", "example.changed", "zh-CN"),
+    }, changes

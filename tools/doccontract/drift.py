@@ -209,6 +209,7 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     "breaking", "field.retyped", path, f"response field {path} is now {nt[path]}, was {ot[path]}", ["en"], {"en": ot[path]}, {"en": nt[path]}
                 )
             )
+    changes += _schema_members(ot, nt, changes)
     changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
@@ -220,6 +221,26 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
     return sorted(changes, key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change]) -> list[Change]:
+    """Response fields the contract's schema gained or lost (from the example, when the page has no
+    field table or its table does not name them): code reading a field that is gone finds nothing.
+    What a language's field table already reported is not said again; a field inside one that came
+    or went comes and goes with it.  The schema is both languages' answer: said of the contract."""
+    named = set()
+    for c in changes:
+        if c.code.startswith("field."):
+            named.add(c.subject)
+            named |= {k for v in c.after.values() if isinstance(v, dict) for k in v}
+    out = []
+    for code, cls, paths, verb in (("field.removed", "breaking", set(ot) - set(nt), "is gone from"), ("field.added", "non-breaking", set(nt) - set(ot), "is new in")):
+        for path in sorted(paths):
+            if path in named or path.rsplit("/", 1)[0] in paths:
+                continue
+            have = ot if code == "field.removed" else nt
+            out.append(Change(cls, code, path, f"response field {path} ({have[path]}) {verb} the response schema", []))
+    return out
 
 
 #: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
@@ -839,8 +860,29 @@ def code_comments(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _code_shapes(doc) -> list[str]:
-    return [code_shape(b.text) for s in doc.sections for b in s.blocks if isinstance(b, CodeBlock)]
+def _holds_examples(section: Section) -> bool:
+    """A parameter or response section: its code blocks are examples read into the contract, not prose."""
+    return bool(section.heading) and _part_of(section.heading) in _READ_TABLES
+
+
+def _uncommented(text: str) -> str:
+    """A code block without its ``//`` comments (outside string literals): the comments are notes,
+    compared as such."""
+    out = []
+    for line in text.splitlines():
+        bare = _JSON_STRING.sub(lambda m: "_" * len(m.group()), line)
+        out.append(line[: bare.index("//")] if "//" in bare else line)
+    return "\n".join(out)
+
+
+def _example_values(doc) -> list[str]:
+    """The examples under the parameter and response headings, by shape and without comments: what an
+    example states that no prose and no field table does (its other sections' code is their text)."""
+    return [code_shape(_uncommented(b.text)) for s in doc.sections if _holds_examples(s) for b in s.blocks if isinstance(b, CodeBlock)]
+
+
+#: changes that say what changed in the answer's fields: an example change beside them is theirs
+_FIELD_CHANGES = {"field.added", "field.removed", "field.renamed", "field.retyped", "field.enum-added", "field.enum-removed"}
 
 
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
@@ -854,24 +896,27 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
         lists_read = any(c.code == "preconditions.changed" and lang in c.languages for c in drift.changes)
         found = _text_changes(old.docs[lang], new.docs[lang], lang, lists_read=lists_read)
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
-        if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
-            found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
+        explained = any(c.code in _FIELD_CHANGES and (lang in c.languages or not c.languages) for c in [*drift.changes, *found])
+        if not explained and _example_values(old.docs[lang]) != _example_values(new.docs[lang]):
+            found += [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
         if not any(lang in c.languages for c in drift.changes):
-            drift.changes += _content_changed(old.docs[lang], new.docs[lang], lang)
+            drift.changes += _content_changed(old.docs[lang], new.docs[lang], lang, examples=not explained)
     order = {c: i for i, c in enumerate(CLASSES)}
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
 
 
-def _content(doc) -> list[str]:
+def _content(doc, examples: bool = True) -> list[str]:
     """A document as a reader reads it, layout aside: every block's text in order, code blocks by
     :func:`code_shape`, tables cell by cell, wording as :func:`_wording` sees it; headings (their
-    wording, their level) left out, since a renamed heading over the same text changes nothing."""
+    wording, their level) left out, since a renamed heading over the same text changes nothing.
+    ``examples=False``: without the examples' values (a field change already says what they changed)."""
     out = []
     for s in doc.sections:
+        example = _holds_examples(s)
         for b in s.blocks:
             if isinstance(b, CodeBlock):
-                out.append(code_shape(b.text))
+                out.append(code_shape(b.text if examples or not example else "\n".join(code_comments(b.text))))
             elif isinstance(b, Paragraph):
                 out.append(_wording(b.text))
             elif isinstance(b, BulletList):
@@ -881,11 +926,11 @@ def _content(doc) -> list[str]:
     return out
 
 
-def _content_changed(old_doc, new_doc, lang: str) -> list[Change]:
+def _content_changed(old_doc, new_doc, lang: str, examples: bool = True) -> list[Change]:
     """The fallback when nothing finer was found in a language: its content still differs (a new
     column in a parameter table, a weight statement that moved no field), so say so, with the first
     line that differs before and after, rather than report no drift."""
-    o, n = _content(old_doc), _content(new_doc)
+    o, n = _content(old_doc, examples), _content(new_doc, examples)
     if o == n:
         return []
     at = next((i for i, (a, b) in enumerate(zip(o, n, strict=False)) if a != b), min(len(o), len(n)))
