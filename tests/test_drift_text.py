@@ -303,3 +303,10 @@ def test_an_example_value_changed_beside_another_change_is_still_reported(tmp_pa
         ("documentation", "example.changed", "en"),
         ("documentation", "example.changed", "zh-CN"),
     }, changes
+
+
+def test_an_alternative_answer_added_is_not_the_fields_removed(tmp_path):
+    """The response becomes 'this OR that' (oneOf): the first answer's fields are still documented."""
+    new = page(example='```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n```\n[\n  {"widgetId": 7, "ready": true}\n]\n```')
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and not [c for c in changes if c["code"].startswith("field.")], changes

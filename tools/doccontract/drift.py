@@ -160,13 +160,18 @@ def _wording(text: str | None) -> str:
     return _SPACE_BEFORE_MARK.sub("", " ".join((text or "").split()))
 
 
-def _flat_types(schema: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flat_types(schema: dict[str, Any], prefix: str = "", alternatives: bool = False) -> dict[str, Any]:
+    """Response field path -> type.  ``alternatives``: also the fields of each answer a ``oneOf`` /
+    ``anyOf`` offers, so a page that adds an alternative answer does not look like it lost its fields."""
     out: dict[str, Any] = {}
+    for alt in [*schema.get("oneOf", []), *schema.get("anyOf", [])] if alternatives else []:
+        if isinstance(alt, dict):
+            out.update(_flat_types(alt, prefix, alternatives))
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
-        return _flat_types(schema["items"], prefix)
+        return {**out, **_flat_types(schema["items"], prefix, alternatives)}
     for name, sub in (schema.get("properties") or {}).items():
         out[f"{prefix}/{name}"] = sub.get("type") or sub.get("anyOf") and "string|number"
-        out.update(_flat_types(sub, f"{prefix}/{name}"))
+        out.update(_flat_types(sub, f"{prefix}/{name}", alternatives))
     return out
 
 
@@ -209,7 +214,7 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     "breaking", "field.retyped", path, f"response field {path} is now {nt[path]}, was {ot[path]}", ["en"], {"en": ot[path]}, {"en": nt[path]}
                 )
             )
-    changes += _schema_members(ot, nt, changes)
+    changes += _schema_members(_flat_types(old.get("response", {}), alternatives=True), _flat_types(new.get("response", {}), alternatives=True), changes)
     changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
