@@ -901,7 +901,9 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
         lists_read = any(c.code == "preconditions.changed" and lang in c.languages for c in drift.changes)
         found = _text_changes(old.docs[lang], new.docs[lang], lang, lists_read=lists_read)
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
-        explained = any(c.code in _FIELD_CHANGES and (lang in c.languages or not c.languages) for c in [*drift.changes, *found])
+        # a field table's change in this language says what its example changed; the schema's own
+        # field changes are the contract's (no language), so the example still says which page moved
+        explained = any(c.code in _FIELD_CHANGES and lang in c.languages for c in [*drift.changes, *found])
         if not explained and _example_values(old.docs[lang]) != _example_values(new.docs[lang]):
             found += [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
