@@ -53,7 +53,8 @@ BASE = contract(SEED_TEXT)
             ("breaking", "field.retyped"),
         ),
         (variant(en=[("Risk unit unique identifier  \n  \n##", "The risk unit's id  \n  \n##")]), ("documentation", "param.description")),
-        (variant(en=[("(TRADE)", "(NONE)")], zh=[("(USER_DATA)", "(NONE)")]), ("breaking", "security.changed")),
+        # signed -> none: the contract's auth got looser; requests still signed are still taken
+        (variant(en=[("(TRADE)", "(NONE)")], zh=[("(USER_DATA)", "(NONE)")]), ("non-breaking", "security.changed")),
     ],
 )
 def test_each_change_is_classified(text, expected):
@@ -70,3 +71,9 @@ def test_example_retyping_a_decimal_is_breaking_even_when_tables_agree():
 
 def test_identical_contracts_have_no_changes():
     assert diff_contract(BASE, contract(SEED_TEXT)) == []
+
+
+def test_a_field_the_table_renamed_is_not_also_removed_and_added_from_the_schema():
+    changes = diff_contract(BASE, contract(both("status| STRING|", "state| STRING|").replace('"status"', '"state"')))
+    fields = sorted((c.code, c.subject) for c in changes if c.code.startswith("field."))
+    assert fields == [("field.renamed", "/status")], fields

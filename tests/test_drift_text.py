@@ -220,3 +220,95 @@ def test_a_space_before_a_comma_is_no_change_of_wording(tmp_path):
     assert diff(tmp_path, spaced, page(param_en="the widget's id, or its name", param_zh="小部件编号，或名称")) == (0, [])
     code, changes = diff(tmp_path, spaced, page(param_en="the widget's id, never its name", param_zh="小部件编号 ，或名称"))
     assert code == 1 and summary(changes) == {("documentation", "param.description", "en")}
+
+
+def unsigned(**changes: str) -> str:
+    """A page without ``timestamp`` in its table (a page listing it is signed whatever its title says)."""
+    return page(**changes).replace("timestamp| LONG| YES|\n", "")
+
+
+def test_a_security_that_now_needs_an_api_key_is_breaking(tmp_path):
+    """NONE -> MARKET_DATA: auth none -> api-key; a client without an API key is now refused."""
+    code, changes = diff(tmp_path, unsigned(sec_en="NONE", sec_zh="NONE"), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"))
+    sec = [c for c in changes if c["code"] == "security.changed"]
+    assert code == 2 and [c["class"] for c in sec] == ["breaking"], changes
+    assert "now api-key (was none)" in sec[0]["message"]
+
+
+def test_a_security_that_is_now_signed_is_breaking_and_a_looser_one_is_not(tmp_path):
+    code, changes = diff(tmp_path, unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"), unsigned())
+    assert code == 2 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["breaking"], changes
+    code, changes = diff(tmp_path, unsigned(), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"))
+    assert code == 1 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["non-breaking"], changes
+
+
+def test_a_security_renamed_within_one_auth_kind_is_documentation(tmp_path):
+    code, changes = diff(tmp_path, unsigned(), unsigned(sec_en="TRADE", sec_zh="TRADE"))
+    assert code == 1 and [c["class"] for c in changes if c["code"] == "security.changed"] == ["documentation"], changes
+
+
+def test_a_sentence_under_http_request_is_a_description_change(tmp_path):
+    """The request line is compared as method and path; a deprecation notice beside it is prose."""
+    note = "\n\nThis endpoint is deprecated; use `GET /sapi/v2/widget` instead."
+    new = page().replace("GET `/sapi/v1/widget`", "GET `/sapi/v1/widget`" + note, 1)
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "description.changed", "en")}, changes
+    assert changes[0]["subject"] == "HTTP Request" and "deprecated; use GET /sapi/v2/widget instead" in changes[0]["after"]["en"]
+
+
+def test_a_note_under_request_weight_is_a_notes_change(tmp_path):
+    new = page().replace("**1(IP)**", "**1(IP)**\n\nEach call also counts against the order rate limit.", 1)
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "notes.changed", "en")}, changes
+    assert changes[0]["subject"] == "Request Weight" and changes[0]["before"] == {"en": ""}
+
+
+def test_a_new_column_in_the_parameter_table_is_at_least_a_text_change(tmp_path):
+    """No field reads a 'Range' column: the page's content still changed, so it is not 'no drift'."""
+    new = page().replace("Name| Type| Mandatory| Description\n---|---|---|---\nwidgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
+                         "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\nwidgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {("documentation", "page.text-changed", "en")}, changes
+    assert "Range" in changes[0]["after"]["en"] and "Range" not in changes[0]["before"]["en"]
+
+
+def test_a_renamed_heading_alone_is_no_drift(tmp_path):
+    """Headings are not content: the same text under 'Description' is no change, not even the fallback."""
+    assert diff(tmp_path, page(), page(desc_en="Description", desc_zh="描述")) == (0, [])
+
+
+def test_a_response_field_renamed_in_the_example_of_a_page_without_field_table_is_breaking(tmp_path):
+    """The page has no response field table: its example is all a client learns of the answer."""
+    new = page(example='```\n{\n  "widgetId": 7,\n  "isReady": true\n}\n```')
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 2, changes
+    assert {(c["class"], c["code"], c["subject"], ",".join(c["languages"])) for c in changes} == {
+        ("breaking", "field.removed", "/ready", ""),  # said of the contract: its schema is both languages' answer
+        ("non-breaking", "field.added", "/isReady", ""),
+        ("documentation", "example.changed", "examples", "en"),  # which pages' examples moved
+        ("documentation", "example.changed", "examples", "zh-CN"),
+    }, changes
+
+
+def test_a_response_field_removed_beside_another_change_is_still_reported(tmp_path):
+    new = page(example='```\n{\n  "widgetId": 7\n}\n```', param_en="the widget's numeric id")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 2 and ("breaking", "field.removed", "") in summary(changes), changes
+    assert ("documentation", "param.description", "en") in summary(changes)
+
+
+def test_an_example_value_changed_beside_another_change_is_still_reported(tmp_path):
+    new = page(example='```\n{\n  "widgetId": 8,\n  "ready": true\n}\n```', param_en="the widget's numeric id")
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and summary(changes) == {
+        ("documentation", "param.description", "en"),
+        ("documentation", "example.changed", "en"),
+        ("documentation", "example.changed", "zh-CN"),
+    }, changes
+
+
+def test_an_alternative_answer_added_is_not_the_fields_removed(tmp_path):
+    """The response becomes 'this OR that' (oneOf): the first answer's fields are still documented."""
+    new = page(example='```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n```\n[\n  {"widgetId": 7, "ready": true}\n]\n```')
+    code, changes = diff(tmp_path, page(), new)
+    assert code == 1 and not [c for c in changes if c["code"].startswith("field.")], changes

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import errors as error_catalogue
 from .build import build_one, contract_for, dumps, find_specs, write_atomic
+from .contract_format import KINDS, auth_kind
 from .contracts import OPENAPI_NAME, contract_files, load_contracts
 from .extract import NotAnEndpoint, _part_of, heading_key
 from .openapi import openapi_document
@@ -101,8 +102,7 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
     elif (ow.get("value") or 0) > (nw.get("value") or 0):
         add("non-breaking", "weight.lowered", "weight", f"the weight fell from {ow.get('value')} to {nw.get('value')}", ow, nw)
     if o.get("security") != n.get("security"):
-        signed = {"TRADE", "MARGIN", "USER_DATA"}
-        cls = "breaking" if (o.get("security") in signed) != (n.get("security") in signed) else "documentation"
+        cls = _auth_class(auth_kind({"": o.get("security")}), auth_kind({"": n.get("security")}))
         add(cls, "security.changed", "security", "the security type changed", o.get("security"), n.get("security"))
     if o.get("title") != n.get("title"):
         add("documentation", "title.changed", "title", "the title changed", o.get("title"), n.get("title"))
@@ -148,18 +148,30 @@ def _diff_members(old: dict, new: dict, area: str, noun: str, add, request: bool
 _SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.;:!?，。；：！？、)）])|(?<=[(（])\s+")
 
 
+def _auth_class(before: str, after: str) -> str:
+    """none < api-key < signed: a stricter kind refuses the requests that used to do (breaking), a
+    looser one still takes them (non-breaking); the same kind under another name is documentation."""
+    b, a = KINDS.index(before), KINDS.index(after)
+    return "breaking" if a > b else "non-breaking" if a < b else "documentation"
+
+
 def _wording(text: str | None) -> str:
     """A description as a reader reads it: 'Asset Name , USDT' and 'Asset Name, USDT' are one wording."""
     return _SPACE_BEFORE_MARK.sub("", " ".join((text or "").split()))
 
 
-def _flat_types(schema: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flat_types(schema: dict[str, Any], prefix: str = "", alternatives: bool = False) -> dict[str, Any]:
+    """Response field path -> type.  ``alternatives``: also the fields of each answer a ``oneOf`` /
+    ``anyOf`` offers, so a page that adds an alternative answer does not look like it lost its fields."""
     out: dict[str, Any] = {}
+    for alt in [*schema.get("oneOf", []), *schema.get("anyOf", [])] if alternatives else []:
+        if isinstance(alt, dict):
+            out.update(_flat_types(alt, prefix, alternatives))
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
-        return _flat_types(schema["items"], prefix)
+        return {**out, **_flat_types(schema["items"], prefix, alternatives)}
     for name, sub in (schema.get("properties") or {}).items():
         out[f"{prefix}/{name}"] = sub.get("type") or sub.get("anyOf") and "string|number"
-        out.update(_flat_types(sub, f"{prefix}/{name}"))
+        out.update(_flat_types(sub, f"{prefix}/{name}", alternatives))
     return out
 
 
@@ -202,6 +214,7 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     "breaking", "field.retyped", path, f"response field {path} is now {nt[path]}, was {ot[path]}", ["en"], {"en": ot[path]}, {"en": nt[path]}
                 )
             )
+    changes += _schema_members(_flat_types(old.get("response", {}), alternatives=True), _flat_types(new.get("response", {}), alternatives=True), changes)
     changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
@@ -213,6 +226,26 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
     return sorted(changes, key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change]) -> list[Change]:
+    """Response fields the contract's schema gained or lost (from the example, when the page has no
+    field table or its table does not name them): code reading a field that is gone finds nothing.
+    What a language's field table already reported is not said again; a field inside one that came
+    or went comes and goes with it.  The schema is both languages' answer: said of the contract."""
+    named = set()
+    for c in changes:
+        if c.code.startswith("field."):
+            named.add(c.subject)
+            named |= {k for v in c.after.values() if isinstance(v, dict) for k in v}
+    out = []
+    for code, cls, paths, verb in (("field.removed", "breaking", set(ot) - set(nt), "is gone from"), ("field.added", "non-breaking", set(nt) - set(ot), "is new in")):
+        for path in sorted(paths):
+            if path in named or path.rsplit("/", 1)[0] in paths:
+                continue
+            have = ot if code == "field.removed" else nt
+            out.append(Change(cls, code, path, f"response field {path} ({have[path]}) {verb} the response schema", []))
+    return out
 
 
 #: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
@@ -230,13 +263,25 @@ def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], lan
 
     The contract resolves one method, path, weight and auth kind from both languages; a
     one-language edit that leaves those alone (typically zh-CN corrected to agree with en) cannot
-    break a client built on the contract: it is documentation, and said to be.
+    break a client built on the contract: it is documentation, and said to be.  A security type is
+    judged by the auth kind the contract resolves, whatever each language's class was: NONE ->
+    MARKET_DATA needs an API key that clients without one do not send.
     """
-    if ch.cls != "breaking" or ch.code not in _ENFORCED:
+    if ch.code == "security.changed":
+        if "auth" not in old or "auth" not in new:
+            return  # a contract from before auth existed: the per-language judgement stands
+        before, after = _ENFORCED[ch.code][1](old), _ENFORCED[ch.code][1](new)
+        if before not in KINDS or after not in KINDS:
+            return
+        judged, ch.cls = ch.cls, _auth_class(before, after)
+        if judged == ch.cls == "documentation":
+            return  # as the languages said: nothing to add
+        if ch.cls != "documentation":
+            ch.message += f"; the contract's auth is now {after} (was {before}): {'stricter' if ch.cls == 'breaking' else 'looser'}"
+            return
+    elif ch.cls != "breaking" or ch.code not in _ENFORCED:
         return
     key, resolved = _ENFORCED[ch.code]
-    if key == "security" and ("auth" not in old or "auth" not in new):
-        return  # a contract from before auth existed: the per-language judgement stands
     if resolved(old) != resolved(new):
         return
     ch.cls = "documentation"
@@ -685,7 +730,7 @@ def _section_text(section: Section, part: str | None, every_section: bool, lists
     field by field.  ``lists_read``: the description's lists are already reported as the
     contract's preconditions."""
     if not every_section and part in _READ_WHOLE:
-        return ""
+        return "\n".join(_beside_read(section, part))
     notes_only = not every_section and part in _READ_TABLES
     parts = []
     for b in section.blocks:
@@ -698,6 +743,23 @@ def _section_text(section: Section, part: str | None, every_section: bool, lists
         elif isinstance(b, Table) and not notes_only:
             parts.extend(" | ".join(r) for r in [b.header, *b.rows])
     return "\n".join(parts)
+
+
+#: what the contract reads from the request line and weight sections: the line 'GET /path' (however
+#: marked up), and every statement with a number in it (the weight, its unit, a weight per limit)
+_READ_LINE = {"http": re.compile(r"^[\W_]*(?:GET|POST|PUT|DELETE|PATCH)\b"), "weight": re.compile(r"\d")}
+
+
+def _beside_read(section: Section, part: str) -> list[str]:
+    """The sentences beside the request line or the weight ('This endpoint is deprecated ...',
+    'each call also counts against ...'): prose, compared as a section's text.  What the contract
+    reads there (and code blocks and tables, the request line or a weight table) is compared field by
+    field; a change in it that no field shows is left to the page's fallback."""
+    out = []
+    for b in section.blocks:
+        texts = [b.text] if isinstance(b, Paragraph) else list(b.items) if isinstance(b, BulletList) else []
+        out += [t for t in texts if not _READ_LINE[part].search(t)]
+    return out
 
 
 def _text_key(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
@@ -735,8 +797,10 @@ def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | Non
 
 def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
     """Sections whose prose changed (the API description, notes), with before and after; a section
-    with prose on one side only is ``section.added`` / ``section.removed``."""
+    with prose on one side only is ``section.added`` / ``section.removed`` (unless the same prose is
+    on the other side under a heading of another part: a renamed heading, '接口描述' -> '描述')."""
     out = []
+    one_sided: dict[str, list[tuple[str, Change]]] = {"section.added": [], "section.removed": []}
     for os_, ns, part in match_sections(old_doc, new_doc):
         part = None if part == "(top)" else part
         if os_ is None or ns is None:
@@ -746,12 +810,13 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, list
                 heading = only.heading or "(top)"
                 code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
                 out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
+                one_sided[code].append((_text_key(only, part, every_section, lists_read), out[-1]))
             continue
         if _text_key(os_, part, every_section, lists_read) == _text_key(ns, part, every_section, lists_read):
             continue
         heading = ns.heading or "(top)"
         renamed = f" (its heading was '{os_.heading}')" if heading_key(os_.heading) != heading_key(ns.heading) else ""
-        notes = not every_section and part in _READ_TABLES
+        notes = not every_section and (part in _READ_TABLES or part == "weight")
         out.append(
             Change(
                 "documentation",
@@ -763,6 +828,12 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, list
                 {lang: _section_text(ns, part, every_section, lists_read)},
             )
         )
+    added = one_sided["section.added"]
+    for key, gone in one_sided["section.removed"]:
+        moved = next((pair for pair in added if pair[0] == key), None)
+        if moved is not None:
+            added.remove(moved)
+            out = [c for c in out if c is not gone and c is not moved[1]]
     return out
 
 
@@ -794,8 +865,29 @@ def code_comments(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _code_shapes(doc) -> list[str]:
-    return [code_shape(b.text) for s in doc.sections for b in s.blocks if isinstance(b, CodeBlock)]
+def _holds_examples(section: Section) -> bool:
+    """A parameter or response section: its code blocks are examples read into the contract, not prose."""
+    return bool(section.heading) and _part_of(section.heading) in _READ_TABLES
+
+
+def _uncommented(text: str) -> str:
+    """A code block without its ``//`` comments (outside string literals): the comments are notes,
+    compared as such."""
+    out = []
+    for line in text.splitlines():
+        bare = _JSON_STRING.sub(lambda m: "_" * len(m.group()), line)
+        out.append(line[: bare.index("//")] if "//" in bare else line)
+    return "\n".join(out)
+
+
+def _example_values(doc) -> list[str]:
+    """The examples under the parameter and response headings, by shape and without comments: what an
+    example states that no prose and no field table does (its other sections' code is their text)."""
+    return [code_shape(_uncommented(b.text)) for s in doc.sections if _holds_examples(s) for b in s.blocks if isinstance(b, CodeBlock)]
+
+
+#: changes that say what changed in the answer's fields: an example change beside them is theirs
+_FIELD_CHANGES = {"field.added", "field.removed", "field.renamed", "field.retyped", "field.enum-added", "field.enum-removed"}
 
 
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
@@ -809,11 +901,49 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
         lists_read = any(c.code == "preconditions.changed" and lang in c.languages for c in drift.changes)
         found = _text_changes(old.docs[lang], new.docs[lang], lang, lists_read=lists_read)
         drift.changes = [c for c in drift.changes if not (c.code == "page.text-changed" and c.languages == [lang])]
-        if not found and not any(lang in c.languages for c in drift.changes) and _code_shapes(old.docs[lang]) != _code_shapes(new.docs[lang]):
-            found = [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
+        # a field table's change in this language says what its example changed; the schema's own
+        # field changes are the contract's (no language), so the example still says which page moved
+        explained = any(c.code in _FIELD_CHANGES and lang in c.languages for c in [*drift.changes, *found])
+        if not explained and _example_values(old.docs[lang]) != _example_values(new.docs[lang]):
+            found += [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
         drift.changes += found
+        if not any(lang in c.languages for c in drift.changes):
+            drift.changes += _content_changed(old.docs[lang], new.docs[lang], lang, examples=not explained)
     order = {c: i for i, c in enumerate(CLASSES)}
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
+
+
+def _content(doc, examples: bool = True) -> list[str]:
+    """A document as a reader reads it, layout aside: every block's text in order, code blocks by
+    :func:`code_shape`, tables cell by cell, wording as :func:`_wording` sees it; headings (their
+    wording, their level) left out, since a renamed heading over the same text changes nothing.
+    ``examples=False``: without the examples' values (a field change already says what they changed)."""
+    out = []
+    for s in doc.sections:
+        example = _holds_examples(s)
+        for b in s.blocks:
+            if isinstance(b, CodeBlock):
+                out.append(code_shape(b.text if examples or not example else "\n".join(code_comments(b.text))))
+            elif isinstance(b, Paragraph):
+                out.append(_wording(b.text))
+            elif isinstance(b, BulletList):
+                out += [_wording(i) for i in b.items]
+            elif isinstance(b, Table):
+                out += [" | ".join(_wording(c) for c in row) for row in (b.header, *b.rows)]
+    return out
+
+
+def _content_changed(old_doc, new_doc, lang: str, examples: bool = True) -> list[Change]:
+    """The fallback when nothing finer was found in a language: its content still differs (a new
+    column in a parameter table, a weight statement that moved no field), so say so, with the first
+    line that differs before and after, rather than report no drift."""
+    o, n = _content(old_doc, examples), _content(new_doc, examples)
+    if o == n:
+        return []
+    at = next((i for i, (a, b) in enumerate(zip(o, n, strict=False)) if a != b), min(len(o), len(n)))
+    before, after = (o[at] if at < len(o) else ""), (n[at] if at < len(n) else "")
+    message = f"the {lang} page's text changed outside the parts compared one by one"
+    return [Change("documentation", "page.text-changed", "text", message, [lang], {lang: before}, {lang: after})]
 
 
 # --------------------------------------------------------------------------- the live run
