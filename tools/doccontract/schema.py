@@ -418,11 +418,11 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     (object or array) and which keys are always sent (required).  Keys of the
     example the table forgot are kept, marked ``x-undocumented``.  When the page
     shows answers of different shapes ('OR', 'when symbol is not sent'), the
-    body is ``oneOf`` them; answers of one shape merge, a key missing from one
-    of them being optional.  Alternatives of one shape and typing stay
-    alternatives (``anyOf``, each with its own answer as ``examples``): the page
-    says there are two answers, and a merged schema would hide that from a reader
-    and from drift.
+    body is ``oneOf`` them.  Objects of one kind stay alternatives (``anyOf``:
+    they may overlap), even of one shape and typing, each then with its own answer
+    as ``examples``: the page says there are two answers, and a merged schema
+    would hide that from a reader and from drift.  Lists of one shape merge, a
+    key some elements leave out being optional.
     """
     shape = _Shape(example)
     values = example.values if example else [None]
@@ -454,20 +454,10 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
             # validate exactly like one merged schema would
             bodies.append({"anyOf": [{**copy.deepcopy(distinct[0]), "examples": [v]} for v in same]})
             continue
-        if all(isinstance(v, dict) for v in same):
-            merged: Any = {}
-            for v in same:
-                for k, x in v.items():
-                    merged.setdefault(k, x)
-        elif all(isinstance(v, list) for v in same):
-            merged = [x for v in same for x in v]
-        else:
-            merged = same[0]
+        # lists of one shape merge (their elements are one array's); scalars are one value
+        merged: Any = [x for v in same for x in v] if all(isinstance(v, list) for v in same) else same[0]
         body = _body(fields, merged, example, shape)
-        if isinstance(merged, dict):
-            shared = set.intersection(*(set(v) for v in same))
-            body["required"] = [k for k in body.get("required", []) if k in shared]
-        elif body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
+        if body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
             shared = set.intersection(*(set(x) for x in merged))
             body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
         _relax_required(body, same)
