@@ -210,10 +210,11 @@ def test_live_requests_are_signed_with_the_apis_time_when_our_clock_is_off(tmp_p
     with StubServer(api) as srv:
         started = time.time() * 1000
         r = doccontract("check", "--target", "live", "--contracts", str(_close_only(tmp_path)), env=_live_env(srv.url))
+        ended = time.time() * 1000
     said = re.search(r"clock: the API's time is ([+-]\d+) ms from ours; signed requests carry the API's time", r.stdout)
     assert said and abs(int(said.group(1)) - skew_ms) < 2_000, r.stdout[-2000:]  # measured: the round trip blurs it by some ms
     stamps = [int(v) for s in srv.seen for k, v in parse_qsl(urlsplit(s.path).query) if k == "timestamp" and v.isdigit()]
-    fresh = [t for t in stamps if abs(t - started - skew_ms) < 20_000]  # probes send stale or future stamps on purpose
+    fresh = [t for t in stamps if started + skew_ms - 5_000 <= t <= ended + skew_ms + 5_000]  # probes send stale or future ones on purpose
     assert fresh and len(fresh) >= len(stamps) // 2, (stamps[:5], started)
 
 
