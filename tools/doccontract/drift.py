@@ -239,11 +239,14 @@ def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change
             named.add(c.subject)
             named |= {k for v in c.after.values() if isinstance(v, dict) for k in v}
     out = []
-    for code, cls, paths, verb in (("field.removed", "breaking", set(ot) - set(nt), "is gone from"), ("field.added", "non-breaking", set(nt) - set(ot), "is new in")):
+    gone = {p for p in set(ot) - set(nt) if p not in named and p.rsplit("/", 1)[0] not in set(ot) - set(nt)}
+    new = {p for p in set(nt) - set(ot) if p not in named and p.rsplit("/", 1)[0] not in set(nt) - set(ot)}
+    if len(gone) == 1 and len(new) == 1:  # one field out, one of its type in beside it: a rename, as the tables read one
+        (g,), (a,) = gone, new
+        if g.rsplit("/", 1)[0] == a.rsplit("/", 1)[0] and ot[g] == nt[a]:
+            return [Change("breaking", "field.renamed", g, f"response field {g} was renamed to {a.rsplit('/', 1)[1]} in the response schema", [])]
+    for code, cls, paths, verb, have in (("field.removed", "breaking", gone, "is gone from", ot), ("field.added", "non-breaking", new, "is new in", nt)):
         for path in sorted(paths):
-            if path in named or path.rsplit("/", 1)[0] in paths:
-                continue
-            have = ot if code == "field.removed" else nt
             out.append(Change(cls, code, path, f"response field {path} ({have[path]}) {verb} the response schema", []))
     return out
 
