@@ -394,9 +394,7 @@ def _sweep(out: Path, manifest: Manifest, current: dict[Path | None, dict[str, l
     groups = [dict(g) for g in manifest]
     stale: list[str] = []
     for root, group in current.items():
-        same = [g for g in groups if root is not None and set(g) & set(group)]
-        if root is None:  # specs named one by one: update their own entries, wherever they are
-            same = [g for g in groups if set(g) & set(group)]
+        same = [g for g in groups if set(g) & set(group)]  # a folder's group; for specs named one by one, their own entries
         old: dict[str, list[str]] = {}
         for g in same:
             old.update(g)
