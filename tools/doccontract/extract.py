@@ -407,13 +407,12 @@ def classify(doc: Document) -> str | None:
         raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
     if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
-        return "general-info"
+        return "general-info"  # prose that says where to connect
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
     if len(doc.sections) <= 1 and len(text) < 600 and re.search(r"\bhere\b|这里|详见|请见|请参考|refer to", text, re.I):
         return "pointer"
     rows = sum(len(b.rows) for s in doc.sections for b in s.blocks if isinstance(b, Table))
-    prose = sum(1 if isinstance(b, Paragraph) else len(b.items) for s in doc.sections for b in s.blocks if isinstance(b, Paragraph | BulletList))
-    if rows >= 10 and rows >= prose:
+    if rows >= 10 and rows >= len(prose):  # more rows of tables than lines of prose
         return "common-definitions"  # tables of names and codes (an appendix, questionnaire fields): definitions
     return "guide"
 
@@ -1131,6 +1130,11 @@ _VALUE_LIST = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*
 _VALUE_LABEL = re.compile(r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*", re.I)  # 'Type: ', 'Asset Name , ', '操作类型：'
 
 
+def _unquoted(description: str) -> str:
+    """A description with its values' code marks and quotes gone: '"MARK_PRICE", `CONTRACT_PRICE`'."""
+    return re.sub(r'[`"“”]', "", description)
+
+
 def _listed_values(plain: str) -> list[str]:
     """The values of a description that only lists them, after an optional label ('Type: A, B')."""
     text = plain.strip().rstrip(".。")
@@ -1155,7 +1159,7 @@ def _enum_values(description: str, doc_type: str) -> tuple[str, ...]:
     A single 'NAME:' inside a sentence of other values is not a definition list.
     Anything looser would invent enums.
     """
-    plain = re.sub(r'[`"“”]', "", description)  # values in code marks or quotes: '"MARK_PRICE", "CONTRACT_PRICE"'
+    plain = _unquoted(description)
     values = _DEFINED_VALUE.findall(plain)
     if doc_type.upper() == "ENUM":
         head = re.split(r"[;；.。]", plain)[0].strip()
@@ -1195,7 +1199,7 @@ def _omitted_default(plain: str, values: list[str]) -> str | None:
 def omitted_default(description: str, doc_type: str) -> tuple[list[str], str] | None:
     """(the values read, the default they leave out) when a description's value list omits its own
     documented default ('`EXPIRE_TAKER`/ `EXPIRE_MAKER`/ `EXPIRE_BOTH`; default `NONE`')."""
-    plain = re.sub(r'[`"“”]', "", description)
+    plain = _unquoted(description)
     if enum_values(description, doc_type):
         return None
     listed = enum_values(_DEFAULT_VALUE.sub("", plain), doc_type)
