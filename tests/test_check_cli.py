@@ -115,7 +115,9 @@ def test_live_path_against_a_sandbox_process_sends_only_rejected_requests(tmp_pa
 def test_live_without_credentials_is_not_green():
     r = doccontract("check", "--target", "live", env=_no_binance_env())
     assert r.returncode == 3
-    assert r.stdout.strip().splitlines() == ["live checks not run: no credentials (set BINANCE_API_KEY and BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH)"]
+    (line,) = r.stdout.strip().splitlines()
+    assert line.startswith("live checks not run: no credentials (set BINANCE_API_KEY with BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH")
+    assert "BINANCE_PARENT_API_KEY" in line and "BINANCE_CREDIT_API_KEY" in line
 
 
 def test_an_unreachable_api_is_one_line_naming_the_host(tmp_path):
@@ -148,11 +150,15 @@ def test_reports_never_carry_the_configured_key_or_secret(tmp_path):
     contracts = _close_only(tmp_path)
     key, secret = "aw+k/w=ard%Key&0123456789", "s3cr+t/with=odd%chars&!"
     junit = tmp_path / "junit.xml"
+    # the close is the credit account's: given as that role's key, a -2015 is a failure, with its message
+    env = _no_binance_env(BINANCE_BASE_URL="", BINANCE_CREDIT_API_KEY=key, BINANCE_CREDIT_API_SECRET=secret)
     with StubServer(echo) as server:
-        r = doccontract("check", "--target", "live", "--contracts", str(contracts), "--junit", str(junit), env=_live_env(server.url, key=key, secret=secret))
-        rj = doccontract("check", "--target", "live", "--contracts", str(contracts), "--format", "json", env=_live_env(server.url, key=key, secret=secret))
+        env["BINANCE_BASE_URL"] = server.url
+        r = doccontract("check", "--target", "live", "--contracts", str(contracts), "--junit", str(junit), env=env)
+        rj = doccontract("check", "--target", "live", "--contracts", str(contracts), "--format", "json", env=env)
     assert r.returncode == 1, r.stdout[-2000:] + r.stderr[-2000:]
     assert "Invalid API-key ***" in r.stdout  # the reason is shown, the key is not
+    assert "accessible only with the credit account's API key; sent with BINANCE_CREDIT_API_KEY" in r.stdout
     text = junit.read_text() + r.stdout + r.stderr + rj.stdout + rj.stderr
     for s in (key, secret):
         for form in (s, quote(s, safe=""), json.dumps(s)[1:-1]):

@@ -10,7 +10,7 @@ from helpers import ROOT
 from doccontract.sandbox import Sandbox
 from doccontract.suite.cases import Probe, probe_params, probes
 from doccontract.suite.operations import load_operations
-from doccontract.suite.sandbox_target import demo_credentials
+from doccontract.suite.sandbox_target import demo_keys
 from doccontract.suite.target import Clock, Target
 
 LTV = "GET /sapi/v1/margin/loan-group/ltv-details"
@@ -34,9 +34,8 @@ def test_the_duplicate_timestamp_probe_sends_timestamp_twice_and_the_sandbox_ans
     (probe,) = [p for p in probes(op, set()) if p.name == "duplicate timestamp"]
     clock = Clock(frozen=True)
     sandbox = Sandbox(contracts=ROOT / "contracts", clock=clock.now)
-    key, creds = demo_credentials()
     server = sandbox.serve(threads=1).start()
-    target = Target("sandbox", server.url, key, creds, clock, server)
+    target = Target("sandbox", server.url, demo_keys(), clock, server)
     try:
         answer = target.send(op, probe_params(probe, {}, clock.ms()))
     finally:

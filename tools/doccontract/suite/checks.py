@@ -163,7 +163,8 @@ def _field(pointer: str) -> str:
 
 def _brief(answer: Answer) -> str:
     if isinstance(answer.body, dict) and ("code" in answer.body or "msg" in answer.body):
-        return f"{answer.body.get('code')} {str(answer.body.get('msg', ''))[:60]}"
+        note = f"; {answer.role_note}" if answer.role_note else ""  # a -2015: which role the endpoint needs
+        return f"{answer.body.get('code')} {str(answer.body.get('msg', ''))[:60]}{note}"
     return repr(answer.text[:60])
 
 

@@ -21,7 +21,8 @@ def client_request_checks(op: Operation, target: Target, checker: Checker, famil
     if target.server is None:
         pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
-    client = Client(target.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, **target.credentials)
+    creds = target.credentials(op)
+    client = Client(creds.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, **creds.signer_args)
     try:
         result = client.call(op.key, **params)
     except ClientError as exc:  # the answer may be a rejection: what was sent is judged all the same
@@ -37,7 +38,7 @@ def client_request_checks(op: Operation, target: Target, checker: Checker, famil
         raise CheckFailed(f"the request model refuses the client's request: {exc.code} {exc}") from None
     checker.note("the request model reads the client's request: documented parameters, signing rules")
     if op.signed:
-        checker(_signature_is_last_and_valid, seen, request, target)
+        checker(_signature_is_last_and_valid, seen, request, creds.secret)
     _echoed(checker, params, result)
 
 
@@ -49,11 +50,10 @@ def _method_and_path_are_documented(seen, op: Operation) -> str:
     return f"client sends {op.key} with its API key"
 
 
-def _signature_is_last_and_valid(seen, request, target: Target) -> str:
+def _signature_is_last_and_valid(seen, request, secret: str | None) -> str:
     last = (seen.body or seen.query).rsplit("&", 1)[-1]
     if not last.startswith("signature="):
         raise CheckFailed("signature is not the last parameter sent")
-    secret = target.credentials.get("secret")
     if secret is not None and not verify(request.raw.payload, request.raw.signature or "", secret=secret):
         raise CheckFailed("the client's signature does not verify over query + body")
     return "client signs query + body, signature last"

@@ -20,7 +20,7 @@ from .cases import probes
 from .checks import Checker, CheckFailed
 from .operations import ContractsError, Operation, load_operations
 from .scrub import redact, scrub_file
-from .target import Answer, BadCredentials, Clock, NoCredentials, Target, Unreachable, live_base_url, live_credentials
+from .target import Answer, BadCredentials, Clock, Keyring, NoCredentials, Target, Unreachable, live_base_url, live_keys
 
 NO_CREDENTIALS_EXIT = 3
 UNREACHABLE_EXIT = 4
@@ -128,23 +128,23 @@ class Suite:
     def live(self) -> Target:
         if self._live is None:
             try:
-                key, creds = live_credentials()
+                keys = live_keys()
             except (NoCredentials, BadCredentials) as exc:
                 pytest.exit(str(exc), returncode=NO_CREDENTIALS_EXIT if isinstance(exc, NoCredentials) else 2)
-            self.secrets = [key, *[str(v) for v in creds.values() if isinstance(v, str)]]
-            self._sync_clock(key, creds)
-            self._live = Target("live", live_base_url(), key, creds, self.clock)
+            self.secrets = keys.secrets
+            self._sync_clock(keys)
+            self._live = Target("live", live_base_url(), keys, self.clock)
             self._live.observe = self.coverage.observe
         return self._live
 
-    def _sync_clock(self, key: str, creds: dict[str, Any]) -> None:
+    def _sync_clock(self, keys: Keyring) -> None:
         """Sign live requests with the API's time, as the client's ``sync_time`` does: a local clock a
         second off would turn every signed check into -1021.  Best effort: without the API's time the
         local clock is used, and the summary says so."""
         from ..client import SERVER_TIME_CONTRACT, Client
 
         try:
-            offset_ms = Client(key, base_url=live_base_url(), contract=SERVER_TIME_CONTRACT, **creds).sync_clock()
+            offset_ms = Client(base_url=live_base_url(), contract=SERVER_TIME_CONTRACT).sync_clock()  # unsigned: no key needed
         except Exception as exc:  # noqa: BLE001 - any failure leaves the local clock, and is said
             self.clock_note = f"clock: could not read the API's time ({type(exc).__name__}: {redact(str(exc), self.secrets)[:200]}); signed requests carry the local time"
             return
@@ -156,10 +156,9 @@ class Suite:
         from .sandbox_target import running_sandbox, sandbox_target
 
         if self.sandbox_url:
-            name = f"running:{op.caller or 'credit'}"  # one target per role the contracts name
-            if name not in self._targets:
-                self._targets[name] = running_sandbox(self.sandbox_url, self.clock, op.caller)
-            target = self._targets[name]
+            if "running" not in self._targets:  # one target: it signs each operation with its role's demo key
+                self._targets["running"] = running_sandbox(self.sandbox_url, self.clock)
+            target = self._targets["running"]
         else:
             target = sandbox_target(op, self.contracts, clock)
         target.observe = self.coverage.observe
@@ -214,20 +213,27 @@ def suite(request) -> Suite:
     s.close()
 
 
+def _keyed(target: Target, op: Operation) -> Target:
+    """The target, once it is known to hold a key for the operation's role (else the test is skipped, saying which)."""
+    if op.auth_kind != "none":
+        target.credentials(op)
+    return target
+
+
 @pytest.fixture
 def target(suite: Suite, operation: Operation) -> Target:
-    return suite.target(operation)
+    return _keyed(suite.target(operation), operation)
 
 
 @pytest.fixture
 def fresh_target(suite: Suite, operation: Operation) -> Target:
     """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
     if suite.kind == "live" or suite.sandbox_url:
-        yield suite.target(operation)
+        yield _keyed(suite.target(operation), operation)
         return
     t = suite.sandbox(operation, Clock(frozen=True))
     try:
-        yield t
+        yield _keyed(t, operation)
     finally:
         t.close()
 

@@ -21,7 +21,7 @@ from ..contract.store import default_dir
 from . import plugin as suite_plugin
 from .operations import ContractsError, load_operations
 from .scrub import redact
-from .target import BadCredentials, NoCredentials, live_credentials
+from .target import BadCredentials, NoCredentials, live_keys
 
 SUITE_MODULE = Path(suite_plugin.__file__).with_name("test_contract.py")
 EXIT_FAILED, EXIT_USAGE = 1, 2
@@ -78,12 +78,12 @@ def run_check(
     try:
         load_operations(contracts_dir, operation)
         if target == "live":
-            live_credentials()
+            live_keys()
     except ContractsError as exc:
         print(f"doccontract check: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except NoCredentials:
-        print("live checks not run: no credentials (set BINANCE_API_KEY and BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH)", file=out)
+    except NoCredentials as exc:
+        print(f"live checks not run: {exc}", file=out)
         return EXIT_NO_CREDENTIALS
     except BadCredentials as exc:
         print(f"doccontract check: {exc}", file=sys.stderr)

@@ -14,14 +14,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 
+from ..wire.credentials import BadCredentials, Credentials, Keyring, NoCredentials, check_credential, role_account, variables
 from ..wire.signing import Signer, encode_params
 from .operations import Operation
+
+__all__ = ["Answer", "BadCredentials", "Clock", "Keyring", "NoCredentials", "Target", "Unreachable", "check_credential", "live_base_url", "live_keys"]
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
 USER_AGENT = "doccontract-suite"
@@ -29,14 +32,6 @@ USER_AGENT = "doccontract-suite"
 
 class Unreachable(Exception):
     """The API could not be reached at all: the run cannot say anything about the contract."""
-
-
-class NoCredentials(Exception):
-    """Live checks need BINANCE_API_KEY and a secret or private key."""
-
-
-class BadCredentials(ValueError):
-    """A configured key or secret that cannot be sent (whitespace, non-ASCII); never echoes it."""
 
 
 class Clock:
@@ -71,6 +66,7 @@ class Answer:
     text: str
     body: Any  # parsed JSON, or None when the body is not JSON
     sent: dict[str, Any]
+    role_note: str = ""  # a -2015 on a role-restricted operation: the role it needs and the key sent
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers.items():
@@ -112,12 +108,11 @@ class Budget:
 class Target:
     """Sends requests to one base URL.  Holds credentials: its repr shows none of them."""
 
-    def __init__(self, kind: str, base_url: str, api_key: str, credentials: dict[str, Any], clock: Clock, server: Any = None, budget: bool = True):
+    def __init__(self, kind: str, base_url: str, keys: Keyring, clock: Clock, server: Any = None, budget: bool = True):
         self.kind = kind
         self.base_url = base_url.rstrip("/")
-        self.api_key = api_key
-        self.credentials = credentials
-        self.signer = Signer(**credentials)
+        self.keys = keys
+        self._signers: dict[int, Signer] = {}
         self.clock = clock
         self.server = server
         self.session = requests.Session()
@@ -134,7 +129,20 @@ class Target:
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.api_key, self.credentials.get("secret"), _text(self.credentials.get("private_key"))) if s]
+        return self.keys.secrets
+
+    def credentials(self, op: Operation, role: str | None = None) -> Credentials:
+        """The key that signs ``op`` (or, for an unrestricted one, the key of ``role``); without one the test is skipped, naming the role and its variables."""
+        caller = op.caller or role
+        creds = self.keys.roles.get(role) if role and not op.caller else self.keys.pick(caller)
+        if creds is None:  # nothing to sign with: the checks are skipped, the reason names the role and variables
+            raise pytest.skip.Exception(f"{op.key} is {self.keys.missing(caller)}" if caller else f"{op.key}: {self.keys.missing(None)}")
+        return creds
+
+    def signer(self, creds: Credentials) -> Signer:
+        if id(creds) not in self._signers:
+            self._signers[id(creds)] = Signer(**creds.signer_args)
+        return self._signers[id(creds)]
 
     def send(
         self,
@@ -147,13 +155,16 @@ class Target:
         recv_window: Any = None,
         sign: bool | str = True,
         body_params: dict[str, Any] | None = None,
+        role: str | None = None,
     ) -> Answer:
         """One raw request: params in the query (or ``body_params`` as a form body), signature last.
 
         ``timestamp``: True for now, an int for that value, None/False for none.  ``sign``: True
         signs, a string is sent as the signature, False sends none.  ``api_key``: True sends the
-        configured key, a string that key, None/False none.
+        configured key of the operation's role (``role``: that role's, for an operation any account
+        may call), a string that key, None/False none.
         """
+        creds = self.credentials(op, role)
         answer = None
         for _attempt in range(3):  # a 429/418 is a rejection: nothing ran, so waiting and resending is safe
             if self.budget is not None:
@@ -168,12 +179,12 @@ class Target:
             query = encode_params(items)
             body = encode_params(body_params) if body_params else ""
             if op.auth_kind == "signed" and sign is True:
-                query += ("&" if query else "") + "signature=" + self.signer.sign(query + body)
+                query += ("&" if query else "") + "signature=" + self.signer(creds).sign(query + body)
             elif isinstance(sign, str):
                 query += ("&" if query else "") + "signature=" + sign
             headers: dict[str, str] = {}
             if api_key is True and op.auth_kind != "none":
-                headers["X-MBX-APIKEY"] = self.api_key
+                headers["X-MBX-APIKEY"] = creds.api_key
             elif isinstance(api_key, str):
                 headers["X-MBX-APIKEY"] = api_key
             if body:
@@ -185,7 +196,14 @@ class Target:
             if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
                 self.clock.wait(int(retry))
                 continue
-            return answer
+            break
+        if answer is not None and answer.code == -2015 and op.caller and api_key is True:
+            answer.role_note = role_note(op, creds)
+            if not Keyring.confirmed(creds, op.caller):  # the default key is not that role's: a skip, not a failure
+                raise pytest.skip.Exception(
+                    f"{op.key} is accessible only with {role_account(op.caller)}'s API key; {creds.name} (role unknown) was refused "
+                    f"with -2015, so it is not that key: set {variables(op.caller)}"
+                )
         return answer
 
     def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
@@ -217,10 +235,9 @@ def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
     return Answer(resp.status_code, dict(resp.headers), text, body, sent)
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
+def role_note(op: Operation, creds: Credentials) -> str:
+    """What a -2015 on a role-restricted operation means: the role it needs, and the key that was sent."""
+    return f"{op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name}"
 
 
 def _reason(exc: BaseException) -> str:
@@ -242,30 +259,9 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def check_credential(name: str, value: str) -> str:
-    """Printable ASCII without whitespace, as HTTP headers and Binance keys are; the value is never echoed."""
-    if not value or any(not (33 <= ord(ch) <= 126) for ch in value):
-        stripped = value.strip()
-        hint = " (it has leading or trailing whitespace: a copy-paste newline?)" if stripped and stripped != value else ""
-        raise BadCredentials(f"{name} must be printable ASCII without spaces or newlines{hint}")
-    return value
-
-
-def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
-    """BINANCE_API_KEY with BINANCE_API_SECRET (HMAC) or BINANCE_PRIVATE_KEY_PATH (RSA/Ed25519)."""
-    env = dict(os.environ if env is None else env)
-    key = env.get("BINANCE_API_KEY")
-    secret = env.get("BINANCE_API_SECRET")
-    key_path = env.get("BINANCE_PRIVATE_KEY_PATH")
-    if not key or not (secret or key_path):
-        raise NoCredentials("live checks not run: no credentials (set BINANCE_API_KEY and BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH)")
-    check_credential("BINANCE_API_KEY", key)
-    if secret:
-        return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
-    try:
-        return key, {"private_key": Path(key_path).read_bytes()}
-    except OSError as exc:
-        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
+def live_keys(env: dict[str, str] | None = None) -> Keyring:
+    """The live run's keys: the default one and one per role (``doccontract.wire.credentials``)."""
+    return Keyring.from_env(env)
 
 
 def live_base_url(env: dict[str, str] | None = None) -> str:
