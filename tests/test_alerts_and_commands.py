@@ -171,8 +171,8 @@ def test_workflows_have_the_expected_structure():
     steps = nightly["jobs"]["drift"]["steps"]
     runs = "\n".join(s.get("run", "") for s in steps)
     assert install in runs and "doccontract nightly" in runs and "--github-issue" in runs
-    assert "BINANCE_API_KEY" in runs  # live checks only when the secrets are set
-    assert "BINANCE_PRIVATE_KEY_PATH" in runs
+    assert "_API_KEY" in runs and "BINANCE_PARENT" in runs  # live checks only when a key (default or per role) is set
+    assert "_PRIVATE_KEY_PATH" in runs
     summary = [s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
     assert summary and summary[0]["if"] == "always()" and "reports/drift.md" in summary[0]["run"]
     upload = [s for s in steps if "upload-artifact" in s.get("uses", "")]
@@ -210,3 +210,35 @@ def test_the_nightly_step_is_green_only_for_no_drift_or_delivered_non_breaking_d
     key_path = (tmp_path / "key-path").read_text().strip()
     assert key_path == str(tmp_path / "binance-key.pem") and "BEGIN PRIVATE KEY" in Path(key_path).read_text()
     assert oct(Path(key_path).stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_nightly_step_writes_a_private_key_file_per_role_and_goes_live_on_a_role_key_alone(tmp_path):
+    """The workflow's own shell: each role's PEM secret becomes a 0600 file named by its _PRIVATE_KEY_PATH,
+    the PEM text itself never reaches doccontract, and a role key alone is enough for live checks."""
+    nightly = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
+    [step] = [s for s in nightly["jobs"]["drift"]["steps"] if "doccontract nightly" in s.get("run", "")]
+    for role in ("PARENT", "CREDIT", "COLLATERAL"):
+        assert f"BINANCE_{role}_API_KEY" in step["env"] and f"BINANCE_{role}_PRIVATE_KEY" in step["env"]
+    script = step["run"].replace(". .venv/bin/activate", "true")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "doccontract"
+    fake.write_text(f'#!/bin/sh\nenv | grep ^BINANCE_ | sort > "{tmp_path}/env"\necho "$@" > "{tmp_path}/args"\nexit 0\n')
+    fake.chmod(0o755)
+    pem = "-----BEGIN PRIVATE KEY-----\nparent\n-----END PRIVATE KEY-----"
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "GITHUB_REPOSITORY": "acme/api",
+        "RUNNER_TEMP": str(tmp_path),
+        "BINANCE_API_KEY": "",  # an unset repository secret arrives empty
+        "BINANCE_PARENT_API_KEY": "parentKey0001",
+        "BINANCE_PARENT_PRIVATE_KEY": pem,
+    }
+    r = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    seen = dict(line.split("=", 1) for line in (tmp_path / "env").read_text().splitlines() if "=" in line)
+    path = Path(seen["BINANCE_PARENT_PRIVATE_KEY_PATH"])
+    assert path.read_text().strip() == pem and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert "BINANCE_PARENT_PRIVATE_KEY" not in seen and "BEGIN" not in (tmp_path / "env").read_text().replace(str(path), "")
+    assert "--target live" in (tmp_path / "args").read_text()

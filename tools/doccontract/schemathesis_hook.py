@@ -1,23 +1,28 @@
 """Schemathesis signs requests as Binance does: ``SCHEMATHESIS_HOOKS=doccontract.schemathesis_hook``.
 
-    BINANCE_API_KEY=demo-credit-key-2001 BINANCE_API_SECRET=demo-credit-secret-2001 \\
+    BINANCE_CREDIT_API_KEY=demo-credit-key-2001 BINANCE_CREDIT_API_SECRET=demo-credit-secret-2001 \\
+    BINANCE_PARENT_API_KEY=demo-parent-key-0001 BINANCE_PARENT_API_SECRET=demo-parent-secret-0001 \\
     SCHEMATHESIS_HOOKS=doccontract.schemathesis_hook \\
     schemathesis run contracts/openapi.json --url http://127.0.0.1:8765
 
-Every request gets the ``X-MBX-APIKEY`` header; a signed operation (one with a ``signature``
-parameter) gets a fresh ``timestamp`` and the HMAC-SHA256 ``signature`` of its query string,
-signature last.  Only HMAC secrets (``BINANCE_API_SECRET``) are supported here.  Install with
-``pip install 'doccontract[schemathesis]'``.
+The keys are the ones ``doccontract check --target live`` reads (``doccontract.wire.credentials``):
+``BINANCE_API_KEY`` is the default key, ``BINANCE_{PARENT,CREDIT,COLLATERAL}_API_KEY`` a role's
+key, each with its ``_API_SECRET`` (HMAC) or ``_PRIVATE_KEY_PATH`` (RSA or Ed25519).  Each case is
+signed with the key of the role its operation's ``x-caller`` names (the page's "accessible only
+with the ... API key"), else with the default key.  Every request gets the ``X-MBX-APIKEY`` header;
+a signed operation (one with a ``signature`` parameter) gets a fresh ``timestamp`` and the
+``signature`` of its query string, signature last.  Install with ``pip install 'doccontract[schemathesis]'``.
 """
 
 from __future__ import annotations
 
-import os
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 import schemathesis
 
+from .wire.credentials import Credentials, Keyring
 from .wire.signing import Signer
 
 
@@ -35,19 +40,33 @@ def signed_query(query: dict[str, object], signer: Signer, now_ms: int | None = 
     return out
 
 
+def caller_of(definition: dict[str, Any]) -> str | None:
+    """The role an OpenAPI operation (as ``doccontract build`` exports it) is restricted to."""
+    return definition.get("x-caller") if isinstance(definition, dict) else None
+
+
+def credentials_for(keys: Keyring, caller: str | None) -> Credentials:
+    """The key that signs a case: the role's, else the default; a RuntimeError names the variables when none fits."""
+    creds = keys.pick(caller)
+    if creds is None:
+        raise RuntimeError(f"doccontract.schemathesis_hook: this operation is {keys.missing(caller)}")
+    return creds
+
+
 @schemathesis.auth(refresh_interval=None, retry_on=[])
 class BinanceSigned:
-    """Reads the credentials once; signs each case just before it is sent."""
+    """Reads the keys once; signs each case with its operation's role key just before it is sent."""
 
     def get(self, case, ctx):
-        key, secret = os.environ.get("BINANCE_API_KEY"), os.environ.get("BINANCE_API_SECRET")
-        if not key or not secret:
-            raise RuntimeError("set BINANCE_API_KEY and BINANCE_API_SECRET for doccontract.schemathesis_hook")
-        return key, Signer(secret=secret)
+        keys = Keyring.from_env()  # NoCredentials / BadCredentials name the variables, never the values
+        return keys, {}
 
     def set(self, case, data, ctx) -> None:
-        key, signer = data
-        case.headers = {**(case.headers or {}), "X-MBX-APIKEY": key}
+        keys, signers = data
+        creds = credentials_for(keys, caller_of(getattr(getattr(case.operation, "definition", None), "raw", None)))
+        case.headers = {**(case.headers or {}), "X-MBX-APIKEY": creds.api_key}
         names = {p.name for p in case.operation.query}
         if "signature" in names:
-            case.query = signed_query(dict(case.query or {}), signer)
+            if id(creds) not in signers:
+                signers[id(creds)] = Signer(**creds.signer_args)
+            case.query = signed_query(dict(case.query or {}), signers[id(creds)])

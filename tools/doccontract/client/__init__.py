@@ -3,6 +3,7 @@
 Reads contracts only; imports no page reader.
 """
 
+from ..wire.credentials import Credentials, Keyring
 from .core import (
     SERVER_TIME_CONTRACT,
     BinanceAPIError,
@@ -23,7 +24,9 @@ __all__ = [
     "Client",
     "ClientError",
     "ContractViolation",
+    "Credentials",
     "ExecutionStatusUnknown",
+    "Keyring",
     "RateLimited",
     "RedirectRefused",
     "RequestNotSent",

@@ -34,6 +34,7 @@ from jsonschema import Draft202012Validator
 
 from ..contract.registry import Operation, Registry
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
+from ..wire.credentials import Credentials, Keyring, role_account
 from ..wire.request import ParamError, to_wire
 from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
@@ -62,10 +63,15 @@ class ContractViolation(ClientError):
 
 
 class BinanceAPIError(ClientError):
-    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault)."""
+    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault).
+
+    ``role``: for a -2015 on an operation the pages restrict to one account role, that role
+    (the message says so, and which key was sent); None otherwise.
+    """
 
     def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
         self.status, self.code, self.msg, self.headers = status, code, msg, headers
+        self.role: str | None = None
         super().__init__(f"HTTP {status}: {code} {msg}")
 
 
@@ -167,17 +173,30 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         sync_time: bool = False,
+        keys: Keyring | None = None,
     ):
+        """``api_key`` with ``secret`` or ``private_key`` is the default key; ``keys`` adds a key per
+        account role (``doccontract.wire.credentials``): each operation is signed with the key of the
+        role its page restricts it to (the contract's ``caller``), else with the default key."""
         problem = recv_window_problem(recv_window)
         if problem:
             raise ValueError(f"recv_window {problem[1]}, got {recv_window!r}")
-        if api_key is not None:
-            _credential("api_key", api_key)
-        if secret is not None:
+        if api_key is not None and keys is not None and keys.default is not None:
+            raise ValueError("give the default key once: as api_key/secret or as keys.default, not both")
+        default = Credentials(api_key, secret, private_key, name="the client's api_key") if api_key is not None else None
+        self.keys = Keyring(default or (keys.default if keys else None), dict(keys.roles) if keys else {})
+        for creds in (self.keys.default, *self.keys.roles.values()):
+            if creds is not None:
+                _credential("api_key" if creds.role is None else f"the {creds.role} key", creds.api_key)
+                if creds.secret is not None:
+                    _credential("secret" if creds.role is None else f"the {creds.role} secret", creds.secret)
+        if api_key is None and secret is not None:
             _credential("secret", secret)
-        self._api_key = api_key
-        self._secrets = [s for s in (api_key, secret) if s]
-        self._signer = Signer(secret=secret, private_key=private_key) if (secret is not None or private_key is not None) else None
+        self._secrets = self.keys.secrets + ([secret] if secret and api_key is None else [])
+        self._signers: dict[int, Signer | None] = {}
+        for creds in (self.keys.default, *self.keys.roles.values()):
+            if creds is not None:
+                self._signers[id(creds)] = Signer(**creds.signer_args) if creds.signer_args else None
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
             raise ValueError(f"base_url must be http(s)://host[:port][/prefix], got {base_url!r}")
@@ -200,9 +219,17 @@ class Client:
         else:
             self.registry = Registry.load(contracts)
 
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **options: Any) -> Client:
+        """A client with the keys the environment configures: BINANCE_API_KEY (the default key) and
+        BINANCE_{PARENT,CREDIT,COLLATERAL}_API_KEY, each with its _API_SECRET or _PRIVATE_KEY_PATH."""
+        return cls(keys=Keyring.from_env(env), **options)
+
     def __repr__(self) -> str:
-        signer = self._signer.kind if self._signer else None
-        return f"Client(base_url={self.base_url!r}, signer={signer}, api_key={'<hidden>' if self._api_key else None})"
+        default = self.keys.default
+        signer = self._signers.get(id(default)) if default else None
+        roles = f", roles={sorted(self.keys.roles)}" if self.keys.roles else ""
+        return f"Client(base_url={self.base_url!r}, signer={signer.kind if signer else None}, api_key={'<hidden>' if default else None}{roles})"
 
     # -- any operation
     def call(self, operation: str | Operation, /, **params: Any) -> Result:
@@ -217,23 +244,37 @@ class Client:
         if problem:
             raise ParamError(problem[0], problem[1], "recvWindow")
         pairs = to_wire(op, params)
-        auth = self._auth(op, recv_window)
+        creds = self._credentials(op)
+        auth = self._auth(op, recv_window, creds)
         if auth is not None and auth.signer is not None and self.sync_time and self.offset_ms is None:
             self.sync_clock()
         try:
             return self._send(op, pairs, auth)
         except ClientError as exc:
+            if isinstance(exc, BinanceAPIError) and exc.code == -2015 and op.caller and creds is not None:
+                exc.role = op.caller  # the one refusal whose cause is often the key's role: say which role it needs
+                exc.args = (f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name})",)
             raise _scrubbed(exc, self._secrets) from None
 
-    def _auth(self, op: Operation, recv_window: int | float | None) -> BinanceAuth | None:
+    def _credentials(self, op: Operation) -> Credentials | None:
+        """The key of the role the operation's page restricts it to, else the default key."""
         if op.auth_kind == "none":
             return None  # the key is not sent where it is not asked for
-        if not self._api_key:
+        creds = self.keys.pick(op.caller)
+        if creds is None:
+            if op.caller:
+                raise ValueError(f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})")
             raise ValueError(f"{op.key} needs an API key (security: {op.auth_kind})")
-        if op.signed and self._signer is None:
+        return creds
+
+    def _auth(self, op: Operation, recv_window: int | float | None, creds: Credentials | None) -> BinanceAuth | None:
+        if creds is None:
+            return None
+        signer = self._signers.get(id(creds))
+        if op.signed and signer is None:
             raise ValueError(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
-        signer = self._signer if op.signed else None
-        return BinanceAuth(self._api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self._server_clock)
+        signer = signer if op.signed else None
+        return BinanceAuth(creds.api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self._server_clock)
 
     def _server_clock(self) -> float:
         """Our clock moved by the measured offset: the time a signed request's ``timestamp`` carries."""

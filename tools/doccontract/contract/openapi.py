@@ -85,6 +85,8 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
         "x-security-type": c.get("security"),
         "x-error-codes": codes,
     }
+    if c.get("caller"):  # the one account role whose key may call it: the Schemathesis hook signs with that role's key
+        op["x-caller"] = c["caller"]
     if auth.get("kind", "none") != "none":
         op["security"] = [{"ApiKey": []}]
         if c.get("signed"):

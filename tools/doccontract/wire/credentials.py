@@ -65,7 +65,7 @@ class Credentials:
 
     def __post_init__(self) -> None:
         if not self.name:
-            object.__setattr__(self, "name", f"{prefix(self.role)}_API_KEY")
+            object.__setattr__(self, "name", f"the {self.role or 'default'} key")
 
     @property
     def signer_args(self) -> dict[str, Any]:
@@ -151,8 +151,8 @@ def _from_env(env: dict[str, str], role: str | None) -> Credentials | None:
         raise BadCredentials(f"{p}_API_KEY is set without {p}_API_SECRET or {p}_PRIVATE_KEY_PATH")
     check_credential(f"{p}_API_KEY", key)
     if secret:
-        return Credentials(key, secret=check_credential(f"{p}_API_SECRET", secret), role=role)
+        return Credentials(key, secret=check_credential(f"{p}_API_SECRET", secret), role=role, name=f"{p}_API_KEY")
     try:
-        return Credentials(key, private_key=Path(key_path).read_bytes(), role=role)
+        return Credentials(key, private_key=Path(key_path).read_bytes(), role=role, name=f"{p}_API_KEY")
     except OSError as exc:
         raise BadCredentials(f"{p}_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
