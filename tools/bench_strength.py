@@ -236,7 +236,9 @@ class Proxy(LoopbackServer):
 
 def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret: str, known: str | None = None) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
-    env |= {"BINANCE_BASE_URL": proxy_url, "BINANCE_API_KEY": key, "BINANCE_API_SECRET": secret, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
+    env |= {"BINANCE_BASE_URL": proxy_url, "BINANCE_CREDIT_API_KEY": key, "BINANCE_CREDIT_API_SECRET": secret, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
+    parent_key, parent = demo_credentials("parent")  # the parent-only endpoints are checked with the parent's key
+    env |= {"BINANCE_PARENT_API_KEY": parent_key, "BINANCE_PARENT_API_SECRET": parent["secret"]}
     cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--allow-destructive", "--format", "json"]
     cmd += ["--contracts", str(contracts), "--operation", operation]
     cmd += ["--", "--known-deviations", known] if known else []

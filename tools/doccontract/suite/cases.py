@@ -33,8 +33,16 @@ class Probe:
     status: int | str = "4XX"
     # every parameter valid but for the one rule (a duplicate, an undocumented name, a value past a
     # bound an API might clamp): only that rule stops it, so it is never sent live to a method that
-    # changes state
+    # changes state ...
     otherwise_valid: bool = False
+    # ... unless the one wrong value is an identifier outside its documented range: no object can
+    # carry that id, so even an API that let the rule through would find nothing to change
+    names_nothing: bool = False
+
+    @property
+    def safe_live(self) -> bool:
+        """May be sent live to a method that changes state: something besides trust stops it."""
+        return not self.otherwise_valid or self.names_nothing
 
 
 def example_value(op: Operation, name: str, family: tuple[Any, ...] = ()) -> Any:
@@ -134,8 +142,12 @@ def probes(op: Operation, documented: set[tuple[str, str]]) -> list[Probe]:
             codes = (-1100,) if schema.get("type") in ("integer", "number") else (-1100, -1130)
             out.append(Probe(f"{name} of the wrong type", codes, params={"$set": (name, wrong)}))
         beyond = out_of_range(schema)
+        ident = is_identifier(name, schema)
         if beyond is not None:
-            out.append(Probe(f"{name} out of range", (-1100, -1130), params={"$set": (name, beyond)}, otherwise_valid=True))
+            out.append(Probe(f"{name} out of range", (-1100, -1130), params={"$set": (name, beyond)}, otherwise_valid=True, names_nothing=ident))
+        below = below_range(schema) if ident else None
+        if below is not None:
+            out.append(Probe(f"{name} below range", (-1100, -1130), params={"$set": (name, below)}, otherwise_valid=True, names_nothing=True))
     method = undocumented_method(op, documented)
     if method:
         out.append(Probe(f"undocumented method {method}", (), {"method": method, "sign": False, "api_key": None}, status=405))
@@ -159,6 +171,17 @@ def out_of_range(schema: dict[str, Any]) -> Any:
     if "maximum" in schema:
         return schema["maximum"] + 1
     return None
+
+
+def is_identifier(name: str, schema: dict[str, Any]) -> bool:
+    """An integer that names one object (``groupId``, ``orderId``, ``tranId``): Binance's id names end in Id."""
+    return schema.get("type") == "integer" and (name == "id" or name.endswith(("Id", "ID")))
+
+
+def below_range(schema: dict[str, Any]) -> Any:
+    if schema.get("type") != "integer" or "minimum" not in schema:
+        return None
+    return schema["minimum"] - 1
 
 
 def probe_params(probe: Probe, base: dict[str, Any], now_ms: int | None = None) -> list[tuple[str, Any]]:
