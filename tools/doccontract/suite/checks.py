@@ -8,6 +8,7 @@ Every expectation comes from the operation's contract or Binance's general rules
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -141,6 +142,107 @@ def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) 
     if step != op.weight_value:
         raise CheckFailed(f"one call added {step} to {op.weight_header}, documented weight {op.weight_value}")
     return f"one call costs {op.weight_value} {op.weight_unit} weight, as documented"
+
+
+# --------------------------------------------------------------------------- across requests (suite/sequences.py)
+
+
+def rows_of(body: Any) -> list[dict[str, Any]]:
+    """The rows of a list answer: the list itself, or a page's ``rows``."""
+    rows = body.get("rows") if isinstance(body, dict) else body
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def same(a: Any, b: Any) -> bool:
+    """One value as two answers write it: 1 and "1", "1.50" and 1.5, True and "true", emails in any case."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return str(a).lower() == str(b).lower()
+    x, y = _number(a), _number(b)
+    if x is not None and y is not None:
+        return x == y
+    return str(a).casefold() == str(b).casefold()
+
+
+def number_of(value: Any) -> Decimal | None:
+    """A JSON number or numeric string as a Decimal; None for anything else."""
+    return _number(value)
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def negate(value: Any) -> Decimal:
+    d = _number(value)
+    if d is None:
+        raise CheckFailed(f"{value!r} is not a number")
+    return -d
+
+
+def find_row(rows: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any] | None:
+    return next((r for r in rows if all(k in r and same(r[k], v) for k, v in values.items())), None)
+
+
+def described(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in values.items())
+
+
+def listed(rows: list[dict[str, Any]], values: dict[str, Any], where: str) -> str:
+    if find_row(rows, values) is None:
+        raise CheckFailed(f"{where} does not list {described(values)} ({len(rows)} rows answered)")
+    return f"{where} lists {described(values)}"
+
+
+def not_listed(rows: list[dict[str, Any]], values: dict[str, Any], where: str) -> str:
+    if find_row(rows, values) is not None:
+        raise CheckFailed(f"{where} still lists {described(values)}")
+    return f"{where} no longer lists {described(values)}"
+
+
+def time_within(row: dict[str, Any] | None, name: str, low_ms: int, high_ms: int) -> str:
+    value = (row or {}).get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not low_ms <= value <= high_ms:
+        raise CheckFailed(f"{name} is {value!r}, not the time of the request (between {low_ms} and {high_ms} ms)")
+    return f"{name} is the time of the request"
+
+
+def _owed(body: Any, unit: dict[str, Any], list_name: str, key_field: str, key: Any, where: str) -> Decimal:
+    row = find_row(rows_of(body), unit)
+    if row is None:
+        raise CheckFailed(f"{where} lists no row with {described(unit)}")
+    entries = [e for e in row.get(list_name) or [] if isinstance(e, dict) and same(e.get(key_field), key)]
+    total = Decimal(0)
+    for e in entries:
+        for part in ("principal", "interest"):
+            d = _number(e.get(part, 0))
+            if d is None:
+                raise CheckFailed(f"{where}: {list_name} {part} is {e.get(part)!r}, not a number")
+            total += d
+    return total
+
+
+def liability_moved(before: Any, after: Any, unit: dict[str, Any], list_name: str, key_field: str, key: Any, delta: Any, where: str) -> str:
+    """The unit's liability in one asset (principal plus interest) moved by exactly the amount the write answered."""
+    moved = _owed(after, unit, list_name, key_field, key, where) - _owed(before, unit, list_name, key_field, key, where)
+    want = _number(delta)
+    if want is None or moved != want:
+        raise CheckFailed(f"{where}: the {key} liability of {described(unit)} moved by {moved}, the write answered {delta}")
+    return f"{where}: the {key} liability moved by {want}"
+
+
+def ids_agree(mine: set[Any], theirs: set[Any], equal: bool, first: str, second: str, field: str) -> str:
+    extra = sorted(map(str, mine - theirs))
+    missing = sorted(map(str, theirs - mine)) if equal else []
+    if extra or missing:
+        said = (f"{', '.join(extra)} not in {second}" if extra else "") + ("; " if extra and missing else "") + (f"{', '.join(missing)} missing" if missing else "")
+        raise CheckFailed(f"{first}: {field} {said}")
+    return f"{first}: every {field} is in {second}" + (" and none is missing" if equal else "")
 
 
 def _enum_fields(schema: dict[str, Any], value: Any, pointer: str):

@@ -20,8 +20,10 @@ from .cases import probes
 from .checks import Checker, CheckFailed
 from .operations import ContractsError, Operation, load_operations
 from .scrub import redact, scrub_file
+from .sequences import Written, agreements_for, sequences_for
 from .target import Answer, BadCredentials, Clock, Keyring, NoCredentials, Target, Unreachable, live_base_url, live_keys
 
+LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 NO_CREDENTIALS_EXIT = 3
 UNREACHABLE_EXIT = 4
 SUITE_KEY = pytest.StashKey["Suite"]()
@@ -87,6 +89,8 @@ class Suite:
         self.clock_note = ""  # live: whose time signed requests carry
         self.secrets: list[str] = []
         self._ops: list[Operation] | None = None
+        self._all: dict[str, Operation] | None = None
+        self._closed: Written | None = None  # live: the one real close of the run
         self._targets: dict[str, Target] = {}
         self._live: Target | None = None
 
@@ -100,6 +104,26 @@ class Suite:
             for op in self._ops:
                 self.coverage.documented[op.key] = op.documented_codes
         return self._ops
+
+    @property
+    def by_key(self) -> dict[str, Operation]:
+        """Every operation of the contracts folder, whatever --operation selects: a sequence reads other endpoints."""
+        if self._all is None:
+            self._all = {op.key: op for op in load_operations(self.contracts)}
+        return self._all
+
+    def live_close(self, op: Operation, target: Target) -> Written:
+        """The run's one real close (both opt-ins checked by the caller): sent once, its answer shared by
+        the documented-request check and the close's sequence, since a second close could only fail."""
+        if self._closed is None:
+            group = os.environ.get(LIVE_CLOSE_ENV, "").strip()
+            if not group.lstrip("-").isdigit():
+                raise CheckFailed(f"{LIVE_CLOSE_ENV} must be the risk unit's groupId (an integer)")
+            sent = {"groupId": int(group)}
+            started = target.clock.ms()
+            answer = target.send(op, sent)
+            self._closed = Written(sent, answer, started, target.clock.ms())
+        return self._closed
 
     @property
     def known(self) -> dict[str, str]:
@@ -202,8 +226,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "probe" in metafunc.fixturenames:
         pairs = [(op, p) for op in ops for p in probes(op, suite.documented)]
         metafunc.parametrize(("operation", "probe"), pairs, ids=[f"{op.key}|{p.name}" for op, p in pairs])
+    elif "sequence" in metafunc.fixturenames:
+        steps = [(op, s) for op in ops for s in sequences_for(op)]
+        metafunc.parametrize(("operation", "sequence"), steps, ids=[f"{op.key}|{s.name}" for op, s in steps])
+    elif "agreement" in metafunc.fixturenames:
+        reads = [(op, a) for op in ops for a in agreements_for(op)]
+        metafunc.parametrize(("operation", "agreement"), reads, ids=[f"{op.key}|{a.name}" for op, a in reads])
     else:
         metafunc.parametrize("operation", ops, ids=[op.key for op in ops])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A sequence or agreement none of the selected operations writes is not a row of the report."""
+    empty = [i for i in items if _is_suite_test(i) and any(str(m.kwargs.get("reason", "")).startswith("got empty parameter set") for m in i.iter_markers("skip"))]
+    if empty:
+        config.hook.pytest_deselected(items=empty)
+        items[:] = [i for i in items if i not in empty]
 
 
 @pytest.fixture(scope="session")
@@ -257,11 +295,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return
     suite = suite_of(item.config)
     op = item.funcargs.get("operation") if hasattr(item, "funcargs") else None
-    probe = item.funcargs.get("probe") if hasattr(item, "funcargs") else None
+    funcargs = getattr(item, "funcargs", {})
+    probe = funcargs.get("probe") or funcargs.get("sequence") or funcargs.get("agreement")
     checker = item.funcargs.get("checker") if hasattr(item, "funcargs") else None
     if report.when == "call" or (report.when == "setup" and not report.passed):
         label = item.originalname.removeprefix("test_").replace("_", " ") if hasattr(item, "originalname") else item.name
-        if probe is not None:
+        if probe is not None:  # a probe, a sequence or an agreement: its name says which
             label = f"{label}: {probe.name}"
         report.user_properties += [("endpoint", op.key if op else ""), ("check", label)]
         if checker is not None and checker.said:

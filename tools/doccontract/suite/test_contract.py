@@ -17,15 +17,15 @@ from jsonschema import Draft202012Validator
 
 from doccontract.suite.cases import PARAMETER_CODES, UNDOCUMENTED_NAME, malformed_strategy, out_of_range_strategy, probe_params, valid_params, value_strategy
 from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
-from doccontract.suite.plugin import is_close
-from doccontract.suite.target import Answer
+from doccontract.suite.plugin import LIVE_CLOSE_ENV, is_close
+from doccontract.suite.sequences import Written, agree, carried, run, validate
+from doccontract.suite.target import Answer, Clock
 
 # DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
 GENERATED = settings(
     max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")), deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
 BATCH = 8
-LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 
 
 def _base(suite, operation) -> dict:
@@ -75,16 +75,59 @@ def _status_is_405(answer: Answer) -> str:
 
 def test_documented_request_is_answered_as_documented(suite, operation, fresh_target, checker, request):
     """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
-    params = _base(suite, operation)
     if suite.kind == "live" and not operation.read_only:
-        group = os.environ.get(LIVE_CLOSE_ENV)
-        if not is_close(operation):
-            pytest.skip(f"{operation.method} changes state: not sent live")
-        if not group or not suite.allow_destructive:
-            pytest.skip(f"a real close needs {LIVE_CLOSE_ENV} and --allow-destructive")
-        params = {"groupId": int(group)}
-    answer = fresh_target.send(operation, params)
+        _live_close_allowed(suite, operation)
+        answer = suite.live_close(operation, fresh_target).answer
+    else:
+        answer = fresh_target.send(operation, _base(suite, operation))
     checker.succeeded(answer, operation)
+
+
+def _live_close_allowed(suite, operation) -> None:
+    if not is_close(operation):
+        pytest.skip(f"{operation.method} changes state: not sent live")
+    if not os.environ.get(LIVE_CLOSE_ENV) or not suite.allow_destructive:
+        pytest.skip(f"a real close needs {LIVE_CLOSE_ENV} and --allow-destructive")
+
+
+def test_sequence(suite, operation, sequence, checker):
+    """A write, then the family's reads that must show it (suite/sequences.py): a stateless stand-in cannot pass."""
+    missing = [s.read for s in sequence.shows if s.read not in suite.by_key]
+    if missing:
+        pytest.skip(f"the contracts folder has no {missing[0]}, which must show the effect")
+    problems = [p for p in validate(suite.by_key.values()) if p.startswith(sequence.name)]
+    if problems:
+        raise CheckFailed(problems[0])
+    if suite.kind == "live":
+        if not sequence.live:
+            pytest.skip(f"{operation.method} changes state: not sent live")
+        _live_close_allowed(suite, operation)
+        target = suite.target(operation)
+        run(sequence, suite.by_key, target, checker, {}, lambda: suite.live_close(operation, target))
+        return
+    if suite.sandbox_url:
+        pytest.skip("a sequence changes state: it runs on a sandbox of its own, not the shared --sandbox-url one")
+    target = suite.sandbox(operation, Clock(frozen=True))
+    try:
+        sent, notes = carried(sequence, suite.by_key, _base(suite, operation))
+        for note in notes:
+            checker.note(note)
+
+        def write() -> Written:
+            started = target.clock.ms()
+            answer = target.send(operation, sent)
+            return Written(sent, answer, started, target.clock.ms())
+
+        run(sequence, suite.by_key, target, checker, sent, write)
+    finally:
+        target.close()
+
+
+def test_reads_agree(suite, operation, agreement, target, checker):
+    """Read-only, on every target: two endpoints that list the same ids list the same ones."""
+    if agreement.second not in suite.by_key:
+        pytest.skip(f"the contracts folder has no {agreement.second}")
+    agree(agreement, suite.by_key, target, checker)
 
 
 def test_weight_header_reports_the_documented_weight_per_call(suite, operation, target, checker):
