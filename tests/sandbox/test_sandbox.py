@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from helpers import ROOT, UNIT_NOT_FOUND, sandbox_process
+from helpers import ROOT, UNIT_NOT_FOUND, Clock, pem_pair, sandbox_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_signing import pem_pair
 
 from doccontract.sandbox import ApiError, Sandbox, State, StateError
 from doccontract.sandbox.models.institutional_loan import Call, InstitutionalLoan
@@ -26,20 +25,7 @@ KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 PARENT = ("demo-parent-key-0001", "demo-parent-secret-0001")
 PATH = "/sapi/v1/margin/loan-group"
 DEMO = ROOT / "tools/doccontract/data/sandbox_state.json"
-T0 = 1_800_000_030.0  # 30 s into a minute, 00:00:30 into an hour
 
-
-class Clock:
-    """An injected clock: tests move time, nothing sleeps and nothing straddles a minute."""
-
-    def __init__(self, t: float = T0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def ms(self) -> int:
-        return int(self.t * 1000)
 
 
 def signed(query: str, body: str = "", secret: str = SECRET) -> str:

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
+from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND, Clock
 from jsonschema import Draft202012Validator
-from test_sandbox import DEMO, PARENT, Clock, call
+from test_sandbox import DEMO, PARENT, call
 
 from doccontract.client import Client
 from doccontract.contract.registry import Operation, Registry
