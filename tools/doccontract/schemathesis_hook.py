@@ -40,9 +40,10 @@ def signed_query(query: dict[str, object], signer: Signer, now_ms: int | None = 
     return out
 
 
-def caller_of(definition: dict[str, Any]) -> str | None:
+def caller_of(definition: Any) -> str | None:
     """The role an OpenAPI operation (as ``doccontract build`` exports it) is restricted to."""
-    return definition.get("x-caller") if isinstance(definition, dict) else None
+    caller = definition.get("x-caller") if isinstance(definition, dict) else None
+    return caller if isinstance(caller, str) else None
 
 
 def credentials_for(keys: Keyring, caller: str | None) -> Credentials:
@@ -57,11 +58,11 @@ def credentials_for(keys: Keyring, caller: str | None) -> Credentials:
 class BinanceSigned:
     """Reads the keys once; signs each case with its operation's role key just before it is sent."""
 
-    def get(self, case, ctx):
+    def get(self, case: Any, ctx: Any) -> tuple[Keyring, dict[int, Signer]]:
         keys = Keyring.from_env()  # NoCredentials / BadCredentials name the variables, never the values
         return keys, {}
 
-    def set(self, case, data, ctx) -> None:
+    def set(self, case: Any, data: tuple[Keyring, dict[int, Signer]], ctx: Any) -> None:
         keys, signers = data
         creds = credentials_for(keys, caller_of(getattr(getattr(case.operation, "definition", None), "raw", None)))
         case.headers = {**(case.headers or {}), "X-MBX-APIKEY": creds.api_key}

@@ -142,9 +142,9 @@ def validate(ops: Iterable[Operation]) -> list[str]:
             read = by_key.get(show.read)
             if read is None:
                 continue  # a folder without the read: the sequence is skipped, saying so
-            row = _row_schema(read.response, show.within, show.within_match)
+            row = _row_schema(read.response, show.within)
             for name, ref in (*show.match, *show.within_match):
-                schema = row if (name, ref) in show.match else _row_schema(read.response, None, ())
+                schema = row if (name, ref) in show.match else _row_schema(read.response, None)
                 if name not in (schema.get("properties") or {}):
                     problems.append(f"{seq.name}: {show.read} answers no field {name!r}")
                 problems += _ref_problems(seq.name, ref, write)
@@ -164,7 +164,8 @@ def _ref_problems(where: str, ref: str, write: Operation) -> list[str]:
     return []
 
 
-def _row_schema(response: dict[str, Any], within: str | None, within_match) -> dict[str, Any]:
+def _row_schema(response: dict[str, Any], within: str | None) -> dict[str, Any]:
+    """The schema of one row a read lists (a page's ``rows``, a list's items; ``within``: a list inside a row)."""
     schema = response
     if "rows" in (schema.get("properties") or {}):
         schema = schema["properties"]["rows"]
@@ -206,7 +207,7 @@ def carried(seq: Sequence, ops: dict[str, Operation], sent: dict[str, Any]) -> t
     """
     out, notes = dict(sent), []
     for show in seq.shows:
-        row = _row_schema(ops[show.read].response, show.within, show.within_match) if show.read in ops else {}
+        row = _row_schema(ops[show.read].response, show.within) if show.read in ops else {}
         for field_name, ref in show.match:
             name = ref.lstrip("-").partition(".")[2]
             kind = ((row.get("properties") or {}).get(field_name) or {}).get("type")
@@ -270,7 +271,7 @@ def agree(agreement: Agreement, ops: dict[str, Operation], target: Target, check
     first, second = ops[agreement.first], ops[agreement.second]
     target.credentials(second)
     ids = {r.get(agreement.field) for r in checks.rows_of(_read(target, second, {}, checker).body)}
-    roles = [r for r in target.keys.roles if first.caller in (None, r)] or [None]
+    roles: list[str | None] = [r for r in target.keys.roles if first.caller in (None, r)] or [None]
     for role in roles:
         answer = target.send(first, {}, role=role) if role else target.send(first, {})
         checker(checks.status_is, answer, 200)

@@ -237,7 +237,7 @@ def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
 
 def role_note(op: Operation, creds: Credentials) -> str:
     """What a -2015 on a role-restricted operation means: the role it needs, and the key that was sent."""
-    return f"{op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name}"
+    return f"{op.key} is accessible only with {role_account(op.caller or 'any')}'s API key; sent with {creds.name}"
 
 
 def _reason(exc: BaseException) -> str:

@@ -59,7 +59,7 @@ class Credentials:
 
     api_key: str = field(repr=False)
     secret: str | None = field(default=None, repr=False)
-    private_key: bytes | None = field(default=None, repr=False)
+    private_key: bytes | str | None = field(default=None, repr=False)
     role: str | None = None  # the role it was configured for; None: the default key, role unknown
     name: str = ""  # where it came from, for messages: 'BINANCE_PARENT_API_KEY', 'the demo parent key'
 
@@ -147,11 +147,11 @@ def _from_env(env: dict[str, str], role: str | None) -> Credentials | None:
         return None  # a half-set default key configures nothing (role keys may still do)
     if not key:
         raise BadCredentials(f"{p}_API_SECRET or {p}_PRIVATE_KEY_PATH is set without {p}_API_KEY")
-    if not (secret or key_path):
-        raise BadCredentials(f"{p}_API_KEY is set without {p}_API_SECRET or {p}_PRIVATE_KEY_PATH")
     check_credential(f"{p}_API_KEY", key)
     if secret:
         return Credentials(key, secret=check_credential(f"{p}_API_SECRET", secret), role=role, name=f"{p}_API_KEY")
+    if not key_path:
+        raise BadCredentials(f"{p}_API_KEY is set without {p}_API_SECRET or {p}_PRIVATE_KEY_PATH")
     try:
         return Credentials(key, private_key=Path(key_path).read_bytes(), role=role, name=f"{p}_API_KEY")
     except OSError as exc:
