@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+from ._files import FileProblem, read_json
 
 OPENAPI_NAME = "openapi.json"
 CATALOGUE_NAME = "errors.json"
@@ -25,11 +26,17 @@ def default_dir() -> Path:
 
 
 def load_contracts(root: str | Path) -> list[dict[str, Any]]:
-    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id."""
+    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id.
+
+    A file there that is not a contract (not JSON, a list, no id/method/path) is a FileProblem
+    naming it: every reader after this one may take the fields for granted."""
     root = Path(root)
     contracts = []
     for f in contract_files(root):
-        contracts.append(json.loads(f.read_text(encoding="utf-8")))
+        data = read_json(f)
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "method", "path")):
+            raise FileProblem(f, "not a doccontract contract (no id, method and path); remove it or rebuild")
+        contracts.append(data)
     return sorted(contracts, key=lambda c: c["id"])
 
 
@@ -42,9 +49,9 @@ def contract_files(root: str | Path) -> list[Path]:
 def load_contract(cid: str, root: str | Path | None = None) -> dict[str, Any]:
     root = Path(root) if root is not None else default_dir()
     path = root / f"{cid}.json"
+    if not path.exists():
+        raise LookupError(f"{path}: no such contract; run 'doccontract build' first")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LookupError(f"{path}: no such contract; run 'doccontract build' first") from None
-    except ValueError as exc:
-        raise LookupError(f"{path}: not a readable contract ({exc})") from None
+        return read_json(path)
+    except FileProblem as exc:
+        raise LookupError(f"{path}: not a readable contract ({exc.problem})") from None

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._files import dumps, read_json, write_atomic
 from .contract_format import FORMAT
 from .contracts import CATALOGUE_NAME, load_contracts
 
@@ -117,12 +118,12 @@ class Catalogue:
     @classmethod
     def load(cls, contracts_dir: str | Path) -> Catalogue:
         path = Path(contracts_dir) / CATALOGUE_NAME
+        if not path.exists():
+            raise LookupError(f"{path}: no error catalogue; run 'doccontract build'")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise LookupError(f"{path}: no error catalogue; run 'doccontract build'") from None
-        except ValueError as exc:
-            raise ValueError(f"{path}: not JSON ({exc})") from None
+            data = read_json(path)
+        except OSError as exc:
+            raise ValueError(str(exc)) from None
         return cls.from_json(data, str(path))
 
 
@@ -205,7 +206,6 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
 
     Skipped (False) when its inputs did not change since the file was written.
     """
-    from .build import dumps, write_atomic
     from .pages import parse_page
 
     contracts = load_contracts(out)
@@ -227,9 +227,9 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
     try:
-        if json.loads(path.read_text(encoding="utf-8")).get("inputs") == key.hexdigest():
+        if read_json(path).get("inputs") == key.hexdigest():
             return False
-    except (OSError, ValueError, AttributeError):
+    except (OSError, AttributeError):
         pass
     pages = []
     for display, data, read in error_specs:
@@ -237,4 +237,4 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
         pages.append((display, page.url, page.docs))
     doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()
-    return write_atomic(path, dumps(doc))
+    return write_atomic(path, dumps(doc), out)
