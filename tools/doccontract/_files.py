@@ -1,4 +1,6 @@
-"""The one reader and the one writer of files every command goes through.
+"""The shared ground every side stands on: the one reader and the one writer of files every
+command goes through, strict JSON, JSON pointers, the cache folder.  Imports nothing of the
+package, so any module may use it without making a circle.
 
 Reads are bounded in bytes and never wait: a FIFO, device or folder given where a file is
 expected is refused at once.  Writes are atomic and stay inside the folder they are for: a
@@ -138,3 +140,13 @@ def _why(exc: OSError) -> str:
     if exc.errno == errno.ENAMETOOLONG:
         return "a file or folder name in it is too long"
     return exc.strerror or str(exc)
+
+
+def json_pointer(err: Any) -> str:
+    """Where a jsonschema error is, as a JSON pointer ('/rows/0/status')."""
+    return "/" + "/".join(str(p) for p in err.absolute_path)
+
+
+def cache_dir(*parts: str) -> Path:
+    """``$XDG_CACHE_HOME/doccontract/<parts>`` (``~/.cache`` when unset): rebuildable, never the source of truth."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")).joinpath("doccontract", *parts)
