@@ -85,6 +85,15 @@ def test_add_on_a_read_only_folder_is_one_line_and_writes_nothing(tmp_path):
     assert r.returncode == 2 and str(specs) in one_line(r)
 
 
+def test_add_into_a_folder_that_cannot_be_made_is_one_line_and_writes_nothing(tmp_path):
+    """What a read-only disk looks like to a root user too: the folder cannot be made."""
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    r = run("add", str(SEED), "--out", str(blocker / "specs"))
+    assert r.returncode == 2 and "afile" in one_line(r) and "not a folder" in r.stderr
+    assert blocker.read_text() == "x"
+
+
 def test_add_skips_a_folder_named_like_a_page(tmp_path):
     export = tmp_path / "export"
     (export / "x.md").mkdir(parents=True)
