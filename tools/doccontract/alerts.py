@@ -3,7 +3,8 @@
 One GitHub issue per contract and change fingerprint: the next night's run
 finds it by a marker in its body and updates it instead of opening another.
 The token travels only in the Authorization header; no message, report or
-exception carries it.
+exception carries it.  Page text is neutralised for the medium it goes to
+(:func:`neutral.slack`, :func:`neutral.github`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import requests
 
+from . import neutral
 from .drift import ContractDrift, focus, report_markdown
 
 LABEL = "doc-drift"
@@ -29,7 +31,7 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _what_changed(c) -> str:
-    """One change in words, with before and after where the languages agree on them."""
+    """One change in words, with before and after where the languages agree on them (Slack-escaped)."""
     line = c.message
     lang = next((lg for lg in c.languages if lg in c.before or lg in c.after), None)
     before, after = (c.before.get(lang), c.after.get(lang)) if lang else (None, None)
@@ -39,19 +41,19 @@ def _what_changed(c) -> str:
         line += f": {_short(before, 120) if before is not None else '(none)'} → {_short(after, 120) if after is not None else '(none)'}"
     if c.why:
         line += f" ({c.why})"
-    return line
+    return neutral.slack(line)
 
 
 def slack_message(drifts: list[ContractDrift], exit_code: int, run_url: str = "", per_contract: int = 6, max_chars: int = 3500) -> dict[str, Any]:
     """What changed, in words (not only codes), per contract; waived changes left out; bounded in size."""
     head = {1: "Doc drift (non-breaking)", 2: ":rotating_light: Doc drift: BREAKING"}.get(exit_code, "Doc drift")
-    lines = [f"*{head}*" + (f" · <{run_url}|CI run>" if run_url else "")]
+    lines = [f"*{head}*" + (f" · <{neutral.slack(run_url)}|CI run>" if run_url else "")]
     for d in drifts:
         live = d.live()
         if not live:
             continue
-        link = d.urls.get("en")
-        name = f"<{link}|{d.label}>" if link else f"`{d.label}`"
+        link, label = neutral.slack(d.urls.get("en", "")), neutral.slack(d.label)
+        name = f"<{link}|{label}>" if link else f"`{label}`"
         lines.append(f"• {name} ({d.worst()}):")
         lines += [f"    – {_what_changed(c)}" for c in live[:per_contract]]
         if len(live) > per_contract:
@@ -110,8 +112,8 @@ def github_issues(repo: str, token: str, drifts: list[ContractDrift], api_url: s
     for d in drifts:
         if not d.live():
             continue
-        body = _marker(d) + "\n" + report_markdown([d], [])
-        title = f"Doc drift ({d.worst()}): {d.method} {d.path} [{d.fingerprint}]"
+        body = _marker(d) + "\n" + neutral.github(report_markdown([d], []))
+        title = neutral.github(f"Doc drift ({d.worst()}): {d.method} {d.path} [{d.fingerprint}]")
         number = existing.get(_marker(d))
         if number is not None:
             call("PATCH", f"{base}/{number}", json={"body": body})

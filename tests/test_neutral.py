@@ -1,0 +1,160 @@
+"""Page text leaving for a CI log, Slack or GitHub carries no command, control sequence or mention."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+
+from helpers import ROOT, SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stub import StubServer
+from test_drift import variant
+
+from doccontract import cli, neutral
+from doccontract.alerts import github_issues, post_webhook, slack_message
+from doccontract.drift import Change, ContractDrift, report_markdown
+
+HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team `tick"
+DESCRIPTION = "Risk unit <!everyone> @octo ::error::" + "y" * 120 + " ##[error]x \x1b[31m \x08 back`tick"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def runner_commands(text: str) -> list[str]:
+    """Lines GitHub's runner would act on: '::cmd::' after leading blanks, or '##[cmd]' anywhere."""
+    return [line for line in re.split(r"\r\n|\n|\r", text) if line.lstrip().startswith("::") or "##[" in line]
+
+
+def live_mentions(markdown: str) -> list[str]:
+    return re.findall(r"@[A-Za-z0-9]", markdown)
+
+
+def hostile_drift(heading: str = HEADING, description: str = DESCRIPTION, url: str = "https://developers.binance.com/docs/x") -> ContractDrift:
+    return ContractDrift(
+        id="page",
+        method="DELETE",
+        path="/sapi/v1/x",
+        changes=[
+            Change("breaking", "title.changed", "title", "the title changed", ["en"], {"en": "Close"}, {"en": heading}),
+            Change("documentation", "param.description", "groupId", f"the description of {heading} changed", ["en"], {"en": "old"}, {"en": description}),
+        ],
+        urls={"en": url},
+    )
+
+
+# --------------------------------------------------------------------------- terminal / CI log
+
+
+def test_diff_prints_page_text_without_runner_commands_or_control_characters(tmp_path):
+    new = tmp_path / "new.md"
+    new.write_text(variant(en=[("# Close Risk Unit (TRADE)", "# Close Risk Unit (TRADE) " + HEADING), ("Risk unit unique identifier  \n  \n", DESCRIPTION + "  \n  \n")]))
+    for fmt in ("markdown", "json"):
+        r = subprocess.run([sys.executable, "-m", "doccontract", "diff", str(SEED), str(new), "--format", fmt], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert r.returncode in (1, 2), r.stderr
+        out = r.stdout + r.stderr
+        assert "title.changed" in out
+        assert runner_commands(out) == [] and not CONTROL.search(out.replace("\n", "")), out
+    # the JSON stays JSON and says exactly what the page says
+    after = json.loads(r.stdout)["contracts"][0]["changes"]
+    assert any(c["after"].get("en") == "Close Risk Unit (TRADE) " + HEADING for c in after if c["code"] == "title.changed")
+
+
+def test_a_wrapped_heading_never_starts_a_line_with_a_command():
+    out = io.StringIO()
+    cli._say(f"note: page heading ## {HEADING}", neutral.TerminalStream(out))
+    text = out.getvalue()
+    assert len(text.splitlines()) > 1  # the long word was wrapped onto its own line
+    assert runner_commands(text) == [] and "\\u001b]0;pwn\\u0007" in text
+
+
+def test_a_command_split_across_writes_is_still_broken():
+    out = io.StringIO()
+    stream = neutral.TerminalStream(out)
+    for piece in ("x:", ":warning:", ":y\n#", "#", "[error]z\n"):
+        stream.write(piece)
+    assert runner_commands(out.getvalue()) == [] and out.getvalue().replace(neutral.ZWSP, "") == "x::warning::y\n##[error]z\n"
+
+
+def test_main_neutralises_what_any_command_prints(capsys):
+    """The CLI's own streams are the one place: an error message quoting page text is neutralised too."""
+    code = cli.main(["diff", "::error::x ##[error]y \x1b[2J", str(SEED)])
+    err = capsys.readouterr().err
+    assert code == 2 and "no such file" in err and runner_commands(err) == [] and "\x1b" not in err
+
+
+# --------------------------------------------------------------------------- Slack and GitHub
+
+
+def test_the_webhook_text_escapes_slack_controls_and_keeps_its_own_links():
+    got = []
+    with StubServer(lambda seen: got.append(json.loads(seen.body)) or (200, {}, b"ok")) as hook:
+        post_webhook(hook.url, [hostile_drift()], 2, timeout=5, run_url="https://ci/run/1")
+    text = got[0]["text"]
+    assert "<!" not in text and "<@" not in text and live_mentions(text) == []
+    assert "&lt;!here&gt;" in text and "&lt;!everyone&gt;" in text
+    assert "<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>" in text and "<https://ci/run/1|CI run>" in text
+    assert got[0]["blocks"][0]["text"]["text"] == text
+
+
+class FakeGitHub:
+    def __init__(self):
+        self.issues: list[dict] = []
+
+    def __call__(self, seen):
+        if seen.method == "GET":
+            return (200, {"Content-Type": "application/json"}, json.dumps(self.issues).encode())
+        data = json.loads(seen.body)
+        if seen.method == "POST":
+            self.issues.append({"number": len(self.issues) + 1, **data})
+            return (201, {}, json.dumps(self.issues[-1]).encode())
+        self.issues[int(seen.path.rsplit("/", 1)[1]) - 1].update(data)
+        return (200, {}, b"{}")
+
+
+def test_github_issue_title_and_body_mention_nobody_and_are_found_again():
+    gh = FakeGitHub()
+    drift = hostile_drift()
+    drift.path = "/sapi/v1/@acme/team"
+    with StubServer(gh) as srv:
+        assert github_issues("acme/api", "t0ken", [drift], api_url=srv.url, timeout=5) == [("opened", 1)]
+        assert github_issues("acme/api", "t0ken", [drift], api_url=srv.url, timeout=5) == [("updated", 1)]
+    issue = gh.issues[0]
+    assert live_mentions(issue["title"]) == [] and live_mentions(issue["body"]) == []
+    assert "acme/team" in issue["body"].replace(neutral.ZWJ, "") and "@\u200dacme/team" in issue["title"]
+
+
+# --------------------------------------------------------------------------- fuzzing the alert bodies
+
+PIECES = ["::", ":", "##[", "#", "[", "<!here>", "<!channel>", "<!everyone>", "<@U123>", "<#C1>", "<https://evil|x>", "@team", "@org/team", "@",
+          "`", "``", "&", "<", ">", "<!--", "\x1b", "\x07", "\x08", "\r", "\n", "\u202e", "\x9b", "w" * 110, " ", "\t"]
+PAGE_TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=25).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(heading=PAGE_TEXT, description=PAGE_TEXT, pieces=st.integers(1, 7))
+def test_random_page_text_leaves_no_command_control_or_mention(heading, description, pieces):
+    drift = hostile_drift(heading, description)
+    # terminal / CI log: the markdown report and a wrapped line, written in arbitrary pieces
+    out = io.StringIO()
+    stream = neutral.TerminalStream(out)
+    text = report_markdown([drift], []) + "\n"
+    step = max(1, len(text) // pieces)
+    for i in range(0, len(text), step):
+        stream.write(text[i : i + step])
+    cli._say(f"note: {heading} {description}", stream)
+    printed = out.getvalue()
+    assert runner_commands(printed) == [] and not CONTROL.search(printed.replace("\n", "").replace("\t", ""))
+    # JSON for a terminal: the same value back, and still nothing for the runner
+    value = {"heading": heading, "description": description}
+    dumped = neutral.terminal_json(value, indent=2)
+    assert json.loads(dumped) == value and runner_commands(dumped) == []
+    # Slack: every '<' is one of our own links
+    message = slack_message([drift], 2, run_url="https://ci/run/1")["text"]
+    assert set(re.findall(r"<[^>]*>?", message)) <= {"<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>", "<https://ci/run/1|CI run>"}
+    assert live_mentions(message) == [] and not CONTROL.search(message.replace("\n", ""))
+    # GitHub markdown: no mention, and no HTML comment opened by the page
+    body = neutral.github(report_markdown([drift], []))
+    assert live_mentions(body) == [] and "<!--" not in body
