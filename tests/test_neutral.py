@@ -1,21 +1,28 @@
-"""Page text leaving for a CI log, Slack or GitHub carries no command, control sequence or mention."""
+"""Page text leaving for a CI log, Slack or GitHub carries no command, control sequence or mention;
+alert calls end at a total deadline and read a bounded answer (real loopback servers)."""
 
 from __future__ import annotations
 
 import io
 import json
 import re
+import socket
 import subprocess
 import sys
+import time
+import tracemalloc
+import zlib
 
+import pytest
 from helpers import ROOT, SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rawserver import RawServer
 from stub import StubServer
 from test_drift import variant
 
 from doccontract import cli, neutral
-from doccontract.alerts import github_issues, post_webhook, slack_message
+from doccontract.alerts import AlertError, github_issues, post_webhook, slack_message
 from doccontract.drift import Change, ContractDrift, report_markdown
 
 HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team `tick"
@@ -158,3 +165,60 @@ def test_random_page_text_leaves_no_command_control_or_mention(heading, descript
     # GitHub markdown: no mention, and no HTML comment opened by the page
     body = neutral.github(report_markdown([drift], []))
     assert live_mentions(body) == [] and "<!--" not in body
+
+
+# --------------------------------------------------------------------------- bounded alert calls
+
+
+def _trickle(sent: list[int], in_head: bool):
+    """A byte every 0.5 s, in the head or the body, for up to 120 s (stops when the client hangs up)."""
+
+    def reply(conn: socket.socket, _req: bytes) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 240\r\n\r\n"
+        data, start = head + b" " * 240, 0 if in_head else len(head)
+        conn.sendall(data[:start])
+        for i in range(start, start + 240):
+            conn.sendall(data[i : i + 1])
+            sent.append(i)
+            time.sleep(0.5)
+
+    return reply
+
+
+@pytest.mark.parametrize("in_head", [True, False], ids=["head", "body"])
+@pytest.mark.parametrize("target", ["webhook", "github"])
+def test_an_alert_call_ends_at_its_total_deadline(target, in_head):
+    sent: list[int] = []
+    with RawServer(_trickle(sent, in_head)) as srv:
+        start = time.monotonic()
+        with pytest.raises(AlertError, match="no complete answer within 2s"):
+            if target == "webhook":
+                post_webhook(srv.url + "/hook", [hostile_drift()], 2, timeout=2)
+            else:
+                github_issues("acme/api", "t0ken", [hostile_drift()], api_url=srv.url, timeout=2)
+        took = time.monotonic() - start
+    assert took < 5 and 0 < len(sent) < 20
+
+
+def _bomb(inflated: int) -> bytes:
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    block = b"\0" * (1 << 20)
+    return b"".join([*(z.compress(block) for _ in range(inflated >> 20)), z.flush()])
+
+
+@pytest.mark.parametrize("target", ["webhook", "github"])
+def test_a_gzip_bomb_answer_is_refused_without_inflating_it(target):
+    bomb = _bomb(200 << 20)
+    assert len(bomb) < 300_000
+    with StubServer(lambda seen: (200, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, bomb)) as srv:
+        tracemalloc.start()
+        try:
+            with pytest.raises(AlertError, match="larger than"):
+                if target == "webhook":
+                    post_webhook(srv.url, [hostile_drift()], 2, timeout=20)
+                else:
+                    github_issues("acme/api", "t0ken", [hostile_drift()], api_url=srv.url, timeout=20)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 40 << 20  # the answer inflates to 200 MB; at most the 8 MB cap (and its copies) was held
