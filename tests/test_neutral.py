@@ -23,7 +23,7 @@ from test_drift import variant
 
 from doccontract import cli, neutral
 from doccontract.alerts import AlertError, github_issues, post_webhook, slack_message
-from doccontract.drift import Change, ContractDrift, report_markdown
+from doccontract.drift import Change, ContractDrift, report_markdown, write_reports
 
 HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team `tick"
 DESCRIPTION = "Risk unit <!everyone> @octo ::error::" + "y" * 120 + " ##[error]x \x1b[31m \x08 back`tick"
@@ -222,3 +222,11 @@ def test_a_gzip_bomb_answer_is_refused_without_inflating_it(target):
         finally:
             tracemalloc.stop()
     assert peak < 40 << 20  # the answer inflates to 200 MB; at most the 8 MB cap (and its copies) was held
+
+
+def test_drift_md_is_github_markdown_without_mentions(tmp_path):
+    """The nightly workflow appends drift.md to the job summary: GitHub renders it."""
+    write_reports(tmp_path, [hostile_drift()], ["page: @acme/team <!-- doccontract contract=x fingerprint=y -->"])
+    md = (tmp_path / "drift.md").read_text()
+    assert live_mentions(md) == [] and "<!--" not in md and "acme/team" in md
+    assert neutral.github(md) == md  # neutralising twice changes nothing

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -27,6 +28,7 @@ ZWJ = "\u200d"  # after '@': GitHub sees no mention, a reader sees the same text
 # that reorder what a reader sees ("Trojan source").
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _COMMAND = re.compile(r"(?<=:):|(?<=##)\[")
+_MENTION = re.compile("@(?!" + ZWJ + ")")  # idempotent: a report neutralised twice is the same
 
 
 def _visible(m: re.Match[str]) -> str:
@@ -52,13 +54,13 @@ def slack(text: str) -> str:
     """For Slack message text: ``&``, ``<`` and ``>`` escaped as Slack documents (no ``<!here>``,
     ``<@U…>`` or ``<url|…>`` survives), and a bare ``@here``/``@channel`` broken with a ZWJ."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _CONTROL.sub(_visible, text).replace("@", "@" + ZWJ)
+    return _MENTION.sub("@" + ZWJ, _CONTROL.sub(_visible, text))
 
 
 def github(text: str) -> str:
     """For GitHub markdown (issue title and body): no ``@user``/``@org/team`` mention (a ZWJ after
     ``@``, invisible in and out of code spans) and no HTML comment opened by page text."""
-    return _CONTROL.sub(_visible, text).replace("@", "@" + ZWJ).replace("<!--", "<" + ZWSP + "!--")
+    return _MENTION.sub("@" + ZWJ, _CONTROL.sub(_visible, text)).replace("<!--", "<" + ZWSP + "!--")
 
 
 class TerminalStream:
@@ -70,17 +72,20 @@ class TerminalStream:
     def __init__(self, inner: TextIO):
         self.inner = inner
         self._tail = ""
+        self._lock = threading.Lock()  # the sandbox logs from its request threads
 
     def write(self, text: str) -> int:
-        out = terminal(self._tail + text)[len(self._tail):]
-        self._tail = (self._tail + out)[-2:]
-        self.inner.write(out)
+        with self._lock:
+            out = terminal(self._tail + text)[len(self._tail):]
+            self._tail = (self._tail + out)[-2:]
+            self.inner.write(out)
         return len(text)
 
     def control(self, text: str) -> None:
         """Our own cursor control (a progress line's ``\\r``), never page text."""
-        self.inner.write(text)
-        self._tail = ""
+        with self._lock:
+            self.inner.write(text)
+            self._tail = ""
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
