@@ -14,7 +14,7 @@ from helpers import ROOT, SEED, SEED_ID, seed_repo
 from stub import StubServer
 from test_drift import DOCS_PATH, committed_seed, serve, variant
 
-from doccontract.docsite import DocSite
+from doccontract.watch.docsite import DocSite
 
 TOKEN = "ghp_doccontractTestToken0000000000000000"
 

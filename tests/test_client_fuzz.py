@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from stub import StubServer
 
 from doccontract.client import Client, ClientError, Result
-from doccontract.registry import Registry
+from doccontract.contract.registry import Registry
 
 REG = Registry.load(ROOT / "contracts")
 HEADER_NAMES = ["Content-Type", "Content-Encoding", "Retry-After", "Location", "X-SAPI-USED-UID-WEIGHT-1M", "X-SAPI-USED-IP-WEIGHT-1M", "Transfer-Encoding", "Connection"]

@@ -1,4 +1,4 @@
-"""doccontract.secrets.redact: every configured secret, in every form it takes on the wire."""
+"""doccontract.wire.secrets.redact: every configured secret, in every form it takes on the wire."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from doccontract.secrets import MASK, redact
+from doccontract.wire.secrets import MASK, redact
 
 
 @pytest.mark.parametrize(

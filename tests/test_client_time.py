@@ -11,9 +11,9 @@ from helpers import ROOT, crawler_page
 from stub import SLOW, StubServer
 from test_sandbox import Clock
 
-from doccontract.build import build
 from doccontract.client import BinanceAPIError, Client, ClientError
-from doccontract.registry import Registry
+from doccontract.contract.build import build
+from doccontract.contract.registry import Registry
 from doccontract.sandbox import Sandbox
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"

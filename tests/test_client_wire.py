@@ -27,8 +27,8 @@ from doccontract.client import (
     RequestNotSent,
     Result,
 )
-from doccontract.registry import Registry
-from doccontract.request import ParamError
+from doccontract.contract.registry import Registry
+from doccontract.wire.request import ParamError
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 JSON = {"Content-Type": "application/json"}
@@ -84,7 +84,7 @@ def test_call_sends_every_contract_signed_once_and_validates_its_example(op):
 @needs_corpus
 def test_every_margin_and_loan_corpus_contract_is_callable(tmp_path):
     """Before format 2, 47 of these 71 failed: the pages list 'timestamp' in their tables."""
-    from doccontract.build import build
+    from doccontract.contract.build import build
 
     out = tmp_path / "contracts"
     build([CORPUS / "margin_trading"], out / "margin_trading", use_cache=False)
@@ -403,10 +403,10 @@ def test_a_5xx_with_a_damaged_body_is_still_unknown():
 
 
 def test_importing_the_client_imports_no_reader():
-    code = "import sys, doccontract.client, doccontract.request, doccontract.registry; print(sorted(m for m in sys.modules if m.startswith(('doccontract.', 'markdown_it', 'bs4', 'lxml'))))"
+    code = "import sys, doccontract.client, doccontract.wire.request, doccontract.contract.registry; print(sorted(m for m in sys.modules if m.startswith(('doccontract.', 'markdown_it', 'bs4', 'lxml'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     loaded = eval(out)  # a printed list of module names
-    for reader in ("doccontract.pages", "doccontract.extract", "doccontract.schema", "doccontract.build", "markdown_it", "bs4", "lxml"):
+    for reader in ("doccontract.read.pages", "doccontract.read.extract", "doccontract.contract.schema", "doccontract.contract.build", "markdown_it", "bs4", "lxml"):
         assert reader not in loaded, loaded
 
 

@@ -12,9 +12,9 @@ import pytest
 from helpers import FIXTURES, ROOT, SEED, SEED_ID, seed_repo
 from jsonschema import Draft202012Validator, ValidationError
 
-from doccontract.build import BuildError, build, contract_for, contracts_for
-from doccontract.contracts import load_contracts
-from doccontract.pages import parse_page, read_html_pair
+from doccontract.contract.build import BuildError, build, contract_for, contracts_for
+from doccontract.contract.store import load_contracts
+from doccontract.read.pages import parse_page, read_html_pair
 
 
 @pytest.fixture(scope="module")

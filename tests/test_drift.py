@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import SEED, SEED_ID, seed_repo
 
-from doccontract.docsite import DocSite
-from doccontract.drift import run_drift
-from doccontract.fetch import Fetcher
-from doccontract.pages import parse_page
+from doccontract.read.pages import parse_page
+from doccontract.watch.docsite import DocSite
+from doccontract.watch.drift import run_drift
+from doccontract.watch.fetch import Fetcher
 
 DOCS_PATH = "institutional_loan/account/Institution-Loan-Group-Close"
 EN_ROUTE, ZH_ROUTE = f"/docs/{DOCS_PATH}", f"/docs/zh-CN/{DOCS_PATH}"
@@ -266,7 +266,7 @@ def test_conditional_get_reuses_unchanged_pages(repo):
 def test_retry_after_in_seconds_or_as_an_http_date():
     from email.utils import formatdate
 
-    from doccontract.fetch import _retry_after
+    from doccontract.watch.fetch import _retry_after
 
     assert _retry_after("7") == 7.0
     assert 25 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 31

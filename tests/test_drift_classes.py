@@ -6,9 +6,9 @@ import pytest
 from helpers import SEED_ID
 from test_drift import SEED_TEXT, variant
 
-from doccontract.build import contract_for
-from doccontract.drift import diff_contract
-from doccontract.pages import parse_page
+from doccontract.contract.build import contract_for
+from doccontract.read.pages import parse_page
+from doccontract.watch.drift import diff_contract
 
 PARAM_EN = "groupId| LONG| YES| Risk unit unique identifier  \n"
 PARAM_ZH = "groupId| LONG| YES| 唯一风险单位标识符  \n"

@@ -14,8 +14,8 @@ from helpers import ROOT, SEED, seed_repo
 from stub import StubServer
 from test_drift import serve, variant
 
-from doccontract import cli
-from doccontract.docsite import DocSite
+from doccontract.cli import app as cli
+from doccontract.watch.docsite import DocSite
 
 COMMANDS = ["build", "sandbox", "check", "fetch", "add", "drift", "diff", "nightly", "docsite"]
 
@@ -158,16 +158,16 @@ def test_ctrl_c_during_drift_leaves_no_report_half_written(tmp_path):
 
 
 def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monkeypatch, tmp_path, capsys):
-    import doccontract.check
-    import doccontract.drift
+    import doccontract.suite.run
+    import doccontract.watch.drift
 
     ran = []
 
     def boom(*a, **k):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(doccontract.drift, "run_drift", boom)
-    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None, **kw: ran.append(junit) or 0)
+    monkeypatch.setattr(doccontract.watch.drift, "run_drift", boom)
+    monkeypatch.setattr(doccontract.suite.run, "run_check", lambda target, junit=None, **kw: ran.append(junit) or 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = seed_repo(tmp_path)
     code = cli.main(["nightly", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--report-dir", str(repo / "reports")])
@@ -180,9 +180,9 @@ def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monke
 
 @pytest.mark.parametrize("command", ["drift", "nightly"])
 def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(monkeypatch, tmp_path, capsys, command):
-    import doccontract.check
+    import doccontract.suite.run
 
-    monkeypatch.setattr(doccontract.check, "run_check", lambda target, junit=None, **kw: 0)
+    monkeypatch.setattr(doccontract.suite.run, "run_check", lambda target, junit=None, **kw: 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = seed_repo(tmp_path)
     with DocSite() as site, StubServer([(500, {}, b"down")]) as hook:

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stub import StubServer
 
-from doccontract.docsite import NOT_FOUND_PAGE, WAF_PAGE
-from doccontract.fetch import Fetched, Fetcher, FetchError, read_pair
-from doccontract.pages import PageError, read_page, render_html
+from doccontract.read.pages import PageError, read_page, render_html
+from doccontract.watch.docsite import NOT_FOUND_PAGE, WAF_PAGE
+from doccontract.watch.fetch import Fetched, Fetcher, FetchError, read_pair
 
 PAGE = read_page(SEED)
 EN_HTML = render_html(PAGE.docs["en"], PAGE.url)

@@ -1,6 +1,6 @@
 """Drift never goes blind: every page that could be fetched is compared, the rest is reported.
 
-Real HTTP: the docs site is ``doccontract.docsite`` on loopback, serving the repository's own specs.
+Real HTTP: the docs site is ``doccontract.watch.docsite`` on loopback, serving the repository's own specs.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 from helpers import ROOT, SEED_ID, seed_repo
 from test_drift import DOCS_PATH, EN_ROUTE, ZH_ROUTE, drift, serve, snapshot, variant
 
-from doccontract.build import build
-from doccontract.docsite import DocSite
-from doccontract.drift import MARKDOWN_BUDGET, Change, ContractDrift, UsageError, load_waivers, report_json, report_markdown
-from doccontract.errors import Catalogue
-from doccontract.pages import parse_page, read_page, render_html
+from doccontract.contract.build import build
+from doccontract.contract.catalogue import Catalogue
+from doccontract.read.pages import parse_page, read_page, render_html
+from doccontract.watch.docsite import DocSite
+from doccontract.watch.drift import MARKDOWN_BUDGET, Change, ContractDrift, UsageError, load_waivers, report_json, report_markdown
 
 EDIT_ID = "binance/institutional_loan/account/Institution-Loan-Group-Edit-Member"
 EDIT_PATH = "institutional_loan/account/Institution-Loan-Group-Edit-Member"
@@ -103,7 +103,7 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
         text = (repo / f"specs/{ERRORS_ID}.md").read_text(encoding="utf-8")
         changed = text.replace("-1003 TOO_MANY_REQUESTS", "-1009 TOO_MANY_THINGS")
         assert changed != text
-        from doccontract.pages import parse_page
+        from doccontract.read.pages import parse_page
 
         site.put("institutional_loan/error-code", parse_page(changed.encode(), "x.md"))
         run = drift(repo, site)
@@ -177,7 +177,7 @@ def test_a_path_change_on_the_same_page_is_breaking_drift_and_update_writes_it(r
 
 
 def test_a_path_change_without_a_canonical_link_cannot_be_told_from_another_page(repo):
-    from doccontract.pages import parse_page
+    from doccontract.read.pages import parse_page
 
     before = snapshot(repo)
     changed = parse_page(variant(en=V2, zh=V2).encode(), "x.md")
@@ -239,8 +239,8 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     with DocSite() as site:
         serve_all(site, repo)
         serve(site, variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
-        from doccontract.drift import run_drift
-        from doccontract.fetch import Fetcher
+        from doccontract.watch.drift import run_drift
+        from doccontract.watch.fetch import Fetcher
 
         def run(expires: str, today: str):
             return run_drift(repo / "specs", repo / "contracts", repo / "reports", Fetcher(site.url, backoff=0.01), waivers=waive(expires), today=today)
@@ -274,7 +274,7 @@ def test_a_bad_waivers_file_is_a_usage_error_naming_the_entry(tmp_path, content,
 def test_a_page_documenting_several_endpoints_is_compared_contract_by_contract(repo, monkeypatch):
     """build.contracts_for (one contract per endpoint, ids <page>/<anchor>) as the reader makes them:
     each is compared; one the page no longer makes is removed, and --update removes its file."""
-    import doccontract.build as build
+    import doccontract.contract.build as build
 
     real = getattr(build, "contracts_for", None)
 
@@ -330,7 +330,7 @@ def test_a_long_text_change_shows_where_it_changed():
 
 
 def test_the_webhook_message_says_what_changed_leaves_waived_changes_out_and_stays_short():
-    from doccontract.alerts import slack_message
+    from doccontract.watch.alerts import slack_message
 
     text = "Some long paragraph about risk units. " * 30
     described = Change("documentation", "description.changed", "API Description", "the text changed", ["en"], {"en": text + "Old."}, {"en": text + "New."})

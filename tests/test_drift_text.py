@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from doccontract import cli
+from doccontract.cli import app as cli
 
 PAGE = """---
 exchange: binance

@@ -7,8 +7,8 @@ import json
 import pytest
 from helpers import ROOT, crawler_page
 
-from doccontract.build import build
-from doccontract.errors import Catalogue, ErrorCode, assumed_codes
+from doccontract.contract.build import build
+from doccontract.contract.catalogue import Catalogue, ErrorCode, assumed_codes
 
 CAT = Catalogue.load(ROOT / "contracts")
 
@@ -98,8 +98,8 @@ def test_round_trip_through_json():
 
 
 def test_page_error_lines_in_any_language_and_numbered_lists():
-    from doccontract.build import contract_for
-    from doccontract.pages import parse_page
+    from doccontract.contract.build import contract_for
+    from doccontract.read.pages import parse_page
 
     en = "# T (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/x\n\n## Error Code\n\n  * -27100: Something failed.\n\nIf wrong, error code -3003 will be returned.\n"
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"
@@ -117,7 +117,7 @@ def test_text_never_raises_and_degrades_to_the_closest_wording():
 
 
 def test_merged_catalogues_prefer_the_first_and_assumed_codes_stand_alone():
-    from doccontract.errors import assumed_catalogue
+    from doccontract.contract.catalogue import assumed_catalogue
 
     mine = Catalogue([ErrorCode(-1022, "MINE", {"en": ["mine"]})])
     merged = Catalogue.merged(mine, None, CAT)

@@ -21,9 +21,10 @@ from rawserver import RawServer
 from stub import StubServer
 from test_drift import variant
 
-from doccontract import cli, neutral
-from doccontract.alerts import AlertError, github_issues, post_webhook, slack_message
-from doccontract.drift import Change, ContractDrift, report_markdown, write_reports
+from doccontract import neutral
+from doccontract.cli import app as cli
+from doccontract.watch.alerts import AlertError, github_issues, post_webhook, slack_message
+from doccontract.watch.drift import Change, ContractDrift, report_markdown, write_reports
 
 HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team `tick"
 DESCRIPTION = "Risk unit <!everyone> @octo ::error::" + "y" * 120 + " ##[error]x \x1b[31m \x08 back`tick"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from doccontract.extract import classify
-from doccontract.pages import read_markdown
+from doccontract.read.extract import classify
+from doccontract.read.pages import read_markdown
 
 
 def _kind(md: str) -> str | None:

@@ -14,7 +14,7 @@ from helpers import CORPUS, needs_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doccontract import pages
+from doccontract.read import pages
 
 
 def parsed(src: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doccontract.pages import Paragraph, Table, read_markdown
+from doccontract.read.pages import Paragraph, Table, read_markdown
 
 CUT = """# T
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from helpers import FIXTURES, crawler_page
 
-from doccontract.build import contract_for
-from doccontract.extract import NotAnEndpoint, enum_values, extract, parse_example
-from doccontract.pages import BulletList, CodeBlock, PageError, Table, parse_page, read_html, read_markdown
+from doccontract.contract.build import contract_for
+from doccontract.read.extract import NotAnEndpoint, enum_values, extract, parse_example
+from doccontract.read.pages import BulletList, CodeBlock, PageError, Table, parse_page, read_html, read_markdown
 
 ZW = "\u200b"
 
@@ -270,7 +270,7 @@ def test_hostile_examples_are_refused_with_a_reason_not_a_crash(text, problem):
 
 
 def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position():
-    from doccontract.schema import response_schema
+    from doccontract.contract.schema import response_schema
 
     ex = parse_example('{"symbol": "A", "price": "1"}\nOR\n[{"symbol": "A", "price": "1"}]')
     assert ex.alternatives == [[{"symbol": "A", "price": "1"}]]
@@ -313,7 +313,7 @@ def test_enum_values_from_descriptions():
 
 
 def test_lists_joined_by_and_or_or_in_chinese_are_whole_and_a_list_without_its_default_is_no_enum():
-    from doccontract.extract import omitted_default
+    from doccontract.read.extract import omitted_default
 
     assert enum_values("Supported values: `LIMIT_MAKER`, `STOP_LOSS`, and `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
     assert enum_values("支持的数值： `LIMIT_MAKER`，`STOP_LOSS` 和 `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
@@ -472,7 +472,7 @@ def test_table_with_no_rows_is_an_error():
 def test_seed_renders_to_markdown_and_html_and_reads_back():
     from helpers import SEED
 
-    from doccontract.pages import render_html, render_markdown
+    from doccontract.read.pages import render_html, render_markdown
 
     for lang, doc in parse_page(SEED.read_bytes(), "seed.md").docs.items():
         assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical()
@@ -487,8 +487,8 @@ PAGES = FIXTURES / "pages"
 
 
 def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_anchor():
-    from doccontract.build import contracts_for
-    from doccontract.pages import read_page
+    from doccontract.contract.build import contracts_for
+    from doccontract.read.pages import read_page
 
     contracts = {c["id"]: c for c in contracts_for(read_page(PAGES / "multi_endpoint.md", "multi.md"), "spot/market")}
     assert sorted(contracts) == ["spot/market/klinecandlestick-data-market_data", "spot/market/order-book", "spot/market/仅中文接口"]
@@ -517,7 +517,7 @@ def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_ancho
     [("websocket_api.md", "websocket-api"), ("stream.md", "stream"), ("pointer.md", "pointer")],
 )
 def test_pages_without_an_http_endpoint_are_skipped_in_a_category(name, kind):
-    from doccontract.build import Spec, build_one
+    from doccontract.contract.build import Spec, build_one
 
     spec = Spec(PAGES / name, "x", f"specs/{name}")
     [r] = build_one(spec, (PAGES / name).read_bytes())
@@ -525,8 +525,8 @@ def test_pages_without_an_http_endpoint_are_skipped_in_a_category(name, kind):
 
 
 def test_weights_as_pages_state_them():
-    from doccontract.extract import parse_weight
-    from doccontract.pages import Paragraph, Section
+    from doccontract.read.extract import parse_weight
+    from doccontract.read.pages import Paragraph, Section
 
     def weight(text: str, heading: str = "Request Weight"):
         findings = []
@@ -566,7 +566,7 @@ def test_parameter_tables_in_their_many_shapes():
         "batchOrders| LIST<JSON>| YES| orders\ntimestamp| LONG| YES|\n\n**Where batchOrders is**\n\n"
         "Name| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\nside| ENUM| YES| BUY or SELL\n"
     )
-    from doccontract.schema import request_schema
+    from doccontract.contract.schema import request_schema
 
     schema = request_schema(extract(read_markdown(batch, "en")).params)
     items = schema["properties"]["batchOrders"]["items"]
@@ -634,7 +634,7 @@ _FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
 @_FUZZ
 @given(st.lists(st.one_of(_MD_PIECES, st.text(max_size=20)), max_size=40), st.booleans())
 def test_fuzz_markdown_pages_give_contracts_or_documented_errors(pieces, crawler):
-    from doccontract.build import Spec, build_one
+    from doccontract.contract.build import Spec, build_one
 
     body = "".join(pieces)
     text = crawler_page(body, body) if crawler else body
@@ -687,14 +687,14 @@ def test_a_page_that_says_there_is_no_response_body_is_not_an_unreadable_example
 
 
 def test_a_type_written_twice_is_that_type():
-    from doccontract.bilingual import same_type
+    from doccontract.contract.bilingual import same_type
 
     assert same_type("STRING", "STRINGString") and same_type("INT", "INTEGER") and same_type("ENUM", "STRING")
     assert not same_type("STRING", "LONG") and not same_type("LONG", "LONGLON")
 
 
 def test_enums_stated_in_example_comments():
-    from doccontract.schema import response_schema
+    from doccontract.contract.schema import response_schema
 
     ex = parse_example('{\n  "status": "NEW", // NEW, FILLED, CANCELED\n  "side": "BUY" // the side\n}')
     props = response_schema([], ex)["properties"]
@@ -702,7 +702,7 @@ def test_enums_stated_in_example_comments():
 
 
 def test_a_key_some_example_elements_leave_out_is_not_required():
-    from doccontract.schema import response_schema
+    from doccontract.contract.schema import response_schema
 
     ex = parse_example('[{"s": "A", "q": {"LONG": 1, "HEDGE": 2}}, {"s": "B", "q": {"BOTH": 3}}]')
     item = response_schema([], ex)["items"]
@@ -710,7 +710,7 @@ def test_a_key_some_example_elements_leave_out_is_not_required():
 
 
 def test_array_types_written_out_are_known():
-    from doccontract.schema import known_type, type_schema
+    from doccontract.contract.schema import known_type, type_schema
 
     assert type_schema("ARRAY OF STRING") == {"type": "array", "items": {"type": "string"}}
     assert type_schema("LIST<INT>")["items"]["maximum"] == 2**31 - 1 and type_schema("LONG[]")["items"]["maximum"] == 2**63 - 1
@@ -747,7 +747,7 @@ def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
 
 
 def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
-    from doccontract.pages import read_crawler
+    from doccontract.read.pages import read_crawler
 
     page = read_crawler("---\nsource_url: x\n---\n\n# 查询 (USER_DATA)\n\nGET /sapi/v1/x\n", "one.md")
     assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
@@ -762,8 +762,8 @@ def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
 
 
 def test_a_request_line_with_a_whole_url_or_without_its_slash_is_read_and_said():
-    from doccontract.extract import parse_request_line
-    from doccontract.pages import Paragraph, Section
+    from doccontract.read.extract import parse_request_line
+    from doccontract.read.pages import Paragraph, Section
 
     for line, path, said in (
         ("GET https://api.binance.com/api/v3/time", "/api/v3/time", "gives a whole URL"),
@@ -799,7 +799,7 @@ def test_and_joined_prose_never_beats_a_list_of_values():
 
 
 def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language():
-    from doccontract.pages import read_crawler
+    from doccontract.read.pages import read_crawler
 
     broken = "---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id=\"zh\"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n"
     with pytest.raises(PageError, match="no '---' line followed by a '# ' title"):
@@ -821,21 +821,21 @@ def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements()
 
 
 def test_a_default_names_a_value_only_where_the_value_ends_its_clause():
-    from doccontract.extract import omitted_default
+    from doccontract.read.extract import omitted_default
 
     assert omitted_default("BUY or SELL. default: PM account uses BUY", "ENUM") is None and enum_values("BUY or SELL. default: PM account uses BUY", "ENUM") == ["BUY", "SELL"]
     assert omitted_default("Default `BOTH` for One-way Mode ; `LONG` or `SHORT` for Hedge Mode.", "ENUM") == (["LONG", "SHORT"], "BOTH")
 
 
 def test_a_spot_path_without_its_slash_is_read():
-    from doccontract.extract import parse_request_line
-    from doccontract.pages import Paragraph, Section
+    from doccontract.read.extract import parse_request_line
+    from doccontract.read.pages import Paragraph, Section
 
     assert parse_request_line(Section("HTTP Request", 2, [Paragraph("GET api/v3/order")]), "p.md", [])[1] == "/api/v3/order"
 
 
 def test_request_sections_without_a_request_line_heading_fail_even_when_they_name_a_base_url():
-    from doccontract.extract import classify
+    from doccontract.read.extract import classify
 
     md = "# Thing\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nx| LONG| YES|\n\nThe base endpoint is https://api.example.test.\n"
     with pytest.raises(PageError, match="no 'HTTP Request' section"):

@@ -11,9 +11,10 @@ from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doccontract import request as rq
-from doccontract.contract_format import FORMAT, SIGNING_NAMES
-from doccontract.registry import Operation, Registry
+from doccontract.contract.format import FORMAT
+from doccontract.contract.registry import Operation, Registry
+from doccontract.rules import SIGNING_NAMES
+from doccontract.wire import request as rq
 
 REG = Registry.load(ROOT / "contracts")
 CAT = REG.catalogue
@@ -64,14 +65,15 @@ def test_every_contract_is_format_2_with_auth_and_no_signing_params_in_request()
     ],
 )
 def test_auth_kind_from_security_type(security, listed, kind):
-    from doccontract.contract_format import auth_kind, auth_section
+    from doccontract.contract.format import auth_section
+    from doccontract.rules import auth_kind
 
     assert auth_kind(security, listed) == kind
     assert auth_section(kind)["kind"] == kind
 
 
 def test_weight_units_other_than_ip_and_uid_keep_the_page_word_without_a_header():
-    from doccontract.contract_format import weight_section
+    from doccontract.contract.format import weight_section
 
     assert weight_section({"value": 5, "unit": "IP"}, "/api/v3/order") == {"value": 5, "unit": "IP", "limit": "IP", "header": None}
     assert weight_section({"value": 5, "unit": None}, "/sapi/v1/x") == {"value": 5, "unit": None, "limit": None, "header": None}

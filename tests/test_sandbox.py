@@ -20,7 +20,7 @@ from test_signing import pem_pair
 
 from doccontract.sandbox import ApiError, Sandbox, State, StateError
 from doccontract.sandbox.models.institutional_loan import Call, InstitutionalLoan
-from doccontract.signing import Signer
+from doccontract.wire.signing import Signer
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 PARENT = ("demo-parent-key-0001", "demo-parent-secret-0001")

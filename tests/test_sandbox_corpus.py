@@ -11,10 +11,10 @@ from helpers import CORPUS, ROOT, needs_corpus
 from jsonschema import Draft202012Validator
 from test_sandbox import Clock, call
 
-from doccontract.build import build
-from doccontract.registry import Registry
-from doccontract.request import kind
+from doccontract.contract.build import build
+from doccontract.contract.registry import Registry
 from doccontract.sandbox import Sandbox
+from doccontract.wire.request import kind
 
 SAMPLE = {"integer": 1, "decimal": "1", "number": "1", "boolean": "true", "array": "[]", "object": "{}"}
 

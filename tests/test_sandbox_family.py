@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from test_sandbox import DEMO, PARENT, Clock, call
 
 from doccontract.client import Client
-from doccontract.registry import Operation, Registry
+from doccontract.contract.registry import Operation, Registry
 from doccontract.sandbox import Sandbox, State
 
 CONTRACTS = Registry.load()

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from doccontract.signing import Signer, encode_params, strip_signature, verify
+from doccontract.wire.signing import Signer, encode_params, strip_signature, verify
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 PAYLOAD = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
@@ -94,7 +94,7 @@ def test_two_hundred_signatures_arrive_intact_for_every_key_type():
     import requests
     from stub import StubServer
 
-    from doccontract.signing import BinanceAuth
+    from doccontract.wire.signing import BinanceAuth
 
     rng = random.Random(20261125)
     keys = [("RSA", *pem_pair("RSA")) for _ in range(2)] + [("ED25519", *pem_pair("ED25519")) for _ in range(8)]
@@ -134,7 +134,7 @@ def test_verify_takes_any_bytes_and_never_raises():
 def test_auth_without_a_signer_adds_only_the_key_header():
     import requests
 
-    from doccontract.signing import BinanceAuth
+    from doccontract.wire.signing import BinanceAuth
 
     r = requests.Request("GET", "http://127.0.0.1:1/sapi/v1/x?a=1", auth=BinanceAuth("key-123456")).prepare()
     assert r.url == "http://127.0.0.1:1/sapi/v1/x?a=1" and r.headers["X-MBX-APIKEY"] == "key-123456"
@@ -144,7 +144,7 @@ def test_auth_without_a_signer_adds_only_the_key_header():
 def test_auth_signs_with_an_injected_clock_and_recv_window():
     import requests
 
-    from doccontract.signing import BinanceAuth
+    from doccontract.wire.signing import BinanceAuth
 
     auth = BinanceAuth("key-123456", Signer(secret=SECRET), recv_window=5000, clock=lambda: 1499827319.559)
     r = requests.Request("GET", "http://h/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1", auth=auth).prepare()
@@ -154,7 +154,7 @@ def test_auth_signs_with_an_injected_clock_and_recv_window():
 def test_auth_refuses_a_body_it_cannot_sign_as_sent():
     import requests
 
-    from doccontract.signing import BinanceAuth
+    from doccontract.wire.signing import BinanceAuth
 
     with pytest.raises(ValueError, match="percent-encoded form data"):
         requests.Request("POST", "http://h/x", data="é=1".encode(), auth=BinanceAuth("key-123456", Signer(secret=SECRET))).prepare()

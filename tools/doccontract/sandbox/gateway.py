@@ -21,18 +21,15 @@ from urllib.parse import unquote, urlsplit
 
 from jsonschema import Draft202012Validator
 
-from ..contract_format import SERVER_TIME
-from ..contracts import default_dir
-from ..schema import json_pointer
-from ..secrets import redact
-from ..signing import verify
+from .._files import json_pointer
+from ..contract.store import default_dir
+from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, UID_LIMIT_PER_MINUTE, weight_header
+from ..wire.secrets import redact
+from ..wire.signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
 from .seam import ApiError, Operation, api_error, load_registry, read_request
 from .state import API_KEY_PATTERN, Account, State
-
-UID_LIMIT_PER_MINUTE = 180_000  # Binance's SAPI limits per minute
-IP_LIMIT_PER_MINUTE = 12_000
 
 
 @dataclass
@@ -208,7 +205,7 @@ class Sandbox:
         unit = "UID" if documented == "UID" and account is not None else "IP"
         header = op.weight_header if unit == documented else None
         if header is None and op.path.startswith("/sapi/"):
-            header = f"X-SAPI-USED-{unit}-WEIGHT-1M"
+            header = weight_header(unit)
         who = account.uid if unit == "UID" and account is not None else client
         limit = self.limits.uid if unit == "UID" else self.limits.ip
         cost = op.weight_value

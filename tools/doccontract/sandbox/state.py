@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from jsonschema import Draft202012Validator
 
-from ..schema import json_pointer
+from .._files import json_pointer
 
 STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here

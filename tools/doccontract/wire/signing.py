@@ -24,9 +24,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from .contract_format import API_KEY_HEADER, RECV_WINDOW_MAX
-
-MAX_RECV_WINDOW = RECV_WINDOW_MAX
+from ..rules import API_KEY_HEADER
 
 
 def encode_params(params: list[tuple[str, object]] | dict[str, object]) -> str:

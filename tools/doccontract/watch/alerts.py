@@ -17,9 +17,9 @@ from typing import Any
 import requests
 import urllib3
 
-from . import neutral
+from .. import neutral
+from ..wire.transport import Deadline, WatchedAdapter, read_capped
 from .drift import ContractDrift, focus, report_markdown
-from .transport import Deadline, WatchedAdapter, read_capped
 
 LABEL = "doc-drift"
 

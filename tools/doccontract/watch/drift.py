@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from . import errors as error_catalogue
-from . import neutral
-from .build import build_one, contract_for, dumps, find_specs, write_atomic
-from .contract_format import KINDS, auth_kind
-from .contracts import OPENAPI_NAME, contract_files, load_contracts
-from .extract import NotAnEndpoint, _part_of, heading_key
-from .openapi import openapi_document
-from .pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
+from .. import neutral
+from .._files import dumps, write_atomic
+from ..contract import error_pages
+from ..contract.build import build_one, contract_for, find_specs
+from ..contract.openapi import openapi_document
+from ..contract.store import OPENAPI_NAME, contract_files, load_contracts
+from ..read.extract import NotAnEndpoint, _part_of, heading_key
+from ..read.pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
+from ..rules import KINDS, auth_kind
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -967,7 +968,7 @@ def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, d
     """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
     makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
     worker process.  A page without an endpoint (an error-code list) has no contract."""
-    from . import build as builder
+    from ..contract import build as builder
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
@@ -1155,7 +1156,7 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
         for cid in mine_old - mine_new:
             old[cid].unlink()
     write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
-    error_catalogue.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
+    error_pages.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
 
 
 def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes, Any]]:

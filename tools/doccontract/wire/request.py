@@ -27,14 +27,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .contract_format import RECV_WINDOW_DEFAULT, RECV_WINDOW_MAX, SIGNING_NAMES, TIMESTAMP_AHEAD_MS
-from .errors import Catalogue
-from .registry import Operation
+from ..contract.catalogue import Catalogue
+from ..contract.registry import Operation
+from ..rules import RECV_WINDOW_DEFAULT, RECV_WINDOW_MAX, RECV_WINDOW_RE, SIGNING_NAMES, TIMESTAMP_AHEAD_MS
 
 DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # ASCII digits, as Binance reads them
 INTEGER_RE = re.compile(r"-?[0-9]{1,20}")
 TIMESTAMP_RE = re.compile(r"[0-9]{1,20}")
-RECV_WINDOW_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")
 #: A timestamp at or above this is in microseconds (ms reach it in the year 5138).
 MICROSECONDS_FROM = 10**14
 FORM = "application/x-www-form-urlencoded"
@@ -310,7 +309,7 @@ def read(
 ) -> Request:
     """All of it in Binance's order: framing and duplicates, then signing rules, then the documented parameters.
 
-    The signature itself is not verified here (that needs the caller's key): see ``doccontract.signing``.
+    The signature itself is not verified here (that needs the caller's key): see ``doccontract.wire.signing``.
     """
     raw = read_raw(query, body, content_type, catalogue)
     signing = check_signing(raw, clock, catalogue) if op.signed else None

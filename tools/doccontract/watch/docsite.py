@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from ..read.pages import Page, read_page, render_html
 from .loopback import LoopbackServer, QuickHandler
-from .pages import Page, read_page, render_html
 
 NOT_FOUND_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><title>Page Not Found | Binance Open Platform</title></head><body>'

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .contract_format import FORMAT
-from .contracts import default_dir, load_contracts
-from .errors import Catalogue
+from .catalogue import Catalogue
+from .format import FORMAT
+from .store import default_dir, load_contracts
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def default_dir() -> Path:
     env = os.environ.get("DOCCONTRACT_CONTRACTS")
     if env:
         return Path(env)
-    repo = Path(__file__).resolve().parents[2] / "contracts"
+    repo = Path(__file__).resolve().parents[3] / "contracts"
     return repo if repo.is_dir() else Path("contracts")
 
 

@@ -32,9 +32,10 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from .build import write_atomic
-from .extract import _sections_by_part, classify, parse_request_line
-from .pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
+from .._files import cache_dir as default_cache_dir
+from .._files import write_atomic
+from ..read.extract import _sections_by_part, classify, parse_request_line
+from ..read.pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -221,7 +222,7 @@ class Fetcher:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html", "Accept-Encoding": "gzip, deflate"})
-        base = cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / "fetch"
+        base = cache_dir or default_cache_dir("fetch")
         self.cache_dir = base
         self._gate = threading.Semaphore(max_connections)
         self._count_lock = threading.Lock()
@@ -408,7 +409,7 @@ Identity = tuple[str, str, str]
 
 def identity(doc) -> Identity:
     """What one language of a page documents, to tell whether a fetched page is still the same page."""
-    from . import extract as ex
+    from ..read import extract as ex
 
     kind = classify(doc)
     if kind is not None:

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from .contracts import default_dir
-from .neutral import terminal_json
-from .suite import plugin as suite_plugin
-from .suite.operations import ContractsError, load_operations
-from .suite.scrub import redact
-from .suite.target import BadCredentials, NoCredentials, live_credentials
+from ..contract.store import default_dir
+from ..neutral import terminal_json
+from . import plugin as suite_plugin
+from .operations import ContractsError, load_operations
+from .scrub import redact
+from .target import BadCredentials, NoCredentials, live_credentials
 
 SUITE_MODULE = Path(suite_plugin.__file__).with_name("test_contract.py")
 EXIT_FAILED, EXIT_USAGE = 1, 2

@@ -32,12 +32,12 @@ import requests
 import urllib3
 from jsonschema import Draft202012Validator
 
-from .contract_format import RECV_WINDOW_MAX, SERVER_TIME
-from .registry import Operation, Registry
-from .request import RECV_WINDOW_RE, ParamError, to_wire
-from .secrets import redact
-from .signing import BinanceAuth, Signer, encode_params
-from .transport import Deadline, WatchedAdapter
+from ..contract.registry import Operation, Registry
+from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
+from ..wire.request import ParamError, to_wire
+from ..wire.secrets import redact
+from ..wire.signing import BinanceAuth, Signer, encode_params
+from ..wire.transport import Deadline, WatchedAdapter
 
 USER_AGENT = "doccontract/0.1"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
@@ -208,7 +208,7 @@ class Client:
     def call(self, operation: str | Operation, /, **params: Any) -> Result:
         """Call an operation (contract id, ``"METHOD /path"`` or an Operation) with its documented parameters.
 
-        ValueError (a :class:`~doccontract.request.ParamError`) before anything is sent for a bad parameter;
+        ValueError (a :class:`~doccontract.wire.request.ParamError`) before anything is sent for a bad parameter;
         the documented ClientError subclasses for everything that happens after.
         """
         op = operation if isinstance(operation, Operation) else self.registry.get(operation)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -17,58 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import bilingual, contract_format, errors
-from .contracts import OPENAPI_NAME, load_contracts
-from .extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
+from .._files import cache_dir as default_cache_dir
+from .._files import dumps, write_atomic
+from ..read.extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
+from ..read.pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
+from . import bilingual, error_pages
+from . import format as contract_format
 from .openapi import openapi_document
-from .pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
-from .schema import consistency_findings, is_signed, request_schema, response_schema
+from .schema import consistency_findings, request_schema, response_schema
+from .store import OPENAPI_NAME, load_contracts
 
 SPEC_SUFFIXES = (".md", ".html", ".htm", ".txt")
 
 
 class BuildError(Exception):
     """A build that cannot proceed at all (no pages, output not writable): one line for the user."""
-
-
-def dumps(obj: Any) -> bytes:
-    """Strict JSON (NaN and Infinity are refused: they are not JSON and no validator reads them)."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
-
-
-def _file_mode() -> int:
-    """What open() would give a new file under the current umask (mkstemp always gives 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
-    """Write via a temporary file and rename; return False when the file already held ``data``.
-
-    Readers never see half a file either way; ``durable`` also syncs it to disk
-    first (specs, contracts, reports), which caches and scratch files skip.
-    The file gets the mode the umask gives any new file, not mkstemp's 0600.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 # --------------------------------------------------------------------------- one page
@@ -118,7 +80,6 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
         "path": primary.path,
         "weight": primary.weight,
         "security": security,
-        "signed": is_signed(security),
         "request": request,
         "response": response,
         "examples": {"response": examples},
@@ -130,7 +91,7 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
     }
     if anchors:
         contract["page"] = {"anchor": anchors.get("en") or anchors.get("zh-CN", ""), "headings": {lang: docs[lang].title for lang in endpoints}}
-    return contract_format.apply(contract, Page(page.source, page.meta, docs))
+    return contract_format.apply(contract, error_pages.page_errors(docs))
 
 
 def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
@@ -321,13 +282,14 @@ def _build_in_worker(spec: Spec, data: bytes) -> list[Result]:
 def _generator_hash() -> str:
     """Changes whenever the code that makes contracts changes, so caches never go stale."""
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parents[1]
+    for f in sorted([*package.glob("*.py"), *package.glob("read/*.py"), *package.glob("contract/*.py")]):
         h.update(f.read_bytes())
     return h.hexdigest()
 
 
 def _cache_file(out: Path, cache_dir: Path | None) -> Path:
-    base = cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract"
+    base = cache_dir or default_cache_dir()
     key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
     return base / f"build-{key}.json"
 
@@ -530,10 +492,10 @@ def build(
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
-        error_pages = [
+        error_specs = [
             (spec.display, inputs[i], res[0].read) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"
         ]
-        errors.write_catalogue(out, error_pages)
+        error_pages.write_catalogue(out, error_specs)
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
     if use_cache:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .extract import Endpoint, Finding, enum_values, field_paths
+from ..read.extract import Endpoint, Finding, enum_values, field_paths
 from .schema import known_type, type_key, type_schema
 
 # severity by what a disagreement would do to a client built from one language

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..rules import documented_codes, weight_header
 from .schema import DIALECT
 
 ERROR_SCHEMA = {
@@ -31,7 +32,7 @@ def _strip(schema: dict[str, Any]) -> dict[str, Any]:
 def _weight_header(c: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     weight = c.get("weight") or {}
     unit = str(weight.get("unit") or "IP").upper()
-    name = weight.get("header") or f"X-SAPI-USED-{unit}-WEIGHT-1M"
+    name = weight.get("header") or weight_header(unit)
     return name, {
         "description": f"{unit} weight used in the current minute; one call costs {weight.get('value', 1)}",
         "schema": {"type": "integer", "minimum": 0},
@@ -50,7 +51,6 @@ def _error(description: str, headers: dict[str, Any], codes: list[int] | None = 
 
 
 def _operation(c: dict[str, Any]) -> dict[str, Any]:
-    from .suite.operations import documented_codes
 
     req = c["request"]
     params = []

@@ -14,10 +14,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .extract import SIGNED_SECURITY, Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
+from .._files import json_pointer
+from ..read.extract import Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
+from ..rules import INT64, RECV_WINDOW_MAX
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
 INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
 # [0-9], not \d: JSON Schema patterns are ECMA-262, where \d is ASCII, but Python's re (jsonschema,
 # the request model) reads \d as any Unicode digit and would take '١' for a 1
@@ -59,12 +60,6 @@ TYPE_MAP: dict[str, dict[str, Any] | None] = {
 }
 #: What an undecided DECIMAL is when there is no example to look at.
 DECIMAL_EITHER = {"anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}]}
-#: Parameters every signed request carries; the pages list them or not, the contract adds them once.
-SIGNING_PARAMS = {
-    "timestamp": {**INT64, "description": "Milliseconds since the epoch when the request was created"},
-    "recvWindow": {**INT64, "minimum": 0, "maximum": 60000, "description": "Milliseconds the request stays valid (default 5000, at most 60000)"},
-    "signature": {"type": "string", "description": "HMAC-SHA256 (hex), RSA or Ed25519 (base64) signature of the payload"},
-}
 
 
 def type_key(doc_type: str) -> str:
@@ -238,7 +233,7 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
             if hi is not None and (lo is None or lo <= hi):
                 s["maximum"] = min(hi, s.get("maximum", hi))
         if p.name == "recvWindow":
-            s["maximum"] = 60000
+            s["maximum"] = RECV_WINDOW_MAX
         if p.description:
             s["description"] = p.description
         s["x-doc-type"] = p.type
@@ -618,12 +613,3 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
             )
         )
     return found
-
-
-def json_pointer(err) -> str:
-    """Where a jsonschema error is, as a JSON pointer ('/rows/0/status')."""
-    return "/" + "/".join(str(p) for p in err.absolute_path)
-
-
-def is_signed(security: dict[str, str | None]) -> bool:
-    return any(s in SIGNED_SECURITY for s in security.values() if s)

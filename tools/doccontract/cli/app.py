@@ -14,10 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .build import build
-from .neutral import control, terminal_json, terminal_streams
-from .sandbox.gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
+from .. import __version__
+from ..contract.build import build
+from ..neutral import control, terminal_json, terminal_streams
+from ..rules import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -170,8 +170,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildError
-    from .extract import CATEGORIES
+    from ..contract.build import BuildError
+    from ..read.extract import CATEGORIES
 
     paths = args.paths or ["specs"]
     for p in paths:
@@ -229,9 +229,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .contracts import default_dir
-    from .sandbox import Sandbox, State, StateError
-    from .sandbox.gateway import console_log
+    from ..contract.store import default_dir
+    from ..sandbox import Sandbox, State, StateError
+    from ..sandbox.gateway import console_log
 
     if (args.persist or args.reset) and not args.state:
         print("doccontract sandbox: --persist and --reset need --state FILE", file=sys.stderr)
@@ -278,7 +278,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import run_check
+    from ..suite.run import run_check
 
     return run_check(
         args.target,
@@ -294,7 +294,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _site(args: argparse.Namespace, refs: list[str]) -> str:
     """--base-url, else the site full URLs name, else $DOCCONTRACT_DOCS_URL, else developers.binance.com."""
-    from .fetch import site_of
+    from ..watch.fetch import site_of
 
     if args.base_url:
         return args.base_url
@@ -309,9 +309,9 @@ class _Usage(Exception):
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .build import find_specs
-    from .fetch import Fetcher, FetchError, _same_content, docs_path, identities, spec_path, store
-    from .pages import PageError, read_meta, read_page
+    from ..contract.build import find_specs
+    from ..read.pages import PageError, read_meta, read_page
+    from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, spec_path, store
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -369,8 +369,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from .fetch import FetchError, add_local
-    from .pages import PageError
+    from ..read.pages import PageError
+    from ..watch.fetch import FetchError, add_local
 
     try:
         done = add_local([Path(p) for p in args.paths], Path(args.out))
@@ -388,9 +388,9 @@ def cmd_docsite(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .build import find_specs
-    from .docsite import DocSite
-    from .pages import PageError
+    from ..contract.build import find_specs
+    from ..read.pages import PageError
+    from ..watch.docsite import DocSite
 
     specs = Path(args.specs)
     if not specs.is_dir():
@@ -416,7 +416,7 @@ def cmd_docsite(args: argparse.Namespace) -> int:
 
 def _alerts(args: argparse.Namespace, run) -> int:
     """Alerts on drift that is not waived (never on a failed fetch alone: that is not drift); 4 when an alert failed."""
-    from .alerts import AlertError, github_issues, post_webhook
+    from ..watch.alerts import AlertError, github_issues, post_webhook
 
     live = [d for d in run.drifts if d.live()]
     if not live:
@@ -446,8 +446,8 @@ def _run_url() -> str:
 def _drift(args: argparse.Namespace):
     import hashlib
 
-    from .drift import UsageError, load_waivers, run_drift
-    from .fetch import Fetcher
+    from ..watch.drift import UsageError, load_waivers, run_drift
+    from ..watch.fetch import Fetcher
 
     site = args.base_url or os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
     waivers_file = Path(args.waivers) if args.waivers else Path(".doccontract/waivers.json")
@@ -469,7 +469,7 @@ def _drift(args: argparse.Namespace):
         raise
     except Exception as exc:
         if report_dir:  # what reports it can: the run failed, and says so where people look
-            from .drift import write_reports
+            from ..watch.drift import write_reports
 
             write_reports(report_dir, [], [f"internal error: {_internal_line(args.command, exc)}"], fetcher.base_url, _run_url())
         raise
@@ -510,7 +510,7 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
     """One side of ``diff``: a folder of contracts as is, or specs built into contracts in ``tmp``."""
     import json
 
-    from .build import SPEC_SUFFIXES, find_specs
+    from ..contract.build import SPEC_SUFFIXES, find_specs
 
     has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
     tree = tmp / f"t{i}"
@@ -550,7 +550,7 @@ def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
 def cmd_diff(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .drift import diff_trees, exit_code, page_reader, report_json, report_markdown
+    from ..watch.drift import diff_trees, exit_code, page_reader, report_json, report_markdown
 
     old, new = Path(args.old), Path(args.new)
     for p in (old, new):
@@ -578,8 +578,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Drift, alerts, then the contract suite; every report it can write, whatever failed before."""
-    from .check import run_check
-    from .drift import UsageError
+    from ..suite.run import run_check
+    from ..watch.drift import UsageError
 
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -786,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(parser: argparse.ArgumentParser, argv: list[str], command: str, debug: bool) -> int:
-    from .drift import UsageError
+    from ..watch.drift import UsageError
 
     try:
         args = parser.parse_args(argv)

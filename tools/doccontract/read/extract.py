@@ -17,7 +17,6 @@ from typing import Any
 from .pages import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table, clean
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
-SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
 
 
 @dataclass(frozen=True)
