@@ -26,7 +26,7 @@ from doccontract.cli import app as cli
 from doccontract.watch.alerts import AlertError, github_issues, post_webhook, slack_message
 from doccontract.watch.drift import Change, ContractDrift, report_markdown, write_reports
 
-HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team `tick"
+HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team acme/api#1 GH-2 `tick"
 DESCRIPTION = "Risk unit <!everyone> @octo ::error::" + "y" * 120 + " ##[error]x \x1b[31m \x08 back`tick"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -36,8 +36,13 @@ def runner_commands(text: str) -> list[str]:
     return [line for line in re.split(r"\r\n|\n|\r", text) if line.lstrip().startswith("::") or "##[" in line]
 
 
+def at_mentions(text: str) -> list[str]:
+    return re.findall(r"@[A-Za-z0-9]", text)
+
+
 def live_mentions(markdown: str) -> list[str]:
-    return re.findall(r"@[A-Za-z0-9]", markdown)
+    """@user, @org/team, and the issue cross-references that notify other issues (#12, org/repo#12, GH-12)."""
+    return re.findall(r"@[A-Za-z0-9]|#\d|(?i:GH-\d)", markdown)
 
 
 def hostile_drift(heading: str = HEADING, description: str = DESCRIPTION, url: str = "https://developers.binance.com/docs/x") -> ContractDrift:
@@ -101,7 +106,7 @@ def test_the_webhook_text_escapes_slack_controls_and_keeps_its_own_links():
     with StubServer(lambda seen: got.append(json.loads(seen.body)) or (200, {}, b"ok")) as hook:
         post_webhook(hook.url, [hostile_drift()], 2, timeout=5, run_url="https://ci/run/1")
     text = got[0]["text"]
-    assert "<!" not in text and "<@" not in text and live_mentions(text) == []
+    assert "<!" not in text and "<@" not in text and at_mentions(text) == []
     assert "&lt;!here&gt;" in text and "&lt;!everyone&gt;" in text
     assert "<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>" in text and "<https://ci/run/1|CI run>" in text
     assert got[0]["blocks"][0]["text"]["text"] == text
@@ -137,7 +142,7 @@ def test_github_issue_title_and_body_mention_nobody_and_are_found_again():
 # --------------------------------------------------------------------------- fuzzing the alert bodies
 
 PIECES = ["::", ":", "##[", "#", "[", "<!here>", "<!channel>", "<!everyone>", "<@U123>", "<#C1>", "<https://evil|x>", "@team", "@org/team", "@",
-          "`", "``", "&", "<", ">", "<!--", "\x1b", "\x07", "\x08", "\r", "\n", "\u202e", "\x9b", "w" * 110, " ", "\t"]
+          "`", "``", "&", "<", ">", "<!--", "#12", "org/repo#3", "gh-4", "\x1b", "\x07", "\x08", "\r", "\n", "\u202e", "\x9b", "w" * 110, " ", "\t"]
 PAGE_TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=25).map("".join)
 
 
@@ -162,7 +167,7 @@ def test_random_page_text_leaves_no_command_control_or_mention(heading, descript
     # Slack: every '<' is one of our own links
     message = slack_message([drift], 2, run_url="https://ci/run/1")["text"]
     assert set(re.findall(r"<[^>]*>?", message)) <= {"<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>", "<https://ci/run/1|CI run>"}
-    assert live_mentions(message) == [] and not CONTROL.search(message.replace("\n", ""))
+    assert at_mentions(message) == [] and not CONTROL.search(message.replace("\n", ""))
     # GitHub markdown: no mention, and no HTML comment opened by the page
     body = neutral.github(report_markdown([drift], []))
     assert live_mentions(body) == [] and "<!--" not in body

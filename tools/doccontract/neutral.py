@@ -29,6 +29,7 @@ ZWJ = "\u200d"  # after '@': GitHub sees no mention, a reader sees the same text
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _COMMAND = re.compile(r"(?<=:):|(?<=##)\[")
 _MENTION = re.compile("@(?!" + ZWJ + ")")  # idempotent: a report neutralised twice is the same
+_REFERENCE = re.compile(r"(?<=#)(?=\d)|(?i:(?<=\bGH-))(?=\d)")  # '#12', 'org/repo#12', 'GH-12' link (and notify) other issues
 
 
 def _visible(m: re.Match[str]) -> str:
@@ -58,9 +59,11 @@ def slack(text: str) -> str:
 
 
 def github(text: str) -> str:
-    """For GitHub markdown (issue title and body): no ``@user``/``@org/team`` mention (a ZWJ after
-    ``@``, invisible in and out of code spans) and no HTML comment opened by page text."""
-    return _MENTION.sub("@" + ZWJ, _CONTROL.sub(_visible, text)).replace("<!--", "<" + ZWSP + "!--")
+    """For GitHub markdown (issue title and body): no ``@user``/``@org/team`` mention and no ``#12``
+    or ``org/repo#12`` cross-reference (a ZWJ after ``@`` or ``#``, invisible in and out of code
+    spans), and no HTML comment opened by page text."""
+    text = _MENTION.sub("@" + ZWJ, _CONTROL.sub(_visible, text))
+    return _REFERENCE.sub(ZWJ, text).replace("<!--", "<" + ZWSP + "!--")
 
 
 class TerminalStream:
