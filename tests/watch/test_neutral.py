@@ -42,7 +42,7 @@ def at_mentions(text: str) -> list[str]:
 
 def live_mentions(markdown: str) -> list[str]:
     """@user, @org/team, and the issue cross-references that notify other issues (#12, org/repo#12, GH-12)."""
-    return re.findall(r"@[A-Za-z0-9]|#\d|(?i:GH-\d)", markdown)
+    return re.findall(r"@[A-Za-z0-9]|#\d|(?i:\bGH-\d)", markdown)
 
 
 def hostile_drift(heading: str = HEADING, description: str = DESCRIPTION, url: str = "https://developers.binance.com/docs/x") -> ContractDrift:
