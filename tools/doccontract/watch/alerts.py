@@ -19,7 +19,7 @@ import urllib3
 
 from .. import neutral
 from ..wire.transport import Deadline, WatchedAdapter, read_capped
-from .drift import ContractDrift, focus, report_markdown
+from .drift import Change, ContractDrift, focus, report_markdown
 
 LABEL = "doc-drift"
 
@@ -37,7 +37,7 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _what_changed(c) -> str:
+def _what_changed(c: Change) -> str:
     """One change in words, with before and after where the languages agree on them (Slack-escaped)."""
     line = c.message
     lang = next((lg for lg in c.languages if lg in c.before or lg in c.after), None)
