@@ -546,7 +546,7 @@ def _write(
     per_spec: list[list[Result] | None],
     inputs: dict[int, bytes],
     digests: dict[str, str],
-    cache: dict[str, dict],
+    cache: dict[str, dict[str, Any]],
     use_cache: bool,
     warm: bool,
 ) -> list[Result]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .. import neutral
 from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
@@ -636,7 +637,8 @@ def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[st
     if report_dir.exists() and not report_dir.is_dir():
         raise FileProblem(report_dir, "not a folder; give --report-dir a folder (it is made when missing)")
     write_atomic(report_dir / "drift.json", dumps(report), report_dir)
-    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url).encode(), report_dir)
+    # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
+    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url)).encode(), report_dir)
     write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode(), report_dir)
     return report
 
