@@ -346,3 +346,12 @@ def test_a_pipelined_request_after_a_plain_one_is_still_answered(srv):
     one = b"GET /nothing HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"
     raw, _ = _until_closed(srv.server.effective_port, one + one.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
     assert _answers(raw) == 2 and raw.count(b"HTTP/1.1 404 ") == 2, raw
+
+
+def test_control_bytes_in_a_request_line_reach_the_log_escaped():
+    lines: list[str] = []
+    with Sandbox(clock=Clock(), log=lines.append).serve(idle_timeout=IDLE) as server:
+        raw = exchange(server, b"GET /sapi/v1/\x1b[2J\x1b]0;owned\x07\x08\x08x HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert error_of(raw) == (404, -1000)
+    assert len(lines) == 1 and lines[0].isprintable(), lines
+    assert "/sapi/v1/\\x1b[2J\\x1b]0;owned\\x07\\x08\\x08x 404" in lines[0]

@@ -129,13 +129,13 @@ class Sandbox:
             answer = Answer(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
-        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put
+        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
             path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
             line = (
                 f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
                 f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
             )
-            self.log(redact(line, [headers.get("x-mbx-apikey")]))
+            self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer
 
     def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
@@ -227,10 +227,20 @@ class Sandbox:
         return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+
+    A request's bytes reach the log; an ESC, BEL, backspace or line break there could rewrite the
+    operator's screen or forge a log line, so what the log shows is what was sent, inert."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def console_log(line: str) -> None:
-    """One line per request on stderr (the URL line stays alone on stdout)."""
+    """One line per request on stderr (the URL line stays alone on stdout), control characters escaped."""
     try:
-        print(f"sandbox: {line}", file=sys.stderr, flush=True)
+        print(f"sandbox: {printable(line)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
