@@ -30,7 +30,6 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from jsonschema import Draft202012Validator
 
 from .contract_format import RECV_WINDOW_MAX, SERVER_TIME
 from .registry import Operation, Registry
@@ -38,6 +37,7 @@ from .request import RECV_WINDOW_RE, ParamError, to_wire
 from .secrets import redact
 from .signing import BinanceAuth, Signer, encode_params
 from .transport import Deadline, WatchedAdapter
+from .validation import first_error, validator
 
 USER_AGENT = "doccontract/0.1"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
@@ -473,13 +473,14 @@ def _has_shape(schema: dict[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json))
+def _validator(schema_json: str) -> Any:
+    return validator(json.loads(schema_json))
 
 
 def _check(op: Operation, body: Any) -> None:
     validator = _validator(json.dumps(op.response, sort_keys=True))
-    for err in validator.iter_errors(body):
+    err = first_error(validator, body)
+    if err is not None:
         documented = err.schema.get("description") or err.schema.get("x-doc-type") or json.dumps(err.schema)[:200]
         raise ContractViolation("/" + "/".join(str(p) for p in err.absolute_path), err.message, documented, body)
 

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jsonschema import Draft202012Validator
-
 from ..contract_format import SERVER_TIME
 from ..contracts import default_dir
 from ..schema import json_pointer
 from ..secrets import redact
 from ..signing import verify
+from ..validation import first_error, validator
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
 from .seam import ApiError, Operation, api_error, load_registry, read_request
@@ -47,7 +46,7 @@ class Answer:
 @dataclass
 class Route:
     op: Operation
-    validator: Draft202012Validator
+    validator: Any  # jsonschema validator, from validation.validator
     handler: Callable[[Call], Any] | None = None
     example: Any = None
     broken: str | None = None  # why this route cannot answer (named at start-up)
@@ -102,15 +101,15 @@ class Sandbox:
 
     # -- start-up
     def _add_route(self, op: Operation) -> None:
-        route = Route(op, Draft202012Validator(op.response), self.model.handler(op.method, op.path))
+        route = Route(op, validator(op.response), self.model.handler(op.method, op.path))
         if route.handler is None:
             if not op.examples:  # no documented body: an empty one, when the schema allows it
-                route.example = next((e for e in ({}, []) if route.validator.is_valid(e)), None)
+                route.example = next((e for e in ({}, []) if first_error(route.validator, e) is None), None)
                 if route.example is None:
                     route.broken = f"{op.id}: the page documents no response example and its schema needs one"
             else:
                 route.example = op.examples[0]
-                problem = next(iter(sorted(route.validator.iter_errors(route.example), key=lambda e: list(e.absolute_path))), None)
+                problem = first_error(route.validator, route.example)
                 if problem is not None:
                     route.broken = f"{op.id}: the page's response example breaks its own schema at {json_pointer(problem) or '/'}: {problem.message}"
             if route.broken:
@@ -171,7 +170,7 @@ class Sandbox:
             err.headers = {**weight_headers, **err.headers}
             raise
         payload = conform(payload, op.response)
-        problem = next(iter(route.validator.iter_errors(payload)), None)
+        problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
             raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
         return Answer(200, weight_headers, payload, None, weight)
