@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from doccontract.loopback import LoopbackServer, QuickHandler
+from doccontract.watch.loopback import LoopbackServer, QuickHandler
 
 DROP = "drop"
 SLOW = "slow"

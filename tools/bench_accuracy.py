@@ -114,7 +114,7 @@ def result_category(result: Any) -> str:
 
 def build_outcomes(corpus: Path, labels: list[dict[str, Any]], work: Path) -> dict[str, PageOutcome]:
     """Build the labelled pages of ``corpus`` under ``work``; page -> outcome."""
-    from doccontract.build import build
+    from doccontract.contract.build import build
 
     stage, out = work / "binance", work / "out"
     for label in labels:

@@ -16,7 +16,7 @@ from pathlib import Path
 from benchutil import corpus_args
 from markdown_it import MarkdownIt
 
-from doccontract.build import build, find_specs
+from doccontract.contract.build import build, find_specs
 
 
 def best(fn, repeat: int, clock=time.perf_counter) -> float:

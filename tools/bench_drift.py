@@ -19,16 +19,16 @@ from pathlib import Path
 
 from benchutil import corpus_args, first_line
 
-from doccontract.build import build, find_specs
-from doccontract.drift import run_drift
-from doccontract.extract import NotAnEndpoint, extract
-from doccontract.fetch import Fetcher
-from doccontract.pages import PageError, read_page
+from doccontract.contract.build import build, find_specs
+from doccontract.read.extract import NotAnEndpoint, extract
+from doccontract.read.pages import PageError, read_page
+from doccontract.watch.drift import run_drift
+from doccontract.watch.fetch import Fetcher
 
 SITE = """
 import sys, threading
 from pathlib import Path
-from doccontract.docsite import DocSite
+from doccontract.watch.docsite import DocSite
 site = DocSite(latency=float(sys.argv[2]))
 site.put_specs(sorted(Path(sys.argv[1]).rglob("*.md")))
 with site:

@@ -27,8 +27,8 @@ from pathlib import Path
 import requests
 from benchutil import corpus_args, first_line
 
-from doccontract.build import build
-from doccontract.signing import Signer, encode_params
+from doccontract.contract.build import build
+from doccontract.wire.signing import Signer, encode_params
 
 FLOOR_SERVER = textwrap.dedent(
     """
@@ -155,7 +155,7 @@ def client_cost(contracts: Path, n: int) -> float:
     """What a client adds per call, no server: HMAC-sign the query and validate the answer against the contract."""
     from jsonschema import Draft202012Validator
 
-    from doccontract.registry import Registry
+    from doccontract.contract.registry import Registry
 
     op = Registry.load(contracts).get("DELETE /sapi/v1/margin/loan-group")
     validator, signer, body = Draft202012Validator(op.response), Signer(secret="bench-secret"), {"groupId": 10001, "status": "CLOSED"}

@@ -27,11 +27,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from doccontract.contracts import default_dir
-from doccontract.loopback import LoopbackServer, QuickHandler
+from doccontract.contract.store import default_dir
 from doccontract.sandbox import Sandbox
-from doccontract.signing import Signer, encode_params
 from doccontract.suite.sandbox_target import demo_credentials
+from doccontract.watch.loopback import LoopbackServer, QuickHandler
+from doccontract.wire.signing import Signer, encode_params
 
 WEIGHT_HEADERS = ("X-SAPI-USED-UID-WEIGHT-1M", "X-SAPI-USED-IP-WEIGHT-1M")
 HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from benchutil import first_line
 
-from doccontract.contracts import default_dir
+from doccontract.contract.store import default_dir
 from doccontract.suite import plugin as suite_plugin
 from doccontract.suite.sandbox_target import demo_credentials
 

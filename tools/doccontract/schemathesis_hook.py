@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import schemathesis
 
-from .signing import Signer
+from .wire.signing import Signer
 
 
 def _wire(value: object) -> str:

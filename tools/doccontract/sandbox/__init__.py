@@ -9,8 +9,9 @@ real HTTP (waitress).
 
 from __future__ import annotations
 
-from .gateway import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE, Answer, Sandbox
-from .seam import SIGNING_NAMES, ApiError
+from ..rules import IP_LIMIT_PER_MINUTE, SIGNING_NAMES, UID_LIMIT_PER_MINUTE
+from .gateway import Answer, Sandbox
+from .seam import ApiError
 from .serving import SandboxServer
 from .state import State, StateError
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..contract_format import SIGNING_NAMES
-from ..contracts import default_dir
-from ..errors import Catalogue, assumed_catalogue
-from ..registry import Operation, Registry
-from ..request import ParamError, Request, read
+from ..contract.catalogue import Catalogue, assumed_catalogue
+from ..contract.registry import Operation, Registry
+from ..contract.store import default_dir
+from ..rules import SIGNING_NAMES
+from ..wire.request import ParamError, Request, read
 
 __all__ = ["SIGNING_NAMES", "ApiError", "Operation", "Registry", "api_error", "load_registry", "message", "read_request"]
 

@@ -91,7 +91,7 @@ def valid_params(op: Operation, inert: bool = False, family: tuple[Any, ...] = (
 
 
 def _rejects(schema: dict[str, Any], value: Any) -> bool:
-    from ..validation import validator
+    from ..contract.validation import validator
 
     return not validator(schema).is_valid(value)
 

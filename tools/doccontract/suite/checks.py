@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..schema import json_pointer
-from ..validation import first_error, validator
-from .operations import SIGNING_NAMES, Operation
+from .._files import json_pointer
+from ..contract.validation import first_error, validator
+from ..rules import SIGNING_NAMES, weight_header
+from .operations import Operation
 from .target import Answer
 
 
@@ -118,7 +119,7 @@ def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
 
 def weight_header_is_documented(answer: Answer, op: Operation) -> str:
     value = answer.header(op.weight_header)
-    other = "X-SAPI-USED-IP-WEIGHT-1M" if op.weight_unit == "UID" else "X-SAPI-USED-UID-WEIGHT-1M"
+    other = weight_header("IP" if op.weight_unit == "UID" else "UID")
     if value is None:
         extra = f" (answered {other} instead)" if answer.header(other) is not None else ""
         raise CheckFailed(f"no {op.weight_header} header{extra}: the weight is documented per {op.weight_unit}")

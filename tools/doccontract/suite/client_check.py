@@ -1,5 +1,5 @@
 """Our own client judged by the request contract: what it sends is captured by the sandbox it
-talks to and read back by the one request model (``doccontract.request``), never by the
+talks to and read back by the one request model (``doccontract.wire.request``), never by the
 sandbox's own parsing; the signature is verified with the configured secret."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ..client import Client, ClientError
-from ..request import ParamError, read
-from ..signing import verify
+from ..wire.request import ParamError, read
+from ..wire.signing import verify
 from .cases import valid_params
 from .checks import Checker, CheckFailed
 from .operations import Operation

@@ -1,6 +1,6 @@
 """What the suite needs from each contract: one ``Operation`` per documented endpoint.
 
-Read through ``doccontract.registry`` (the one reader of contracts) plus Binance's general
+Read through ``doccontract.contract.registry`` (the one reader of contracts) plus Binance's general
 rules, which apply to every SAPI endpoint; nothing about an endpoint is written by hand.
 """
 
@@ -8,24 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import registry
-
-#: Binance's general rules (general-info.md, "/api/ and /sapi/ Limit Introduction"): per endpoint, per minute.
-LIMITS_PER_MINUTE = {"IP": 12_000, "UID": 180_000}
-#: Security types that need an API key and a signature (general-info.md, "Request Security").
-SIGNED_TYPES = {"TRADE", "MARGIN", "USER_DATA"}
-KEY_ONLY_TYPES = {"USER_STREAM", "MARKET_DATA"}
-#: Codes every signed SAPI endpoint can answer by Binance's general rules (error-code.md):
-#: key format / rejected key, signature, timestamp window, mandatory, illegal, duplicate, unread, recvWindow.
-SIGNED_RULE_CODES = (-2014, -2015, -1022, -1021, -1102, -1100, -1101, -1104, -1131)
-KEY_RULE_CODES = (-2014, -2015, -1102, -1100, -1101, -1104)
-SIGNING_NAMES = ("recvWindow", "timestamp", "signature")
-_CODE_IN_TEXT = re.compile(r"(?<![\w.])-[1-9]\d{3,4}\b")
+from ..contract import registry
+from ..rules import LIMITS_PER_MINUTE, SIGNING_NAMES, documented_codes, weight_header
 
 
 class ContractsError(ValueError):
@@ -44,7 +32,7 @@ class Operation(registry.Operation):
 
     @property
     def weight_header(self) -> str:
-        return super().weight_header or f"X-SAPI-USED-{self.weight_unit}-WEIGHT-1M"
+        return super().weight_header or weight_header(self.weight_unit)
 
     @property
     def limit(self) -> int:
@@ -62,22 +50,6 @@ class Operation(registry.Operation):
     @property
     def required(self) -> list[str]:
         return [n for n in super().required if n not in SIGNING_NAMES]
-
-
-def documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
-    """The general rules' codes for the auth kind, plus codes the contract itself names."""
-    codes = list(SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else (-1102, -1100, -1101, -1104))
-    errors = contract.get("errors")
-    named: list[int] = []
-    if errors:  # format 2: the codes the page itself names
-        named = [int(e["code"]) for e in errors if isinstance(e, dict) and isinstance(e.get("code"), int)]
-    else:  # codes named in the page's own text (descriptions, parameter names the reader kept)
-        for name, prop in (contract.get("request", {}).get("properties") or {}).items():
-            named += [int(c) for c in _CODE_IN_TEXT.findall(f"{name} {prop.get('description', '')}")]
-    for c in named:
-        if c not in codes:
-            codes.append(c)
-    return tuple(codes)
 
 
 def operation(contract: dict[str, Any]) -> Operation:

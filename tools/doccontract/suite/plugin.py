@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ..contracts import CLOSE_RISK_UNIT, default_dir
+from ..contract.store import CLOSE_RISK_UNIT, default_dir
 from .cases import probes
 from .checks import Checker, CheckFailed
 from .operations import ContractsError, Operation, load_operations

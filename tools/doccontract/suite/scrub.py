@@ -6,13 +6,13 @@ percent-encoded, JSON- or repr-escaped, XML-escaped.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..secrets import redact as _redact
+from .._files import write_atomic
+from ..wire.secrets import redact as _redact
 
 
 def _report_forms(secret: str) -> list[str]:
@@ -24,7 +24,7 @@ def _report_forms(secret: str) -> list[str]:
 
 
 def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
-    """``text`` with every form of every secret replaced by ``***`` (``doccontract.secrets`` does the masking)."""
+    """``text`` with every form of every secret replaced by ``***`` (``doccontract.wire.secrets`` does the masking)."""
     if not text or not secrets:
         return text
     return _redact(text, [f for s in secrets if s for f in (s, *_report_forms(s))])
@@ -51,17 +51,4 @@ def scrub_file(path: str, secrets: list[str], coverage: list[dict[str, Any]] | N
                         value = " ".join(str(v) for v in row[key])
                         ET.SubElement(props, "property", name=f"coverage {row['endpoint']} {key.replace('_', ' ')}", value=value)
                 text = redact(ET.tostring(root, encoding="unicode"), secrets)
-    write_atomically(path, text)
-
-
-def write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(Path(path), text.encode("utf-8"))

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..signing import Signer, encode_params
+from ..wire.signing import Signer, encode_params
 from .operations import Operation
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it

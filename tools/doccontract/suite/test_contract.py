@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from doccontract.contract.validation import validator as make_validator
 from doccontract.suite.cases import PARAMETER_CODES, UNDOCUMENTED_NAME, malformed_strategy, out_of_range_strategy, probe_params, valid_params, value_strategy
 from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
 from doccontract.suite.plugin import is_close
 from doccontract.suite.target import Answer
-from doccontract.validation import validator as make_validator
 
 # DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
 GENERATED = settings(

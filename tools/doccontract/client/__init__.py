@@ -1,0 +1,32 @@
+"""The signed client: ``Client(...).call(operation, **params)`` and the family's named methods.
+
+Reads contracts only; imports no page reader.
+"""
+
+from .core import (
+    SERVER_TIME_CONTRACT,
+    BinanceAPIError,
+    Client,
+    ClientError,
+    ContractViolation,
+    ExecutionStatusUnknown,
+    RateLimited,
+    RedirectRefused,
+    RequestNotSent,
+    Result,
+    to_record,
+)
+
+__all__ = [
+    "SERVER_TIME_CONTRACT",
+    "BinanceAPIError",
+    "Client",
+    "ClientError",
+    "ContractViolation",
+    "ExecutionStatusUnknown",
+    "RateLimited",
+    "RedirectRefused",
+    "RequestNotSent",
+    "Result",
+    "to_record",
+]

@@ -1,0 +1,50 @@
+"""Finding and loading committed contracts: how the client, sandbox and suite start."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+OPENAPI_NAME = "openapi.json"
+CATALOGUE_NAME = "errors.json"
+#: Files at the top of a contracts folder that are not contracts.
+NOT_CONTRACTS = frozenset({OPENAPI_NAME, CATALOGUE_NAME})
+#: The contract this project was started for; its content comes from the page, only its id is named here.
+CLOSE_RISK_UNIT = "binance/institutional_loan/account/Institution-Loan-Group-Close"
+
+
+def default_dir() -> Path:
+    """``$DOCCONTRACT_CONTRACTS``, else the repository's ``contracts/``, else ``./contracts``."""
+    env = os.environ.get("DOCCONTRACT_CONTRACTS")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[3] / "contracts"
+    return repo if repo.is_dir() else Path("contracts")
+
+
+def load_contracts(root: str | Path) -> list[dict[str, Any]]:
+    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id."""
+    root = Path(root)
+    contracts = []
+    for f in contract_files(root):
+        contracts.append(json.loads(f.read_text(encoding="utf-8")))
+    return sorted(contracts, key=lambda c: c["id"])
+
+
+def contract_files(root: str | Path) -> list[Path]:
+    """Every contract file under ``root``: OpenAPI documents and error catalogues (at any depth: a folder
+    of separately built trees has one per tree) are not contracts."""
+    return [f for f in sorted(Path(root).rglob("*.json")) if f.name not in NOT_CONTRACTS]
+
+
+def load_contract(cid: str, root: str | Path | None = None) -> dict[str, Any]:
+    root = Path(root) if root is not None else default_dir()
+    path = root / f"{cid}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LookupError(f"{path}: no such contract; run 'doccontract build' first") from None
+    except ValueError as exc:
+        raise LookupError(f"{path}: not a readable contract ({exc})") from None

@@ -1,0 +1,2 @@
+"""Watching the live docs: fetching pages, comparing them with the specs and contracts, reporting
+drift and alerting people."""

@@ -1,0 +1,650 @@
+"""Fetching the live doc pages, English and Chinese, politely and suspiciously.
+
+Polite: one Session, a clear User-Agent, bounded concurrency, conditional GETs,
+backoff on 429/5XX honouring Retry-After.  Suspicious: a 200 is not proof of a
+page; "Page Not Found" pages, WAF or captcha pages, articles without an HTTP
+Request section, English served at a Chinese URL and a page that documents
+another endpoint than the spec it would replace are all refused.  Bounded: each
+request has a total deadline (not one per read: a page trickling a byte a second
+ends at the deadline) and a size limit, compressed and decompressed, enforced
+while reading.  A failed fetch raises :class:`FetchError` and never touches a
+spec on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+from .._files import cache_dir as default_cache_dir
+from .._files import write_atomic
+from ..read.extract import _sections_by_part, classify, parse_request_line
+from ..read.pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
+
+OFFICIAL = "https://developers.binance.com"
+USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+#: The largest page accepted, compressed on the wire and decompressed (real pages are < 1 MB).
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+
+
+class FetchError(Exception):
+    """A page that could not be fetched or is not the page; names the URL and why.
+
+    ``kind`` says what drift makes of it: ``"gone"`` (404/410 or a 'Page Not
+    Found' page: the page was removed, breaking drift), ``"other-endpoint"`` (the
+    URL now documents another endpoint) or ``"error"`` (could not tell: 5XX,
+    timeout, WAF, too large ...).
+    """
+
+    def __init__(self, message: str, kind: str = "error"):
+        super().__init__(message)
+        self.kind = kind
+
+    def __reduce__(self):  # keeps ``kind`` across the worker-process boundary
+        return (FetchError, (str(self), self.kind))
+
+
+#: How long past ``timeout`` a request may run before it is abandoned (the body's own deadline comes first).
+DEADLINE_SLACK = 0.5
+
+
+def _within(seconds: float, url: str, timeout: float, work: Callable[[], Any]) -> Any:
+    """``work()``, or FetchError once ``seconds`` have passed, whatever it is waiting for (a server
+    that trickles its status line and headers a byte at a time never hits a per-read timeout).
+    The abandoned request ends on its own, in a daemon thread, at its socket's read timeout."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="doccontract-fetch", daemon=True).start()
+    if not done.wait(seconds):
+        raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole answer)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def read_bounded(resp: requests.Response, url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
+    """The body of ``resp`` (opened with ``stream=True``), decompressed here chunk by chunk so that
+    neither the wire bytes nor the inflated bytes can pass ``max_bytes``, and given up at ``deadline``
+    however slowly the bytes arrive (each read waits at most the time left)."""
+    too_big = f"{url}: the page is larger than {max_bytes // (1024 * 1024)} MB; refused"
+    length = resp.headers.get("Content-Length", "")
+    if length.strip().isdigit() and int(length) > max_bytes:
+        raise FetchError(too_big)
+    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        inflate = None
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, told apart by the header
+    else:
+        raise FetchError(f"{url}: unsupported Content-Encoding {encoding!r}")
+    raw = resp.raw
+    out = bytearray()
+    wire = 0
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole body)")
+            _set_read_timeout(raw, left)
+            try:
+                chunk = raw.read1(65536, decode_content=False)
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+                if deadline - time.monotonic() <= 0.05:
+                    raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole body)") from None
+                raise
+            if not chunk:
+                break
+            wire += len(chunk)
+            if wire > max_bytes:
+                raise FetchError(too_big)
+            if inflate is None:
+                out += chunk
+                continue
+            out += inflate.decompress(chunk, max_bytes - len(out) + 1)
+            if inflate.unconsumed_tail or len(out) > max_bytes:
+                raise FetchError(f"{url}: the page inflates to more than {max_bytes // (1024 * 1024)} MB; refused")
+        if inflate is not None:
+            out += inflate.flush()
+            if len(out) > max_bytes:
+                raise FetchError(f"{url}: the page inflates to more than {max_bytes // (1024 * 1024)} MB; refused")
+    except zlib.error:
+        raise FetchError(f"{url}: the {encoding} body is corrupt") from None
+    return bytes(out)
+
+
+def _set_read_timeout(raw: Any, seconds: float) -> None:
+    """Let the next socket read wait at most ``seconds`` (the time left before the deadline)."""
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is None:
+        fp = getattr(getattr(raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(0.01, seconds))
+        except OSError:
+            pass
+
+
+def _decode_html(body: bytes, declared: str | None) -> str:
+    try:
+        return body.decode(declared or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", "replace")
+
+
+def _path_of(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1].split("?")[0].split("#")[0].rstrip("/") if "/" in rest else "/"
+
+
+@dataclass
+class Fetched:
+    url: str
+    html: str
+    not_modified: bool
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def docs_path(ref: str) -> str:
+    """'binance/institutional_loan/x/Y', 'institutional_loan/x/Y', '/docs/institutional_loan/x/Y'
+    (or '/docs/zh-CN/...') or a full /docs/ URL -> 'institutional_loan/x/Y'."""
+    ref = ref.strip()
+    if "://" in ref or ref.startswith(("/docs/", "docs/")):
+        if "/docs/" not in "/" + ref.split("://", 1)[-1]:
+            raise FetchError(f"{ref}: not a /docs/ URL (expected e.g. https://developers.binance.com/docs/institutional_loan/...)")
+        path = ("/" + ref).split("/docs/", 1)[1]
+        path = path.removeprefix("zh-CN/").split("#")[0].split("?")[0].strip("/")
+    else:
+        path = ref.removeprefix("binance/").removesuffix(".md").strip("/")
+    if not path or ".." in path.split("/"):
+        raise FetchError(f"{ref!r}: not a doc page (expected an id like institutional_loan/account/Institution-Loan-Group-Close, a /docs/ path or URL)")
+    return path
+
+
+def site_of(ref: str) -> str | None:
+    """The site a full URL names ('https://developers.binance.com'), None for ids and /docs/ paths."""
+    if "://" not in ref:
+        return None
+    scheme, rest = ref.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+class Fetcher:
+    def __init__(
+        self,
+        base_url: str = OFFICIAL,
+        max_connections: int = 8,
+        timeout: float = 10,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_retry_after: float = 60,
+        cache_dir: Path | None = None,
+        max_bytes: int = MAX_PAGE_BYTES,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.max_connections = max_connections
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html", "Accept-Encoding": "gzip, deflate"})
+        base = cache_dir or default_cache_dir("fetch")
+        self.cache_dir = base
+        self._gate = threading.Semaphore(max_connections)
+        self._count_lock = threading.Lock()
+        self.requests_made = 0
+        self.not_modified = 0
+
+    # -- one URL
+    def _cache_file(self, url: str) -> Path:
+        return self.cache_dir / (hashlib.sha256(url.encode()).hexdigest()[:24] + ".json")
+
+    def get(self, url: str) -> Fetched:
+        """One page, with retries; a 304 answers from the cache of pages that were read and accepted."""
+        cached = None
+        try:
+            cached = json.loads(self._cache_file(url).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        headers = {}
+        if cached:
+            if cached.get("etag"):
+                headers["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                headers["If-Modified-Since"] = cached["last_modified"]
+        last = ""
+        for attempt in range(self.retries + 1):
+            deadline = time.monotonic() + self.timeout
+            try:
+                with self._gate:  # read within the gate: a connection is busy until then
+                    with self._count_lock:
+                        self.requests_made += 1
+                    resp, body = _within(self.timeout + DEADLINE_SLACK, url, self.timeout, partial(self._attempt, url, headers, deadline))
+            except requests.exceptions.Timeout:
+                last = f"no answer within {self.timeout}s"
+            except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
+                last = "the body was cut short (connection broken mid-body)"
+            except urllib3.exceptions.ReadTimeoutError:
+                last = f"the body stalled (no byte for {self.timeout}s)"
+            except requests.exceptions.RequestException as exc:
+                last = f"connection failed ({type(exc).__name__})"
+            else:
+                if resp.status_code == 304 and cached:
+                    with self._count_lock:
+                        self.not_modified += 1
+                    return Fetched(url, cached["html"], True, cached.get("etag"), cached.get("last_modified"))
+                if resp.status_code == 200:
+                    html = _decode_html(body, resp.encoding)
+                    final = resp.url or url
+                    if final != url and _path_of(final) != _path_of(url):
+                        moved = docs_path(final) if "/docs/" in final else final
+                        raise FetchError(f"{url}: redirected to {final}; the page now documents another page ({moved})", "other-endpoint")
+                    return Fetched(url, html, False, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+                if resp.status_code in (404, 410):
+                    raise FetchError(f"{url}: HTTP {resp.status_code}: the page is gone", "gone")
+                if resp.status_code == 429 or resp.status_code >= 500:
+                    last = f"HTTP {resp.status_code}"
+                    wait = _retry_after(resp.headers.get("Retry-After"))
+                    if wait is not None and attempt < self.retries:
+                        if wait > self.max_retry_after:
+                            raise FetchError(f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s")
+                        time.sleep(wait)
+                        continue
+                else:
+                    raise FetchError(f"{url}: HTTP {resp.status_code}; expected the doc page")
+            if attempt < self.retries:
+                time.sleep(self.backoff * 2**attempt)
+        raise FetchError(f"{url}: {last} after {self.retries + 1} attempt{'s' if self.retries else ''}")
+
+    def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[requests.Response, bytes]:
+        """One request and its (bounded) body; the connection goes back to the pool only when read to the end."""
+        resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+        body = b""
+        try:
+            if resp.status_code == 200:
+                body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes)
+            elif resp.status_code == 304:
+                resp.raw.read(decode_content=False)  # no body, but the connection must see the answer end
+        except BaseException:
+            resp.close()
+            raise
+        if resp.status_code in (200, 304):
+            resp.raw.release_conn()
+        else:
+            resp.close()  # an error page left unread: that connection is not used again
+        return resp, body
+
+    def remember(self, fetched: Fetched) -> None:
+        """Keep an accepted page for conditional GETs (only accepted ones: a 304 must mean 'still good')."""
+        if fetched.not_modified or not (fetched.etag or fetched.last_modified):
+            return
+        record = {"url": fetched.url, "etag": fetched.etag, "last_modified": fetched.last_modified, "html": fetched.html}
+        try:
+            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode(), durable=False)
+        except OSError:
+            pass  # without a cache the next run fetches in full
+
+    # -- pages, both languages
+    def fetch_pages(
+        self,
+        refs: list[str],
+        known: dict[str, tuple] | None = None,
+        then: Callable[[Page], Any] | None = None,
+        parse_workers: int | None = None,
+        expect: dict[str, dict[str, Identity]] | None = None,
+        progress: Callable[[str, str | None], None] | None = None,
+    ) -> dict[str, PageFetch]:
+        """Every page in both languages; a page that fails has ``error`` set, the others are read.
+
+        Downloads run on up to ``max_connections`` connections while pages
+        already downloaded are read in worker processes (reading HTML is the
+        CPU-bound part), where ``then(page)`` also runs (it must be picklable).
+        A page whose two languages answered 304 with the validators in
+        ``known`` is not read again: its ``PageFetch.page`` is None.
+        ``expect`` (docs path -> language -> identity) is what the spec each
+        page would replace documents: a page documenting anything else fails.
+        ``progress(path, error)`` is called once per page as it is done.
+        """
+        paths = list(dict.fromkeys(docs_path(r) for r in refs))
+        urls = {(p, lang): f"{self.base_url}/docs/{p}" if lang == "en" else f"{self.base_url}/docs/zh-CN/{p}" for p in paths for lang in LANGS}
+        got: dict[tuple[str, str], Fetched] = {}
+        failed: dict[str, FetchError] = {}
+        read: dict[str, tuple[Page, Any]] = {}
+        workers = parse_workers if parse_workers is not None else min(2, os.cpu_count() or 1)
+
+        def done(path: str, error: FetchError | None = None) -> None:
+            if error is not None and path not in failed:
+                failed[path] = error
+            if progress:
+                progress(path, str(error) if error else None)
+
+        with ThreadPoolExecutor(self.max_connections) as net, _parser_pool(workers) as cpu:
+            pending = {net.submit(self.get, url): key for key, url in urls.items()}
+            reading: dict[Future, str] = {}
+            try:
+                for fut in as_completed(list(pending)):
+                    path, lang = pending[fut]
+                    try:
+                        got[(path, lang)] = fut.result()
+                    except FetchError as exc:
+                        if path not in failed:
+                            done(path, exc)
+                        continue
+                    if path in failed or (path, "en") not in got or (path, "zh-CN") not in got:
+                        continue  # a page is judged once both languages are in
+                    en, zh = got[(path, "en")], got[(path, "zh-CN")]
+                    if _unchanged(known, path, en, zh):
+                        done(path)
+                    else:
+                        want = (expect or {}).get(path)
+                        reading[cpu.submit(read_pair, path, en.url, en.html, zh.url, zh.html, then, want)] = path
+                for fut in as_completed(list(reading)):
+                    path = reading[fut]
+                    try:
+                        read[path] = fut.result()
+                    except (FetchError, PageError, RecursionError, ValueError) as exc:
+                        done(path, exc if isinstance(exc, FetchError) else FetchError(f"{urls[(path, 'en')]}: the page could not be read: {_short(exc)}"))
+                    else:
+                        done(path)
+            except BaseException:
+                for f in list(pending) + list(reading):
+                    f.cancel()
+                raise
+        out: dict[str, PageFetch] = {}
+        for p in paths:
+            if p in failed:
+                out[p] = PageFetch(None, (), error=str(failed[p]), kind=failed[p].kind)
+                continue
+            en, zh = got[(p, "en")], got[(p, "zh-CN")]
+            page, extra = read.get(p, (None, None))
+            out[p] = PageFetch(page, (en.etag, en.last_modified, zh.etag, zh.last_modified), extra)
+            for f in (en, zh):
+                self.remember(f)
+        return out
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+#: What a page documents: ("endpoint", METHOD, /path); ("endpoints", "METHOD /path | ...", "") for a
+#: page of several; or ("kind", its kind, "") for a page without one.
+Identity = tuple[str, str, str]
+
+
+def identity(doc) -> Identity:
+    """What one language of a page documents, to tell whether a fetched page is still the same page."""
+    from ..read import extract as ex
+
+    kind = classify(doc)
+    if kind is not None:
+        return ("kind", kind, "")
+    split = getattr(ex, "endpoint_docs", None)  # the readers may split a page of several endpoints
+    docs = [d for _, d in split(doc)] if split else [doc]
+    lines = [parse_request_line(_http_section(d), d.source) for d in docs]
+    if len(lines) == 1:
+        return ("endpoint", *lines[0])
+    return ("endpoints", " | ".join(f"{m} {p}" for m, p in sorted(lines)), "")
+
+
+def _http_section(doc):
+    parts = _sections_by_part(doc)
+    if "http" not in parts:
+        raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")
+    return parts["http"]
+
+
+def identities(page: Page) -> dict[str, Identity]:
+    """Each language's identity; a language that cannot be read is left out (nothing to hold it to)."""
+    out = {}
+    for lang, doc in page.docs.items():
+        try:
+            out[lang] = identity(doc)
+        except PageError:
+            continue
+    return out
+
+
+def same_page(want: Identity, got: Identity, canonical_confirms: bool) -> bool:
+    """Is a fetched page still the page a spec holds?  The same method and path; or, when the page's
+    canonical link names this very page, a change of the method or of the path (not both at once:
+    that is drift to report, not another page).  A page of another kind is never the same page."""
+    if got == want:
+        return True
+    if want[0] == got[0] == "endpoints":  # several endpoints: at least one kept, and the page says it is itself
+        return canonical_confirms and bool(set(want[1].split(" | ")) & set(got[1].split(" | ")))
+    if want[0] != "endpoint" or got[0] != "endpoint":
+        return False
+    return canonical_confirms and (got[1] == want[1] or got[2] == want[2])
+
+
+def _describe(ident: Identity) -> str:
+    if ident[0] == "endpoints":
+        return ident[1]
+    return f"{ident[1]} {ident[2]}" if ident[0] == "endpoint" else f"a page without an endpoint ({ident[1]})"
+
+
+def read_pair(
+    path: str,
+    en_url: str,
+    en_html: str,
+    zh_url: str,
+    zh_html: str,
+    then: Callable[[Page], Any] | None = None,
+    expect: dict[str, Identity] | None = None,
+) -> tuple[Page, Any]:
+    """Both languages of one fetched page, checked to be the page (runs in a worker process).
+
+    With ``expect`` (what the spec it would replace documents, per language),
+    each language must still be that page; else FetchError kind
+    "other-endpoint" and nothing of it is kept.  See :func:`same_page`.
+    """
+    source = f"specs/binance/{path}.md"
+    docs = {}
+    for lang, url, html in (("en", en_url, en_html), ("zh-CN", zh_url, zh_html)):
+        want = (expect or {}).get(lang)
+        docs[lang], confirmed = check_page(url, html, lang, allow_kind=want[1] if want and want[0] == "kind" else None, docs_path_=path)
+        if want is not None:
+            got = identity(docs[lang])
+            if not same_page(want, got, confirmed):
+                raise FetchError(f"{url}: page now documents another endpoint: {_describe(got)}, not {_describe(want)} as the spec does", "other-endpoint")
+    for lang, doc in docs.items():
+        doc.source = f"{source} ({lang})"
+    page = Page(source, {"exchange": "binance", "source_url": f"{OFFICIAL}/docs/{path}"}, docs)
+    return page, then(page) if then else None
+
+
+@dataclass
+class PageFetch:
+    page: Page | None  # None: unchanged since ``known`` (not read again), or failed (``error`` says why)
+    validators: tuple
+    extra: Any = None  # what ``then(page)`` returned
+    error: str | None = None
+    kind: str = ""  # FetchError.kind when ``error``
+
+
+def _unchanged(known: dict[str, tuple] | None, path: str, en: Fetched, zh: Fetched) -> bool:
+    if not known or path not in known or not (en.not_modified and zh.not_modified):
+        return False
+    return tuple(known[path]) == (en.etag, en.last_modified, zh.etag, zh.last_modified)
+
+
+class _InlinePool:
+    """Reads pages in this process, for one core or where processes are not wanted."""
+
+    def __enter__(self) -> _InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn, *args) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            fut.set_exception(exc)
+        return fut
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the run and reports it in one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _parser_pool(workers: int):
+    return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait: Retry-After is either a number of seconds or an HTTP date."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None):
+    """The article of a fetched page and whether its canonical link names ``docs_path_``; or
+    FetchError saying why this is not the page.
+
+    ``allow_kind``: a page without an endpoint of this kind (an error-code list) is accepted.
+    ``docs_path_``: the page asked for; a canonical link naming another page is refused.
+    """
+    low = html[:5000].lower()
+    if "<title>page not found" in low or re.search(r"<h1[^>]*>\s*page not found\s*</h1>", low):
+        raise FetchError(f"{url}: the site answered 200 with a 'Page Not Found' page: the page is gone", "gone")
+    try:
+        doc, meta = read_html(html, lang, url)
+    except PageError:
+        if any(w in low for w in ("captcha", "challenge", "verify you are human", "human verification", "access denied", "<noscript")):
+            raise FetchError(f"{url}: a WAF, captcha or script-only page, not the doc article") from None
+        raise FetchError(f"{url}: no doc article (<article> / .theme-doc-markdown) in the page") from None
+    canonical = meta.get("source_url", "")
+    confirmed = False
+    if docs_path_ and "/docs/" in canonical:
+        try:
+            named = docs_path(canonical)
+        except FetchError:
+            named = ""
+        if named and named != docs_path_:
+            raise FetchError(f"{url}: page now documents another endpoint: its canonical URL is {canonical}", "other-endpoint")
+        confirmed = named == docs_path_
+    try:
+        kind = classify(doc)
+    except PageError as exc:
+        raise FetchError(f"{url}: {exc.problem}") from None
+    if kind is not None and kind != allow_kind and kind not in ADDED_KINDS:
+        raise FetchError(f"{url}: the article has no HTTP Request section ({kind})")
+    page_lang = meta.get("lang", "").lower()
+    if lang == "zh-CN":
+        # the page's own lang attribute decides (an untranslated zh-CN page is still the zh-CN page);
+        # without one, a zh-CN page with no Chinese in its title or headings is taken for English
+        text = doc.title + "".join(s.heading for s in doc.sections)
+        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not _CJK.search(text)):
+            raise FetchError(f"{url}: the zh-CN URL served an English page (lang={page_lang or 'none'})")
+    return doc, confirmed
+
+
+def spec_path(page: Page, specs_dir: Path) -> Path:
+    """Where a page's spec lives: the path mirrors its URL (specs/binance/<docs path>.md)."""
+    return specs_dir / "binance" / f"{docs_path(page.url)}.md"
+
+
+#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from them.
+ADDED_KINDS = ("error-codes",)
+
+
+def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """Snapshot crawler-export pages into ``specs_dir``, byte for byte, at the path their URL names.
+
+    Only pages that document an endpoint (or list error codes) are kept; every page is read first, so a
+    page that cannot be read stops the command before anything is written.  Returns
+    ``(source, target or None, why)`` per page.
+    """
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.md")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FetchError(f"{p}: no such file or folder")
+    planned: list[tuple[Path, Path | None, str, bytes]] = []
+    for f in files:
+        data = f.read_bytes()
+        page = parse_page(data, str(f))
+        if not page.url or "/docs/" not in page.url:
+            raise FetchError(f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown")
+        kind = classify(page.docs.get("en") or page.docs["zh-CN"])
+        if kind is not None and kind not in ADDED_KINDS:
+            planned.append((f, None, f"skipped: not an endpoint page ({kind})", data))
+            continue
+        target = spec_path(page, specs_dir)
+        if target.exists() and _same_content(target, page):
+            planned.append((f, None, f"unchanged: {target} documents the same page", data))
+            continue
+        planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
+    for _, target, _, data in planned:
+        if target is not None:
+            write_atomic(target, data)
+    return [(f, target, why) for f, target, why, _ in planned]
+
+
+def _same_content(spec: Path, page: Page) -> bool:
+    """True when a spec on disk reads to the same documents (cosmetic bytes aside) as ``page``."""
+    try:
+        old = read_page(spec)
+    except PageError:
+        return False
+    return all(old.docs.get(lang) is not None and old.docs[lang].canonical() == doc.canonical() for lang, doc in page.docs.items())
+
+
+def store(page: Page, target: Path) -> Path:
+    """Write a fetched page as a spec file (front matter, English, ---, Chinese), atomically."""
+    write_atomic(target, render_crawler(page))
+    return target
