@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from .. import __version__
 from ..contract.registry import Operation, Registry
 from ..contract.validation import first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
@@ -40,7 +41,7 @@ from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
 from ..wire.transport import Deadline, WatchedAdapter
 
-USER_AGENT = "doccontract/0.1"
+USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
 MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
 _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
