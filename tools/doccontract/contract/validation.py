@@ -31,7 +31,7 @@ MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitio
 
 
 def _refuse(uri: str) -> Any:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(uri)
 
 
 #: The registry every validator uses: jsonschema adds the bundled meta-schemas; anything else is unresolvable.
