@@ -790,7 +790,10 @@ def _columns() -> int:
 
 
 def _secret_values() -> list[str]:
-    names = ("BINANCE_API_KEY", "BINANCE_API_SECRET", "GITHUB_TOKEN", "DRIFT_WEBHOOK")
+    from ..wire.credentials import ROLES, prefix
+
+    keys = [f"{prefix(r)}_{v}" for r in (None, *ROLES) for v in ("API_KEY", "API_SECRET")]  # the default key and each role's
+    names = (*keys, "GITHUB_TOKEN", "DRIFT_WEBHOOK")
     return [os.environ[n].strip() for n in names if len(os.environ.get(n, "").strip()) >= 4]
 
 
