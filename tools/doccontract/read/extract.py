@@ -230,6 +230,10 @@ def _part_of(heading: str) -> str | None:
     return None
 
 
+#: public: drift pairs a page's sections across versions by the part they are
+part_of = _part_of
+
+
 def _one_slip(a: str, b: str) -> bool:
     """``a`` is ``b`` with one letter missing, added, changed, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
