@@ -53,10 +53,10 @@ def test_a_page_gone_is_breaking_drift_and_the_other_page_is_still_compared(repo
     by_id = {d.id: d for d in run.drifts}
     assert [c.code for c in by_id[EDIT_ID].changes] == ["page.gone"] and by_id[EDIT_ID].changes[0].cls == "breaking"
     assert "HTTP 404" in by_id[EDIT_ID].changes[0].message and by_id[EDIT_ID].method == "POST"
-    assert "weight.lowered" in [c.code for c in by_id[SEED_ID].changes]
+    assert "weight.decreased" in [c.code for c in by_id[SEED_ID].changes]
     assert run.errors == [] and run.exit_code == 2
     md = (repo / "reports/drift.md").read_text()
-    assert "page.gone" in md and "why it breaks clients" in md and "weight.lowered" in md
+    assert "page.gone" in md and "why it breaks clients" in md and "weight.decreased" in md
 
 
 def test_a_not_found_page_served_with_200_is_gone_too(repo):
@@ -77,12 +77,12 @@ def test_a_page_that_cannot_be_fetched_is_an_error_beside_the_drift_of_the_other
         run = drift(repo, site, update=True, retries=1)
     assert run.exit_code == 3  # the worst of all: breaking drift, and one page not compared
     assert len(run.errors) == 1 and run.errors[0].startswith(EDIT_ID) and "HTTP 503" in run.errors[0]
-    assert [d.id for d in run.drifts] == [SEED_ID] and "weight.raised" in [c.code for c in run.drifts[0].changes]
+    assert [d.id for d in run.drifts] == [SEED_ID] and "weight.increased" in [c.code for c in run.drifts[0].changes]
     assert snapshot(repo) == before  # --update waits for a run where every page was compared
     report = json.loads((repo / "reports/drift.json").read_text())
     assert report["status"] == "error" and report["summary"]["breaking"] == 1 and [c["id"] for c in report["contracts"]] == [SEED_ID]
     md = (repo / "reports/drift.md").read_text()
-    assert "Not compared" in md and "HTTP 503" in md and "weight.raised" in md
+    assert "Not compared" in md and "HTTP 503" in md and "weight.increased" in md
 
 
 @pytest.mark.parametrize("missing", ["specs", "contracts"])
@@ -233,7 +233,7 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     waivers = tmp_path / "waivers.json"
 
     def waive(expires: str) -> list:
-        waivers.write_text(json.dumps({"waivers": [{"contract": SEED_ID, "code": "weight.raised", "reason": "agreed with Binance", "expires": expires}]}))
+        waivers.write_text(json.dumps({"waivers": [{"contract": SEED_ID, "code": "weight.increased", "reason": "agreed with Binance", "expires": expires}]}))
         return load_waivers(waivers)
 
     with DocSite() as site:
@@ -252,7 +252,7 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     assert [d for d in held.drifts if d.live()] == []  # nothing for the alerts
     assert held.report["summary"]["waived"] == 1 and held.report["summary"]["breaking"] == 0
     assert expired.exit_code == 2 and not any(c.waived for d in expired.drifts for c in d.changes)
-    assert expired.notes == [f"{SEED_ID}: the waiver of weight.raised expired on 2026-12-31; it alerts again"]
+    assert expired.notes == [f"{SEED_ID}: the waiver of weight.increased expired on 2026-12-31; it alerts again"]
 
 
 @pytest.mark.parametrize(
@@ -334,9 +334,9 @@ def test_the_webhook_message_says_what_changed_leaves_waived_changes_out_and_sta
 
     text = "Some long paragraph about risk units. " * 30
     described = Change("documentation", "description.changed", "API Description", "the text changed", ["en"], {"en": text + "Old."}, {"en": text + "New."})
-    waived = Change("breaking", "weight.raised", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
+    waived = Change("breaking", "weight.increased", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
     drifts = [ContractDrift(f"x/{i}", "GET", f"/p/{i}", [described, waived], {"en": f"https://e/{i}"}) for i in range(100)]
     body = slack_message([d for d in drifts if d.live()], 1, "https://ci/run/1")["text"]
     assert "the text changed" in body and "Old." in body and "New." in body and "<https://ci/run/1|CI run>" in body
-    assert "weight.raised" not in body and "weight rose" not in body
+    assert "weight.increased" not in body and "weight rose" not in body
     assert len(body) <= 3500 and "more in the drift report" in body

@@ -18,7 +18,7 @@ WHY_BREAKING = {
     "method.changed": "calls with the old HTTP method are answered 404/405",
     "path.changed": "calls to the old path are answered 404",
     "weight.unit-changed": "the calls now count against another rate limit, so limits budgeted for the old one are wrong",
-    "weight.raised": "each call costs more of the rate limit: clients that budget weight hit 429/418 sooner",
+    "weight.increased": "each call costs more of the rate limit: clients that budget weight hit 429/418 sooner",
     "security.changed": "requests signed (or not) the old way are refused",
     "caller.narrowed": "calls with the API key of an account role the page no longer names are refused (-2015)",
     "caller.changed": "calls with the API key of the role the page used to name are refused (-2015)",
@@ -44,7 +44,7 @@ class UsageError(ValueError):
 @dataclass
 class Change:
     cls: str  # one of CLASSES
-    code: str  # stable: "param.added-mandatory", "field.removed", "weight.raised", ...
+    code: str  # stable: "param.added-mandatory", "field.removed", "weight.increased", ...
     subject: str  # what changed: a parameter name, a field path, "weight", ...
     message: str
     languages: list[str]  # where it changed: ["en"], ["zh-CN"] (translation lag) or both

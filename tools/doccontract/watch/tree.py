@@ -36,13 +36,7 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
         add("breaking", "method.changed", "method", "the HTTP method changed", o["method"], n["method"])
     if o["path"] != n["path"]:
         add("breaking", "path.changed", "path", "the path changed", o["path"], n["path"])
-    ow, nw = o.get("weight") or {}, n.get("weight") or {}
-    if ow.get("unit") != nw.get("unit") and ow and nw:
-        add("breaking", "weight.unit-changed", "weight", "the weight is counted against another limit", ow, nw)
-    elif (ow.get("value") or 0) < (nw.get("value") or 0):
-        add("breaking", "weight.raised", "weight", f"the weight rose from {ow.get('value')} to {nw.get('value')}", ow, nw)
-    elif (ow.get("value") or 0) > (nw.get("value") or 0):
-        add("non-breaking", "weight.lowered", "weight", f"the weight fell from {ow.get('value')} to {nw.get('value')}", ow, nw)
+    _weight_changes(o.get("weight") or {}, n.get("weight") or {}, add)
     if o.get("security") != n.get("security"):
         cls = _auth_class(auth_kind({"": o.get("security")}), auth_kind({"": n.get("security")}))
         add(cls, "security.changed", "security", "the security type changed", o.get("security"), n.get("security"))
@@ -53,6 +47,34 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
     _diff_members(o["params"], n["params"], "param", "parameter", add, request=True)
     _diff_members(o["fields"], n["fields"], "field", "response field", add, request=False)
     return out
+
+
+def _weight_changes(ow: dict[str, Any], nw: dict[str, Any], add) -> None:
+    """The weight: its unit (only when both sides name one: a unit a conditional table leaves unnamed
+    is not another limit), its value (a conditional weight's value is the largest it names), and the
+    conditions it newly depends on."""
+    ou, nu = ow.get("unit"), nw.get("unit")
+    if ou and nu and ou.upper() != nu.upper():
+        add("breaking", "weight.unit-changed", "weight", f"the weight is counted against another limit ({ou} -> {nu})", ow, nw)
+    ov, nv = ow.get("value"), nw.get("value")
+    most = " (the largest its conditions name)" if _conditions(nw) else ""
+    if ov is None or nv is None:
+        if ov != nv:  # stated on one side only: nothing to compare a number with
+            said = f"the weight is no longer stated (was {ov})" if nv is None else f"the weight is now stated: {nv}{most}"
+            add("documentation", "weight.stated" if ov is None else "weight.unstated", "weight", said, ow or None, nw or None)
+    elif nv > ov:
+        add("breaking", "weight.increased", "weight", f"the weight rose from {ov} to {nv}{most}", ow, nw)
+    elif nv < ov:
+        add("non-breaking", "weight.decreased", "weight", f"the weight fell from {ov} to {nv}{most}", ow, nw)
+    new_conditions = [c for c in _conditions(nw) if c not in _conditions(ow)]
+    if new_conditions:
+        add("non-breaking", "weight.conditional", "weight", f"the weight now depends on: {'; '.join(new_conditions)[:300]}", ow, nw)
+
+
+def _conditions(weight: dict[str, Any]) -> list[str]:
+    """The conditions a weight depends on: its table's rows ('LIMIT 1-100', 'isIsolated=TRUE')."""
+    rows = (weight.get("table") or {}).get("rows") or []
+    return [wording(str(r.get("when", ""))) for r in rows if r.get("when")]
 
 
 def _diff_members(old: dict, new: dict, area: str, noun: str, add, request: bool) -> None:
@@ -190,7 +212,7 @@ _ENFORCED = {
     "method.changed": ("method", lambda c: c.get("method")),
     "path.changed": ("path", lambda c: c.get("path")),
     "weight.unit-changed": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
-    "weight.raised": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
+    "weight.increased": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
     "security.changed": ("security", lambda c: (c.get("auth") or {}).get("kind")),
 }
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from .changes import ContractDrift, UsageError
 
+#: codes that were renamed: a waiver written for the old name still holds
+RENAMED_CODES = {"weight.raised": "weight.increased", "weight.lowered": "weight.decreased"}
+
 
 @dataclass
 class Waiver:
@@ -46,7 +49,8 @@ def load_waivers(path: Path | None) -> list[Waiver]:
         unknown = set(item) - {"contract", "code", "reason", "expires", "subject"}
         if unknown:
             raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        out.append(Waiver(item["contract"], item["code"], item["reason"], item["expires"], item.get("subject", "")))
+        code = RENAMED_CODES.get(item["code"], item["code"])
+        out.append(Waiver(item["contract"], code, item["reason"], item["expires"], item.get("subject", "")))
     return out
 
 
