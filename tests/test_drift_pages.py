@@ -176,17 +176,29 @@ def test_a_path_change_on_the_same_page_is_breaking_drift_and_update_writes_it(r
     assert json.loads((repo / f"contracts/{SEED_ID}.json").read_text())["path"] == "/sapi/v2/margin/loan-group"
 
 
-def test_a_path_change_without_a_canonical_link_cannot_be_told_from_another_page(repo):
+def test_a_path_change_without_a_canonical_link_under_the_same_title_is_drift(repo):
     from doccontract.read.pages import parse_page
 
-    before = snapshot(repo)
     changed = parse_page(variant(en=V2, zh=V2).encode(), "x.md")
     with DocSite() as site:
         serve_all(site, repo)
-        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()  # no canonical link
+        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()  # no canonical link: the title decides
+        run = drift(repo, site)
+    assert run.errors == [] and run.exit_code == 2
+    assert "path.changed" in [c.code for d in run.drifts for c in d.changes]
+
+
+def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(repo):
+    from doccontract.read.pages import parse_page
+
+    before = snapshot(repo)
+    changed = parse_page(variant(en=[*V2, ("# Close Risk Unit", "# Reopen Risk Unit")], zh=V2).encode(), "x.md")
+    with DocSite() as site:
+        serve_all(site, repo)
+        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()
         run = drift(repo, site, update=True)
     assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.errors[0]
-    assert snapshot(repo) == before
+    assert "Reopen Risk Unit" in run.errors[0] and snapshot(repo) == before
 
 
 def many(n_same: int, n_changed: int, changes_each: int) -> list[ContractDrift]:

@@ -307,8 +307,9 @@ class _Usage(Exception):
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
+    from ..read.identity import known
     from ..read.pages import PageError, read_meta, read_page
-    from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, spec_path, store
+    from ..watch.fetch import Fetcher, FetchError, docs_path, same_content, spec_path, store
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -333,7 +334,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         target = out / "binance" / f"{path}.md"
         if target.exists():
             try:
-                expect[path] = identities(read_page(target))
+                expect[path] = known(read_page(target))
             except PageError:
                 pass  # an unreadable spec holds nothing to compare with
     fetcher = Fetcher(site, max_connections=args.connections, timeout=args.timeout)
@@ -353,7 +354,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for result in pages.values():  # written only once every page arrived and read
         page = result.page
         target = spec_path(page, out)
-        if target.exists() and _same_content(target, page):
+        if target.exists() and same_content(target, page):
             unchanged += 1
             print(f"unchanged {target}")
             continue

@@ -256,6 +256,10 @@ def _sections_by_part(doc: Document) -> dict[str, Section]:
     return found
 
 
+#: public: identity reads a page's request line where the readers find it
+sections_by_part = _sections_by_part
+
+
 def _endpoint_scope(sections: list[Section]) -> list[Section]:
     """The sections of the endpoint: those up to where the section holding its 'HTTP Request' ends.
 

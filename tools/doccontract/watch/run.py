@@ -79,15 +79,14 @@ def _prune(folder: Path, keep: set[Path]) -> None:
 
 def _expected(spec, contracts_dir: Path):
     """What a spec documents, per language (from its committed contract when there is one: cheap)."""
-    from .fetch import identities
+    from ..read.identity import known, known_from_contract
 
     try:
-        contract = json.loads((contracts_dir / f"{spec.cid}.json").read_text(encoding="utf-8"))
-        return {lang: ("endpoint", s["method"], s["path"]) for lang, s in contract["languages"].items()}
+        return known_from_contract(json.loads((contracts_dir / f"{spec.cid}.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         pass
     try:
-        return identities(read_page(spec.path, spec.display))
+        return known(read_page(spec.path, spec.display))
     except PageError:
         return {}
 
