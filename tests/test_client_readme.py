@@ -1,4 +1,4 @@
-"""The README's client snippet runs as written against the sandbox (only the port differs)."""
+"""The client snippets of the README and docs/client.md run as written against the sandbox (only the port differs)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,21 @@ import contextlib
 import io
 import re
 
+import pytest
 from helpers import ROOT
 
 from doccontract.sandbox import Sandbox
 
 
-def test_the_readme_client_snippet_runs_as_written():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## The client") :]
-    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    assert "demo-credit-key-2001" in snippet and "http://127.0.0.1:8765" in snippet
+@pytest.mark.parametrize("doc", ["README.md", "docs/client.md"])
+def test_the_client_snippet_runs_as_written(doc):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    snippets = [s for s in re.findall(r"```python\n(.*?)```", text, re.S) if "demo-credit-key-2001" in s]
+    assert snippets, f"{doc} shows no client snippet"
+    snippet = snippets[0]
+    assert "http://127.0.0.1:8765" in snippet
     with Sandbox().serve() as srv:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            exec(compile(snippet.replace("http://127.0.0.1:8765", srv.url), "README.md", "exec"), {})
+            exec(compile(snippet.replace("http://127.0.0.1:8765", srv.url), doc, "exec"), {})
     assert out.getvalue().splitlines() == ["CLOSED 1000", "-27001 Loan group not found"]

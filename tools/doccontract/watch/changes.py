@@ -37,10 +37,6 @@ WHY_BREAKING = {
 }
 
 
-class UsageError(ValueError):
-    """A mistake on the command line or in a committed input file (exit 2): names what to fix."""
-
-
 @dataclass
 class Change:
     cls: str  # one of CLASSES

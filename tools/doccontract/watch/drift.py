@@ -7,7 +7,8 @@ The rooms: :mod:`.changes` (the change model and classes), :mod:`.tree` (contrac
 
 from __future__ import annotations
 
-from .changes import CLASSES, EXIT, WHY_BREAKING, Change, ContractDrift, UsageError, exit_code, fingerprint, wording
+from ..usage import UsageError
+from .changes import CLASSES, EXIT, WHY_BREAKING, Change, ContractDrift, exit_code, fingerprint, wording
 from .prose import code_comments, code_shape, describe_text_changes, diff_other_page, match_sections
 from .report import MARKDOWN_BUDGET, REPORT_SCHEMA, focus, report_json, report_junit, report_markdown, write_reports
 from .run import DriftRun, owned, run_drift, spec_and_contract

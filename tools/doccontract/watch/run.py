@@ -18,7 +18,8 @@ from ..contract.openapi import openapi_document
 from ..contract.store import OPENAPI_NAME, load_contracts
 from ..read.extract import NotAnEndpoint
 from ..read.pages import LANGS, PageError, parse_page, read_meta, read_page, render_crawler
-from .changes import Change, ContractDrift, UsageError, exit_code
+from ..usage import UsageError
+from .changes import Change, ContractDrift, exit_code
 from .prose import diff_other_page
 from .report import report_json, write_reports
 from .tree import contract_ids, diff_trees, page_reader

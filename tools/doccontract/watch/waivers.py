@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .changes import ContractDrift, UsageError
+from ..usage import UsageError
+from .changes import ContractDrift
 
 #: codes that were renamed: a waiver written for the old name still holds
 RENAMED_CODES = {"weight.raised": "weight.increased", "weight.lowered": "weight.decreased"}
