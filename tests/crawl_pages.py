@@ -68,3 +68,48 @@ def write(root: Path, url_path: str, text: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+ERRORS = "widgets/error-code"
+RULES = "widgets/general-info"
+CHANGES = "widgets/change-log"
+
+
+def _anchored(url_path: str, lang: str, level: str, text: str) -> str:
+    prefix = "/docs/zh-CN/" if lang == "zh-CN" else "/docs/"
+    return f'{level} {text}[\u200b]({prefix}{url_path}#{text.lower().replace(" ", "-")} "Direct link to {text}")'
+
+
+def prose_page(url_path: str, title: tuple[str, str], sections: dict[str, list[tuple[str, str]]], level: str = "##") -> str:
+    """A page without an endpoint: ``sections`` maps language -> [(heading, body)], headings anchored."""
+    halves = []
+    for lang, t in (("en", title[0]), ("zh-CN", title[1])):
+        body = "\n\n".join(f"{_anchored(url_path, lang, level, h)}\n\n{text}" for h, text in sections[lang])
+        halves.append(f"# {t}\n\n{body}\n")
+    return f"---\nexchange: binance\nsource_url: {SITE}/{url_path}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{halves[0]}\n---\n\n{halves[1]}"
+
+
+def error_page(codes: dict[int, tuple[str, list[str], list[str]]]) -> str:
+    """An error-code list: code -> (NAME, English messages, Chinese messages)."""
+    def sections(lang: int) -> list[tuple[str, str]]:
+        return [(f"{c} {name}", "\n".join(f"  * {m}" for m in msgs[lang])) for c, (name, *msgs) in codes.items()]
+
+    return prose_page(ERRORS, ("Error Codes", "错误代码"), {"en": sections(0), "zh-CN": sections(1)}, level="###")
+
+
+def rules_page(recv_en: str = "recvWindow defaults to 5000 ms. It may not exceed 60000 ms.", recv_zh: str = "recvWindow 默认为 5000 毫秒。不能超过 60000 毫秒。") -> str:
+    return prose_page(
+        RULES,
+        ("General Info", "基本信息"),
+        {
+            "en": [("Timing security", recv_en), ("Limits", "Each IP may send 6000 weight per minute.")],
+            "zh-CN": [("时间同步安全", recv_zh), ("访问限制", "每个 IP 每分钟最多 6000 权重。")],
+        },
+    )
+
+
+def changelog_page(entries: list[tuple[str, str, str]]) -> str:
+    """A change log: [(date, English entry, Chinese entry)], newest first."""
+    return prose_page(
+        CHANGES, ("Change Log", "更新日志"), {"en": [(d, e) for d, e, _ in entries], "zh-CN": [(d, z) for d, _, z in entries]}
+    )

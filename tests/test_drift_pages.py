@@ -110,7 +110,8 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
     [d] = [d for d in run.drifts if d.id == ERRORS_ID]
     codes = {(c.code, c.subject) for c in d.changes}
     assert ("error-code.added", "-1009") in codes and ("error-code.removed", "-1003") in codes
-    assert run.exit_code == 1 and page.url.endswith("/error-code")
+    assert [c.cls for c in d.changes if c.code == "error-code.removed"] == ["breaking"]  # clients handling -1003 never see it again
+    assert run.exit_code == 2 and page.url.endswith("/error-code")
 
 
 def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
@@ -123,7 +124,7 @@ def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
         serve(site, variant(en=[names_a_code]))
         site.put("institutional_loan/error-code", parse_page(errors_text.encode(), "x.md"))
         run = drift(repo, site, update=True)
-    assert run.exit_code == 1 and run.errors == [], run.errors
+    assert run.exit_code == 2 and run.errors == [], run.errors  # -1003 removed: breaking, and still written
     catalogue = Catalogue.load(repo / "contracts")
     assert -1009 in catalogue and -1003 not in catalogue  # the error-code page's change
     assert catalogue.get(-27030).documented[0]["contract"] == SEED_ID  # the code the page now names
@@ -146,7 +147,8 @@ def test_a_page_now_documenting_another_endpoint_is_an_error_and_never_updated(r
         site.bodies[route] = other_page_html(lang)  # its canonical link names Query-Closed-Group-Record
         run = drift(repo, site, update=True)
     assert run.exit_code == 3
-    assert len(run.errors) == 1 and "page now documents another endpoint" in run.errors[0] and run.errors[0].startswith(SEED_ID)
+    assert run.errors == [] and len(run.refused) == 1  # refused as another page, apart from pages that failed
+    assert "page now documents another endpoint" in run.refused[0] and run.refused[0].startswith(SEED_ID)
     assert [d.id for d in run.drifts] == [EDIT_ID]  # the other page is still compared
     assert snapshot(repo) == before
 
@@ -159,7 +161,7 @@ def test_another_endpoint_is_refused_even_when_its_canonical_link_names_the_page
         site.put(DOCS_PATH, other)  # the Close URLs (and canonical links) now carry another endpoint's page
         run = drift(repo, site, update=True)
     assert run.exit_code == 3
-    assert "GET /sapi/v1/margin/loan-groups/closed, not DELETE /sapi/v1/margin/loan-group" in run.errors[0]
+    assert "GET /sapi/v1/margin/loan-groups/closed, not DELETE /sapi/v1/margin/loan-group" in run.refused[0]
     assert snapshot(repo) == before
 
 
@@ -197,8 +199,11 @@ def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(re
         serve_all(site, repo)
         site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()
         run = drift(repo, site, update=True)
-    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.errors[0]
-    assert "Reopen Risk Unit" in run.errors[0] and snapshot(repo) == before
+    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.refused[0]
+    assert "Reopen Risk Unit" in run.refused[0] and snapshot(repo) == before
+    report = json.loads((repo / "reports/drift.json").read_text())
+    assert report["status"] == "error" and report["refused"] == run.refused and report["errors"] == []
+    assert "Refused: the page at this URL is another page" in (repo / "reports/drift.md").read_text()
 
 
 def many(n_same: int, n_changed: int, changes_each: int) -> list[ContractDrift]:

@@ -472,6 +472,8 @@ def _drift(args: argparse.Namespace):
     _say(_summary_line(run))
     for e in run.errors:
         _say(f"error: {e}", sys.stderr)
+    for e in run.refused:
+        _say(f"refused: {e}", sys.stderr)
     for note in run.notes:
         _say(f"note: {note}")
     for d in run.drifts:
@@ -487,7 +489,7 @@ def _summary_line(run) -> str:
     s = run.report["summary"]
     return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items()) + (
         f"; {len(run.errors)} page(s) not compared" if run.errors else ""
-    )
+    ) + (f"; {len(run.refused)} page(s) refused as another page" if run.refused else "")
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
@@ -541,10 +543,19 @@ def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
     return copied if copied.is_dir() else (p if p.is_dir() and tree != p else None)
 
 
+def _is_spec_source(p: Path) -> bool:
+    """A spec file, or a folder of spec pages (a crawl) without contracts in it."""
+    from ..contract.build import SPEC_SUFFIXES, find_specs
+
+    return (p.is_file() and p.suffix in SPEC_SUFFIXES) or bool(p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     import json
+    import shutil
     import tempfile
 
+    from ..watch.crawls import diff_crawls
     from ..watch.drift import diff_trees, exit_code, page_reader, report_json, report_markdown
 
     old, new = Path(args.old), Path(args.new)
@@ -553,22 +564,41 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise UsageError(f"{p}: no such file or folder")
     if old.is_dir() != new.is_dir():
         raise UsageError(f"{old} and {new}: compare a file with a file or a folder with a folder")
+    errors: list[str] = []
+    refused: list[str] = []
     with tempfile.TemporaryDirectory(prefix="doccontract-diff-") as tmp:
-        try:
-            trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
-        except _Unreadable as exc:
-            print(f"doccontract diff: {exc}", file=sys.stderr)
-            return 3
-        try:
-            roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
-            drifts = diff_trees(trees[0], trees[1], pages=page_reader(*roots))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+        if _is_spec_source(old) and _is_spec_source(new):  # two crawls (or two pages): judged, then compared
+            roots = []
+            for i, p in enumerate((old, new)):
+                if p.is_file():  # two spec files compare as one page, whatever their names
+                    (Path(tmp) / f"in{i}").mkdir()
+                    shutil.copyfile(p, Path(tmp) / f"in{i}" / f"page{p.suffix}")
+                    p = Path(tmp) / f"in{i}"
+                roots.append(p)
+            (Path(tmp) / "work").mkdir()
+            shown = (str(old), str(new)) if old.is_file() else None
+            result = diff_crawls(roots[0], roots[1], Path(tmp) / "work", shown)
+            drifts, errors, refused = result.drifts, result.errors, result.refused
+        else:
+            try:
+                trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
+            except _Unreadable as exc:
+                print(f"doccontract diff: {exc}", file=sys.stderr)
+                return 3
+            try:
+                spec_roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
+                drifts = diff_trees(trees[0], trees[1], pages=page_reader(*spec_roots))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+            if not drifts:
+                errors.append(f"nothing was compared: neither {old} nor {new} holds a contract")
+    for line in [*errors, *refused]:
+        _say(f"doccontract diff: {line}", sys.stderr)
     if args.format == "json":
-        print(json.dumps(report_json(drifts, []), indent=2, ensure_ascii=False, sort_keys=True))
+        print(json.dumps(report_json(drifts, errors, refused=refused), indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        print(report_markdown(drifts, []), end="")
-    return exit_code(drifts)
+        print(report_markdown(drifts, errors, refused=refused), end="")
+    return exit_code(drifts, [*errors, *refused])
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
+CLASSES = ("breaking", "non-breaking", "documentation", "bilingual", "news")  # news: a change log's new entries
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
 
 
@@ -33,6 +33,8 @@ WHY_BREAKING = {
     "field.retyped": "code parsing the old type fails or misreads the value",
     "field.enum-removed": "code matching on the removed value never sees it again",
     "contract.removed": "the endpoint's page is gone: calls may be answered 404",
+    "error-code.removed": "code that handles this error code never sees it again; the server may answer with another",
+    "error-code.re-meant": "code that handles this error code acts on a meaning it no longer has",
     "page.gone": "the endpoint's page is gone (the endpoint may have been removed): calls may be answered 404",
 }
 

@@ -6,34 +6,144 @@ from __future__ import annotations
 import json
 import re
 
-from ..read.extract import heading_key, part_of
-from ..read.pages import LANGS, BulletList, CodeBlock, Page, Paragraph, Section, Table, zh_url
+from ..contract.error_pages import codes_from_error_page
+from ..read.extract import classify, heading_key, part_of
+from ..read.pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, zh_url
 from .changes import CLASSES, Change, ContractDrift, wording
 
 # --------------------------------------------------------------------------- pages without an endpoint
 
 
 _CODE = re.compile(r"(?<![\w.])-\d{4,6}\b")
+_CODE_HEADING = re.compile(r"^-\d{3,6}\b")
+#: page kinds whose prose is Binance's general rules (recvWindow, limits, signing): their changes are
+#: reported sentence by sentence, as rules a client follows
+RULE_KINDS = ("general-info", "common-definitions")
+
+
+def page_kind(page: Page) -> str | None:
+    """What a page without an endpoint is (a key of ``extract.CATEGORIES``), from its first readable language."""
+    for doc in page.docs.values():
+        try:
+            return classify(doc)
+        except PageError:
+            continue
+    return None
 
 
 def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
-    """A page kept for what it lists (the error codes), compared by its codes and its text."""
-    changes: list[Change] = []
+    """A page without an endpoint, compared by what it is for: an error-code list code by code
+    (:func:`error_code_changes`), a rule page sentence by sentence (``rules.changed``), a change
+    log by its new entries (``changelog.entry``, news), any other by its sections' text."""
+    kind = page_kind(new) or page_kind(old)
+    codes = error_code_changes(old, new) if kind == "error-codes" else []
+    changes: list[Change] = list(codes)
     for lang in LANGS:
         o, n = old.docs.get(lang), new.docs.get(lang)
         if o is None or n is None or o.canonical() == n.canonical():
             continue
-        oc, nc = set(_CODE.findall(json.dumps(o.canonical(), ensure_ascii=False))), set(_CODE.findall(json.dumps(n.canonical(), ensure_ascii=False)))
-        if oc - nc:
-            gone = sorted(oc - nc, key=int)
-            changes.append(Change("documentation", "error-code.removed", ",".join(gone), f"error code(s) {', '.join(gone)} no longer listed", [lang]))
-        if nc - oc:
-            added = sorted(nc - oc, key=int)
-            changes.append(Change("documentation", "error-code.added", ",".join(added), f"error code(s) {', '.join(added)} now listed", [lang]))
-        changes += _text_changes(o, n, lang, every_section=True)
+        if kind == "error-codes" and not codes:  # codes not under '-1000 NAME' headings: by the codes the text names
+            oc, nc = set(_CODE.findall(json.dumps(o.canonical(), ensure_ascii=False))), set(_CODE.findall(json.dumps(n.canonical(), ensure_ascii=False)))
+            if oc - nc:
+                gone = sorted(oc - nc, key=int)
+                changes.append(Change("breaking", "error-code.removed", ",".join(gone), f"error code(s) {', '.join(gone)} no longer listed", [lang]))
+            if nc - oc:
+                added = sorted(nc - oc, key=int)
+                changes.append(Change("non-breaking", "error-code.added", ",".join(added), f"error code(s) {', '.join(added)} now listed", [lang]))
+        text = _text_changes(o, n, lang, every_section=True)
+        if kind == "error-codes":  # a code's own section is said code by code above
+            text = [c for c in text if not _CODE_HEADING.match(c.subject)] if codes else text
+        changes += [_as_sentences(c, lang, kind) for c in text]
     url = old.url or new.url or ""
     urls = {"en": url.replace("/docs/zh-CN/", "/docs/"), "zh-CN": zh_url(url)} if url else {}
+    order = {c: i for i, c in enumerate(CLASSES)}
+    changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
     return ContractDrift(cid, "", "", changes, urls)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """A section's text as sentences (and lines: list items, table rows), in order."""
+    return [s.strip() for s in _SENTENCE_END.split(text or "") if s and s.strip()]
+
+
+def _as_sentences(ch: Change, lang: str, kind: str | None) -> Change:
+    """A section's change said by the sentences that went and came (not the whole section); a change
+    log's new entries are news."""
+    before, after = sentences(ch.before.get(lang, "")), sentences(ch.after.get(lang, ""))
+    gone = [s for s in before if s not in set(after)]
+    came = [s for s in after if s not in set(before)]
+    if kind == "changelog" and (ch.code == "section.added" or (came and not gone)):
+        return Change("news", "changelog.entry", ch.subject, f"a new change-log entry under '{ch.subject}'", [lang], {}, {lang: "\n".join(came)})
+    if kind in RULE_KINDS and ch.code in ("description.changed", "section.added", "section.removed"):
+        say = f"the rules under '{ch.subject}' changed: {len(gone)} sentence(s) out, {len(came)} in"
+        return Change("documentation", "rules.changed", ch.subject, say, [lang], {lang: "\n".join(gone)}, {lang: "\n".join(came)})
+    return ch
+
+
+def error_code_changes(old: Page, new: Page) -> list[Change]:
+    """Error codes listed under '-1102 NAME' headings, compared code by code and language by language.
+
+    A code gone from every language is breaking (clients that handle it never see it again; the
+    server may answer with another); gone from one language only, documentation.  A code whose name
+    changed, or whose messages were replaced by unrelated ones, means something else now: breaking
+    (``error-code.re-meant``); messages reworded, documentation.  A new code: non-breaking."""
+    o, n = codes_from_error_page(old.docs), codes_from_error_page(new.docs)
+    langs = [lang for lang in LANGS if lang in old.docs and lang in new.docs]
+    out: list[Change] = []
+
+    def listed(codes: dict, lang: str) -> set[int]:
+        return {c for c, e in codes.items() if lang in e["messages"]}
+
+    for code in sorted(set(o) | set(n), key=abs):
+        before_in = [lang for lang in langs if code in listed(o, lang)]
+        after_in = [lang for lang in langs if code in listed(n, lang)]
+        name = (n.get(code) or o.get(code) or {}).get("name") or ""
+        label = f"{code} {name}".strip()
+        gone = [lang for lang in before_in if lang not in after_in]
+        came = [lang for lang in after_in if lang not in before_in]
+        if gone:
+            everywhere = not after_in
+            out.append(
+                Change(
+                    "breaking" if everywhere else "documentation",
+                    "error-code.removed",
+                    str(code),
+                    f"error code {label} is no longer listed" + ("" if everywhere else f" ({', '.join(gone)} only)"),
+                    gone,
+                    {lang: o[code]["messages"][lang] for lang in gone},
+                    {},
+                )
+            )
+        if came:
+            out.append(Change("non-breaking", "error-code.added", str(code), f"error code {label} is now listed", came, {}, {lang: n[code]["messages"][lang] for lang in came}))
+        both = [lang for lang in before_in if lang in after_in]
+        if not both:
+            continue
+        if (o[code].get("name") or "") != (n[code].get("name") or "") and o[code].get("name") and n[code].get("name"):
+            out.append(Change("breaking", "error-code.re-meant", str(code), f"error code {code} is now named {n[code]['name']}, was {o[code]['name']}", both, {"en": o[code]["name"]}, {"en": n[code]["name"]}))
+            continue
+        moved = [lang for lang in both if o[code]["messages"][lang] != n[code]["messages"][lang]]
+        if not moved:
+            continue
+        unrelated = all(_unrelated(o[code]["messages"][lang], n[code]["messages"][lang]) for lang in moved)
+        cls, what = ("breaking", "error-code.re-meant") if unrelated else ("documentation", "error-code.message-changed")
+        said = "now means something else" if unrelated else "has reworded messages"
+        out.append(Change(cls, what, str(code), f"error code {label} {said}", moved, {lang: o[code]["messages"][lang] for lang in moved}, {lang: n[code]["messages"][lang] for lang in moved}))
+    return out
+
+
+def _unrelated(before: list[str], after: list[str]) -> bool:
+    """No new message is a rewording of an old one (most of its words kept)."""
+    if not before or not after:
+        return False
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w+", text.lower())) or set(text)
+
+    return all(len(words(a) & words(b)) / max(1, len(words(a) | words(b))) < 0.5 for a in after for b in before)
 
 
 #: parts read into the contract whole (the request line, the weight): compared field by field only

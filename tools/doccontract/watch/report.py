@@ -24,9 +24,10 @@ def _change_json(ch: Change) -> dict[str, Any]:
     return data
 
 
-def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
+def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", refused: list[str] | None = None) -> dict[str, Any]:
     """The stable report: ``schema`` names its version; fields are only ever added."""
-    code = exit_code(drifts, errors)
+    refused = refused or []
+    code = exit_code(drifts, [*errors, *refused])
     status = {0: "no-drift", 1: "drift", 2: "breaking", 3: "error"}[code]
     summary = {cls: sum(ch.cls == cls for d in drifts for ch in d.live()) for cls in CLASSES}
     summary["waived"] = sum(bool(ch.waived) for d in drifts for ch in d.changes)
@@ -38,6 +39,7 @@ def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = 
         "run_url": run_url,
         "summary": summary,
         "errors": errors,
+        "refused": refused,  # pages holding another page than their URL names: not compared, not drift
         "contracts": [
             {
                 "id": d.id,
@@ -105,12 +107,17 @@ def _links(d: ContractDrift) -> str:
     return " · ".join(f"[{lang} page]({url})" for lang, url in sorted(d.urls.items()))
 
 
-def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", budget: int = MARKDOWN_BUDGET) -> str:
+def report_markdown(
+    drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", budget: int = MARKDOWN_BUDGET, refused: list[str] | None = None
+) -> str:
     """Ready to be a GitHub issue body: what changed in full (with before and after), what is
     unchanged in one line, and never more than ``budget`` characters: what does not fit is named
     and left to drift.json."""
-    code = exit_code(drifts, errors)
+    refused = refused or []
+    code = exit_code(drifts, [*errors, *refused])
     head = {0: "No doc drift", 1: "Doc drift (non-breaking)", 2: "Doc drift: BREAKING", 3: "Doc drift: some pages could not be compared"}[code]
+    if refused and not errors:
+        head = "Doc drift: pages refused as another page (not compared)"
     lines = [f"## {head}", ""]
     about = []
     if base_url:
@@ -128,17 +135,23 @@ def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: st
         + ", ".join(f"{n} {cls}" for cls, n in counts.items())
         + (f", {waived} waived" if waived else "")
         + (f"; {len(errors)} could not be compared" if errors else "")
+        + (f"; {len(refused)} refused as another page" if refused else "")
         + "."
     )
     lines.append("")
-    if errors:
-        lines += ["### Not compared (fetch or read failed; this is not drift)", ""]
-        room = budget // 3  # the changes must still fit beside a long list of failures
-        for i, e in enumerate(errors):
+    for title, items in (
+        ("### Not compared (fetch or read failed; this is not drift)", errors),
+        ("### Refused: the page at this URL is another page (a crawler's or the site's slip; not compared, not drift)", refused),
+    ):
+        if not items:
+            continue
+        lines += [title, ""]
+        room = budget // 6  # the changes must still fit beside a long list of failures
+        for i, e in enumerate(items):
             line = f"- {e if len(e) <= 500 else e[:499] + '…'}"
             room -= len(line) + 1
             if room < 0:
-                lines.append(f"- … and {len(errors) - i} more, listed in drift.json")
+                lines.append(f"- … and {len(items) - i} more, listed in drift.json")
                 break
             lines.append(line)
         lines.append("")
@@ -175,7 +188,7 @@ def report_markdown(drifts: list[ContractDrift], errors: list[str], base_url: st
     return text
 
 
-def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
+def report_junit(drifts: list[ContractDrift], errors: list[str], refused: list[str] | None = None) -> str:
     cases = []
     for d in drifts:
         name = quoteattr(d.id)
@@ -189,6 +202,9 @@ def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
         cases.append(f'  <testcase classname="doc-drift" name={name}>{inner}</testcase>')
     for e in errors:
         cases.append(f'  <testcase classname="doc-drift" name="fetch"><error message={quoteattr(e)} type="fetch"/></testcase>')
+    for e in refused or []:
+        cases.append(f'  <testcase classname="doc-drift" name="identity"><error message={quoteattr(e)} type="wrong-page"/></testcase>')
+    errors = [*errors, *(refused or [])]
     failures = sum(1 for d in drifts if any(ch.cls == "breaking" for ch in d.live()))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -196,9 +212,11 @@ def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
     )
 
 
-def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
-    report = report_json(drifts, errors, base_url, run_url)
+def write_reports(
+    report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", refused: list[str] | None = None
+) -> dict[str, Any]:
+    report = report_json(drifts, errors, base_url, run_url, refused)
     write_atomic(report_dir / "drift.json", dumps(report))
-    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url).encode())
-    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode())
+    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url, refused=refused).encode())
+    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors, refused).encode())
     return report

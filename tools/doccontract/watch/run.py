@@ -35,6 +35,7 @@ class DriftRun:
     exit_code: int
     report: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # URLs that now serve another page: not compared, not drift
 
 
 def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, dict[str, bytes], str]:
@@ -124,6 +125,7 @@ def run_drift(
             raise UsageError(f"{what} {folder}: no such folder")
     today = today or datetime.date.today().isoformat()
     errors: list[str] = []
+    refused: list[str] = []
     specs = find_specs([specs_dir])
     if not specs:
         raise UsageError(f"--specs {specs_dir}: no spec pages in it (expected specs/binance/.../*.md)")
@@ -166,7 +168,7 @@ def run_drift(
                 if result.kind == "gone":
                     drifts.append(_gone(spec.cid, path, result.error, _committed(contracts_dir, spec.cid)))
                 else:
-                    errors.append(f"{spec.cid}: {result.error}")
+                    (refused if result.kind == "other-endpoint" else errors).append(f"{spec.cid}: {result.error}")
                 continue
             if result.page is None:  # unchanged since this work folder's spec and contracts were made
                 ids = owned(made, spec.cid, spec_ids)
@@ -197,12 +199,17 @@ def run_drift(
         drifts.sort(key=lambda d: d.id)
         notes = apply_waivers(drifts, waivers or [], today)
         changed = {d.id for d in drifts if d.changes and not any(c.code == "page.gone" for c in d.changes)}
-        if update and changed and not errors:
+        if not drifts and not errors and not refused:
+            errors.append(f"nothing was compared: no spec under {specs_dir} could be fetched and read")
+        if update and changed and not errors and not refused:
             _update(specs, specs_dir, contracts_dir, tmp_specs, tmp_contracts, changed, spec_ids)
-    code = exit_code(drifts, errors)
+    code = exit_code(drifts, [*errors, *refused])
     base_url = getattr(fetcher, "base_url", "")
-    report = write_reports(report_dir, drifts, errors, base_url, run_url) if report_dir else report_json(drifts, errors, base_url, run_url)
-    return DriftRun(drifts, errors, code, report, notes)
+    if report_dir:
+        report = write_reports(report_dir, drifts, errors, base_url, run_url, refused)
+    else:
+        report = report_json(drifts, errors, base_url, run_url, refused)
+    return DriftRun(drifts, errors, code, report, notes, refused)
 
 
 def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
