@@ -56,25 +56,29 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     ),
     "add": (
         "snapshot local crawler-export pages (files or folders) into specs/",
-        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their URL names.",
+        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their URL names. "
+        "A page holding another page than its URL names (its heading anchors, or its title and request line, say so) is refused.",
         "doccontract add ../shared/corpus/binance/institutional_loan",
-        "0 done; 2 a page could not be read or has no source_url (nothing written)",
+        "0 done; 2 a page could not be read, has no source_url or holds another page (nothing written)",
     ),
     "drift": (
         "compare the live docs with the committed contracts",
         "Fetch every spec's pages, rebuild their contracts aside and compare them with the committed ones. "
         "Every page that could be fetched is compared; a page that is gone is breaking drift; a page that "
-        "could not be fetched (or now documents another endpoint) is listed as an error. Waived changes "
+        "could not be fetched is listed as an error, one that now documents another page as refused. Waived changes "
         "(--waivers) are reported, not alerted, until their expiry date.",
         "doccontract drift --report-dir reports --alert-webhook https://hooks.slack.com/services/...",
-        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared; "
+        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared or were "
+        "refused, or none was compared; "
         "4 an alert could not be delivered (wins over 1-3); 2 also for a bad argument",
     ),
     "diff": (
-        "compare two spec files or two contract trees, no fetching",
-        "Compare two spec files, two contract files or two folders of either, and print the drift report.",
-        "doccontract diff old/Close.md new/Close.md --format markdown",
-        "0 no drift; 1 non-breaking drift; 2 breaking drift or a bad argument; 3 a page could not be read",
+        "compare two crawls, two spec files or two contract trees, no fetching",
+        "Compare two crawler-export folders (two crawls), two spec files, two contract files or two contract folders, "
+        "and print the drift report. Pages holding another page than their URL names are refused and listed apart.",
+        "doccontract diff crawl-jan/binance crawl-mar/binance --format markdown",
+        "0 no drift; 1 non-breaking drift; 2 breaking drift or a bad argument; 3 a page could not be read or was "
+        "refused as another page, or no page was compared",
     ),
     "nightly": (
         "drift, then the contract suite; every report into one folder",
