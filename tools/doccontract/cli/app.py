@@ -233,6 +233,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..contract.store import default_dir
     from ..sandbox import Sandbox, State, StateError
     from ..sandbox.gateway import console_log
+    from ..sandbox.store import open_state
 
     if (args.persist or args.reset) and not args.state:
         print("doccontract sandbox: --persist and --reset need --state FILE", file=sys.stderr)
@@ -247,12 +248,19 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if not contracts.is_dir():
         print(f"doccontract sandbox: --contracts {contracts}: no such folder", file=sys.stderr)
         return 2
+    if args.seed and not args.state:
+        print("doccontract sandbox: --seed needs --state FILE (the database it initialises)", file=sys.stderr)
+        return 2
+    store = None
     try:
-        if args.reset:
-            State.load().save(args.state)
-        state = State.load(args.state)
-        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=args.state if args.persist else None, log=console_log)
+        if args.state:  # held (locked) until this process ends: one sandbox per state file
+            state, store = open_state(args.state, persist=args.persist, reset=args.reset, seed=args.seed)
+        else:
+            state = State.load()
+        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=store if args.persist else None, log=console_log)
     except (StateError, LookupError, ValueError, OSError) as exc:
+        if store is not None:
+            store.close()
         print(f"doccontract sandbox: {exc}", file=sys.stderr)
         return 2
     if not sandbox.routes:
@@ -689,9 +697,10 @@ def make_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     sb.add_argument("--contracts", help="contracts folder (default: $DOCCONTRACT_CONTRACTS or the repository's contracts/)")
-    sb.add_argument("--state", metavar="FILE", help="state JSON file (default: the demo state shipped with the package)")
-    sb.add_argument("--persist", action="store_true", help="write every change back to --state FILE (atomically)")
-    sb.add_argument("--reset", action="store_true", help="overwrite --state FILE with the demo state before starting")
+    sb.add_argument("--state", metavar="FILE", help="state database (SQLite; a JSON state file is served read-only) (default: the demo state shipped with the package)")
+    sb.add_argument("--persist", action="store_true", help="commit every change to --state FILE before answering (a new FILE is created from the seed)")
+    sb.add_argument("--reset", action="store_true", help="write the seed over --state FILE's state, in place, before starting")
+    sb.add_argument("--seed", metavar="JSON", help="the JSON state that initialises a new --state database or --reset restores (default: the demo state)")
     sb.add_argument("--idle-timeout", type=int, default=10, help="whole seconds before a silent connection is answered and closed (default 10)")
     sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
     sb.add_argument("--ip-limit", type=int, default=IP_LIMIT_PER_MINUTE, help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)")

@@ -32,6 +32,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from .. import __version__
 from .._files import cache_dir as default_cache_dir
 from .._files import write_atomic
 from ..read.extract import classify
@@ -40,7 +41,7 @@ from ..read.identity import known as known_of
 from ..read.pages import LANGS, Page, PageError, decode, parse_page, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
-USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
+USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
