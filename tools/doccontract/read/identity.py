@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .extract import classify, endpoint_docs, parse_request_line, sections_by_part
-from .pages import Document, Page, PageError
+from .pages import Document, Page, PageError, Section
 
 #: What a page documents: ("endpoint", METHOD, /path); ("endpoints", "METHOD /path | ...", "") for a
 #: page of several; or ("kind", its kind, "") for a page without one.
@@ -87,7 +87,7 @@ def identity(doc: Document) -> Identity:
     return ("endpoints", " | ".join(f"{m} {p}" for m, p in sorted(lines)), "")
 
 
-def _http_section(doc: Document):
+def _http_section(doc: Document) -> Section:
     parts = sections_by_part(doc)
     if "http" not in parts:
         raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")

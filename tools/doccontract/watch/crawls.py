@@ -12,12 +12,16 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..read.identity import docs_path_of, known, wrong_page
 from ..read.pages import Page, PageError, decode, parse_page
 from .changes import Change, ContractDrift
 from .prose import diff_other_page
 from .tree import diff_trees, page_reader
+
+if TYPE_CHECKING:
+    from ..contract.build import Spec
 
 
 @dataclass
@@ -29,7 +33,7 @@ class CrawlDiff:
 
 @dataclass
 class _Side:
-    specs: dict[str, object]  # cid -> Spec
+    specs: dict[str, Spec]
     pages: dict[str, Page]
     texts: dict[str, str]
 

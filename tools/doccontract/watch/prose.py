@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from ..contract.error_pages import codes_from_error_page
 from ..read.extract import classify, heading_key, part_of
@@ -94,7 +95,7 @@ def error_code_changes(old: Page, new: Page) -> list[Change]:
     langs = [lang for lang in LANGS if lang in old.docs and lang in new.docs]
     out: list[Change] = []
 
-    def listed(codes: dict, lang: str) -> set[int]:
+    def listed(codes: dict[int, dict[str, Any]], lang: str) -> set[int]:
         return {c for c, e in codes.items() if lang in e["messages"]}
 
     for code in sorted(set(o) | set(n), key=abs):
