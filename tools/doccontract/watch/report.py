@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .. import neutral
 from .._files import dumps, write_atomic
 from .changes import CLASSES, Change, ContractDrift, exit_code
 
@@ -217,6 +218,7 @@ def write_reports(
 ) -> dict[str, Any]:
     report = report_json(drifts, errors, base_url, run_url, refused)
     write_atomic(report_dir / "drift.json", dumps(report))
-    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url, refused=refused).encode())
+    # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
+    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url, refused=refused)).encode())
     write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors, refused).encode())
     return report
