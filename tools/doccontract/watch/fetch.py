@@ -549,8 +549,9 @@ def spec_path(page: Page, specs_dir: Path) -> Path:
     return specs_dir / "binance" / f"{docs_path(page.url)}.md"
 
 
-#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from them.
-ADDED_KINDS = ("error-codes",)
+#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from the error-code
+#: lists; the rules (general information) and change logs are watched by drift for what they say.
+ADDED_KINDS = ("error-codes", "general-info", "changelog")
 
 
 def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | None, str]]:
