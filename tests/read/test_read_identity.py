@@ -69,3 +69,8 @@ def test_no_corpus_page_is_taken_for_another_page():
         if why:
             refused.append(f"{spec.display}: {why}")
     assert refused == []
+
+
+def test_its_own_path_in_another_case_or_percent_encoded_is_still_its_own():
+    text = endpoint_page(anchors=CLOSE.replace("Widget-Close", "widget-close").replace("/", "%2F", 0).replace("account", "acc%6Funt"))
+    assert judge(text) is None

@@ -174,3 +174,17 @@ def test_a_diff_that_compared_nothing_exits_3_with_the_reason(tmp_path, case):
         old = crawl(tmp_path / "jan2", {CLOSE: closed_record_page(url_path=CLOSE)})
     code, report, err = diff(old, new)
     assert code == 3 and "nothing was compared" in err and any("nothing was compared" in e for e in report["errors"])
+
+
+def test_a_page_without_a_source_url_is_judged_by_where_the_crawl_keeps_it(tmp_path):
+    import re
+
+    def no_url(text: str) -> str:
+        return re.sub(r"source_url: .*\n", "", text)
+
+    old = crawl(tmp_path / "jan", {CLOSE: no_url(endpoint_page())})
+    same = crawl(tmp_path / "same", {CLOSE: no_url(endpoint_page())})
+    wrong = crawl(tmp_path / "later", {CLOSE: no_url(closed_record_page(url_path=CLOSE))})
+    assert diff(old, same)[0] == 0
+    code, report, _ = diff(old, wrong)
+    assert code == 3 and len(report["refused"]) == 1 and CLOSED in report["refused"][0]

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from .extract import classify, endpoint_docs, parse_request_line, sections_by_part
 from .pages import Document, Page, PageError, Section
@@ -55,17 +56,22 @@ def docs_path_of(url: str) -> str:
     return path.removeprefix("zh-CN/").strip("/")
 
 
+def _path_key(path: str) -> str:
+    """A docs path as identity compares it: percent-decoded, without slashes at its ends, any case."""
+    return unquote(path).strip("/").casefold()
+
+
 def anchored_paths(text: str) -> dict[str, Counter[str]]:
     """Language -> the docs paths the page's heading anchors name, with how often."""
     out: dict[str, Counter[str]] = {}
     for m in _HEADING_ANCHOR.finditer(text):
-        out.setdefault("zh-CN" if m.group(1) else "en", Counter())[m.group(2).strip("/")] += 1
+        out.setdefault("zh-CN" if m.group(1) else "en", Counter())[unquote(m.group(2)).strip("/")] += 1
     return out
 
 
 def _links_to(text: str, path: str) -> set[str]:
     """The languages in which some link names ``path`` with a fragment (the page's own sections)."""
-    return {"zh-CN" if m.group(1) else "en" for m in _ANY_ANCHOR.finditer(text) if m.group(2).strip("/") == path}
+    return {"zh-CN" if m.group(1) else "en" for m in _ANY_ANCHOR.finditer(text) if _path_key(m.group(2)) == _path_key(path)}
 
 
 def title_key(title: str) -> str:

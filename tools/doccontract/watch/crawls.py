@@ -67,7 +67,8 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
     for i, (name, side, other) in enumerate((("old", old, None), ("new", new, old))):
         for cid, page in side.pages.items():
             before = other.pages.get(cid) if other is not None else None
-            why = wrong_page(page, side.texts[cid], spec=known(before) if before is not None else None)
+            url_path = docs_path_of(page.url) or cid.removeprefix("binance/")  # no source_url: where the crawl keeps it
+            why = wrong_page(page, side.texts[cid], url_path, spec=known(before) if before is not None else None)
             if why:
                 refused.append(f"{shown[i] if shown else side.specs[cid].display} ({name}): {why}")
                 bad.add(cid)
