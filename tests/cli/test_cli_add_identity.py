@@ -47,3 +47,27 @@ def test_the_same_endpoints_newer_page_replaces_its_spec(tmp_path):
     r = add(str(write(tmp_path / "crawl", CLOSE, newer)), "--out", str(specs))
     assert r.returncode == 0, r.stderr
     assert (specs / "binance" / f"{CLOSE}.md").read_text(encoding="utf-8") == newer
+
+
+def test_the_real_crawl_slip_close_url_holding_the_closed_record_page_is_refused(tmp_path):
+    import re
+    import shutil
+
+    import pytest
+    from helpers import CORPUS, SEED
+
+    closed = CORPUS / "institutional_loan/account/Query-Closed-Group-Record.md"
+    if not closed.is_file():
+        pytest.skip("the shared corpus is not here")
+    specs = tmp_path / "specs"
+    target = specs / "binance/institutional_loan/account/Institution-Loan-Group-Close.md"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(SEED, target)
+    text = closed.read_text(encoding="utf-8")  # the body and anchors of Query Closed Risk Unit Record ...
+    url = "https://developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close"
+    crawled = tmp_path / "crawl/Institution-Loan-Group-Close.md"  # ... saved under the Close URL
+    crawled.parent.mkdir()
+    crawled.write_text(re.sub(r"source_url: .*", f"source_url: {url}", text, count=1), encoding="utf-8")
+    r = add(str(crawled), "--out", str(specs))
+    assert r.returncode == 2 and "Query-Closed-Group-Record" in r.stderr and "GET /sapi/v1/margin/loan-groups/closed" in " ".join(r.stderr.split())
+    assert target.read_bytes() == SEED.read_bytes()
