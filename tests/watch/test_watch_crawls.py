@@ -186,5 +186,20 @@ def test_a_page_without_a_source_url_is_judged_by_where_the_crawl_keeps_it(tmp_p
     same = crawl(tmp_path / "same", {CLOSE: no_url(endpoint_page())})
     wrong = crawl(tmp_path / "later", {CLOSE: no_url(closed_record_page(url_path=CLOSE))})
     assert diff(old, same)[0] == 0
-    code, report, _ = diff(old, wrong)
-    assert code == 3 and len(report["refused"]) == 1 and CLOSED in report["refused"][0]
+    code, report, _ = diff(wrong, old)  # the earlier crawl's slip: no spec to hold it to, its canonical link tells
+    assert code == 3 and len(report["refused"]) == 1 and CLOSED in report["refused"][0] and "(old)" in report["refused"][0]
+
+
+def test_saved_html_pages_are_judged_by_their_canonical_link_against_where_the_crawl_keeps_them(tmp_path):
+    from doccontract.read.pages import parse_page, render_html
+
+    def html(text: str, url_path: str) -> str:
+        return render_html(parse_page(text.encode(), "x.md").docs["en"], f"https://developers.binance.com/docs/{url_path}")
+
+    old, same, wrong = tmp_path / "jan", tmp_path / "same", tmp_path / "later"
+    for root, (text, canonical) in ((old, (endpoint_page(), CLOSE)), (same, (endpoint_page(), CLOSE)), (wrong, (closed_record_page(), CLOSED))):
+        (root / CLOSE).parent.mkdir(parents=True)
+        (root / f"{CLOSE}.html").write_text(html(text, canonical), encoding="utf-8")
+    assert diff(old, same)[0] == 0
+    code, report, _ = diff(wrong, old)  # the earlier crawl's slip: no spec to hold it to, its canonical link tells
+    assert code == 3 and len(report["refused"]) == 1 and CLOSED in report["refused"][0] and "(old)" in report["refused"][0]

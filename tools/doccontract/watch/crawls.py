@@ -66,9 +66,11 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
     bad: set[str] = set()
     for i, (name, side, other) in enumerate((("old", old, None), ("new", new, old))):
         for cid, page in side.pages.items():
-            before = other.pages.get(cid) if other is not None else None
+            before = other.pages.get(cid) if other is not None and cid not in bad else None  # a refused page is nothing to hold one to
             url_path = docs_path_of(page.url) or cid.removeprefix("binance/")  # no source_url: where the crawl keeps it
             why = wrong_page(page, side.texts[cid], url_path, spec=known(before) if before is not None else None)
+            if not why and side.specs[cid].path.suffix in (".html", ".htm"):
+                why = _canonical_elsewhere(cid, url_path)
             if why:
                 refused.append(f"{shown[i] if shown else side.specs[cid].display} ({name}): {why}")
                 bad.add(cid)
@@ -104,6 +106,15 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
             why = "no page is in both folders (compare two crawls of the same site, folder for folder)"
         errors.append(f"nothing was compared: {why}")
     return CrawlDiff(drifts, errors, refused)
+
+
+def _canonical_elsewhere(cid: str, canonical: str) -> str | None:
+    """A saved HTML page names the page it is in its canonical link; a crawl keeps it at its URL's
+    path, so a canonical naming another path than where the file sits is another page."""
+    where = cid.removeprefix("binance/").casefold()
+    if not canonical or canonical.casefold().endswith(where) or where.endswith(canonical.casefold()):
+        return None
+    return f"the page kept at {cid} holds another page: its canonical link names /docs/{canonical}"
 
 
 def _one_sided(cid: str, old: Page | None, new: Page | None) -> ContractDrift:
