@@ -74,3 +74,8 @@ def test_no_corpus_page_is_taken_for_another_page():
 def test_its_own_path_in_another_case_or_percent_encoded_is_still_its_own():
     text = endpoint_page(anchors=CLOSE.replace("Widget-Close", "widget-close").replace("/", "%2F", 0).replace("account", "acc%6Funt"))
     assert judge(text) is None
+
+
+def test_a_body_link_to_the_url_it_was_saved_under_does_not_make_a_wrong_page_right():
+    text = closed_record_page(url_path=CLOSE).replace("Query closed widgets.", f"Query closed widgets (see [Close Widget](/docs/{CLOSE}#http-request)).")
+    assert f"/docs/{CLOSE}#http-request" in text and judge(text) is not None

@@ -33,8 +33,6 @@ Identity = tuple[str, str, str]
 
 #: A heading line's link to a /docs/ page with a fragment: the export of Docusaurus's heading anchor.
 _HEADING_ANCHOR = re.compile(r"^#{1,6}[ \t][^\n]*?\]\(\s*<?(?:https?://[^/\s)]+)?/docs/(zh-CN/)?([^)#\s\"?>]+)#", re.M)
-#: Any link with a fragment (a page linking to its own sections confirms its path, never refutes it).
-_ANY_ANCHOR = re.compile(r"\]\(\s*<?(?:https?://[^/\s)]+)?/docs/(zh-CN/)?([^)#\s\"?>]+)#")
 #: A trailing security or note in brackets: 'Close Risk Unit (TRADE)' is 'Close Risk Unit'.
 _TITLE_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
@@ -67,11 +65,6 @@ def anchored_paths(text: str) -> dict[str, Counter[str]]:
     for m in _HEADING_ANCHOR.finditer(text):
         out.setdefault("zh-CN" if m.group(1) else "en", Counter())[unquote(m.group(2)).strip("/")] += 1
     return out
-
-
-def _links_to(text: str, path: str) -> set[str]:
-    """The languages in which some link names ``path`` with a fragment (the page's own sections)."""
-    return {"zh-CN" if m.group(1) else "en" for m in _ANY_ANCHOR.finditer(text) if _path_key(m.group(2)) == _path_key(path)}
 
 
 def title_key(title: str) -> str:
@@ -160,10 +153,11 @@ def wrong_page(page: Page, text: str, url_path: str = "", spec: dict[str, Known]
     url_path = url_path or docs_path_of(page.url)
     got = known(page)
     anchors = anchored_paths(text)
-    own = _links_to(text, url_path) if url_path else set()
     for lang in page.docs:
         named = anchors.get(lang)
-        if named and url_path and lang not in own:
+        # a body link may name any page (a related endpoint, the page a wrong page was saved under):
+        # only the headings' own anchors say which page this is
+        if named and url_path and not any(_path_key(p) == _path_key(url_path) for p in named):
             other = named.most_common(1)[0][0]
             return (
                 f"the {lang} page at /docs/{url_path} holds another page: its heading anchors name /docs/{other}, "
