@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._files import read_regular
 from ..read.identity import docs_path_of, known, wrong_page
 from ..read.pages import Page, PageError, decode, parse_page
 from .changes import Change, ContractDrift
@@ -44,7 +45,7 @@ def _read_side(root: Path, errors: list[str]) -> _Side:
     side = _Side({}, {}, {})
     for spec in find_specs([root]):
         try:
-            data = spec.path.read_bytes()
+            data = read_regular(spec.path)  # a FIFO or device is refused, naming it
             text = decode(data, spec.display)
             side.pages[spec.cid] = parse_page(data, spec.display)
         except (OSError, PageError) as exc:

@@ -9,7 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import neutral
-from .._files import dumps, write_atomic
+from .._files import FileProblem, dumps, write_atomic
 from .changes import CLASSES, Change, ContractDrift, exit_code
 
 REPORT_SCHEMA = "doccontract-drift/1"
@@ -217,8 +217,10 @@ def write_reports(
     report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", refused: list[str] | None = None
 ) -> dict[str, Any]:
     report = report_json(drifts, errors, base_url, run_url, refused)
-    write_atomic(report_dir / "drift.json", dumps(report))
+    if report_dir.exists() and not report_dir.is_dir():
+        raise FileProblem(report_dir, "not a folder; give --report-dir a folder (it is made when missing)")
+    write_atomic(report_dir / "drift.json", dumps(report), report_dir)
     # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
-    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url, refused=refused)).encode())
-    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors, refused).encode())
+    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url, refused=refused)).encode(), report_dir)
+    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors, refused).encode(), report_dir)
     return report

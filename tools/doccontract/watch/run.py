@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .._files import dumps, write_atomic
+from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
 from ..contract.openapi import openapi_document
@@ -66,8 +66,8 @@ def owned(ids, spec_cid: str, spec_ids: set[str]) -> set[str]:
 
 def _load_index(path: Path) -> dict[str, list]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path)
+    except OSError:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -84,8 +84,8 @@ def _expected(spec, contracts_dir: Path):
     from ..read.identity import known, known_from_contract
 
     try:
-        return known_from_contract(json.loads((contracts_dir / f"{spec.cid}.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        return known_from_contract(read_json(contracts_dir / f"{spec.cid}.json"))
+    except (OSError, KeyError, TypeError, AttributeError):
         pass
     try:
         return known(read_page(spec.path, spec.display))
@@ -177,9 +177,9 @@ def run_drift(
                 if problem:
                     errors.append(f"{spec.cid}: {problem} (fetched page)")
                     continue
-                write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
+                write_atomic(targets[path], spec_bytes, tmp_specs, durable=False)  # scratch: the work folder
                 for cid, data in contracts.items():
-                    write_atomic(tmp_contracts / f"{cid}.json", data, durable=False)
+                    write_atomic(tmp_contracts / f"{cid}.json", data, tmp_contracts, durable=False)
                 if not contracts:
                     others.append((spec, spec_bytes))
                 ids = set(contracts)
@@ -189,7 +189,7 @@ def run_drift(
         _prune(tmp_specs, {targets[p] for p in fine})
         _prune(tmp_contracts, keep)
         if work_dir:
-            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
+            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), work, durable=False)
         drifts += diff_trees(contracts_dir, tmp_contracts, only=compared, pages=page_reader(specs_dir, tmp_specs))
         for spec, spec_bytes in others:
             try:
@@ -224,17 +224,23 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
     list itself may have changed)."""
     new = contract_ids(tmp_contracts)
     old = contract_ids(contracts_dir)
+    plan: list[tuple[Path, bytes, Path]] = []  # (target, bytes, the folder it must stay in)
+    gone: list[Path] = []
     for spec in specs:
         mine_new, mine_old = owned(new, spec.cid, spec_ids), owned(old, spec.cid, spec_ids)
         if not (mine_new | mine_old | {spec.cid}) & changed:
             continue
         rel = spec.path.relative_to(specs_dir)
-        write_atomic(spec.path, (tmp_specs / rel).read_bytes())
-        for cid in mine_new:
-            write_atomic(contracts_dir / f"{cid}.json", new[cid].read_bytes())
-        for cid in mine_old - mine_new:
-            old[cid].unlink()
-    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+        plan.append((spec.path, read_regular(tmp_specs / rel), specs_dir))
+        plan += [(contracts_dir / f"{cid}.json", read_regular(new[cid]), contracts_dir) for cid in mine_new]
+        gone += [old[cid] for cid in mine_old - mine_new]
+    for target, _, root in plan:  # every place checked before the first write: all or nothing
+        check_inside(target, root)
+    for target, data, root in plan:
+        write_atomic(target, data, root)
+    for f in gone:
+        f.unlink()
+    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))), contracts_dir)
     error_pages.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
 
 
@@ -247,7 +253,10 @@ def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tu
     for spec in specs:
         if owned(have, spec.cid, spec_ids):
             continue
-        data = spec.path.read_bytes()
+        try:
+            data = read_regular(spec.path)
+        except FileProblem:
+            continue  # an unreadable spec lists no error codes; the build names it
         results = build_one(spec, data)
         if results and results[0].category == "error-codes":
             pages.append((spec.display, data, results[0].read))
@@ -256,6 +265,7 @@ def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tu
 
 def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
     try:
-        return json.loads((contracts_dir / f"{cid}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(contracts_dir / f"{cid}.json")
+    except OSError:
         return {}
+    return data if isinstance(data, dict) else {}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .._files import FileProblem, read_regular
 from ..contract.build import find_specs
 from ..contract.store import contract_files
 from ..read.pages import LANGS, Page, PageError, read_page
@@ -327,6 +328,14 @@ def page_reader(old_specs: Path | None, new_specs: Path | None) -> PageReader:
     return read
 
 
+def _json(path: Path, data: bytes) -> Any:
+    """A contract file's JSON; one that is not JSON is a FileProblem naming it."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise FileProblem(path, f"not JSON ({type(exc).__name__}); not a contract doccontract wrote") from None
+
+
 def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None) -> list[ContractDrift]:
     """Contracts are compared by their path under each tree; byte-identical files are not diffed.
     ``only``: compare just these contract ids (the pages a drift run could fetch).  ``pages``: where
@@ -337,10 +346,10 @@ def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages
     for cid in sorted(set(old) | set(new)):
         if only is not None and cid not in only:
             continue
-        o_bytes = old[cid].read_bytes() if cid in old else None
-        n_bytes = new[cid].read_bytes() if cid in new else None
-        o = json.loads(o_bytes) if o_bytes is not None else None
-        n = o if n_bytes == o_bytes else json.loads(n_bytes) if n_bytes is not None else None
+        o_bytes = read_regular(old[cid]) if cid in old else None
+        n_bytes = read_regular(new[cid]) if cid in new else None
+        o = _json(old[cid], o_bytes) if o_bytes is not None else None
+        n = o if n_bytes == o_bytes else _json(new[cid], n_bytes) if n_bytes is not None else None
         if o is None:
             changes = [Change("non-breaking", "contract.added", cid, "a new endpoint page", [], {}, {})]
         elif n is None:

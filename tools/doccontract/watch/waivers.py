@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._files import FileProblem, read_json
 from ..usage import UsageError
 from .changes import ContractDrift
 
@@ -29,9 +29,9 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     if path is None or not path.exists():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: not readable JSON ({exc})") from None
+        data = read_json(path)
+    except FileProblem as exc:
+        raise UsageError(f"{path}: not readable JSON ({exc.problem})") from None
     items = data.get("waivers") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise UsageError(f'{path}: expected {{"waivers": [{{"contract", "code", "reason", "expires"}}, ...]}}')
