@@ -22,7 +22,11 @@ def api():
     proc, url = sandbox_process()
     yield url
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=30)  # bounded: a loaded machine may take a while to close the server
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def check(url: str, keys: dict, *args: str) -> subprocess.CompletedProcess:
