@@ -168,7 +168,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from ..contract.build import BuildError
-    from ..read.extract import CATEGORIES
+    from ..read.classify import CATEGORIES
 
     paths = args.paths or ["specs"]
     for p in paths:
@@ -307,7 +307,8 @@ class _Usage(Exception):
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
-    from ..read.pages import PageError, read_meta, read_page
+    from ..read.load import read_meta, read_page
+    from ..read.model import PageError
     from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, spec_path, store
 
     out = Path(args.out)
@@ -366,7 +367,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..read.pages import PageError
+    from ..read.model import PageError
     from ..watch.fetch import FetchError, add_local
 
     try:
@@ -386,7 +387,7 @@ def cmd_docsite(args: argparse.Namespace) -> int:
     import threading
 
     from ..contract.build import find_specs
-    from ..read.pages import PageError
+    from ..read.model import PageError
     from ..watch.docsite import DocSite
 
     specs = Path(args.specs)

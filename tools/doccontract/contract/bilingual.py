@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..read.extract import Endpoint, Finding, enum_values, field_paths
+from ..read.endpoint import Endpoint, Finding, field_paths
+from ..read.prose import enum_values
 from .schema import known_type, type_key, type_schema
 
 # severity by what a disagreement would do to a client built from one language

@@ -18,8 +18,11 @@ from typing import Any
 
 from .._files import cache_dir as default_cache_dir
 from .._files import dumps, write_atomic
-from ..read.extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
-from ..read.pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
+from ..read.classify import NotAnEndpoint
+from ..read.endpoint import Endpoint, Finding
+from ..read.extract import endpoint_docs, extract
+from ..read.load import parse_page, read_bytes
+from ..read.model import LANGS, Document, Page, PageError, zh_url
 from . import bilingual, error_pages
 from . import format as contract_format
 from .openapi import openapi_document
@@ -185,7 +188,7 @@ class Result:
     detail: str = ""
     contract: dict[str, Any] | None = None
     page: str = ""
-    category: str = ""  # for skipped pages: a key of extract.CATEGORIES
+    category: str = ""  # for skipped pages: a key of read.classify.CATEGORIES
     data: bytes | None = field(default=None, repr=False)
     read: Page | None = field(default=None, repr=False)  # an error-code page, as read: the catalogue's input
 

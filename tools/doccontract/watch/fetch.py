@@ -34,8 +34,14 @@ from requests.adapters import HTTPAdapter
 
 from .._files import cache_dir as default_cache_dir
 from .._files import write_atomic
-from ..read.extract import _sections_by_part, classify, parse_request_line
-from ..read.pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
+from ..read.classify import classify
+from ..read.extract import endpoint_docs
+from ..read.html import read_html
+from ..read.load import parse_page, read_page
+from ..read.model import LANGS, Page, PageError
+from ..read.render import render_crawler
+from ..read.request_line import parse_request_line
+from ..read.sections import sections_by_part
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -409,13 +415,10 @@ Identity = tuple[str, str, str]
 
 def identity(doc) -> Identity:
     """What one language of a page documents, to tell whether a fetched page is still the same page."""
-    from ..read import extract as ex
-
     kind = classify(doc)
     if kind is not None:
         return ("kind", kind, "")
-    split = getattr(ex, "endpoint_docs", None)  # the readers may split a page of several endpoints
-    docs = [d for _, d in split(doc)] if split else [doc]
+    docs = [d for _, d in endpoint_docs(doc)]  # a page of several endpoints is split
     lines = [parse_request_line(_http_section(d), d.source) for d in docs]
     if len(lines) == 1:
         return ("endpoint", *lines[0])
@@ -423,7 +426,7 @@ def identity(doc) -> Identity:
 
 
 def _http_section(doc):
-    parts = _sections_by_part(doc)
+    parts = sections_by_part(doc)
     if "http" not in parts:
         raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")
     return parts["http"]
