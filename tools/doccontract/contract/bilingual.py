@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..read.endpoint import Endpoint, Finding, field_paths
+from ..read.endpoint import Endpoint, field_paths
+from ..read.model import Finding
 from ..read.prose import enum_values
 from .schema import known_type, type_key, type_schema
 

@@ -15,7 +15,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .._files import json_pointer
-from ..read.endpoint import Endpoint, Example, Field, Finding, Param, field_paths
+from ..read.endpoint import Endpoint, Example, Field, Param, field_paths
+from ..read.model import Finding
 from ..read.prose import enum_values, param_bounds
 from ..rules import INT64, RECV_WINDOW_MAX
 

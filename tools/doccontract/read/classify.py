@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import BulletList, CodeBlock, Document, PageError, Paragraph, Table
+from .model import BulletList, CodeBlock, Document, Paragraph, Table, TemplateError
 from .sections import endpoint_starts, heading_key, relabel, sections_by_part
 
 
@@ -33,6 +33,7 @@ CATEGORIES = {
     "fix-api": "the FIX API, not HTTP",
     "pointer": "the page only points to another page",
     "guide": "prose without a request line",
+    "unknown-template": "laid out as no reader knows (the reason names what was missing)",
 }
 
 
@@ -131,7 +132,7 @@ def classify(doc: Document) -> str | None:
         # with a payload it documents a stream; prose alone tells how to connect to streams
         return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
     if "params" in by_heading or "example" in by_heading:
-        raise PageError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
+        raise TemplateError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
     prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
     if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
         return "general-info"  # prose that says where to connect

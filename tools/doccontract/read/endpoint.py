@@ -5,31 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .model import Finding
 from .prose import enum_values
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something the page says that a contract cannot take at face value.
-
-    ``code`` is stable (tests, drift and reports key on it); ``values`` holds
-    what each language (or the example and the table) says.
-    """
-
-    code: str
-    severity: str  # "error" | "warning" | "info"
-    message: str
-    where: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "where": self.where,
-            "values": self.values,
-        }
 
 
 @dataclass

@@ -7,8 +7,8 @@ import json
 import re
 from typing import Any
 
-from .endpoint import Example, Finding
-from .model import BulletList, CodeBlock, Document, Paragraph, Table
+from .endpoint import Example
+from .model import BulletList, CodeBlock, Document, Finding, Paragraph, Table
 
 _BRACKETS = re.compile(r"[\[\]{}]")
 

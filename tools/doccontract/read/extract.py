@@ -7,13 +7,13 @@ cannot be read becomes a :class:`Finding`, never a silent gap.
 from __future__ import annotations
 
 from .classify import NotAnEndpoint, classify
-from .endpoint import Endpoint, Finding, locate
+from .endpoint import Endpoint, locate
 from .example import add_conditional_table, conditional_names, example_keys, read_examples
-from .model import BulletList, CodeBlock, Document, PageError, Paragraph, Section, Table
+from .model import BulletList, CodeBlock, Document, Finding, PageError, Paragraph, Section, Table, TemplateError
 from .prose import caller_role
-from .request_line import REQUEST_ONLY, parse_request_line, parse_title
+from .request_line import REQUEST_ONLY, method_from_url, parse_request_line, parse_title, path_only
 from .sections import endpoint_starts, heading_anchor, relabel, sections_by_part
-from .tables import column_map, nest_like_example, parse_fields, parse_params
+from .tables import column_map, list_fields, nest_like_example, parse_fields, parse_params
 from .weight import parse_weight
 
 
@@ -79,12 +79,34 @@ def extract(doc: Document) -> Endpoint:
                 title, security = parse_title(s.heading)
                 break
     repaired: list[str] = []
-    method, path = parse_request_line(parts["http"], doc.source, repaired)
+    inferred = None
+    try:
+        method, path = parse_request_line(parts["http"], doc.source, repaired)
+    except TemplateError:
+        path = path_only(parts["http"])
+        if path is None:
+            raise
+        inferred = method_from_url(parts["url"], path) if "url" in parts else None
+        if inferred is None:
+            raise TemplateError(
+                f"{doc.source} § {parts['http'].heading}", f"the endpoint {path} names no method, and no full URL example shows one; expected e.g. 'GET {path}'"
+            ) from None
+        method = inferred
 
     def where(part: str) -> str:
         return locate(doc.source, headings, part)
 
     findings += [Finding("page.path-repaired", "warning", r, where("http")) for r in repaired]
+    if inferred is not None:
+        findings.append(
+            Finding(
+                "page.method-inferred",
+                "warning",
+                f"the page names the path {path} but no method; {method} is read from its full URL example",
+                where("url"),
+                {"method": method, "path": path},
+            )
+        )
 
     weight = parse_weight(parts["weight"], findings, where("weight")) if "weight" in parts else None
 
@@ -111,6 +133,8 @@ def extract(doc: Document) -> Endpoint:
     if "fields" in parts:
         field_table = next((b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table)
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
+    if not fields and "fields" in parts:
+        fields = list_fields(parts["fields"])  # 'Response Structure' as '- name (type): description' bullets
     if fields and example is not None:
         fields = nest_like_example(fields, example.value)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import BulletList, CodeBlock, Document, Page, PageError, Paragraph, Section, Table, clean, clean_code
+from .model import BulletList, CodeBlock, Document, Page, Paragraph, Section, Table, TemplateError, clean, clean_code
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -37,14 +37,16 @@ def _html_text(node) -> str:
     return clean("".join(parts))
 
 
-def _list_items(node, deferred: list) -> tuple[str, ...]:
-    """A list's items in document order, nested lists flattened after their item's own text.
+def _list_items(node, deferred: list) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A list's items in document order, nested lists flattened after their item's own text, and
+    each item's depth (0 outermost).
 
     One pass over the subtree (the old copy-and-decompose per item was cubic in
     the nesting depth).  Tables, code and headings inside items are kept for the
     caller to read as blocks after the list.
     """
     items: list[list[str]] = []
+    depths: list[int] = []
     stack: list = [(node, None)]
     while stack:
         n, owner = stack.pop()
@@ -61,11 +63,14 @@ def _list_items(node, deferred: list) -> tuple[str, ...]:
             continue
         if name == "li":
             items.append([])
+            depths.append(0 if owner is None else depths[owner] + 1)
             owner = len(items) - 1
         elif name in ("table", "pre") or name in _HEADINGS:
             deferred.append(n)
         stack.extend((c, owner) for c in reversed(_children(n)))
-    return tuple(t for t in (clean("".join(i)) for i in items) if t)
+    texts = [clean("".join(i)) for i in items]
+    kept = [i for i, text in enumerate(texts) if text]
+    return tuple(texts[i] for i in kept), tuple(depths[i] for i in kept)
 
 
 def _code_text(node) -> str:
@@ -97,9 +102,9 @@ def _html_blocks(root) -> list[tuple[str, Any]]:
                 out.append(("block", Paragraph(text)))
         elif name in _LISTS:
             deferred: list = []
-            items = _list_items(node, deferred)
+            items, depths = _list_items(node, deferred)
             if items:
-                out.append(("block", BulletList(items)))
+                out.append(("block", BulletList(items, depths)))
             stack.extend(reversed(deferred))
         elif name == "pre":
             code = _code_text(node)
@@ -186,7 +191,7 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
         meta["source_url"] = canon.get("href") or canon.get("content") or ""
     root = soup.select_one(".theme-doc-markdown") or soup.find("article")
     if root is None:
-        raise PageError(source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page")
+        raise TemplateError(source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page")
     lang = lang or ("zh-CN" if meta.get("lang", "").lower().startswith("zh") else "en")
     title = ""
     sections: list[Section] = []
@@ -203,7 +208,7 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
     if current.heading or current.blocks:
         sections.append(current)
     if not title:
-        raise PageError(source, "the article has no <h1> title")
+        raise TemplateError(source, "the article has no <h1> title")
     return Document(lang, title, sections, source), meta
 
 

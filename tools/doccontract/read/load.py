@@ -7,7 +7,7 @@ from pathlib import Path
 from .crawler import read_crawler, split_front_matter
 from .html import looks_like_html, read_html
 from .markdown import read_markdown
-from .model import Page, PageError
+from .model import Page, PageError, TemplateError
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
@@ -60,5 +60,5 @@ def parse_page(data: bytes, source: str) -> Page:
         return read_crawler(text, source)
     doc = read_markdown(text, "en", source)
     if not doc.title:
-        raise PageError(source, "no '# ' title heading; expected a doc page")
+        raise TemplateError(source, "no '# ' title heading; expected a doc page")
     return Page(source, {}, {"en": doc})

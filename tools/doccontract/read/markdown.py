@@ -155,6 +155,7 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
     current = Section("", 0)
     i = 0
     flat: list[str] = []  # items of the outermost open list, nested ones flattened in order
+    depths: list[int] = []  # each item's nesting depth
     open_items: list[int] = []
     list_depth = 0
     while i < len(tokens):
@@ -174,14 +175,16 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
         if t in ("bullet_list_open", "ordered_list_open"):
             if list_depth == 0:
                 flat = []
+                depths = []
             list_depth += 1
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
-            items = tuple(x for x in flat if x)
-            if list_depth == 0 and items:
-                current.blocks.append(BulletList(items))
+            kept = [i for i, x in enumerate(flat) if x]
+            if list_depth == 0 and kept:
+                current.blocks.append(BulletList(tuple(flat[i] for i in kept), tuple(depths[i] for i in kept)))
         elif t == "list_item_open":
             flat.append("")
+            depths.append(list_depth - 1)
             open_items.append(len(flat) - 1)
         elif t == "list_item_close":
             open_items.pop()

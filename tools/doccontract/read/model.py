@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 LANGS = ("en", "zh-CN")
 
@@ -26,6 +27,36 @@ class PageError(ValueError):
         super().__init__(f"{source}: {problem}")
 
 
+class TemplateError(PageError):
+    """A page read as text whose layout no reader knows (no title, no request line, a table without
+    its columns).  A build skips it as ``unknown-template`` and goes on; one page in a template of
+    its own must not fail a folder, while a file that is not text at all still does."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the page says that a contract cannot take at face value.
+
+    ``code`` is stable (tests, drift and reports key on it); ``values`` holds
+    what each language (or the example and the table) says.
+    """
+
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    where: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "where": self.where,
+            "values": self.values,
+        }
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
@@ -33,7 +64,15 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class BulletList:
+    """A list with nested lists flattened in document order; ``levels`` holds each item's depth
+    (0 outermost) where the reader knew it.  Depth is left out of equality and of the page's hash:
+    only a reader of nested structure (a bulleted response) asks for it."""
+
     items: tuple[str, ...]
+    levels: tuple[int, ...] = field(default=(), compare=False)
+
+    def depth(self, i: int) -> int:
+        return self.levels[i] if i < len(self.levels) else 0
 
 
 @dataclass(frozen=True)
@@ -75,7 +114,7 @@ class Document:
                 {
                     "heading": s.heading,
                     "level": s.level,
-                    "blocks": [{"kind": type(b).__name__, **vars(b)} for b in s.blocks],  # fields are str/tuples: no deep copy needed
+                    "blocks": [{"kind": type(b).__name__, **_content(b)} for b in s.blocks],
                 }
                 for s in self.sections
             ],
@@ -86,13 +125,22 @@ class Document:
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def _content(block: Block) -> dict[str, Any]:
+    """A block's text fields (str/tuples: no deep copy needed); a list's depths are layout, not content."""
+    fields = vars(block)
+    return {k: v for k, v in fields.items() if k != "levels"} if "levels" in fields else fields
+
+
 @dataclass
 class Page:
-    """A page in both languages, as read from one spec file (or one fetch)."""
+    """A page in both languages, as read from one spec file (or one fetch).
+
+    ``findings``: what reading the file itself found (a second language that is not there)."""
 
     source: str
     meta: dict[str, str]
     docs: dict[str, Document]
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def url(self) -> str:

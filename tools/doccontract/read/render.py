@@ -20,7 +20,7 @@ def render_markdown(doc: Document) -> str:
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
             elif isinstance(b, BulletList):
-                out += [f"  * {_escape_md(i)}" for i in b.items] + [""]
+                out += [f"{'    ' * d}  * {_escape_md(i)}" for d, i in zip(_depths(b), b.items, strict=True)] + [""]
             elif isinstance(b, CodeBlock):
                 out += ["    " + ln if ln else "" for ln in b.text.split("\n")] + [""]
             elif isinstance(b, Table):
@@ -80,7 +80,7 @@ def render_html(doc: Document, url: str = "") -> str:
             if isinstance(b, Paragraph):
                 out.append(f"<p>{escape(b.text)}</p>")
             elif isinstance(b, BulletList):
-                out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in b.items) + "</ul>")
+                out.append(_html_list(b, escape))
             elif isinstance(b, CodeBlock):
                 lines = "".join(f'<span class="token-line">{escape(ln)}<br></span>' for ln in b.text.split("\n"))
                 out.append(f'<div class="codeBlockContainer"><pre class="prism-code"><code>{lines}</code></pre></div>')
@@ -90,3 +90,26 @@ def render_html(doc: Document, url: str = "") -> str:
                 out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     out.append('</div><footer class="theme-doc-footer">Edit this page</footer></article></main></body></html>')
     return "\n".join(out)
+
+
+def _depths(block: BulletList) -> list[int]:
+    """Each item's depth, at most one deeper than the item above (a list can only open inside an item)."""
+    out: list[int] = []
+    for n in range(len(block.items)):
+        out.append(min(block.depth(n), out[-1] + 1) if out else 0)
+    return out
+
+
+def _html_list(block: BulletList, escape) -> str:
+    """A list as nested ``<ul>``: an item deeper than the one above opens a list inside that item."""
+    out = ["<ul>"]
+    depth = 0
+    for n, (want, item) in enumerate(zip(_depths(block), block.items, strict=True)):
+        if n and want > depth:
+            out.append("<ul>")
+        elif n:
+            out.append("</li>" + "</ul></li>" * (depth - want))
+        out.append(f"<li>{escape(item)}")
+        depth = want
+    out.append("</li>" + "</ul></li>" * depth + "</ul>")
+    return "".join(out)

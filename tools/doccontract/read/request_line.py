@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import PageError, Section, section_texts
+from .model import Section, TemplateError, section_texts
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
@@ -52,4 +52,32 @@ def parse_request_line(section: Section, source: str, repaired: list[str] | None
             if repaired is not None:
                 repaired.append(f"the request line gives a whole URL ({m.group(2)}{m.group(3)}); its path is read")
             return m.group(1), m.group(3).rstrip(".,;")
-    raise PageError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
+    raise TemplateError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
+
+
+_PATH_ONLY = re.compile(r"^`?(/[^\s`*]+?)`?[.,;]?$")  # '/bapi/defi/v1/token/list': a path with no method
+_ANY_URL = re.compile(r"\b(?:(" + "|".join(METHODS) + r")\s+)?`?https?://[^/\s`*()\[\]]+(/[^\s`*?#()\[\]'\"<>]*)")
+
+
+_CURL_METHOD = re.compile(r"(?:-X|--request)\s*['\"]?(" + "|".join(METHODS) + r")\b")  # curl -X POST 'https://...'
+
+
+def path_only(section: Section) -> str | None:
+    """The path a request section states without a method ('Endpoint: /path'), or None."""
+    for text in section_texts(section):
+        m = _PATH_ONLY.match(text.strip())
+        if m:
+            return m.group(1)
+    return None
+
+
+def method_from_url(section: Section, path: str) -> str | None:
+    """The method of a full URL example for ``path``: the one written before the URL ('POST https://...'),
+    or given to curl ('-X POST'), else GET, since a bare URL or a link is what a browser fetches with GET.  None when no URL there
+    has this path (an example of another request says nothing of this one)."""
+    for text in section_texts(section):
+        for m in _ANY_URL.finditer(text):
+            if m.group(2).rstrip("/") == path.rstrip("/"):
+                curl = _CURL_METHOD.search(text)
+                return m.group(1) or (curl.group(1) if curl else "GET")
+    return None

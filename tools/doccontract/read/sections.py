@@ -11,7 +11,9 @@ from .request_line import REQUEST_ONLY
 
 _PARTS = {
     "description": ("apidescription", "接口描述", "description"),
-    "http": ("httprequest", "http请求"),
+    # 'Endpoint: GET /path' (other templates): a request line, or a path whose method the full URL example shows
+    "http": ("httprequest", "http请求", "endpoint", "端点", "接口地址", "请求地址", "请求路径"),
+    "url": ("fullurlexample", "fullurl", "fullrequesturl", "requesturlexample", "完整url示例", "完整url", "完整请求地址", "请求示例url"),
     "weight": ("requestweight", "请求权重", "weight", "权重", "requestweigth", "requestweights", "weights"),
     "params": ("requestparameters", "请求参数", "parameters", "参数", "parameter", "requestparameter", "请求参数说明"),
     "example": ("responseexample", "响应示例", "response", "响应", "返回示例", "responseexamples", "返回"),
@@ -25,6 +27,9 @@ _PARTS = {
         "响应字段",
         "返回参数",
         "返回字段",
+        "responsestructure",  # a bulleted list, '- field (type): description', nested for objects
+        "响应结构",
+        "返回结构",
     ),
 }
 
@@ -40,6 +45,20 @@ def heading_key(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def part_of(heading: str) -> str | None:
+    """The part of an endpoint a heading (or label) names: 'Request Weight(UID)' -> 'weight'; None for
+    any other heading.  'Endpoint: /path' names the request by the words before its colon; a request
+    part must then give a path after it ('Endpoint: Security Type' is prose)."""
+    part = _part_of_key(heading)
+    if part is None:
+        label, colon, rest = heading.replace("：", ":").partition(":")
+        if colon and rest.strip():
+            part = _part_of_key(label)
+            if part == "http" and "/" not in rest:
+                part = None
+    return part
+
+
+def _part_of_key(heading: str) -> str | None:
     key = re.sub(r"\(.*?\)|（.*?）", "", heading_key(heading))
     key = re.sub(r"[-–—].*$", "", key)  # 'Response - FULL' is a response example
     key = re.sub(r"\d+$", "", key)  # '请求权重(UID)：2' names its weight in the heading
@@ -108,9 +127,16 @@ def relabel(doc: Document) -> Document:
     for s in doc.sections:
         current = Section(s.heading, s.level)
         out.append(current)
+        label, colon, rest = s.heading.replace("：", ":").partition(":")
+        if colon and rest.strip() and part_of(s.heading) == "http" and part_of(label) == "http":
+            changed = True  # '## Endpoint: GET /path': the request line is the heading's own text
+            current.heading = clean_label(s.heading)
+            current.blocks.append(Paragraph(rest.strip()))
         for b in s.blocks:
             m = _LABEL.match(b.text) if isinstance(b, Paragraph) and len(b.text) < 200 else None
             part = part_of(m.group("label") + m.group("qual")) if m else None
+            if part == "http" and "/" not in (m.group("rest") or "/"):
+                part = None  # 'Endpoint: see the list below' is prose, not a request
             if m and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
                 changed = True
                 current = Section(clean_label(b.text), s.level + 1)

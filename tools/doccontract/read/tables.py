@@ -6,8 +6,8 @@ import copy
 import re
 from typing import Any
 
-from .endpoint import Field, Finding, Param
-from .model import BulletList, PageError, Paragraph, Section, Table
+from .endpoint import Field, Param
+from .model import BulletList, Finding, Paragraph, Section, Table, TemplateError
 from .prose import enum_values, omitted_default
 from .sections import heading_key
 
@@ -138,11 +138,11 @@ def parse_params(section: Section | None, where: str, findings: list[Finding]) -
     named = [t for t in tables if "name" in column_map(t.header)]
     if not named:
         if tables:
-            raise PageError(where, "the parameter table has no name column (expected 'Name' / '名称')")
+            raise TemplateError(where, "the parameter table has no name column (expected 'Name' / '名称')")
         return []
     table = named[0]
     if not table.rows:
-        raise PageError(where, "the parameter table has a header but no rows")
+        raise TemplateError(where, "the parameter table has a header but no rows")
     params = _table_params(table, where, findings)
     lists = [p for p in params if _LIST_TYPE.search(p.type)]
     for extra in named[1:]:
@@ -198,7 +198,7 @@ def parse_fields(table: Table, where: str) -> list[Field]:
     """The response field table as a tree: '→' marks a field of the row above."""
     cols = column_map(table.header)
     if not table.rows:
-        raise PageError(where, "the response field table has a header but no rows")
+        raise TemplateError(where, "the response field table has a header but no rows")
     roots: list[Field] = []
     stack: list[Field] = []
     for row in table.rows:
@@ -212,6 +212,38 @@ def parse_fields(table: Table, where: str) -> list[Field]:
         (stack[-1].children if stack else roots).append(f)
         stack.append(f)
     return roots
+
+
+#: '- price (number): Last price', '`data` (array) - the tokens', '**code** （string）：状态码': a field of a bulleted response
+_FIELD_ITEM = re.compile(r"^[`*]*(?P<name>[A-Za-z_][\w.\[\]-]*)[`*]*\s*[(（]\s*(?P<type>[^)）,，]{1,40}?)\s*(?:[,，][^)）]{0,40})?[)）]\s*(?:[:：\-–—]\s*)?(?P<desc>.*)$")
+
+
+def list_fields(section: Section) -> list[Field]:
+    """A response described as a bulleted list, one field an item, '- name (type): description',
+    nested items the fields of the object or array above.  [] when no list of the section reads so
+    (most items must: a list of notes is not a structure)."""
+    for b in section.blocks:
+        if not isinstance(b, BulletList):
+            continue
+        matches = [_FIELD_ITEM.match(item) for item in b.items]
+        if sum(m is not None for m in matches) * 2 <= len(matches):
+            continue
+        roots: list[Field] = []
+        stack: list[tuple[int, Field]] = []  # (depth, field) of the open parents
+        for i, m in enumerate(matches):
+            depth = b.depth(i)
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            if m is None:
+                if stack:  # an item that is no field: more words about the field above
+                    parent = stack[-1][1]
+                    parent.description = f"{parent.description} {b.items[i]}".strip()
+                continue
+            f = Field(m.group("name"), m.group("type").strip(), m.group("desc").strip())
+            (stack[-1][1].children if stack else roots).append(f)
+            stack.append((depth, f))
+        return roots
+    return []
 
 
 def _key_path(value: Any, key: str) -> list[str] | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .endpoint import Finding
-from .model import Section, Table, clean, section_texts
+from .model import Finding, Section, Table, clean, section_texts
 from .sections import clean_label
 
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])(?<!\d\.)(\d+)(?![A-Za-z0-9_]|\.\d)")
