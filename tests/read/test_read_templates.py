@@ -6,12 +6,8 @@ Each template is read into the same document and endpoint model, or skipped with
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 import pytest
-from helpers import ROOT, SEED, crawler_page
+from helpers import crawler_page
 
 from doccontract.contract.build import contract_for
 from doccontract.read.load import parse_page
@@ -193,29 +189,3 @@ def test_a_real_chinese_half_with_english_names_stays_chinese():
     zh = ONE.replace("# Query", "# 查询").replace("## HTTP Request", "## HTTP请求")
     page = parse_page(crawler_page(ONE, zh).encode(), "t.md")
     assert list(page.docs) == ["en", "zh-CN"] and not page.findings
-
-
-# --------------------------------------------------------------------------- a folder never fails on a template
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
-def test_a_page_in_an_unknown_template_is_skipped_and_counted_not_failed(tmp_path):
-    specs = tmp_path / "specs"
-    specs.mkdir()
-    (specs / "good.md").write_bytes(SEED.read_bytes())
-    (specs / "odd.md").write_text("---\nsource_url: x\n---\n\n# Odd\n\n## Request Parameters\n\nName| Type\n---|---\na| STRING\n")
-    (specs / "notitle.md").write_text("---\nsource_url: x\n---\n\nno title heading\n")
-    (specs / "slate.html").write_text("<!DOCTYPE html><html><body><div class='content'><h1>Old docs</h1></div></body></html>")
-    r = run("build", str(specs), "--out", str(tmp_path / "c"), "--no-cache")
-    assert r.returncode == 0, r.stderr
-    said = " ".join(r.stdout.split())  # long lines are wrapped
-    assert "skip odd: [unknown-template] specs/odd.md (en): has request or response sections but no 'HTTP Request' section" in said
-    assert "skip notitle: [unknown-template] specs/notitle.md (en): no '# ' title heading" in said
-    assert "skip slate: [unknown-template] specs/slate.html: no <article>" in said
-    assert re.search(r"^  unknown-template +3 ", r.stdout, re.M) and "1 built, 0 unchanged, 3 skipped, 0 failed" in said
-    (specs / "bad.md").write_bytes(b"\xc3\x28 not utf8")
-    r = run("build", str(specs), "--out", str(tmp_path / "c"), "--no-cache")
-    assert r.returncode == 2 and "bad.md: not UTF-8" in r.stderr

@@ -32,6 +32,7 @@ from ..read.model import LANGS, BulletList, CodeBlock, Page, PageError, Paragrap
 from ..read.render import render_crawler
 from ..read.sections import heading_key, part_of
 from ..rules import KINDS, auth_kind
+from ..usage import UsageError
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -61,10 +62,6 @@ WHY_BREAKING = {
     "contract.removed": "the endpoint's page is gone: calls may be answered 404",
     "page.gone": "the endpoint's page is gone (the endpoint may have been removed): calls may be answered 404",
 }
-
-
-class UsageError(ValueError):
-    """A mistake on the command line or in a committed input file (exit 2): names what to fix."""
 
 
 @dataclass

@@ -9,11 +9,11 @@ import stat
 import subprocess
 import sys
 
-from helpers import ROOT, SEED, SEED_ID
+from helpers import ROOT, SEED, SEED_ID, run_cli
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_build_prints_a_line_per_page_and_the_finding(tmp_path):
@@ -34,7 +34,7 @@ def test_strict_fails_on_findings(tmp_path):
 
 def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     """A file that is no text fails the build; pages read as text but in no known layout are skipped
-    as unknown-template, each with its reason (tests/read/test_read_templates.py)."""
+    as unknown-template, each with its reason (tests/e2e/test_build_templates.py)."""
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "good.md").write_bytes(SEED.read_bytes())
