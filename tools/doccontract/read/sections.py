@@ -127,11 +127,12 @@ def relabel(doc: Document) -> Document:
     for s in doc.sections:
         current = Section(s.heading, s.level)
         out.append(current)
-        label, colon, rest = s.heading.replace("：", ":").partition(":")
-        if colon and rest.strip() and part_of(s.heading) == "http" and part_of(label) == "http":
-            changed = True  # '## Endpoint: GET /path': the request line is the heading's own text
-            current.heading = clean_label(s.heading)
-            current.blocks.append(Paragraph(rest.strip()))
+        if (":" in s.heading or "：" in s.heading) and part_of(s.heading) == "http":
+            label, _, rest = s.heading.replace("：", ":").partition(":")
+            if rest.strip() and part_of(label) == "http":
+                changed = True  # '## Endpoint: GET /path': the request line is the heading's own text
+                current.heading = clean_label(s.heading)
+                current.blocks.append(Paragraph(rest.strip()))
         for b in s.blocks:
             m = _LABEL.match(b.text) if isinstance(b, Paragraph) and len(b.text) < 200 else None
             part = part_of(m.group("label") + m.group("qual")) if m else None
