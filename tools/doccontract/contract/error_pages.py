@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._files import dumps, write_atomic
+from .._files import dumps, read_json, write_atomic
 from ..read.load import parse_page
 from ..read.model import Document, Page
 from .catalogue import ASSUMED, PLACEHOLDER, Catalogue, ErrorCode, assumed_codes
@@ -103,8 +103,8 @@ def build_catalogue(
         for where in e.documented:
             _merge(entries, e.code, e.messages, where, e.name)
     for display, url, docs in sorted(error_pages, key=lambda p: p[0]):
-        for code, e in codes_from_error_page(docs).items():
-            _merge(entries, code, e["messages"], {"page": display, "url": url}, e["name"])
+        for code, stated in codes_from_error_page(docs).items():
+            _merge(entries, code, stated["messages"], {"page": display, "url": url}, stated["name"])
     for c in contracts:
         url = ((c.get("sources") or {}).get("en") or {}).get("url", "")
         for e in c.get("errors") or []:
@@ -133,9 +133,9 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
         except (LookupError, ValueError):
             old = Catalogue([])
         for e in old.codes.values():
-            pages = [d for d in e.documented if "page" in d]
-            if pages:
-                kept.append(ErrorCode(e.code, e.name, e.messages, pages))
+            on_pages = [d for d in e.documented if "page" in d]
+            if on_pages:
+                kept.append(ErrorCode(e.code, e.name, e.messages, on_pages))
     key = hashlib.sha256()
     key.update(json.dumps([k.as_dict() for k in kept], sort_keys=True).encode())
     for display, data, _ in sorted(error_specs, key=lambda e: e[0]):
@@ -143,7 +143,7 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
     try:
-        if json.loads(path.read_text(encoding="utf-8")).get("inputs") == key.hexdigest():
+        if read_json(path).get("inputs") == key.hexdigest():
             return False
     except (OSError, ValueError, AttributeError):
         pass
@@ -153,4 +153,4 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
         pages.append((display, page.url, page.docs))
     doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()
-    return write_atomic(path, dumps(doc))
+    return write_atomic(path, dumps(doc), out)

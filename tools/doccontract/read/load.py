@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._files import FileProblem, read_regular
 from .crawler import read_crawler, split_front_matter
 from .html import looks_like_html, read_html
 from .markdown import read_markdown
@@ -29,11 +30,11 @@ def decode(data: bytes, source: str) -> str:
 
 
 def read_bytes(path: str | Path, source: str | None = None) -> bytes:
-    """A spec file's bytes; a file that cannot be read is a PageError naming it."""
+    """A spec file's bytes, bounded, never waiting on a FIFO; one that cannot be read is a PageError naming it."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise PageError(source or str(path), f"cannot read: {exc.strerror}") from None
+        return read_regular(path, MAX_PAGE_BYTES + 1)  # one byte over: decode() names the limit
+    except FileProblem as exc:
+        raise PageError(source or str(path), exc.problem) from None
 
 
 def read_page(path: str | Path, display: str | None = None) -> Page:
