@@ -189,3 +189,15 @@ def test_a_real_chinese_half_with_english_names_stays_chinese():
     zh = ONE.replace("# Query", "# 查询").replace("## HTTP Request", "## HTTP请求")
     page = parse_page(crawler_page(ONE, zh).encode(), "t.md")
     assert list(page.docs) == ["en", "zh-CN"] and not page.findings
+
+
+def test_the_html_reader_reads_the_same_templates():
+    """developers.binance.com HTML of the same page: the endpoint line, the inferred method and the nested list."""
+    from doccontract.read.render import render_html
+
+    for body in (ENDPOINT_LINE, STRUCTURE):
+        md = one_language(body)
+        doc = parse_page(f"---\nsource_url: x\n---\n\n{body}".encode(), "t.md").docs["en"]
+        html = contract_for(parse_page(render_html(doc, "https://developers.binance.com/docs/alpha/x").encode(), "t.html"), "t")
+        assert (html["method"], html["path"], html["request"], html["response"]) == (md["method"], md["path"], md["request"], md["response"])
+        assert ("page.method-inferred" in codes(html)) == ("page.method-inferred" in codes(md))
