@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from .. import __version__
@@ -245,8 +246,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.reset:
-            State.load().save(args.state)
-        state = State.load(args.state)
+            State.load(now=time.time()).save(args.state)
+        state = State.load(args.state, now=time.time())
         sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=args.state if args.persist else None, log=console_log)
     except (StateError, LookupError, ValueError, OSError) as exc:
         print(f"doccontract sandbox: {exc}", file=sys.stderr)

@@ -83,7 +83,7 @@ class Sandbox:
         persist: str | Path | None = None,
         log: Callable[[str], None] | None = None,
     ):
-        self.state = state or State.load()
+        self.state = state or State.load(now=clock())
         self.clock = clock
         self.limits = Limits(uid_limit, ip_limit)
         self.persist = Path(persist) if persist else None
