@@ -7,10 +7,12 @@ and the records pages' 100-day span counts from now when endTime is left out.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import ROOT
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -22,6 +24,7 @@ from doccontract.sandbox import Sandbox
 
 BASE = "/sapi/v1/margin/loan-group"
 BY_PATH = {op.path: op for op in FAMILY}
+OPENAPI = json.loads((ROOT / "contracts" / "openapi.json").read_text(encoding="utf-8"))
 HOUR = 3_600_000
 
 
@@ -171,6 +174,9 @@ class FamilySequences(RuleBasedStateMachine):
             Draft202012Validator(BY_PATH[path].response).validate(body)
         else:
             assert isinstance(body.get("code"), int) and body["code"] < 0 and body.get("msg"), body
+            op = BY_PATH[path]
+            listed = OPENAPI["paths"][path][op.method.lower()]["x-error-codes"]
+            assert body["code"] in listed, f"{op.method} {path} answered {body['code']}, which its OpenAPI x-error-codes {listed} leave out"
         self.answers += 1
 
     @rule(group=GROUPS, asset=ASSETS, amount=AMOUNTS, who=WHO)
