@@ -18,6 +18,15 @@ def pytest_configure(config):
         config.option.known_deviations = str(KNOWN_DEVIATIONS)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Folders are markers too: tests/e2e runs processes (``-m e2e``), tests/corpus reads the corpus (``-m corpus``)."""
+    here = Path(__file__).parent
+    for item in items:
+        folder = Path(str(item.path)).relative_to(here).parts[0] if Path(str(item.path)).is_relative_to(here) else ""
+        if folder in ("e2e", "corpus"):
+            item.add_marker(folder)
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "specs/binance/institutional_loan/account/Institution-Loan-Group-Close.md"
 SEED_ID = "binance/institutional_loan/account/Institution-Loan-Group-Close"
 FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus" / "binance"
+#: The real pages (read in place, never copied); $DOCCONTRACT_CORPUS points elsewhere.
+CORPUS = Path(os.environ.get("DOCCONTRACT_CORPUS") or ROOT.parent / "shared" / "corpus" / "binance")
 
 # ASSUMED codes: no Binance page documents a code for these (contracts/errors.json marks them with an
 # "assumption" and its reason; the README says so). The sandbox answers them; tests name them here only.
 UNIT_NOT_FOUND = -27001  # ASSUMPTION: "not one of the caller's active risk units"
 LIABILITY_OUTSTANDING = -27018  # ASSUMPTION: "close refused while a liability or interest is outstanding"
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
+#: Marks for a test that reads the corpus: selectable with ``-m corpus``, skipped when it is absent.
+CORPUS_MARKS = [pytest.mark.corpus, pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")]
+
+
+def needs_corpus(test):
+    """Decorator: the test reads the corpus (``-m corpus``); skipped when the corpus is absent."""
+    for mark in CORPUS_MARKS:
+        test = mark(test)
+    return test
 
 
 def seed_repo(root: Path) -> Path:
@@ -34,6 +46,17 @@ def seed_repo(root: Path) -> Path:
 def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/docs/test/Page") -> str:
     """A spec file in the crawler export format around two page bodies."""
     return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, env_extra: dict[str, str] | None = None, timeout: float = 120):
+    """``python -m doccontract ARGS`` as a real process, bounded in time; the completed process."""
+    import os
+    import subprocess
+    import sys
+
+    if env_extra:
+        env = {**(env if env is not None else os.environ), **env_extra}
+    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def sandbox_process(*extra: str, timeout: float = 30):
@@ -54,3 +77,26 @@ def sandbox_process(*extra: str, timeout: float = 30):
         proc.wait(timeout=10)
         raise RuntimeError(f"the sandbox did not start within {timeout}s: {line!r}")
     return proc, line.split(" on ")[1].split()[0]
+
+
+T0 = 1_800_000_030.0  # 30 s into a minute, 00:00:30 into an hour
+
+
+class Clock:
+    """An injected clock: tests move time, nothing sleeps and nothing straddles a minute."""
+
+    def __init__(self, t: float = T0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+    def ms(self) -> int:
+        return int(self.t * 1000)
+
+
+def pem_pair(kind: str) -> tuple[bytes, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "RSA" else ed25519.Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public

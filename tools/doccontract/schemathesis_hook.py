@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import schemathesis
@@ -38,7 +39,7 @@ def signed_query(query: dict[str, object], signer: Signer, now_ms: int | None = 
     return out
 
 
-def role_credentials(env: dict[str, str] | os._Environ, key: str, secret: str) -> dict[str, tuple[str, Signer]]:
+def role_credentials(env: Mapping[str, str], key: str, secret: str) -> dict[str, tuple[str, Signer]]:
     """'' -> the default key; 'PARENT', 'CREDIT', ... -> that role's key, when the environment names one."""
     out = {"": (key, Signer(secret=secret))}
     for name, value in env.items():

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from ..contract.build import build
 from ..rules import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
+from ..usage import UsageError
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -168,7 +168,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..contract.build import BuildError
+    from ..contract.build import BuildError, build
     from ..read.extract import CATEGORIES
 
     paths = args.paths or ["specs"]
@@ -230,6 +230,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..contract.store import default_dir
     from ..sandbox import Sandbox, State, StateError
     from ..sandbox.gateway import console_log
+    from ..sandbox.store import open_state
 
     if (args.persist or args.reset) and not args.state:
         print("doccontract sandbox: --persist and --reset need --state FILE", file=sys.stderr)
@@ -244,12 +245,19 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if not contracts.is_dir():
         print(f"doccontract sandbox: --contracts {contracts}: no such folder", file=sys.stderr)
         return 2
+    if args.seed and not args.state:
+        print("doccontract sandbox: --seed needs --state FILE (the database it initialises)", file=sys.stderr)
+        return 2
+    store = None
     try:
-        if args.reset:
-            State.load(now=time.time()).save(args.state)
-        state = State.load(args.state, now=time.time())
-        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=args.state if args.persist else None, log=console_log)
+        if args.state:  # held (locked) until this process ends: one sandbox per state file
+            state, store = open_state(args.state, persist=args.persist, reset=args.reset, seed=args.seed, now=time.time())
+        else:
+            state = State.load(now=time.time())
+        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=store if args.persist else None, log=console_log)
     except (StateError, LookupError, ValueError, OSError) as exc:
+        if store is not None:
+            store.close()
         print(f"doccontract sandbox: {exc}", file=sys.stderr)
         return 2
     if not sandbox.routes:
@@ -298,12 +306,8 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
         return args.base_url
     sites = {site_of(r) for r in refs} - {None}
     if len(sites) > 1:
-        raise _Usage(f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url")
+        raise UsageError(f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url")
     return sites.pop() if sites else os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
-
-
-class _Usage(Exception):
-    """A user mistake found inside a command: one line, exit 2."""
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -315,7 +319,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     refs = list(args.refs)
     if not refs:
         if not out.is_dir():
-            raise _Usage(f"--out {out}: no such folder, and no page named to fetch")
+            raise UsageError(f"--out {out}: no such folder, and no page named to fetch")
         try:
             refs = [read_meta(s.path, s.display).get("source_url", "") for s in find_specs([out])]
         except PageError as exc:
@@ -323,11 +327,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             return 3
         refs = [r for r in refs if r]
     if not refs:
-        raise _Usage(f"nothing to fetch (no ID or URL given, no spec with a source_url under {out})")
+        raise UsageError(f"nothing to fetch (no ID or URL given, no spec with a source_url under {out})")
     try:
         paths = [docs_path(r) for r in refs]
     except FetchError as exc:
-        raise _Usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
     site = _site(args, list(args.refs))  # the specs' own source_urls name the official site: not a choice
     expect = {}
     for path in paths:
@@ -392,11 +396,11 @@ def cmd_docsite(args: argparse.Namespace) -> int:
 
     specs = Path(args.specs)
     if not specs.is_dir():
-        raise _Usage(f"--specs {specs}: no such folder")
+        raise UsageError(f"--specs {specs}: no such folder")
     try:
         site = DocSite(host=args.host, port=args.port)
     except OSError as exc:
-        raise _Usage(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     served = []
     for spec in find_specs([specs]):
         try:
@@ -444,7 +448,7 @@ def _run_url() -> str:
 def _drift(args: argparse.Namespace):
     import hashlib
 
-    from ..watch.drift import UsageError, load_waivers, run_drift
+    from ..watch.drift import load_waivers, run_drift
     from ..watch.fetch import Fetcher
 
     site = args.base_url or os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
@@ -508,7 +512,7 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
     """One side of ``diff``: a folder of contracts as is, or specs built into contracts in ``tmp``."""
     import json
 
-    from ..contract.build import SPEC_SUFFIXES, find_specs
+    from ..contract.build import SPEC_SUFFIXES, build, find_specs
 
     has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
     tree = tmp / f"t{i}"
@@ -518,9 +522,9 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
         try:  # one contract file: both sides get the same name, whatever their ids
             data = json.loads(p.read_bytes())
         except (OSError, ValueError) as exc:
-            raise _Usage(f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})") from None
+            raise UsageError(f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})") from None
         if not isinstance(data, dict) or not {"method", "path", "languages"} <= set(data):
-            raise _Usage(f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders")
+            raise UsageError(f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders")
         tree.mkdir()
         (tree / "page.json").write_bytes(p.read_bytes())
         return tree
@@ -554,9 +558,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = Path(args.old), Path(args.new)
     for p in (old, new):
         if not p.exists():
-            raise _Usage(f"{p}: no such file or folder")
+            raise UsageError(f"{p}: no such file or folder")
     if old.is_dir() != new.is_dir():
-        raise _Usage(f"{old} and {new}: compare a file with a file or a folder with a folder")
+        raise UsageError(f"{old} and {new}: compare a file with a file or a folder with a folder")
     with tempfile.TemporaryDirectory(prefix="doccontract-diff-") as tmp:
         try:
             trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
@@ -567,7 +571,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
             drifts = diff_trees(trees[0], trees[1], pages=page_reader(*roots))
         except (ValueError, KeyError, TypeError) as exc:
-            raise _Usage(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+            raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
     if args.format == "json":
         print(json.dumps(report_json(drifts, []), indent=2, ensure_ascii=False, sort_keys=True))
     else:
@@ -578,7 +582,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Drift, alerts, then the contract suite; every report it can write, whatever failed before."""
     from ..suite.run import run_check
-    from ..watch.drift import UsageError
 
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -589,7 +592,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
         run = _drift(args)
         drift_code = run.exit_code
         alert = _alerts(args, run)
-    except (UsageError, _Usage):
+    except UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported as one line; the suite still runs and writes its report
         if args.debug:
@@ -660,9 +663,10 @@ def make_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     sb.add_argument("--contracts", help="contracts folder (default: $DOCCONTRACT_CONTRACTS or the repository's contracts/)")
-    sb.add_argument("--state", metavar="FILE", help="state JSON file (default: the demo state shipped with the package)")
-    sb.add_argument("--persist", action="store_true", help="write every change back to --state FILE (atomically)")
-    sb.add_argument("--reset", action="store_true", help="overwrite --state FILE with the demo state before starting")
+    sb.add_argument("--state", metavar="FILE", help="state database (SQLite; a JSON state file is served read-only) (default: the demo state shipped with the package)")
+    sb.add_argument("--persist", action="store_true", help="commit every change to --state FILE before answering (a new FILE is created from the seed)")
+    sb.add_argument("--reset", action="store_true", help="write the seed over --state FILE's state, in place, before starting")
+    sb.add_argument("--seed", metavar="JSON", help="the JSON state that initialises a new --state database or --reset restores (default: the demo state)")
     sb.add_argument("--idle-timeout", type=int, default=10, help="whole seconds before a silent connection is answered and closed (default 10)")
     sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
     sb.add_argument("--ip-limit", type=int, default=IP_LIMIT_PER_MINUTE, help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)")
@@ -775,8 +779,6 @@ def _internal_line(command: str, exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..watch.drift import UsageError
-
     argv = list(sys.argv[1:] if argv is None else argv)
     own = argv[: argv.index("--")] if "--" in argv else argv
     debug = "--debug" in own
@@ -788,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         code = args.func(args)
         sys.stdout.flush()  # a reader gone away shows here, inside the handlers below, not at exit
         return code
-    except (UsageError, _Usage) as exc:
+    except UsageError as exc:
         print(f"doccontract {command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -32,6 +32,7 @@ import requests
 import urllib3
 from jsonschema import Draft202012Validator
 
+from .. import __version__
 from ..contract.registry import Operation, Registry
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
 from ..wire.request import ParamError, to_wire
@@ -39,7 +40,7 @@ from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
 from ..wire.transport import Deadline, WatchedAdapter
 
-USER_AGENT = "doccontract/0.1"
+USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
 MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
 _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)

@@ -12,7 +12,7 @@ from typing import Any
 from .types import is_money, money
 
 
-def _row_schema(row: list, notes: list[str] | None = None) -> dict[str, Any]:
+def _row_schema(row: list[Any], notes: list[str] | None = None) -> dict[str, Any]:
     """A fixed-position row (a kline, a [price, qty] pair): each position typed on its own."""
     items = []
     for i, v in enumerate(row):
@@ -54,10 +54,10 @@ def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
     return {}
 
 
-def _shapes(items: list[dict]) -> list[list[dict]]:
+def _shapes(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Items of an example array grouped by shape: an item sharing under half of the smaller key
     set with every group so far (an order beside an error ``{code, msg}``) starts a new one."""
-    groups: list[tuple[set, list[dict]]] = []
+    groups: list[tuple[set[str], list[dict[str, Any]]]] = []
     for item in items:
         keys = set(item)
         for seen, members in groups:
@@ -70,7 +70,7 @@ def _shapes(items: list[dict]) -> list[list[dict]]:
     return [members for _, members in groups]
 
 
-def _infer_objects(items: list[dict]) -> dict[str, Any]:
+def _infer_objects(items: list[dict[str, Any]]) -> dict[str, Any]:
     """One object schema for every item of an example array: keys in all items are required.
 
     Items of unrelated shapes (a result or an error per element) are alternatives

@@ -137,7 +137,7 @@ def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     return s
 
 
-def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> dict[str, Any]:
+def _object_schema(fields: list[Field], example: dict[str, Any] | None, shape: _Shape) -> dict[str, Any]:
     props: dict[str, Any] = {}
     conditional = {f.name for f in fields if _CONDITIONAL.search(f.description)}
     for f in fields:
@@ -218,7 +218,7 @@ def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> 
 
 def _same_keys(values: list[Any]) -> bool:
     """Answers that differ only in values: one schema.  Answers with other keys are alternatives."""
-    def keys(v: Any) -> frozenset:
+    def keys(v: Any) -> frozenset[str]:
         if isinstance(v, dict):
             return frozenset(v)
         if isinstance(v, list):

@@ -100,8 +100,9 @@ def _decimal_from(example: Any) -> dict[str, Any]:
 
 def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
     key = type_key(doc_type)
-    if key not in TYPE_MAP and _element_type(key):
-        return {"type": "array", "items": type_schema(_element_type(key))}
+    element = _element_type(key) if key not in TYPE_MAP else None
+    if element:
+        return {"type": "array", "items": type_schema(element)}
     mapped = TYPE_MAP.get(key, {})
     if mapped is None:
         return _decimal_from(example)

@@ -30,6 +30,7 @@ from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
 from .seam import ApiError, Operation, api_error, load_registry, read_request
 from .state import API_KEY_PATTERN, Account, State
+from .store import Store, StoreError
 
 
 @dataclass
@@ -80,15 +81,30 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         uid_limit: int = UID_LIMIT_PER_MINUTE,
         ip_limit: int = IP_LIMIT_PER_MINUTE,
-        persist: str | Path | None = None,
+        persist: str | Path | Store | None = None,
         log: Callable[[str], None] | None = None,
     ):
+        self.store: Store | None = None
+        self._owns_store = False
+        if isinstance(persist, Store):
+            self.store = persist
+        elif persist:  # a path: its database (created from ``state`` or the demo when new), locked until close()
+            self.store, self._owns_store = Store.open(persist, create=True), True
+            try:
+                stored = self.store.load()
+                if stored is None:
+                    self.store.save(state or State.load(now=clock()))
+                state = stored or state
+            except BaseException:
+                self.store.close()
+                raise
         self.state = state or State.load(now=clock())
         self.clock = clock
         self.limits = Limits(uid_limit, ip_limit)
-        self.persist = Path(persist) if persist else None
         self.log = log
         self.model = InstitutionalLoan(self.state, clock)
+        if self.store is not None:  # the model's start (each unit's first interest hour) is on disk before any answer
+            self.store.save(self.state)
         self._weight_lock = threading.Lock()
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
@@ -182,14 +198,32 @@ class Sandbox:
             call = Call(account, params, int(self.clock() * 1000), route.op.caller)
             with self.model.lock:
                 self.model.changed = False
+                accrued = self.model.accrued_hour
                 try:
                     return self.model.run(route.handler, call)
                 finally:  # a refused request may still have accrued interest: what happened is kept
-                    if self.model.changed and self.persist is not None:
-                        self.state.save(self.persist)
+                    if self.model.changed and self.store is not None:
+                        self._commit(accrued)
         if route.broken:
             raise api_error(-1000, route.broken, status=500)
         return route.example
+
+    def _commit(self, accrued: int | None) -> None:
+        """Saved before answered; a save that fails puts the model back to what is on disk and answers 5XX instead."""
+        try:
+            self.store.save(self.state)  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.state.restore(self.store.committed())  # type: ignore[union-attr]
+            self.model.accrued_hour = accrued
+            if self.log is not None:
+                self.log(f"state not saved, request undone: {exc}")
+            raise api_error(-1001, status=503) from None
+
+    def close(self) -> None:
+        """Releases the state file this sandbox opened (its lock); a store passed in is its opener's to close."""
+        if self._owns_store and self.store is not None:
+            self.store.close()
+            self.store = None
 
     def _authenticate(self, api_key: str | None) -> Account:
         if not api_key or not re.fullmatch(API_KEY_PATTERN, api_key):

@@ -145,6 +145,7 @@ class SandboxServer:
             wasyncore.loop(timeout=0.05, map=loop_map, use_poll=True, count=1)
         self.server.task_dispatcher.shutdown(timeout=2)
         wasyncore.close_all(loop_map)
+        self.sandbox.close()  # the state file is free once nothing can change it
 
     @property
     def url(self) -> str:

@@ -1,4 +1,4 @@
-"""The sandbox's state file: accounts, risk units, records; read with a size limit, checked fully, written atomically.
+"""The sandbox's state: accounts, risk units, records; read with a size limit and checked fully (the JSON seed, or a row of the store).
 
 A state that cannot be used is refused at start with one line naming the file
 and the place in it, so no request ever meets a half-valid state.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -26,7 +26,8 @@ STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
 API_KEY_PATTERN = r"[A-Za-z0-9_-]{8,128}"  # what the sandbox accepts as a key's format (else -2014)
 ASSETS = ("USDT", "USDC")  # the two assets the pages name for borrow, repay and transfer
-AMOUNT = {"type": "string", "pattern": r"^\d{1,20}(\.\d{1,18})?$"}
+AMOUNT_RE = re.compile(r"\d{1,20}(\.\d{1,18})?")  # the one rule for an amount the state can hold (read, written, accepted)
+AMOUNT = {"type": "string", "pattern": f"^{AMOUNT_RE.pattern}$"}
 TIME_MS = {"type": "integer", "minimum": 0, "maximum": 2**53}
 WALLET = {"type": "object", "propertyNames": {"pattern": "^[A-Z0-9]{1,20}$"}, "additionalProperties": AMOUNT}
 
@@ -286,14 +287,18 @@ class State:
             text = resources.files("doccontract").joinpath("data/sandbox_state.json").read_text(encoding="utf-8")
             return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json", now)
         try:
-            with open(path, "rb") as f:
+            fd = open_regular(path, str(path))
+        except FileNotFoundError:
+            raise StateError(f"{path}: cannot read: No such file or directory") from None
+        try:
+            with os.fdopen(fd, "rb") as f:
                 raw = f.read(MAX_STATE_BYTES + 1)
         except OSError as exc:
             raise StateError(f"{path}: cannot read: {exc.strerror}") from None
         if len(raw) > MAX_STATE_BYTES:
             raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state")
         try:
-            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+            data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
         except (ValueError, RecursionError) as exc:
             raise StateError(f"{path}: not JSON: {exc}") from None
         return cls.from_json(data, str(path), now)
@@ -335,21 +340,10 @@ class State:
         out.update(nextTransactionId=self.next_transaction_id, accounts=accounts, riskUnits=units, records=self.records)
         return out
 
-    def save(self, path: str | Path) -> None:
-        """Written to a temporary file beside ``path``, flushed, then renamed over it: never half-written."""
-        path = Path(path)
-        data = json.dumps(self.to_json(), indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def restore(self, other: State) -> None:
+        """Becomes ``other`` in place: every holder of this State (gateway, model) sees the committed state again."""
+        self.__dict__.clear()
+        self.__dict__.update(other.__dict__)
 
 
 HOUR_MS = 3_600_000
@@ -375,18 +369,44 @@ def _moved(data: dict[str, Any], now_ms: int) -> dict[str, Any]:
     return {**rest, "riskUnits": units, "records": move(data.get("records") or {})}
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def fits(value: Decimal) -> bool:
+    """Whether an amount can be written to the state and read again (AMOUNT_RE); the model refuses the rest up front."""
+    try:
+        return value.is_finite() and AMOUNT_RE.fullmatch(format(value.normalize(), "f") if value else "0") is not None
+    except ArithmeticError:
+        return False
 
 
 def _amount(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value else "0"
-    return text if re.fullmatch(r"\d+(\.\d+)?", text) else "0"
+    """The amount as the state holds it; one the loader would refuse is never written (StateError)."""
+    if not fits(value):
+        raise StateError(f"amount {value} cannot be stored (at most 20 digits before the point and 18 after, not negative)")
+    return format(value.normalize(), "f") if value else "0"
 
 
-def _no_constant(name: str) -> Any:
+def open_regular(path: str | Path, shown: str) -> int:
+    """A read descriptor on a regular file; a FIFO, directory or device is refused at once (never waited on).
+
+    FileNotFoundError is left to the caller (a missing state may be created).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise StateError(f"{shown}: a directory, not a state file") from None
+    except OSError as exc:
+        raise StateError(f"{shown}: cannot read: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        raise StateError(f"{shown}: {kind}, not a state file")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 

@@ -29,6 +29,7 @@ from ..contract.store import OPENAPI_NAME, contract_files, load_contracts
 from ..read.extract import NotAnEndpoint, _part_of, heading_key
 from ..read.pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
 from ..rules import KINDS, auth_kind
+from ..usage import UsageError
 
 CLASSES = ("breaking", "non-breaking", "documentation", "bilingual")
 EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
@@ -58,10 +59,6 @@ WHY_BREAKING = {
     "contract.removed": "the endpoint's page is gone: calls may be answered 404",
     "page.gone": "the endpoint's page is gone (the endpoint may have been removed): calls may be answered 404",
 }
-
-
-class UsageError(ValueError):
-    """A mistake on the command line or in a committed input file (exit 2): names what to fix."""
 
 
 @dataclass

@@ -14,12 +14,14 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ..seam import api_error
-from ..state import ASSETS, Account, Member, RiskUnit, State
+from ..state import ASSETS, Account, Member, RiskUnit, State, fits
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 MAX_SPAN_MS = 100 * DAY_MS  # "cannot exceed 100 days" (records pages)
 MAX_ACCRUAL_HOURS = 24 * 100  # catch-up after a long stop is bounded; older hours are skipped
+HOURLY_DAYS = 30  # interest rows stay hourly this long (startTime alone reaches back 30 days), then one row per unit, asset and day
+MAX_ROWS = {"interest": 20_000, "borrowRepay": 10_000}  # the oldest rows beyond these go: the state stays far below its size limit
 EIGHT = Decimal("0.00000001")
 
 
@@ -55,7 +57,15 @@ def _dec(value: Any, name: str) -> Decimal:
         raise api_error(-1130, name)
     if d != _q(d):  # more places than the 8 the model keeps: stored as is, it could never be repaid
         raise api_error(-1111)
+    if not fits(d):
+        raise api_error(-1130, name)
     return d
+
+
+def _room(name: str, *totals: Decimal) -> None:
+    """-1130 when a balance or liability would grow past what the state can hold (state.fits): refused, never written."""
+    if not all(fits(t) for t in totals):
+        raise api_error(-1130, name)
 
 
 def _q(d: Decimal) -> Decimal:
@@ -64,6 +74,35 @@ def _q(d: Decimal) -> Decimal:
 
 def _s(d: Decimal) -> str:
     return format(_q(d).normalize(), "f") if d else "0"
+
+
+def compact_interest(rows: list[dict[str, Any]], cutoff: int) -> list[dict[str, Any]]:
+    """Interest rows before ``cutoff`` become one per unit, asset and UTC day (their sum, the day's last principal
+    and rate); then only the newest MAX_ROWS["interest"] are kept.  Idempotent: a day's row merges into itself."""
+    out: list[dict[str, Any]] = []
+    days: dict[tuple[Any, Any, int], dict[str, Any]] = {}
+    for r in rows:
+        t = r.get("interestTimestamp", 0)
+        if t >= cutoff:
+            out.append(r)
+            continue
+        key = (r.get("groupId"), r.get("assetName"), t - t % DAY_MS)
+        day = days.get(key)
+        try:
+            interest = Decimal(str(r.get("interest", "0")))
+            total = interest + Decimal(str(day.get("interest", "0"))) if day is not None else interest
+            if not total.is_finite():
+                raise ArithmeticError
+        except ArithmeticError:  # a seeded row the model did not write: kept as it is
+            out.append(r)
+            continue
+        if day is None:
+            days[key] = day = {**r, "interestTimestamp": key[2]}
+            out.append(day)
+        else:
+            day.update({k: r[k] for k in ("principal", "interestRate") if k in r})
+            day["interest"] = _s(total)
+    return out[-MAX_ROWS["interest"] :]
 
 
 class InstitutionalLoan:
@@ -77,7 +116,7 @@ class InstitutionalLoan:
         self.clock = clock
         self.lock = threading.RLock()
         self.changed = False
-        self._accrued_hour: int | None = None
+        self.accrued_hour: int | None = None
         now = int(clock() * 1000)
         for u in state.units.values():
             if u.interest_accrued_to is None:
@@ -163,9 +202,9 @@ class InstitutionalLoan:
     def _accrue(self, now: int) -> None:
         """Hourly interest (the Interest History page: ``interestRate`` is hourly) on every active unit's principal."""
         hour = now - now % HOUR_MS
-        if hour == self._accrued_hour:  # nothing new since the last request this hour
+        if hour == self.accrued_hour:  # nothing new since the last request this hour
             return
-        self._accrued_hour = hour
+        self.accrued_hour = hour
         for u in self.state.units.values():
             start = u.interest_accrued_to if u.interest_accrued_to is not None else hour
             if u.status != "ACTIVE" or start >= hour:
@@ -189,6 +228,8 @@ class InstitutionalLoan:
                     )
             u.interest_accrued_to = hour
             self.changed = True
+        if self.changed:
+            self.state.records["interest"] = compact_interest(self.state.records["interest"], hour - HOURLY_DAYS * DAY_MS)
 
     @staticmethod
     def _window(call: Call, default_back: int, start_only_back: int | None = None) -> tuple[int, int]:
@@ -339,6 +380,8 @@ class InstitutionalLoan:
         asset, amount = self._asset(call, "assetName"), _dec(call.params["amount"], "amount")
         if amount > self.max_borrow(unit):
             raise api_error(-27009)
+        owed = next((li.principal for li in unit.liabilities if li.asset == asset), Decimal(0))
+        _room("amount", owed + amount, call.account.balance("MARGIN", asset) + amount)
         unit.liability(asset).principal += amount
         call.account.add("MARGIN", asset, amount)  # ASSUMPTION: the loan lands in the credit account's margin wallet
         tx = self._tx()
@@ -377,7 +420,9 @@ class InstitutionalLoan:
         row: dict[str, Any] = {"groupId": unit.group_id, "tranId": tx, "assetName": asset, "amount": _s(amount)}
         row.update({k: _s(v) for k, v in parts.items()})
         row.update(status="CONFIRM", type=kind, timestamp=now)
-        self.state.records["borrowRepay"].append(row)
+        rows = self.state.records["borrowRepay"]
+        rows.append(row)
+        del rows[: max(0, len(rows) - MAX_ROWS["borrowRepay"])]
 
     def borrow_repay_records(self, call: Call) -> dict[str, Any]:
         """Newest first; ``type`` BORROW or REPAY; asset widens the window from 7 to 30 days."""
@@ -435,6 +480,7 @@ class InstitutionalLoan:
         room = min(self.max_transfer_out(u) for u in units)
         if amount > min(room, target.balance("MARGIN", asset)):
             raise api_error(-27028)
+        _room("amount", target.balance("SPOT", asset) + amount)
         target.add("MARGIN", asset, -amount)
         target.add("SPOT", asset, amount)
         self.changed = True

@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from helpers import ROOT, UNIT_NOT_FOUND, sandbox_process
+from helpers import ROOT, UNIT_NOT_FOUND, Clock, pem_pair, sandbox_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_signing import pem_pair
 
 from doccontract.sandbox import ApiError, Sandbox, State, StateError
 from doccontract.sandbox.models.institutional_loan import Call, InstitutionalLoan
@@ -26,20 +25,18 @@ KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 PARENT = ("demo-parent-key-0001", "demo-parent-secret-0001")
 PATH = "/sapi/v1/margin/loan-group"
 DEMO = ROOT / "tools/doccontract/data/sandbox_state.json"
-T0 = 1_800_000_030.0  # 30 s into a minute, 00:00:30 into an hour
 
 
-class Clock:
-    """An injected clock: tests move time, nothing sleeps and nothing straddles a minute."""
 
-    def __init__(self, t: float = T0):
-        self.t = t
+def stored(path) -> dict:
+    """The state a sandbox committed to ``path``, read as a new sandbox would (the store's lock taken and released)."""
+    from doccontract.sandbox.store import Store
 
-    def __call__(self) -> float:
-        return self.t
-
-    def ms(self) -> int:
-        return int(self.t * 1000)
+    store = Store.open(path)
+    try:
+        return store.load().to_json()
+    finally:
+        store.close()
 
 
 def signed(query: str, body: str = "", secret: str = SECRET) -> str:
@@ -254,17 +251,20 @@ def test_state_is_read_with_a_size_limit(tmp_path):
     big.write_bytes(b" " * (9 * 1024 * 1024))
     with pytest.raises(StateError, match="larger than"):
         State.load(big)
-    with pytest.raises(StateError, match="larger than"):
+    with pytest.raises(StateError, match="a device, not a state file"):  # refused before any read
         State.load("/dev/zero")
 
 
 def test_state_round_trips_through_its_file(tmp_path):
     state = State.load()
-    path = tmp_path / "s.json"
-    state.save(path)
-    again = State.load(path)
-    assert again.to_json() == state.to_json()
-    assert [p.name for p in tmp_path.iterdir()] == ["s.json"]  # no temporary file left behind
+    path = tmp_path / "s.db"
+    from doccontract.sandbox.store import Store
+
+    store = Store.open(path, create=True)
+    store.save(state)
+    store.close()
+    assert stored(path) == state.to_json()
+    assert [p.name for p in tmp_path.iterdir()] == ["s.db"]  # no journal or temporary file left behind
 
 
 def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
@@ -290,7 +290,7 @@ def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
     [
         (["--port", "99999"], "--port 99999"),
         (["--contracts", "no-such-folder"], "no-such-folder"),
-        (["--state", "/dev/zero"], "larger than"),
+        (["--state", "/dev/zero"], "a device, not a state file"),
         (["--idle-timeout", "0"], "--idle-timeout"),
         (["--reset"], "--state"),
     ],
@@ -313,12 +313,12 @@ def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_dem
         finally:
             proc.terminate()
             assert proc.wait(timeout=20) == 0
-    saved = json.loads(state.read_text())
+    saved = stored(state)
     assert next(u for u in saved["riskUnits"] if u["groupId"] == 10001)["status"] == "CLOSED"
     proc, url = sandbox_process("--state", str(state), "--reset")
     proc.terminate()
     proc.wait(timeout=20)
-    assert next(u for u in json.loads(state.read_text())["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"
+    assert next(u for u in stored(state)["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"
 
 
 def test_one_log_line_per_request_without_key_or_signature(clock):

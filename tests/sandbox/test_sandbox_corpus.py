@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 import requests
-from helpers import CORPUS, ROOT, needs_corpus
+from helpers import CORPUS, ROOT, Clock, needs_corpus
 from jsonschema import Draft202012Validator
-from test_sandbox import Clock, call
+from test_sandbox import call
 
 from doccontract.contract.build import build
 from doccontract.contract.registry import Registry

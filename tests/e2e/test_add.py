@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from helpers import ROOT, SEED, crawler_page
+from helpers import SEED, crawler_page, run_cli
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "doccontract", "add", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return run_cli("add", *args)
 
 
 def test_endpoint_pages_land_at_their_url_path_byte_for_byte_and_others_are_skipped(tmp_path):

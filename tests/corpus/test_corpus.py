@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import CORPUS, needs_corpus
+from helpers import CORPUS, CORPUS_MARKS
 from jsonschema import Draft202012Validator
 
 from doccontract.contract.build import build, find_specs
 from doccontract.read.extract import CATEGORIES
 
-pytestmark = needs_corpus
+pytestmark = CORPUS_MARKS
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
+from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND, Clock
 from jsonschema import Draft202012Validator
-from test_sandbox import DEMO, PARENT, Clock, call
+from test_sandbox import DEMO, PARENT, call, stored
 
 from doccontract.client import Client
 from doccontract.contract.registry import Operation, Registry
@@ -256,7 +256,7 @@ def test_persisted_state_is_the_state_file_format(tmp_path, clock):
     path = tmp_path / "state.json"
     with Sandbox(clock=clock, persist=path).serve() as server:
         assert _post(server, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDC", "amount": "5"}).status_code == 200
-    saved = json.loads(path.read_text())
+    saved = stored(path)
     unit = next(u for u in saved["riskUnits"] if u["groupId"] == 10001)
     assert {"asset": "USDC", "principal": "5", "interest": "0"} in unit["liabilities"]
     assert saved["records"]["borrowRepay"][-1]["type"] == "BORROW"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "bench_accuracy.py"
+_SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "bench_accuracy.py"
 _spec = importlib.util.spec_from_file_location("bench_accuracy", _SCRIPT)
 bench = sys.modules.setdefault("bench_accuracy", importlib.util.module_from_spec(_spec))  # dataclasses look their module up
 _spec.loader.exec_module(bench)

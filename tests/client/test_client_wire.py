@@ -413,7 +413,7 @@ def test_importing_the_client_imports_no_reader():
 @pytest.mark.parametrize("kind", ["RSA", "ED25519"])
 def test_asymmetric_keys_close_thirty_units_on_the_sandbox(kind):
     """Issue 7: RSA failed 30 of 30 and Ed25519 22 of 30 when '+' in the signature arrived as a space."""
-    from test_signing import pem_pair
+    from helpers import pem_pair
 
     from doccontract.sandbox import Sandbox, State
 

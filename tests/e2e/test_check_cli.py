@@ -6,12 +6,10 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
-from helpers import ROOT, sandbox_process
+from helpers import ROOT, run_cli, sandbox_process
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
 CLOSE = "DELETE /sapi/v1/margin/loan-group"
@@ -19,7 +17,7 @@ CLOSE_FILE = "binance/institutional_loan/account/Institution-Loan-Group-Close.js
 
 
 def doccontract(*args, env=None, cwd=ROOT, timeout=300):
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    return run_cli(*args, env=env, cwd=cwd, timeout=timeout)
 
 
 def _no_binance_env(**extra) -> dict:

@@ -7,9 +7,8 @@ import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from helpers import ROOT, crawler_page
+from helpers import ROOT, Clock, crawler_page
 from stub import SLOW, StubServer
-from test_sandbox import Clock
 
 from doccontract.client import BinanceAPIError, Client, ClientError
 from doccontract.contract.build import build

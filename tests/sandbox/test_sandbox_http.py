@@ -7,9 +7,10 @@ import socket
 
 import pytest
 import requests
+from helpers import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_sandbox import KEY, Clock, call, signed
+from test_sandbox import KEY, call, signed
 
 from doccontract.sandbox import Sandbox
 

@@ -9,11 +9,11 @@ import stat
 import subprocess
 import sys
 
-from helpers import ROOT, SEED, SEED_ID
+from helpers import ROOT, SEED, SEED_ID, run_cli
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_build_prints_a_line_per_page_and_the_finding(tmp_path):

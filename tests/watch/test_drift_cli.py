@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT, SEED, seed_repo
+from helpers import ROOT, SEED, run_cli, seed_repo
 from stub import StubServer
 from test_drift import serve, variant
 
@@ -21,8 +21,7 @@ COMMANDS = ["build", "sandbox", "check", "fetch", "add", "drift", "diff", "night
 
 
 def run(*args, env_extra=None, timeout=120):
-    env = {**os.environ, "COLUMNS": "200", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    return run_cli(*args, env_extra={"COLUMNS": "200", **(env_extra or {})}, timeout=timeout)
 
 
 def test_the_top_level_help_fits_100_columns():
