@@ -13,11 +13,10 @@ import json
 import re
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .._files import json_pointer
 from ..read.extract import Endpoint, Field, Finding, field_paths
 from .types import SCALARS, json_kind, known_type, schema_kinds, type_schema
+from .validation import validator as make_validator
 
 
 def _example_at(value: Any, path: str) -> list[Any]:
@@ -140,7 +139,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         found += _type_conflicts(ep.fields, ep.example.values, where_fields)
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
-    validator = Draft202012Validator(schema)
+    validator = make_validator(schema)
     seen = set()
     errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
     for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..rules import RECV_WINDOW_MAX, documented_codes, weight_header
 from .catalogue import assumed_operation_codes
 from .schema import DIALECT
+from .validation import validator as make_validator
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -61,7 +60,7 @@ def _query_schema(name: str, schema: dict[str, Any], amounts: bool) -> dict[str,
 
 def _valid_examples(schema: dict[str, Any], examples: list[Any]) -> list[Any]:
     """The page's examples the schema accepts: an example that breaks its own schema would teach a tool a lie."""
-    validator = Draft202012Validator(schema)
+    validator = make_validator(schema)
     return [e for e in examples if validator.is_valid(e)]
 
 

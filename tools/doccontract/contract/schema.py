@@ -14,13 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..read.extract import Example, Field, Param, enum_values, param_bounds
 from ..rules import RECV_WINDOW_MAX
 from .consistency import consistency_findings
 from .infer import infer_schema, is_row
 from .types import DECIMAL_EITHER, DECIMAL_PATTERN, INT32, TYPE_MAP, is_money, known_type, money, reconcile, type_key, type_schema
+from .validation import validator as make_validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # the names other modules have read from here since before the split
@@ -294,7 +293,7 @@ def response_schema(fields: list[Field], example: Example | None, also: list[Any
             shared = set.intersection(*(set(x) for x in merged))
             body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
         _relax_required(body, same)
-        if not all(Draft202012Validator(body).is_valid(v) for v in same):
+        if not all(make_validator(body).is_valid(v) for v in same):
             # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
             body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
         bodies.append(body)
@@ -303,7 +302,7 @@ def response_schema(fields: list[Field], example: Example | None, also: list[Any
     _drop_optional(body, shape.optional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)})
     _allow_null(body, {k for k, c in shape.comments.items() if _NULLABLE.search(c)} | _nullable_fields(fields))
     if also:  # the other language's example is the page's too: a key it leaves out is not required
-        validator = Draft202012Validator(body)
+        validator = make_validator(body)
         if not all(validator.is_valid(v) for v in also):
             _relax_required(body, [*values, *also])
     return {"$schema": DIALECT, **body}
