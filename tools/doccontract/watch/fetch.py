@@ -629,7 +629,7 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         problem = spec_path_problem(target, specs_dir)
         if problem:
             raise FetchError(f"{f}: its source_url {page.url} {problem}")
-        if target.exists() and _same_content(target, page):
+        if target.exists() and same_content(target, page):
             planned.append((f, None, f"unchanged: {target} documents the same page", data))
             continue
         planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
@@ -641,7 +641,7 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
     return [(f, target, why) for f, target, why, _ in planned]
 
 
-def _same_content(spec: Path, page: Page) -> bool:
+def same_content(spec: Path, page: Page) -> bool:
     """True when a spec on disk reads to the same documents (cosmetic bytes aside) as ``page``."""
     try:
         old = read_page(spec)
