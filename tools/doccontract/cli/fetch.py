@@ -55,7 +55,7 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
     from ..read.pages import PageError, read_meta, read_page
-    from ..watch.fetch import Fetcher, FetchError, docs_path, identities, probe_writable, same_content, spec_path, spec_path_problem, store
+    from ..watch.fetch import Fetcher, FetchError, docs_path, identities, store_pages
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -96,24 +96,9 @@ def run(args: argparse.Namespace) -> int:
             say(f"doccontract fetch: {r.error}", sys.stderr)
         print(f"doccontract fetch: {len(failed)} of {len(pages)} page(s) failed; nothing was written", file=sys.stderr)
         return 3
-    targets = {p: spec_path(r.page, out) for p, r in pages.items()}
-    for p, target in targets.items():  # every place checked before the first write: all pages or none
-        problem = spec_path_problem(target, out)
-        if problem:
-            raise UsageError(f"{pages[p].page.url} {problem}; nothing was written")
-    if any(not (t.exists() and same_content(t, pages[p].page)) for p, t in targets.items()):
-        probe_writable(out)
-    written = unchanged = 0
-    for p, result in pages.items():  # written only once every page arrived and read
-        page = result.page
-        target = targets[p]
-        if target.exists() and same_content(target, page):
-            unchanged += 1
-            print(f"unchanged {target}")
-            continue
-        store(page, target, out)
-        written += 1
-        print(f"written   {target}")
+    # written only once every page arrived and read
+    written = store_pages([r.page for r in pages.values()], out, lambda target, new: print(f"{'written  ' if new else 'unchanged'} {target}"))
+    unchanged = len(pages) - written
     say(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
         f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
     return 0
