@@ -27,7 +27,7 @@ from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
 from ..contract.openapi import openapi_document
 from ..contract.store import OPENAPI_NAME, contract_files, load_contracts
-from ..read.extract import NotAnEndpoint, _part_of, heading_key
+from ..read.extract import NotAnEndpoint, heading_key, part_of
 from ..read.pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, parse_page, read_meta, read_page, render_crawler, zh_url
 from ..rules import KINDS, auth_kind
 from ..usage import UsageError
@@ -841,14 +841,14 @@ def _text_key(section: Section, part: str | None, every_section: bool, lists_rea
 
 
 def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | None, str | None]]:
-    """Sections of two versions paired by the part they are (``extract._part_of``: description,
+    """Sections of two versions paired by the part they are (``extract.part_of``: description,
     params, ...), by heading within a part, then by position among the sections of that part: a
     heading translated or renamed ("API Description" -> "接口描述") still pairs.  A section on one
     side only comes with None on the other."""
     def groups(doc) -> dict[str | None, list[Section]]:
         out: dict[str | None, list[Section]] = {}
         for s in doc.sections:
-            out.setdefault(_part_of(s.heading) if s.heading else "(top)", []).append(s)
+            out.setdefault(part_of(s.heading) if s.heading else "(top)", []).append(s)
         return out
 
     o, n = groups(old_doc), groups(new_doc)
@@ -939,7 +939,7 @@ def code_comments(text: str) -> list[str]:
 
 def _holds_examples(section: Section) -> bool:
     """A parameter or response section: its code blocks are examples read into the contract, not prose."""
-    return bool(section.heading) and _part_of(section.heading) in _READ_TABLES
+    return bool(section.heading) and part_of(section.heading) in _READ_TABLES
 
 
 def _uncommented(text: str) -> str:

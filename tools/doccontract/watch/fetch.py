@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import _sections_by_part, classify, parse_request_line
+from ..read.extract import classify, parse_request_line, sections_by_part
 from ..read.pages import LANGS, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
 from ..usage import UsageError
 
@@ -425,7 +425,7 @@ def identity(doc) -> Identity:
 
 
 def _http_section(doc):
-    parts = _sections_by_part(doc)
+    parts = sections_by_part(doc)
     if "http" not in parts:
         raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")
     return parts["http"]
