@@ -21,10 +21,11 @@ def add_parser(sub) -> None:
         "compare the live docs with the committed contracts",
         "Fetch every spec's pages, rebuild their contracts aside and compare them with the committed ones. "
         "Every page that could be fetched is compared; a page that is gone is breaking drift; a page that "
-        "could not be fetched (or now documents another endpoint) is listed as an error. Waived changes "
+        "could not be fetched is listed as an error, one that now documents another page as refused. Waived changes "
         "(--waivers) are reported, not alerted, until their expiry date.",
         "doccontract drift --report-dir reports --alert-webhook https://hooks.slack.com/services/...",
-        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared; "
+        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared or were "
+        "refused, or none was compared; "
         "4 an alert could not be delivered (wins over 1-3); 2 also for a bad argument",
     )
     add_drift_options(d, None)
@@ -111,6 +112,8 @@ def fetch_and_compare(args: argparse.Namespace):
     say(_summary_line(run))
     for e in run.errors:
         say(f"error: {e}", sys.stderr)
+    for e in run.refused:
+        say(f"refused: {e}", sys.stderr)
     for note in run.notes:
         say(f"note: {note}")
     for d in run.drifts:
@@ -126,7 +129,7 @@ def _summary_line(run) -> str:
     s = run.report["summary"]
     return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items()) + (
         f"; {len(run.errors)} page(s) not compared" if run.errors else ""
-    )
+    ) + (f"; {len(run.refused)} page(s) refused as another page" if run.refused else "")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -54,8 +54,9 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
+    from ..read.identity import known
     from ..read.pages import PageError, read_meta, read_page
-    from ..watch.fetch import Fetcher, FetchError, docs_path, identities, store_pages
+    from ..watch.fetch import Fetcher, FetchError, docs_path, store_pages
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         target = out / "binance" / f"{path}.md"
         if target.exists():
             try:
-                expect[path] = identities(read_page(target))
+                expect[path] = known(read_page(target))
             except PageError:
                 pass  # an unreadable spec holds nothing to compare with
     fetcher = Fetcher(site, max_connections=args.connections, timeout=args.timeout)

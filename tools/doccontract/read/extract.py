@@ -217,7 +217,7 @@ def heading_key(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def part_of(heading: str) -> str | None:
+def _part_of(heading: str) -> str | None:
     key = re.sub(r"\(.*?\)|（.*?）", "", heading_key(heading))
     key = re.sub(r"[-–—].*$", "", key)  # 'Response - FULL' is a response example
     key = re.sub(r"\d+$", "", key)  # '请求权重(UID)：2' names its weight in the heading
@@ -230,6 +230,10 @@ def part_of(heading: str) -> str | None:
     return None
 
 
+#: public: drift pairs a page's sections across versions by the part they are
+part_of = _part_of
+
+
 def _one_slip(a: str, b: str) -> bool:
     """``a`` is ``b`` with one letter missing, added, changed, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -240,10 +244,10 @@ def _one_slip(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or a[i + 1 :] == b[i:] or a[i:] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
 
 
-def sections_by_part(doc: Document) -> dict[str, Section]:
+def _sections_by_part(doc: Document) -> dict[str, Section]:
     found: dict[str, Section] = {}
     for s in _endpoint_scope(doc.sections):
-        part = part_of(s.heading)
+        part = _part_of(s.heading)
         if part and part not in found:
             found[part] = s
         elif part == "example" and found["example"] is not s:  # alternatives ('Response - FULL', 'Response - MINI')
@@ -252,19 +256,23 @@ def sections_by_part(doc: Document) -> dict[str, Section]:
     return found
 
 
+#: public: identity reads a page's request line where the readers find it
+sections_by_part = _sections_by_part
+
+
 def _endpoint_scope(sections: list[Section]) -> list[Section]:
     """The sections of the endpoint: those up to where the section holding its 'HTTP Request' ends.
 
     A page that documents a REST endpoint under '## Start User Data Stream' and a WebSocket method
     under the next '## ...' has a 'Response Example' in each; the second answers another request."""
-    http = next((i for i, s in enumerate(sections) if part_of(s.heading) == "http"), None)
+    http = next((i for i, s in enumerate(sections) if _part_of(s.heading) == "http"), None)
     if http is None:
         return sections
     owner = next((i for i in range(http - 1, -1, -1) if sections[i].level < sections[http].level), None)
-    if owner is None or part_of(sections[owner].heading):
+    if owner is None or _part_of(sections[owner].heading):
         return sections  # '## API Description' above a '#### HTTP Request': levels mixed, not nested
     end = next(
-        (j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level and not part_of(sections[j].heading)),
+        (j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level and not _part_of(sections[j].heading)),
         len(sections),
     )  # '## Response Example' right after '### Request Parameters' is still this endpoint's
     return sections[:end]
@@ -288,7 +296,7 @@ def relabel(doc: Document) -> Document:
         out.append(current)
         for b in s.blocks:
             m = _LABEL.match(b.text) if isinstance(b, Paragraph) and len(b.text) < 200 else None
-            part = part_of(m.group("label") + m.group("qual")) if m else None
+            part = _part_of(m.group("label") + m.group("qual")) if m else None
             if m and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
                 changed = True
                 current = Section(clean_label(b.text), s.level + 1)
@@ -318,7 +326,7 @@ def _request_line_block(section: Section) -> bool:
 
 
 def _endpoint_starts(doc: Document) -> list[int]:
-    return [i for i, s in enumerate(doc.sections) if s.heading and _request_line_block(s) and part_of(s.heading) is None]
+    return [i for i, s in enumerate(doc.sections) if s.heading and _request_line_block(s) and _part_of(s.heading) is None]
 
 
 def endpoint_docs(doc: Document) -> list[tuple[str, Document]]:
@@ -329,9 +337,9 @@ def endpoint_docs(doc: Document) -> list[tuple[str, Document]]:
     Raises NotAnEndpoint with the page's category when it documents none.
     """
     original = doc
-    by_heading = sections_by_part(doc)
+    by_heading = _sections_by_part(doc)
     doc = relabel(doc)
-    parts = sections_by_part(doc)
+    parts = _sections_by_part(doc)
     if "http" in parts:
         return [("", doc)]
     # a page whose own headings name request or response parts documents one endpoint
@@ -367,9 +375,9 @@ def classify(doc: Document) -> str | None:
     Raises PageError for a page whose headings name request or response parts
     but no request: an endpoint page that cannot be read.
     """
-    by_heading = sections_by_part(doc)
+    by_heading = _sections_by_part(doc)
     doc = relabel(doc)
-    parts = sections_by_part(doc)
+    parts = _sections_by_part(doc)
     if "http" in parts or not {"params", "example"} & set(by_heading) and _endpoint_starts(doc):
         return None
     title = heading_key(doc.title)
@@ -1265,7 +1273,7 @@ def extract(doc: Document) -> Endpoint:
     """Endpoint model of one language; raises NotAnEndpoint or PageError."""
     kind = classify(doc)
     doc = relabel(doc)
-    parts = sections_by_part(doc)
+    parts = _sections_by_part(doc)
     if kind:
         raise NotAnEndpoint(kind)
     if "http" not in parts:
