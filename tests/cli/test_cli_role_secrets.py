@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from doccontract.cli import app as cli
+from doccontract.cli import diff as diff_command
 
 
 @pytest.mark.parametrize("name", ["BINANCE_PARENT_API_SECRET", "BINANCE_CREDIT_API_KEY", "BINANCE_COLLATERAL_API_SECRET"])
@@ -15,7 +16,7 @@ def test_an_internal_error_masks_a_role_key(monkeypatch, capsys, name):
     def boom(args):
         raise RuntimeError(f"something we did not foresee with {secret}")
 
-    monkeypatch.setattr(cli, "cmd_diff", boom)
+    monkeypatch.setattr(diff_command, "run", boom)
     assert cli.main(["diff", "a", "b"]) == 70
     err = capsys.readouterr().err
     assert secret not in err and "with ***" in err

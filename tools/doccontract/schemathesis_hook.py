@@ -3,7 +3,7 @@
     BINANCE_CREDIT_API_KEY=demo-credit-key-2001 BINANCE_CREDIT_API_SECRET=demo-credit-secret-2001 \\
     BINANCE_PARENT_API_KEY=demo-parent-key-0001 BINANCE_PARENT_API_SECRET=demo-parent-secret-0001 \\
     SCHEMATHESIS_HOOKS=doccontract.schemathesis_hook \\
-    schemathesis run contracts/openapi.json --url http://127.0.0.1:8765
+    schemathesis run contracts/openapi.json --url http://127.0.0.1:8765 --checks all --mode all
 
 The keys are the ones ``doccontract check --target live`` reads (``doccontract.wire.credentials``):
 ``BINANCE_API_KEY`` is the default key, ``BINANCE_{PARENT,CREDIT,COLLATERAL}_API_KEY`` a role's
@@ -11,7 +11,8 @@ key, each with its ``_API_SECRET`` (HMAC) or ``_PRIVATE_KEY_PATH`` (RSA or Ed255
 signed with the key of the role its operation's ``x-caller`` names (the page's "accessible only
 with the ... API key"), else with the default key.  Every request gets the ``X-MBX-APIKEY`` header;
 a signed operation (one with a ``signature`` parameter) gets a fresh ``timestamp`` and the
-``signature`` of its query string, signature last.  Install with ``pip install 'doccontract[schemathesis]'``.
+``signature`` of its query string, signature last.  Install with ``pip install 'doccontract[schemathesis]'``;
+docs/sandbox-answers.md says how to run it, docs/suite-live.md which key signs what.
 """
 
 from __future__ import annotations
