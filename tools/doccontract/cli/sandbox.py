@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from ..rules import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
-from .options import add_command, add_debug, port
+from .options import Subcommands, add_command, add_debug, port
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     sb = add_command(
         sub,
         "sandbox",
