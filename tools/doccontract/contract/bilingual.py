@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..read.extract import Endpoint, Field, Finding, Param, enum_values, field_paths
+from ..read.endpoint import Endpoint, Field, Param, field_paths
+from ..read.model import Finding
+from ..read.prose import enum_values
 from .schema import known_type, type_key, type_schema
 
 # severity by what a disagreement would do to a client built from one language

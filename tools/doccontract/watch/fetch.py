@@ -35,10 +35,13 @@ from requests.adapters import HTTPAdapter
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import classify
+from ..read.classify import classify
+from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
-from ..read.pages import LANGS, Document, Page, PageError, decode, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..read.load import decode, parse_page, read_bytes, read_page
+from ..read.model import LANGS, Document, Page, PageError
+from ..read.render import render_crawler
 from ..usage import UsageError
 
 OFFICIAL = "https://developers.binance.com"
