@@ -59,11 +59,11 @@ def credentials_for(keys: Keyring, caller: str | None) -> Credentials:
 class BinanceSigned:
     """Reads the keys once; signs each case with its operation's role key just before it is sent."""
 
-    def get(self, case: Any, ctx: Any) -> tuple[Keyring, dict[int, Signer]]:
+    def get(self, case: schemathesis.Case, ctx: schemathesis.AuthContext) -> tuple[Keyring, dict[int, Signer]]:
         keys = Keyring.from_env()  # NoCredentials / BadCredentials name the variables, never the values
         return keys, {}
 
-    def set(self, case: Any, data: tuple[Keyring, dict[int, Signer]], ctx: Any) -> None:
+    def set(self, case: schemathesis.Case, data: tuple[Keyring, dict[int, Signer]], ctx: schemathesis.AuthContext) -> None:
         keys, signers = data
         creds = credentials_for(keys, caller_of(getattr(getattr(case.operation, "definition", None), "raw", None)))
         case.headers = {**(case.headers or {}), "X-MBX-APIKEY": creds.api_key}

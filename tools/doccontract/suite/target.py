@@ -77,7 +77,8 @@ class Answer:
     @property
     def code(self) -> int | None:
         if isinstance(self.body, dict) and isinstance(self.body.get("code"), int) and not isinstance(self.body.get("code"), bool):
-            return self.body["code"]
+            code: int = self.body["code"]
+            return code
         return None
 
 
@@ -197,7 +198,8 @@ class Target:
                 self.clock.wait(int(retry))
                 continue
             break
-        if answer is not None and answer.code == -2015 and op.caller and api_key is True:
+        assert answer is not None  # the loop ran
+        if answer.code == -2015 and op.caller and api_key is True:
             answer.role_note = role_note(op, creds)
             if not Keyring.confirmed(creds, op.caller):  # the default key is not that role's: a skip, not a failure
                 raise pytest.skip.Exception(
