@@ -36,6 +36,10 @@ IP_LIMIT_PER_MINUTE = LIMITS_PER_MINUTE["IP"]
 UID_LIMIT_PER_MINUTE = LIMITS_PER_MINUTE["UID"]
 #: SAPI reports the weight used in the last minute per limit; other APIs' headers are not invented here.
 SAPI_WEIGHT_HEADERS = {"IP": "X-SAPI-USED-IP-WEIGHT-1M", "UID": "X-SAPI-USED-UID-WEIGHT-1M"}
+#: SAPI: "Each endpoint with IP limits has an independent 12000 per minute limit" (and UID likewise):
+#: weight is counted per endpoint.  Spot (/api/) counts one request weight per IP over all its endpoints
+#: and reports it in this header (rest-api/limits.md).
+SPOT_WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M"
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
 
 #: Codes every endpoint can answer by the general rules (error-code.md), per auth kind:

@@ -22,8 +22,9 @@ from urllib.parse import unquote, urlsplit
 from jsonschema import Draft202012Validator
 
 from .._files import json_pointer
+from ..contract.general import missing_from
 from ..contract.store import default_dir
-from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, UID_LIMIT_PER_MINUTE, weight_header
+from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, SPOT_WEIGHT_HEADER, UID_LIMIT_PER_MINUTE, weight_header
 from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
@@ -66,7 +67,7 @@ class Recorded:
 class Limits:
     uid: int = UID_LIMIT_PER_MINUTE
     ip: int = IP_LIMIT_PER_MINUTE
-    used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
+    used: dict[tuple[str, Any, str], tuple[int, int]] = field(default_factory=dict)  # (unit, who, endpoint) -> (minute, used)
 
 
 class Sandbox:
@@ -110,6 +111,8 @@ class Sandbox:
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
         ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
+        # Binance's general endpoints (ping, server time) are served whatever the folder documents
+        ops = [*ops, *(Operation.from_contract(c, "doccontract.contract.general") for c in missing_from((o.method, o.path) for o in ops))]
         for op in ops:
             self._add_route(op)
 
@@ -234,19 +237,26 @@ class Sandbox:
         return account
 
     def _charge(self, op: Operation, account: Account | None, client: str) -> tuple[dict[str, str], str]:
-        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address."""
+        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address.
+
+        SAPI counts each endpoint apart ("each endpoint with IP limits has an independent 12000 per
+        minute limit", UID likewise); spot (/api/) counts all its endpoints together per IP."""
         documented = str((op.weight or {}).get("limit") or (op.weight or {}).get("unit") or "IP").upper()
         unit = "UID" if documented == "UID" and account is not None else "IP"
+        spot = op.path.startswith("/api/")
         header = op.weight_header if unit == documented else None
         if header is None and op.path.startswith("/sapi/"):
             header = weight_header(unit)
+        elif header is None and spot:
+            header = SPOT_WEIGHT_HEADER
         who = account.uid if unit == "UID" and account is not None else client
+        counter = (unit, who, "/api/" if spot else op.key)
         limit = self.limits.uid if unit == "UID" else self.limits.ip
         cost = op.weight_value
         now = self.clock()
         minute = int(now // 60)
         with self._weight_lock:
-            window, used = self.limits.used.get((unit, who), (minute, 0))
+            window, used = self.limits.used.get(counter, (minute, 0))
             if window != minute:
                 used = 0
             if used + cost > limit:
@@ -254,7 +264,7 @@ class Sandbox:
                 headers = {"Retry-After": str(retry), **({header: str(used)} if header else {})}
                 raise api_error(-1003, limit, "1 MINUTE", status=429, headers=headers)
             used += cost
-            self.limits.used[(unit, who)] = (minute, used)
+            self.limits.used[counter] = (minute, used)
         return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 
