@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from doccontract.suite.cases import PARAMETER_CODES, UNDOCUMENTED_NAME, malformed_strategy, out_of_range_strategy, probe_params, valid_params, value_strategy
-from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
+from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented, whole
 from doccontract.suite.plugin import is_close
 from doccontract.suite.target import Answer
 
@@ -45,8 +45,8 @@ def test_documented_examples_match_the_response_schema(operation, checker):
         if problems:
             known = [f for f in operation.contract.get("findings", []) if f.get("code") == "page.example-invalid"]
             if known:  # the build already reported it: the page contradicts itself, not the API
-                pytest.xfail(f"the page's own example breaks its field table (build finding page.example-invalid: {known[0]['message'][:80]})")
-            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problems[0].message[:100]}")
+                pytest.xfail(f"the page's own example breaks its field table (build finding page.example-invalid: {whole(known[0]['message'])})")
+            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {whole(problems[0].message)}")
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
 
@@ -161,7 +161,7 @@ def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only, suite, 
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
-            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
+            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})")
         if answer.status >= 500:
             raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
     checker.note("requests the schema accepts pass the parameter rules")
