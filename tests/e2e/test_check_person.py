@@ -185,3 +185,19 @@ def test_require_coverage_still_fails_on_a_general_rule_never_exercised(tmp_path
     r = check("--contracts", _close_only(tmp_path), "--require-coverage", "--", "-k", "documented_examples")
     assert r.returncode == 1, r.stdout[-2000:]
     assert f"coverage required: {CLOSE}: never exercised: -2015" in " ".join(r.stdout.split())
+
+
+def test_live_checks_against_a_sandbox_process_sign_with_the_sandboxs_time(tmp_path):
+    """Found in use: the sandbox had no GET /api/v3/time, so the live suite signed with the local clock
+    ("could not read the API's time") and a future-timestamp probe once drew -27001 instead of -1021."""
+    proc, url = sandbox_process()
+    try:
+        env = _env(BINANCE_BASE_URL=url, BINANCE_API_KEY="demo-credit-key-2001", BINANCE_API_SECRET="demo-credit-secret-2001")
+        r = check("--target", "live", "--contracts", _close_only(tmp_path), "--format", "json", env=env)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    report = json.loads(r.stdout)
+    assert r.returncode == 0 and report["clock"].startswith("clock: the API's time is "), report.get("clock")
+    (future,) = [x for x in report["results"] if x["check"] == "probe: future timestamp"]
+    assert future["outcome"] == "PASSED" and "code -1021, as documented" in future["detail"]
