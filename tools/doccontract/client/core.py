@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -30,11 +31,11 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from jsonschema import Draft202012Validator
 
 from .. import __version__
 from ..contract.general import SERVER_TIME_CONTRACT
 from ..contract.registry import Operation, Registry
+from ..contract.validation import first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
 from ..wire.request import ParamError, to_wire
 from ..wire.secrets import redact
@@ -64,7 +65,10 @@ class ContractViolation(ClientError):
 
 
 class BinanceAPIError(ClientError):
-    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault)."""
+    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault).
+
+    Also on a 2XX whose body is Binance's error shape and not the page's documented answer:
+    Binance refused (``200 {"code": -3041, "msg": "Balance is not enough"}``), nothing happened."""
 
     def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
         self.status, self.code, self.msg, self.headers = status, code, msg, headers
@@ -346,6 +350,9 @@ class Client:
             raise cls(status, code if isinstance(code, int) and not isinstance(code, bool) else None, msg, headers)
         if status < 200:
             raise ContractViolation("", f"HTTP {status} is not a final answer", "a 200 answer", None)
+        refusal = _refusal(op, body)
+        if refusal is not None:  # Binance said no, whatever the status said
+            raise BinanceAPIError(status, refusal[0], refusal[1], headers)
         if body is _NOT_JSON:
             if not raw.strip() and not _has_shape(op.response):
                 return Result(None, _weights(headers), status, headers)  # the page documents no body
@@ -432,29 +439,64 @@ def _read_body(resp: requests.Response) -> bytes:
     return b"".join(chunks)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+class _NonFinite(str):
+    """A number as written where no float holds it (``1e999999``, ``NaN``, ``Infinity``): found, then refused."""
+
+
+def _number(text: str) -> Any:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
 
 
 def _json(raw: bytes) -> Any:
+    """The body parsed, or _NOT_JSON; a ContractViolation if it is too deep or holds a number that is not finite."""
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_float=_number, parse_constant=_NonFinite)
     except (ValueError, RecursionError):
         return _NOT_JSON
-    if _depth_exceeds(value, MAX_DEPTH):
-        raise ContractViolation("", f"the body is nested deeper than {MAX_DEPTH} levels", "a Binance-sized JSON body", None)
+    _check_shape(value, MAX_DEPTH)
     return value
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack = [(value, 1)]
+def _check_shape(value: Any, limit: int) -> None:
+    """One walk (no recursion): nesting within ``limit``, and every number finite, named by its pointer."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
     while stack:
-        v, d = stack.pop()
+        v, d, at = stack.pop()
+        if isinstance(v, _NonFinite):
+            raise ContractViolation(at, f"{v[:40]} is not a finite number", "a finite JSON number", None)
         if isinstance(v, (dict, list)):
             if d > limit:
-                return True
-            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
-    return False
+                raise ContractViolation("", f"the body is nested deeper than {limit} levels", "a Binance-sized JSON body", None)
+            items = v.items() if isinstance(v, dict) else enumerate(v)
+            stack.extend((c, d + 1, f"{at}/{str(k).replace('~', '~0').replace('/', '~1')}") for k, c in items)
+
+
+def _refusal(op: Operation, body: Any) -> tuple[int, str] | None:
+    """(code, msg) when a body is Binance's error shape and not the page's documented answer, else None.
+
+    Binance's error codes are negative; a body of exactly ``{code, msg}`` is its error shape, unless the
+    contract documents both keys (some pages answer ``{"code": 200, "msg": "success"}``) and the body fits it.
+    """
+    if not isinstance(body, dict) or "code" not in body or "msg" not in body:
+        return None
+    code, msg = body["code"], body["msg"]
+    if not isinstance(code, int) or isinstance(code, bool) or not isinstance(msg, str):
+        return None
+    if code < 0:
+        return code, msg
+    if set(body) != {"code", "msg"}:
+        return None
+    documented = _documents(op.response, ("code", "msg")) and first_error(_validator(json.dumps(op.response, sort_keys=True)), body) is None
+    return None if documented else (code, msg)
+
+
+def _documents(schema: Any, names: tuple[str, ...]) -> bool:
+    """Whether the schema (or one of its top-level alternatives) names every one of ``names`` as a property."""
+    if not isinstance(schema, dict):
+        return False
+    shapes = [schema] + [alt for key in ("anyOf", "oneOf", "allOf") if isinstance(schema.get(key), list) for alt in schema[key]]
+    return any(isinstance(s, dict) and isinstance(s.get("properties"), dict) and all(n in s["properties"] for n in names) for s in shapes)
 
 
 def _has_shape(schema: dict[str, Any]) -> bool:
@@ -462,13 +504,14 @@ def _has_shape(schema: dict[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json))
+def _validator(schema_json: str) -> Any:
+    return validator(json.loads(schema_json))
 
 
 def _check(op: Operation, body: Any) -> None:
     validator = _validator(json.dumps(op.response, sort_keys=True))
-    for err in validator.iter_errors(body):
+    err = first_error(validator, body)
+    if err is not None:
         documented = err.schema.get("description") or err.schema.get("x-doc-type") or json.dumps(err.schema)[:200]
         raise ContractViolation("/" + "/".join(str(p) for p in err.absolute_path), err.message, documented, body)
 
