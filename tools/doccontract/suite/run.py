@@ -202,17 +202,16 @@ def mark_interrupted(path: str, done: int, total: int) -> None:
     ``errors`` (it must never read as green).  A report that cannot be read is removed instead."""
     import xml.etree.ElementTree as ET
 
-    from .._files import write_atomic
+    from .._files import read_regular, write_atomic
 
     try:
-        tree = ET.parse(path)
+        root = ET.fromstring(read_regular(path))
     except (OSError, ET.ParseError):
         try:
             os.remove(path)
         except OSError:
             pass
         return
-    root = tree.getroot()
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     for ts in suites[:1]:
         for attr in ("tests", "errors"):
@@ -224,7 +223,14 @@ def mark_interrupted(path: str, done: int, total: int) -> None:
         for attr in ("tests", "errors"):
             if root.get(attr) is not None:
                 root.set(attr, str(int(root.get(attr) or 0) + 1))
-    write_atomic(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    report = Path(path)
+    try:
+        write_atomic(report, ET.tostring(root, encoding="utf-8", xml_declaration=True), report.resolve().parent)
+    except OSError:  # not markable: then no report at all
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
 
 def _url_problem(url: str) -> str | None:
