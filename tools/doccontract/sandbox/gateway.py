@@ -188,7 +188,9 @@ class Sandbox:
         payload = conform(payload, op.response)
         problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
-            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
+            where = json_pointer(problem) or "/"
+            # the weight was spent: the answer reports it, as every answer after the charge does
+            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {where}: {problem.message}", status=500, headers=weight_headers)
         return Answer(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
