@@ -81,20 +81,27 @@ def test_help_lists_every_exit_code():
     assert "--sandbox-url URL" in text
 
 
-def test_the_table_fits_120_columns_and_reasons_are_whole_in_the_table_and_the_json():
+def test_the_table_fits_120_columns_and_reasons_are_whole_in_the_table_and_the_json(tmp_path):
     """Found in use: rows 330-395 columns wide, reasons cut mid-word with a stray ')' ('True is not of )')."""
-    r = check("--operation", ACTIVATED, "--", "-k", "documented_examples or bad_signature")
-    assert r.returncode == 0, r.stderr[-2000:]
+    contracts = _close_only(tmp_path)
+    f = tmp_path / "contracts" / CLOSE_FILE
+    c = json.loads(f.read_text())
+    c["response"]["properties"]["status"]["enum"] = [f"DONE_IN_A_LONG_WAY_{i}" for i in range(3)]  # the sandbox refuses to answer outside it: a 500 saying why
+    f.write_text(json.dumps(c))
+    args = ("--contracts", contracts, "--", "-k", "documented_request")
+    r = check(*args)
+    assert r.returncode == 1, r.stderr[-2000:]
     assert max(len(line) for line in r.stdout.splitlines()) <= 120
     flat = " ".join(r.stdout.split())
-    assert "breaks the field table: True is not of type 'string')" in flat and "of )" not in flat
+    assert "'CLOSED' is not one of" in flat and "'DONE_IN_A_LONG_WAY_2']" in flat  # the reason whole, wrapped
     rows = r.stdout.splitlines()
-    i = rows.index(ACTIVATED)
-    assert rows[i + 1].split() == ["XFAIL", "documented", "examples", "match", "the", "response", "schema"]
-    assert rows[i + 2].startswith(" " * 13 + "the page's own example")  # the detail on its own, indented
-    j = check("--operation", ACTIVATED, "--format", "json", "--", "-k", "documented_examples")
-    (xfail,) = [x for x in json.loads(j.stdout)["results"] if x["outcome"] == "XFAIL"]
-    assert xfail["detail"].endswith("True is not of type 'string')"), xfail
+    i = rows.index(CLOSE)
+    failed = next(k for k in range(i, len(rows)) if rows[k].split()[:1] == ["FAILED"])
+    assert rows[failed].split() == ["FAILED", "documented", "request", "is", "answered", "as", "documented"]
+    assert rows[failed + 1].startswith(" " * 13 + "HTTP 500, expected 200")  # the detail on its own, indented
+    j = check(*args[:2], "--format", "json", *args[2:])
+    (bad,) = [x for x in json.loads(j.stdout)["results"] if x["outcome"] == "FAILED"]
+    assert "'DONE_IN_A_LONG_WAY_2']" in bad["detail"], bad
 
 
 def test_ctrl_c_during_check_junit_leaves_no_report_that_reads_as_green(tmp_path):
