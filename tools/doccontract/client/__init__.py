@@ -3,8 +3,8 @@
 Reads contracts only; imports no page reader.
 """
 
+from ..contract.general import SERVER_TIME_CONTRACT  # the one statement of Binance's server time
 from .core import (
-    SERVER_TIME_CONTRACT,
     BinanceAPIError,
     Client,
     ClientError,
