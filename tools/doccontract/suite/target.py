@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..wire.signing import Signer, encode_params
+from ..wire.transport import retry_after
 from .operations import Operation
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
@@ -181,9 +182,9 @@ class Target:
             url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
             sent = dict(items) | (dict(body_params) if body_params else {})
             answer = self._exchange(op, method or op.method, url, body, headers, sent)
-            retry = answer.header("Retry-After")
-            if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
-                self.clock.wait(int(retry))
+            wait = retry_after(answer.header("Retry-After"))
+            if answer.status in (418, 429) and wait is not None and wait <= MAX_RETRY_AFTER:
+                self.clock.wait(wait)
                 continue
             return answer
         return answer

@@ -23,7 +23,6 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
 from ..read.extract import _sections_by_part, classify, parse_request_line
 from ..read.pages import LANGS, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..wire.transport import retry_after
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -279,7 +279,7 @@ class Fetcher:
                     raise FetchError(f"{url}: HTTP {resp.status_code}: the page is gone", "gone")
                 if resp.status_code == 429 or resp.status_code >= 500:
                     last = f"HTTP {resp.status_code}"
-                    wait = _retry_after(resp.headers.get("Retry-After"))
+                    wait = retry_after(resp.headers.get("Retry-After"))
                     if wait is not None and attempt < self.retries:
                         if wait > self.max_retry_after:
                             raise FetchError(f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s")
@@ -532,21 +532,6 @@ def _ignore_sigint() -> None:
 
 def _parser_pool(workers: int):
     return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait: Retry-After is either a number of seconds or an HTTP date."""
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None):

@@ -6,7 +6,9 @@ its time is up, whatever phase the call is in.  It also records whether the
 request was being sent (the connection was open and the first byte about to
 go): a failure before that means nothing arrived (RequestNotSent), after it
 the outcome is unknown.  :class:`WatchedAdapter` is the ``requests`` adapter
-whose connections report to the current thread's deadline.
+whose connections report to the current thread's deadline.  :func:`retry_after`
+is the one reading of a ``Retry-After`` header, for the client, the suite and
+the drift watcher alike.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import socket
 import threading
 import time
 import zlib
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -22,6 +25,30 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 _current = threading.local()
+
+#: The longest wait a Retry-After is read as (a day): a larger number or a date years ahead is
+#: capped here, so a caller compares a finite number against its own limit.
+RETRY_AFTER_CAP = 24 * 3600.0
+_ASCII_DIGITS = frozenset("0123456789")  # str.isdigit() also takes '²', which int() refuses
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` value asks to wait: ASCII digits or an HTTP date, clamped to
+    ``[0, RETRY_AFTER_CAP]``; None when absent or unreadable (a sign, a fraction, '²', junk).
+    Never raises: the header is the server's, and a malformed one must not end a run."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if set(value) <= _ASCII_DIGITS:
+        return RETRY_AFTER_CAP if len(value) > 9 else min(float(value), RETRY_AFTER_CAP)  # 10**4300 digits: int() refuses
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None
+    wait = when - (time.time() if now is None else now)
+    return min(max(0.0, wait), RETRY_AFTER_CAP)
 
 
 class Deadline:
