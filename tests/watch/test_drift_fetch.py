@@ -91,6 +91,24 @@ def test_a_gzip_bomb_is_refused_without_inflating_it_in_memory():
     assert peak < 64 * 1024 * 1024, peak
 
 
+def gzip_then_junk(h: BaseHTTPRequestHandler) -> None:
+    """A small gzip page followed by 9 MB that inflates to nothing: the wire bytes count too."""
+    h.send_response(200)
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Connection", "close")
+    h.close_connection = True
+    h.end_headers()
+    h.wfile.write(zlib.compress(b"<p>page</p>", wbits=16 + zlib.MAX_WBITS))
+    for _ in range(9):
+        h.wfile.write(bytes(1024 * 1024))
+
+
+def test_bytes_after_the_end_of_a_gzip_page_count_against_the_limit():
+    with Misbehaving(gzip_then_junk) as srv:
+        with pytest.raises(FetchError, match="is larger than 8 MB; refused"):
+            Fetcher(srv.url, timeout=20, retries=0).get(f"{srv.url}/docs/x/Y")
+
+
 def big_page(with_length: bool):
     def answer(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)

@@ -141,19 +141,27 @@ class _HTTPSPool(HTTPSConnectionPool):
 class WatchedAdapter(HTTPAdapter):
     """An adapter whose connections obey the current :class:`Deadline`; no retries of its own."""
 
-    def __init__(self) -> None:
-        super().__init__(max_retries=0)
+    def __init__(self, pool_connections: int = 10, pool_maxsize: int = 10) -> None:
+        super().__init__(pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
+class TooLarge(ValueError):
+    """A body past its limit; ``inflated`` tells a small answer that inflates too far from a big one."""
+
+    def __init__(self, message: str, inflated: bool):
+        super().__init__(message)
+        self.inflated = inflated
+
+
 def read_capped(resp: Any, max_bytes: int) -> bytes:
     """The body of ``resp`` (opened with ``stream=True``), inflated here chunk by chunk and never
-    past ``max_bytes``: a 300 KB gzip answer that would inflate to 300 MB costs at most
-    ``max_bytes`` of memory before it is refused.  Raises ValueError (too large, unknown or corrupt
-    encoding); the time bound is the caller's :class:`Deadline`."""
+    past ``max_bytes``, on the wire or inflated: a 300 KB gzip answer that would inflate to 300 MB
+    costs at most ``max_bytes`` of memory before it is refused.  Raises ValueError (TooLarge, or
+    an unknown or corrupt encoding); the time bound is the caller's :class:`Deadline`."""
     encoding = resp.headers.get("Content-Encoding", "").strip().lower()
     if encoding in ("", "identity"):
         inflate = None
@@ -162,27 +170,30 @@ def read_capped(resp: Any, max_bytes: int) -> bytes:
     else:
         raise ValueError(f"the answer's Content-Encoding {encoding[:40]!r} is not supported")
     too_big = f"the answer is larger than {max_bytes // 1024} KB; refused"
+    inflates = f"the answer is larger than {max_bytes // 1024} KB inflated; refused"
     length = resp.headers.get("Content-Length", "").strip()
-    if length.isdigit() and int(length) > max_bytes:
-        raise ValueError(too_big)
+    if length.isascii() and length.isdigit() and int(length) > max_bytes:
+        raise TooLarge(too_big, inflated=False)
     out = bytearray()
+    wire = 0
     try:
         while True:
             chunk = resp.raw.read1(65536, decode_content=False)
             if not chunk:
                 break
+            wire += len(chunk)
+            if wire > max_bytes:  # bytes after a gzip stream's end inflate to nothing: counted here
+                raise TooLarge(too_big, inflated=False)
             if inflate is None:
                 out += chunk
             else:
                 out += inflate.decompress(chunk, max_bytes - len(out) + 1)
-                if inflate.unconsumed_tail:
-                    raise ValueError(too_big)
-            if len(out) > max_bytes:
-                raise ValueError(too_big)
+                if inflate.unconsumed_tail or len(out) > max_bytes:
+                    raise TooLarge(inflates, inflated=True)
         if inflate is not None:
             out += inflate.flush()
     except zlib.error:
         raise ValueError(f"the {encoding} answer is corrupt") from None
     if len(out) > max_bytes:
-        raise ValueError(too_big)
+        raise TooLarge(inflates if inflate is not None else too_big, inflated=inflate is not None)
     return bytes(out)
