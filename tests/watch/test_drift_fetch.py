@@ -18,7 +18,7 @@ import pytest
 from helpers import ROOT, SEED, SEED_ID
 from test_drift import DOCS_PATH, committed_seed, serve
 
-from doccontract.read.pages import read_page
+from doccontract.read.pages import CJK, MAX_PAGE_BYTES, PageError, decode, read_page
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.fetch import Fetcher, FetchError, docs_path
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
@@ -133,6 +133,15 @@ def test_a_30_mb_page_is_refused_and_nothing_is_written(tmp_path, with_length):
     assert r.returncode == 3, r.stderr
     assert "larger than 8 MB; refused" in r.stderr and "nothing was written" in r.stderr
     assert not (tmp_path / "specs").exists()
+
+
+def test_a_page_the_fetcher_accepts_is_never_too_large_for_the_reader(tmp_path):
+    """One page limit and one Chinese-script range, in read/, for fetching and reading alike."""
+    assert Fetcher("http://127.0.0.1:9", cache_dir=tmp_path).max_bytes == MAX_PAGE_BYTES == 8 * 1024 * 1024
+    assert decode(b"x" * MAX_PAGE_BYTES, "page.md")
+    with pytest.raises(PageError, match="larger than"):
+        decode(b"x" * (MAX_PAGE_BYTES + 1), "page.md")
+    assert CJK.search("\u3400") and CJK.search("\u9fff") and not CJK.search("\u3000\ua000")
 
 
 def test_docs_paths_and_full_urls_name_the_page_and_the_site(tmp_path):

@@ -20,7 +20,13 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
 from .._files import FileProblem, read_regular
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+#: The largest doc page read or fetched, on the wire or inflated (real pages are < 1 MB).  One limit
+#: for both: a fetched page (the site's chrome around the article, both languages' specs come from
+#: it) must not pass the fetcher only to be refused by the reader; 8 MiB is the larger of the two
+#: limits there were, so no page either accepted before is refused now.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+#: Chinese script, CJK Unified Ideographs with Extension A: what tells a Chinese title or heading.
+CJK = re.compile(r"[\u3400-\u9fff]")
 LANGS = ("en", "zh-CN")
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")
@@ -418,7 +424,6 @@ def _split_languages(body: str) -> tuple[str, str] | None:
     return None
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _RULE_LINE = re.compile(r"^---[ \t]*$", re.M)
 _TITLE_LINE = re.compile(r"^# ", re.M)
 
@@ -427,7 +432,7 @@ def _lone_language(meta: dict[str, str], body: str) -> str:
     """The language of a page exported without its twin: a Chinese URL or a title in Chinese script
     says Chinese; anything else is English."""
     title = next((line for line in body.splitlines() if line.startswith("# ")), "")
-    return "zh-CN" if "/zh-CN/" in meta.get("source_url", "") or _CJK.search(title) else "en"
+    return "zh-CN" if "/zh-CN/" in meta.get("source_url", "") or CJK.search(title) else "en"
 
 
 def read_crawler(text: str, source: str) -> Page:

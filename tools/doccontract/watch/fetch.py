@@ -32,16 +32,11 @@ from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
 from ..read.extract import _sections_by_part, classify, parse_request_line
-from ..read.pages import LANGS, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..read.pages import CJK, LANGS, MAX_PAGE_BYTES, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
 from ..wire.transport import Deadline, TooLarge, WatchedAdapter, read_capped, retry_after
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-#: The largest page accepted, compressed on the wire and decompressed (real pages are < 1 MB).
-MAX_PAGE_BYTES = 8 * 1024 * 1024
 
 
 class FetchError(Exception):
@@ -504,7 +499,7 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
         # the page's own lang attribute decides (an untranslated zh-CN page is still the zh-CN page);
         # without one, a zh-CN page with no Chinese in its title or headings is taken for English
         text = doc.title + "".join(s.heading for s in doc.sections)
-        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not _CJK.search(text)):
+        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not CJK.search(text)):
             raise FetchError(f"{url}: the zh-CN URL served an English page (lang={page_lang or 'none'})")
     return doc, confirmed
 
