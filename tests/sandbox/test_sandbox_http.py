@@ -356,3 +356,9 @@ def test_control_bytes_in_a_request_line_reach_the_log_escaped():
     assert error_of(raw) == (404, -1000)
     assert len(lines) == 1 and lines[0].isprintable(), lines
     assert "/sapi/v1/\\x1b[2J\\x1b]0;owned\\x07\\x08\\x08x 404" in lines[0]
+
+
+def test_serve_is_the_sandbox_s_own_method_not_one_patched_on_at_import():
+    from doccontract.sandbox.gateway import Sandbox as GatewaySandbox
+
+    assert GatewaySandbox.serve.__qualname__ == "Sandbox.serve" and "serve" in vars(GatewaySandbox)

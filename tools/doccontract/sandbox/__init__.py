@@ -15,12 +15,4 @@ from .seam import ApiError
 from .serving import SandboxServer
 from .state import State, StateError
 
-
-def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options) -> SandboxServer:
-    """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
-    return SandboxServer(self, host, port, **options)
-
-
-Sandbox.serve = _serve  # type: ignore[attr-defined]
-
 __all__ = ["SIGNING_NAMES", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]

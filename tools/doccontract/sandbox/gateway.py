@@ -8,7 +8,6 @@ operation's contract, or Binance's ``{code, msg}``.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
@@ -28,6 +27,7 @@ from ..wire.signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
 from .seam import ApiError, Operation, api_error, load_registry, read_request
+from .serving import SandboxServer
 from .state import API_KEY_PATTERN, Account, State
 from .store import Store, StoreError
 
@@ -218,6 +218,10 @@ class Sandbox:
                 self.log(f"state not saved, request undone: {exc}")
             raise api_error(-1001, status=503) from None
 
+    def serve(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> SandboxServer:
+        """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
+        return SandboxServer(self, host, port, **options)
+
     def close(self) -> None:
         """Releases the state file this sandbox opened (its lock); a store passed in is its opener's to close."""
         if self._owns_store and self.store is not None:
@@ -273,7 +277,3 @@ def console_log(line: str) -> None:
         print(f"sandbox: {printable(line)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
-
-
-def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")

@@ -12,9 +12,10 @@ would let a request hidden in the body run (request smuggling).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
@@ -22,13 +23,26 @@ from waitress.server import create_server
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
-from .gateway import Sandbox, dumps
 from .seam import message
 
 MAX_BODY = 64 * 1024
 BACKLOG = 2048  # holds a burst of 1,000 connections with room to spare
 CONNECTION_LIMIT = 4000
 JSON_TYPE = "application/json;charset=UTF-8"
+
+
+class Served(Protocol):
+    """What is served (a ``gateway.Sandbox``): named by its shape, so serving imports no gateway
+    and the gateway's ``Sandbox.serve`` can import serving without a circle."""
+
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = ...) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def dumps(payload: Any) -> bytes:
+    """An answer's body as Binance sends it: compact UTF-8 JSON."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
 class _JsonErrorTask(ErrorTask):
@@ -112,7 +126,7 @@ def _answer_stalled(server: Any, now: float) -> None:
             channel.last_activity = now
 
 
-def make_app(sandbox: Sandbox):
+def make_app(sandbox: Served):
     """The WSGI application: one JSON answer per request, whatever it holds."""
 
     def app(environ: dict[str, Any], start_response):
@@ -155,7 +169,7 @@ _REASONS = {
 class SandboxServer:
     """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
 
-    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
+    def __init__(self, sandbox: Served, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
         self.sandbox = sandbox
         logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
         self.server = create_server(
