@@ -362,3 +362,26 @@ def test_serve_is_the_sandbox_s_own_method_not_one_patched_on_at_import():
     from doccontract.sandbox.gateway import Sandbox as GatewaySandbox
 
     assert GatewaySandbox.serve.__qualname__ == "Sandbox.serve" and "serve" in vars(GatewaySandbox)
+
+
+def _contracts_with_wording(folder, wording: str):
+    import shutil
+
+    from helpers import ROOT
+
+    shutil.copytree(ROOT / "contracts", folder)
+    errors = json.loads((folder / "errors.json").read_text(encoding="utf-8"))
+    (entry,) = [c for c in errors["codes"] if c["code"] == -2015]
+    entry["messages"]["en"] = [wording]
+    (folder / "errors.json").write_text(json.dumps(errors), encoding="utf-8")
+    return folder
+
+
+def test_each_sandbox_words_errors_from_its_own_contracts_folder(tmp_path):
+    """The catalogue is the sandbox's: loading a second folder does not reword the first's answers."""
+    first = Sandbox(contracts=_contracts_with_wording(tmp_path / "a", "Key unknown to folder A."), clock=Clock())
+    second = Sandbox(contracts=_contracts_with_wording(tmp_path / "b", "Key unknown to folder B."), clock=Clock())
+    with first.serve(threads=1) as a, second.serve(threads=1) as b:
+        for server, wording in ((a, "A"), (b, "B"), (a, "A")):
+            r = requests.get(f"{server.url}/sapi/v1/margin/loan-group/ltv-details", headers={"X-MBX-APIKEY": "no-such-key-1234"}, timeout=10)
+            assert (r.status_code, r.json()) == (401, {"code": -2015, "msg": f"Key unknown to folder {wording}."})

@@ -26,7 +26,7 @@ from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
-from .seam import ApiError, Operation, api_error, load_registry, read_request
+from .seam import ApiError, Messages, Operation, api_error, load_registry, read_request
 from .serving import SandboxServer
 from .state import API_KEY_PATTERN, Account, State
 from .store import Store, StoreError
@@ -82,6 +82,7 @@ class Sandbox:
         ip_limit: int = IP_LIMIT_PER_MINUTE,
         persist: str | Path | Store | None = None,
         log: Callable[[str], None] | None = None,
+        messages: Messages | None = None,
     ):
         self.store: Store | None = None
         self._owns_store = False
@@ -108,7 +109,11 @@ class Sandbox:
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
-        ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
+        if operations is not None:
+            ops, self.messages = operations, messages or Messages()
+        else:
+            registry, loaded = load_registry(contracts or default_dir())
+            ops, self.messages = list(registry), messages or loaded  # this sandbox's wording, no other's
         for op in ops:
             self._add_route(op)
 
@@ -136,7 +141,7 @@ class Sandbox:
         try:
             answer = self._handle(method, target, body, headers, client)
         except ApiError as err:
-            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.msg}, err.code)
+            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
         except Exception as exc:  # the catch-all: an answer, never a dropped connection
             answer = Answer(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
@@ -171,7 +176,7 @@ class Sandbox:
         account = self._authenticate(api_key) if op.auth_kind != "none" else None
         weight_headers, weight = self._charge(op, account, client)
         try:
-            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock)
+            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock, self.messages)
             if op.signed and account is not None:
                 signature = request.raw.signature or ""
                 if not (signature.isascii() and signature.isprintable()) or not verify(

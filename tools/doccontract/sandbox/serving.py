@@ -23,7 +23,7 @@ from waitress.server import create_server
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
-from .seam import message
+from .seam import Messages
 
 MAX_BODY = 64 * 1024
 BACKLOG = 2048  # holds a burst of 1,000 connections with room to spare
@@ -39,6 +39,8 @@ class Served(Protocol):
 
     def close(self) -> None: ...
 
+    messages: Messages
+
 
 def dumps(payload: Any) -> bytes:
     """An answer's body as Binance sends it: compact UTF-8 JSON."""
@@ -50,7 +52,8 @@ class _JsonErrorTask(ErrorTask):
 
     def execute(self) -> None:
         e = self.request.error
-        body = dumps({"code": -1000, "msg": message(-1000, f"{e.reason}: {e.body}")})
+        messages = getattr(self.channel.server, "messages", None) or Messages()  # the served sandbox's wording
+        body = dumps({"code": -1000, "msg": messages.text(-1000, f"{e.reason}: {e.body}")})
         self.status = f"{e.code} {e.reason}"
         self.response_headers.append(("Content-Type", JSON_TYPE))
         self.set_close_on_finish()
@@ -190,6 +193,7 @@ class SandboxServer:
             log_socket_errors=False,
         )
         self.server.channel_class = _Channel
+        self.server.messages = sandbox.messages  # framing errors are worded by the served sandbox's catalogue
         maintenance = self.server.maintenance
 
         def _maintenance(now: float) -> None:
