@@ -10,9 +10,9 @@ real HTTP (waitress).
 from __future__ import annotations
 
 from ..rules import IP_LIMIT_PER_MINUTE, SIGNING_NAMES, UID_LIMIT_PER_MINUTE
-from .gateway import Answer, Sandbox
+from .gateway import Reply, Sandbox
 from .seam import ApiError
 from .serving import SandboxServer
 from .state import State, StateError
 
-__all__ = ["SIGNING_NAMES", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]
+__all__ = ["SIGNING_NAMES", "Reply", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]

@@ -33,7 +33,7 @@ from .store import Store, StoreError
 
 
 @dataclass
-class Answer:
+class Reply:
     status: int
     headers: dict[str, str]
     payload: Any
@@ -135,15 +135,15 @@ class Sandbox:
         self.routes.setdefault(op.path, {})[op.method] = route
 
     # -- one request
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Answer:
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Reply:
         """The answer to one request; never raises."""
         started = time.perf_counter()
         try:
             answer = self._handle(method, target, body, headers, client)
         except ApiError as err:
-            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
+            answer = Reply(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
         except Exception as exc:  # the catch-all: an answer, never a dropped connection
-            answer = Answer(
+            answer = Reply(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
         if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
@@ -155,7 +155,7 @@ class Sandbox:
             self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer
 
-    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
+    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Reply:
         parts = urlsplit(target)
         try:
             path = unquote(parts.path, errors="strict")
@@ -191,7 +191,7 @@ class Sandbox:
         problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
             raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
-        return Answer(200, weight_headers, payload, None, weight)
+        return Reply(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
         if (route.op.method, route.op.path) == SERVER_TIME:  # the page's example time would be years off

@@ -22,7 +22,7 @@ import requests
 
 from ..wire.signing import Signer, encode_params
 from ..wire.transport import retry_after
-from .operations import Operation
+from .operations import SuiteOperation
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
 USER_AGENT = "doccontract-suite"
@@ -93,14 +93,14 @@ class Budget:
     clock: Clock
     used: dict[str, tuple[int, int]] = field(default_factory=dict)  # op key -> (minute, used)
 
-    def before(self, op: Operation) -> None:
+    def before(self, op: SuiteOperation) -> None:
         """Wait for the next minute window when this call would pass the documented limit."""
         minute = int(self.clock.now() // 60)
         window, used = self.used.get(op.key, (minute, 0))
         if window == minute and used + op.weight_value > op.limit:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
-    def after(self, op: Operation, answer: Answer) -> None:
+    def after(self, op: SuiteOperation, answer: Answer) -> None:
         value = answer.header(op.weight_header)
         minute = int(self.clock.now() // 60)
         if value and value.strip().isdigit():
@@ -128,7 +128,7 @@ class Target:
         self.budget = Budget(clock) if budget else None  # None: the server's 429 + Retry-After alone pace the run
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.requests_sent = 0
-        self.observe: Callable[[Operation, Answer], None] | None = None  # coverage
+        self.observe: Callable[[SuiteOperation, Answer], None] | None = None  # coverage
 
     def __repr__(self) -> str:
         return f"Target({self.kind!r}, {self.base_url!r}, credentials=<hidden>)"
@@ -139,7 +139,7 @@ class Target:
 
     def send(
         self,
-        op: Operation,
+        op: SuiteOperation,
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         *,
         method: str | None = None,
@@ -189,7 +189,7 @@ class Target:
             return answer
         return answer
 
-    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+    def _exchange(self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
         try:
             resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
