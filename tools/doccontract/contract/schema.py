@@ -15,6 +15,7 @@ from typing import Any
 from .._files import json_pointer
 from ..read.extract import Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
 from ..rules import INT64, RECV_WINDOW_MAX
+from .validation import best_error
 from .validation import validator as make_validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -590,14 +591,12 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = make_validator(schema)
-    seen = set()
-    errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
-    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+    by_field: dict[str, list] = {}  # one finding per field, not one per array element, in instance order
+    for err in sorted((e for v in ep.example.values for e in validator.iter_errors(v)), key=lambda e: [str(p) for p in e.absolute_path]):
+        by_field.setdefault(re.sub(r"/\d+(?=/|$)", "/*", json_pointer(err)), []).append(err)
+    for group in by_field.values():
+        err = best_error(group)
         pointer = json_pointer(err)
-        shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
-        if shape in seen:
-            continue  # one finding per field, not one per array element
-        seen.add(shape)
         found.append(
             Finding(
                 "page.example-invalid",

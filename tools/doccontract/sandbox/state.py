@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from .._files import json_pointer
-from ..contract.validation import validator
+from ..contract.validation import first_error, validator
 
 STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
@@ -207,9 +207,8 @@ class State:
     # -- reading
     @classmethod
     def from_json(cls, data: Any, source: str = "<state>") -> State:
-        errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            e = errors[0]
+        e = first_error(_VALIDATOR, data)
+        if e is not None:
             raise StateError(f"{source}: at {json_pointer(e)}: {e.message}")
         accounts: dict[str, Account] = {}
         uids: dict[int, Account] = {}
