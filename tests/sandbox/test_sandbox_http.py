@@ -385,3 +385,30 @@ def test_each_sandbox_words_errors_from_its_own_contracts_folder(tmp_path):
         for server, wording in ((a, "A"), (b, "B"), (a, "A")):
             r = requests.get(f"{server.url}/sapi/v1/margin/loan-group/ltv-details", headers={"X-MBX-APIKEY": "no-such-key-1234"}, timeout=10)
             assert (r.status_code, r.json()) == (401, {"code": -2015, "msg": f"Key unknown to folder {wording}."})
+
+
+def _failing(sandbox: Sandbox) -> Sandbox:
+    """A sandbox whose close handler has a bug (as a pytest-httpserver handler might)."""
+
+    def broken(call):
+        raise ZeroDivisionError("a bug in the handler")
+
+    sandbox.routes["/sapi/v1/margin/loan-group"]["DELETE"].handler = broken
+    return sandbox
+
+
+def test_an_internal_error_is_answered_as_a_500_and_kept():
+    sandbox = _failing(Sandbox(clock=Clock()))
+    with sandbox.serve(threads=1) as server:
+        r = call(server, "DELETE", "/sapi/v1/margin/loan-group", {"groupId": 10001})
+    assert r.status_code == 500 and r.json()["code"] == -1000 and "ZeroDivisionError" in r.json()["msg"]
+    assert [type(e) for e in sandbox.internal_errors] == [ZeroDivisionError]
+
+
+def test_the_serve_sandbox_fixture_re_raises_a_hidden_internal_error_at_teardown():
+    from helpers import sandboxes_served  # what the serve_sandbox fixture runs
+
+    with pytest.raises(ZeroDivisionError, match="a bug in the handler"):
+        with sandboxes_served() as serve:
+            server = serve(_failing(Sandbox(clock=Clock())), threads=1)
+            assert call(server, "DELETE", "/sapi/v1/margin/loan-group", {"groupId": 10001}).status_code == 500

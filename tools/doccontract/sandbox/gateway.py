@@ -68,6 +68,10 @@ class Limits:
     used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
 
 
+#: How many internal errors a sandbox keeps (a long-running one must not grow without end).
+MAX_INTERNAL_ERRORS = 20
+
+
 class Sandbox:
     """Every operation of a contracts folder behind Binance's gateway rules; the Institutional Loan model behind its family."""
 
@@ -109,6 +113,9 @@ class Sandbox:
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
+        #: The gateway's own failures it answered as a 500 (the first few): a test or an operator
+        #: can tell a bug in the sandbox from an answer the contract asked for.
+        self.internal_errors: list[BaseException] = []
         if operations is not None:
             ops, self.messages = operations, messages or Messages()
         else:
@@ -143,6 +150,8 @@ class Sandbox:
         except ApiError as err:
             answer = Reply(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
         except Exception as exc:  # the catch-all: an answer, never a dropped connection
+            if len(self.internal_errors) < MAX_INTERNAL_ERRORS:
+                self.internal_errors.append(exc)
             answer = Reply(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
