@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from .._files import json_pointer
+from .._files import FileProblem, json_pointer, read_regular
 from ..contract.validation import first_error, validator
 
 STATE_FORMAT = 1
@@ -279,16 +279,14 @@ class State:
             text = resources.files("doccontract").joinpath("data/sandbox_state.json").read_text(encoding="utf-8")
             return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json")
         try:
-            fd = open_regular(path, str(path))
-        except FileNotFoundError:
-            raise StateError(f"{path}: cannot read: No such file or directory") from None
-        try:
-            with os.fdopen(fd, "rb") as f:
-                raw = f.read(MAX_STATE_BYTES + 1)
-        except OSError as exc:
-            raise StateError(f"{path}: cannot read: {exc.strerror}") from None
-        if len(raw) > MAX_STATE_BYTES:
-            raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state")
+            raw = read_regular(path, MAX_STATE_BYTES)  # a FIFO or device refused before any read
+        except FileProblem as exc:
+            problem = exc.problem.removeprefix("cannot read: ")
+            if problem.endswith(", not a file"):
+                raise StateError(f"{path}: {problem.removesuffix(', not a file')}, not a state file") from None
+            if problem.startswith("larger than"):
+                raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state") from None
+            raise StateError(f"{path}: cannot read: {problem}") from None
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
         except (ValueError, RecursionError) as exc:

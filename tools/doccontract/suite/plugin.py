@@ -7,7 +7,6 @@ Loaded by ``doccontract check`` (``-p doccontract.suite.plugin``) and by the pro
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from .._files import read_json
 from ..contract.store import CLOSE_RISK_UNIT, default_dir
 from .cases import probes
 from .checks import Checker, CheckFailed
@@ -105,7 +105,7 @@ class Suite:
     def known(self) -> dict[str, str]:
         if self._known is None:
             path = self.config.getoption("--known-deviations")
-            self._known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+            self._known = read_json(path) if path else {}  # bounded; a FIFO or device is refused, not waited on
         return self._known
 
     def family_examples(self, op: SuiteOperation) -> tuple:

@@ -14,16 +14,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from .._files import FileProblem, read_regular
 from ..wire.signing import Signer, encode_params
 from ..wire.transport import retry_after
 from .operations import SuiteOperation
 
+#: A PEM private key is a few KB; a path naming anything larger is not one.
+MAX_KEY_BYTES = 64 * 1024
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
 USER_AGENT = "doccontract-suite"
 
@@ -264,9 +266,9 @@ def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, 
     if secret:
         return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
     try:
-        return key, {"private_key": Path(key_path).read_bytes()}
-    except OSError as exc:
-        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
+        return key, {"private_key": read_regular(key_path, MAX_KEY_BYTES)}  # a FIFO or device refused, never waited on
+    except FileProblem as exc:
+        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.problem.removeprefix('cannot read: ')}") from None
 
 
 def live_base_url(env: dict[str, str] | None = None) -> str:
