@@ -27,7 +27,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .._files import FileProblem
-    from ..read.pages import PageError
+    from ..read.model import PageError
     from ..watch.fetch import FetchError, add_local
 
     try:

@@ -38,7 +38,7 @@ def _progress(done: int, total: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..contract.build import BuildError, build
-    from ..read.extract import CATEGORIES
+    from ..read.classify import CATEGORIES
 
     paths = args.paths or ["specs"]
     for p in paths:

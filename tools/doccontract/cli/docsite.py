@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     import threading
 
     from ..contract.build import find_specs
-    from ..read.pages import PageError
+    from ..read.model import PageError
     from ..watch.docsite import DocSite
 
     specs = Path(args.specs)

@@ -55,7 +55,8 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
     from ..read.identity import known
-    from ..read.pages import PageError, read_meta, read_page
+    from ..read.load import read_meta, read_page
+    from ..read.model import PageError
     from ..watch.fetch import Fetcher, FetchError, docs_path, store_pages
 
     out = Path(args.out)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from .._files import FileProblem, read_regular
 from ..read.identity import docs_path_of, known, wrong_page
-from ..read.pages import Page, PageError, decode, parse_page
+from ..read.load import decode, parse_page
+from ..read.model import Page, PageError
 from ..usage import UsageError
 from .changes import Change, ContractDrift
 from .prose import diff_other_page

@@ -31,10 +31,13 @@ import urllib3
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import classify
+from ..read.classify import classify
+from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
-from ..read.pages import CJK, LANGS, MAX_PAGE_BYTES, Page, PageError, decode, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..read.load import MAX_PAGE_BYTES, decode, parse_page, read_bytes, read_page
+from ..read.model import CJK, LANGS, Page, PageError
+from ..read.render import render_crawler
 from ..usage import UsageError
 from ..wire.transport import Deadline, TooLarge, WatchedAdapter, read_capped, retry_after
 
