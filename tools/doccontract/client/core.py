@@ -20,7 +20,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -515,7 +515,8 @@ def _check(op: Operation, body: Any) -> None:
     validator = _validator(json.dumps(op.response, sort_keys=True))
     err = first_error(validator, body)
     if err is not None:
-        documented = err.schema.get("description") or err.schema.get("x-doc-type") or json.dumps(err.schema)[:200]
+        schema = err.schema if isinstance(err.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
+        documented = schema.get("description") or schema.get("x-doc-type") or json.dumps(err.schema)[:200]
         raise ContractViolation("/" + "/".join(str(p) for p in err.absolute_path), err.message, documented, body)
 
 
@@ -579,7 +580,8 @@ def to_record(name: str, schema: dict[str, Any], data: Any, weights: dict[str, i
     An array answer becomes ``name(items=[...])``; with ``weights``, the record also carries the used weights.
     """
     if isinstance(data, list):
-        item = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items_schema = schema.get("items")
+        item = items_schema if isinstance(items_schema, dict) else {}
         items = [_value(name.rstrip("s") or name, item, v) for v in data]
         return _wrapper_class(name, "items")(items, weights or {})
     if not isinstance(data, dict):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
@@ -24,6 +24,9 @@ from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
 from .seam import Messages
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 MAX_BODY = 64 * 1024
 BACKLOG = 2048  # holds a burst of 1,000 connections with room to spare
@@ -129,10 +132,10 @@ def _answer_stalled(server: Any, now: float) -> None:
             channel.last_activity = now
 
 
-def make_app(sandbox: Served):
+def make_app(sandbox: Served) -> WSGIApplication:
     """The WSGI application: one JSON answer per request, whatever it holds."""
 
-    def app(environ: dict[str, Any], start_response):
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         try:
             method = environ.get("REQUEST_METHOD", "GET")
             target = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")

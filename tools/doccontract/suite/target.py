@@ -84,7 +84,8 @@ class Answer:
     @property
     def code(self) -> int | None:
         if isinstance(self.body, dict) and isinstance(self.body.get("code"), int) and not isinstance(self.body.get("code"), bool):
-            return self.body["code"]
+            code: int = self.body["code"]
+            return code
         return None
 
 
@@ -189,6 +190,7 @@ class Target:
                 self.clock.wait(wait)
                 continue
             return answer
+        assert answer is not None  # the loop ran
         return answer
 
     def _exchange(self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
@@ -220,7 +222,7 @@ def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
     return Answer(resp.status_code, dict(resp.headers), text, body, sent)
 
 
-def _text(value: Any) -> str | None:
+def _text(value: bytes | str | None) -> str | None:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
@@ -265,6 +267,7 @@ def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, 
     check_credential("BINANCE_API_KEY", key)
     if secret:
         return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
+    assert key_path is not None  # checked above: a secret or a key path
     try:
         return key, {"private_key": read_regular(key_path, MAX_KEY_BYTES)}  # a FIFO or device refused, never waited on
     except FileProblem as exc:

@@ -19,11 +19,11 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import urllib3
@@ -36,7 +36,7 @@ from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
 from ..read.load import MAX_PAGE_BYTES, decode, parse_page, read_bytes, read_page
-from ..read.model import CJK, LANGS, Page, PageError
+from ..read.model import CJK, LANGS, Document, Page, PageError
 from ..read.render import render_crawler
 from ..usage import UsageError
 from ..wire.transport import Deadline, TooLarge, WatchedAdapter, read_capped, retry_after
@@ -44,6 +44,11 @@ from ..wire.transport import Deadline, TooLarge, WatchedAdapter, read_capped, re
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
 
+
+#: a page's HTTP validators: (en etag, en last-modified, zh-CN etag, zh-CN last-modified), or () when it failed;
+#: read back from a work folder's index they are the same values in a list
+Validators = Sequence[str | None]
+_T = TypeVar("_T")
 
 class FetchError(Exception):
     """A page that could not be fetched or is not the page; names the URL and why.
@@ -58,7 +63,7 @@ class FetchError(Exception):
         super().__init__(message)
         self.kind = kind
 
-    def __reduce__(self):  # keeps ``kind`` across the worker-process boundary
+    def __reduce__(self) -> tuple[type[FetchError], tuple[str, str]]:  # keeps ``kind`` across the worker-process boundary
         return (FetchError, (str(self), self.kind))
 
 
@@ -257,7 +262,7 @@ class Fetcher:
     def fetch_pages(
         self,
         refs: list[str],
-        known: dict[str, tuple] | None = None,
+        known: Mapping[str, Validators] | None = None,
         then: Callable[[Page], Any] | None = None,
         parse_workers: int | None = None,
         expect: dict[str, dict[str, Known]] | None = None,
@@ -289,7 +294,7 @@ class Fetcher:
 
         with ThreadPoolExecutor(self.max_connections) as net, _parser_pool(workers) as cpu:
             pending = {net.submit(self.get, url): key for key, url in urls.items()}
-            reading: dict[Future, str] = {}
+            reading: dict[Future[tuple[Page, Any]], str] = {}
             try:
                 for fut in as_completed(list(pending)):
                     path, lang = pending[fut]
@@ -307,17 +312,18 @@ class Fetcher:
                     else:
                         want = (expect or {}).get(path)
                         reading[cpu.submit(read_pair, path, en.url, en.html, zh.url, zh.html, then, want)] = path
-                for fut in as_completed(list(reading)):
-                    path = reading[fut]
+                for job in as_completed(list(reading)):
+                    path = reading[job]
                     try:
-                        read[path] = fut.result()
+                        read[path] = job.result()
                     except (FetchError, PageError, RecursionError, ValueError) as exc:
                         done(path, exc if isinstance(exc, FetchError) else FetchError(f"{urls[(path, 'en')]}: the page could not be read: {_short(exc)}"))
                     else:
                         done(path)
             except BaseException:
-                for f in list(pending) + list(reading):
-                    f.cancel()
+                unfinished: list[Future[Any]] = [*pending, *reading]
+                for job_ in unfinished:
+                    job_.cancel()
                 raise
         out: dict[str, PageFetch] = {}
         for p in paths:
@@ -344,7 +350,7 @@ def read_pair(
     zh_url: str,
     zh_html: str,
     then: Callable[[Page], Any] | None = None,
-    expect: dict[str, Known | Identity] | None = None,
+    expect: Mapping[str, Known | Identity] | None = None,
 ) -> tuple[Page, Any]:
     """Both languages of one fetched page, checked to be the page (runs in a worker process).
 
@@ -378,13 +384,13 @@ def read_pair(
 @dataclass
 class PageFetch:
     page: Page | None  # None: unchanged since ``known`` (not read again), or failed (``error`` says why)
-    validators: tuple
+    validators: Validators
     extra: Any = None  # what ``then(page)`` returned
     error: str | None = None
     kind: str = ""  # FetchError.kind when ``error``
 
 
-def _unchanged(known: dict[str, tuple] | None, path: str, en: Fetched, zh: Fetched) -> bool:
+def _unchanged(known: Mapping[str, Validators] | None, path: str, en: Fetched, zh: Fetched) -> bool:
     if not known or path not in known or not (en.not_modified and zh.not_modified):
         return False
     return tuple(known[path]) == (en.etag, en.last_modified, zh.etag, zh.last_modified)
@@ -399,8 +405,8 @@ class _InlinePool:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def submit(self, fn, *args) -> Future:
-        fut: Future = Future()
+    def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        fut: Future[_T] = Future()
         try:
             fut.set_result(fn(*args))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
@@ -415,11 +421,11 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _parser_pool(workers: int):
+def _parser_pool(workers: int) -> ProcessPoolExecutor | _InlinePool:
     return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
 
 
-def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None):
+def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None) -> tuple[Document, bool]:
     """The article of a fetched page and whether its canonical link names ``docs_path_``; or
     FetchError saying why this is not the page.
 
@@ -510,9 +516,9 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
     if any(target is not None for _, target, _, _ in planned):
         probe_writable(specs_dir)
-    for _, target, _, data in planned:
-        if target is not None:
-            write_atomic(target, data, specs_dir)
+    for _, dest, _, data in planned:
+        if dest is not None:
+            write_atomic(dest, data, specs_dir)
     return [(f, target, why) for f, target, why, _ in planned]
 
 
