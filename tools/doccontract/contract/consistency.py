@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from jsonschema import ValidationError
+
 from .._files import json_pointer
 from ..read.endpoint import Endpoint, Field, field_paths
 from ..read.model import Finding
@@ -142,11 +144,11 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = make_validator(schema)
-    by_field: dict[str, list] = {}  # one finding per field, not one per array element, in instance order
-    for err in sorted((e for v in ep.example.values for e in validator.iter_errors(v)), key=lambda e: [str(p) for p in e.absolute_path]):
-        by_field.setdefault(re.sub(r"/\d+(?=/|$)", "/*", json_pointer(err)), []).append(err)
+    by_field: dict[str, list[ValidationError]] = {}  # one finding per field, not one per array element, in instance order
+    for each in sorted((e for v in ep.example.values for e in validator.iter_errors(v)), key=lambda e: [str(p) for p in e.absolute_path]):
+        by_field.setdefault(re.sub(r"/\d+(?=/|$)", "/*", json_pointer(each)), []).append(each)
     for group in by_field.values():
-        err = best_error(group)
+        err: Any = best_error(group)  # never None: a group holds at least one error
         pointer = json_pointer(err)
         found.append(
             Finding(

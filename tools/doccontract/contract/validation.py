@@ -19,7 +19,7 @@ earliest in the instance.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match, relevance
@@ -53,16 +53,17 @@ def _position(error: ValidationError) -> list[str]:
     return [str(p) for p in error.absolute_path]
 
 
-def _relevance(error: ValidationError) -> tuple:
+def _relevance(error: ValidationError) -> tuple[Any, ...]:
     """jsonschema's relevance without its sibling order (which takes the last array element's
     error, and cannot compare paths of two instances): ties go to the order given."""
-    rank = relevance(error)
+    rank = cast(tuple[Any, ...], relevance(error))
     return (rank[0], *rank[2:])
 
 
 def best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
     """The one error to report of ``errors`` (``best_match``, earliest in the instance on a tie), or None."""
-    return best_match(sorted(errors, key=_position), key=_relevance)
+    best: ValidationError | None = best_match(sorted(errors, key=_position), key=_relevance)
+    return best
 
 
 def first_error(v: Draft202012Validator, instance: Any) -> ValidationError | None:

@@ -25,7 +25,7 @@ class ApiError(Exception):
     Made by :func:`api_error`, it holds the code and the values for its message; the wording is
     the serving sandbox's catalogue's, taken when the answer is made (:meth:`text`)."""
 
-    def __init__(self, status: int, code: int, msg: str | None, headers: dict[str, str] | None = None, values: tuple = (), like: str | None = None):
+    def __init__(self, status: int, code: int, msg: str | None, headers: dict[str, str] | None = None, values: tuple[object, ...] = (), like: str | None = None):
         super().__init__(f"{code} {msg}" if msg is not None else f"{code} {values}")
         self.status, self.code, self.msg = status, code, msg
         self.headers = headers or {}
