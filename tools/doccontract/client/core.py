@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from ..wire.request import ParamError, to_wire
 from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
 from ..wire.transport import Deadline, WatchedAdapter
+from ..wire.transport import retry_after as read_retry_after
 
 USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
@@ -132,17 +132,8 @@ def recv_window_problem(value: Any) -> tuple[int, str] | None:
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if not value:
-        return None
-    value = value.strip()
-    if _DIGITS.fullmatch(value):
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    """Seconds from the ``Retry-After`` header, read as :func:`..wire.transport.retry_after` reads it."""
+    return read_retry_after(next((v for k, v in headers.items() if k.lower() == "retry-after"), None))
 
 
 def _credential(name: str, value: Any) -> None:
