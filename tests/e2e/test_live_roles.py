@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -31,11 +32,14 @@ def api():
 
 def check(url: str, keys: dict, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")} | keys | {"BINANCE_BASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "doccontract", "check", "--target", "live", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--format", "json", *args]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def rows(stdout: str, endpoint: str, check_name: str = "documented request is answered as documented") -> list[str]:
-    return [line for line in stdout.splitlines() if line.startswith(endpoint + " ") and check_name in line]
+    """'OUTCOME check: detail' for each result of ``endpoint`` whose check names ``check_name``."""
+    results = json.loads(stdout)["results"]
+    return [f"{r['outcome']} {r['check']}: {r['detail']}" for r in results if r["endpoint"] == endpoint and check_name in r["check"]]
 
 
 def test_the_credit_key_alone_passes_and_skips_the_parent_only_endpoints_naming_role_and_variable(api):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -29,12 +30,12 @@ def test_an_id_outside_its_documented_range_is_safe_live_and_a_duplicate_is_not(
 
 def _check(url: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")} | CREDIT | {"BINANCE_BASE_URL": url}
-    cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--operation", CLOSE]
+    cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--format", "json", "--operation", CLOSE]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _row(stdout: str, name: str) -> str:
-    (line,) = [x for x in stdout.splitlines() if x.startswith(CLOSE) and f"probe: {name}" in x]
+    (line,) = [f"{r['outcome']} {r['check']}: {r['detail']}" for r in json.loads(stdout)["results"] if r["endpoint"] == CLOSE and r["check"] == f"probe: {name}"]
     return line
 
 

@@ -3,9 +3,9 @@
 Reads contracts only; imports no page reader.
 """
 
+from ..contract.general import SERVER_TIME_CONTRACT  # the one statement of Binance's server time
 from ..wire.credentials import Credentials, Keyring
 from .core import (
-    SERVER_TIME_CONTRACT,
     BinanceAPIError,
     Client,
     ClientError,

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import requests
 import urllib3
 
 from .. import __version__
+from ..contract.general import SERVER_TIME_CONTRACT
 from ..contract.registry import Operation, Registry
 from ..contract.validation import first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
@@ -41,6 +41,7 @@ from ..wire.request import ParamError, to_wire
 from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
 from ..wire.transport import Deadline, WatchedAdapter
+from ..wire.transport import retry_after as read_retry_after
 
 USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
@@ -137,17 +138,8 @@ def recv_window_problem(value: Any) -> tuple[int, str] | None:
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if not value:
-        return None
-    value = value.strip()
-    if _DIGITS.fullmatch(value):
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    """Seconds from the ``Retry-After`` header, read as :func:`..wire.transport.retry_after` reads it."""
+    return read_retry_after(next((v for k, v in headers.items() if k.lower() == "retry-after"), None))
 
 
 def _credential(name: str, value: Any) -> None:
@@ -449,27 +441,14 @@ class Client:
         return to_record(name, op.response, result.data, result.weights)
 
 
-#: GET /api/v3/time as Binance's spot general endpoints document it ("Check server time": weight 1,
-#: no parameters, ``{"serverTime": 1499827319559}``), for contracts folders that do not hold it.
+#: GET /api/v3/time as Binance's spot general endpoints document it (:mod:`doccontract.contract.general`),
+#: for contracts folders that do not hold it.
 #: A measured offset past a day is no clock skew (a clock set to local time for UTC is off by at most
 #: 14 hours) but a broken answer; a round trip past two seconds leaves the midpoint too uncertain for
 #: Binance's one-second tolerance of early timestamps.
 MAX_CLOCK_OFFSET_MS = 86_400_000
 MAX_CLOCK_ROUND_TRIP_S = 2.0
 
-SERVER_TIME_CONTRACT: dict[str, Any] = {
-    "format": 2,
-    "id": "binance/spot/general-endpoints/check-server-time",
-    "title": {"en": "Check server time"},
-    "method": SERVER_TIME[0],
-    "path": SERVER_TIME[1],
-    "security": {"en": "NONE"},
-    "auth": {"kind": "none"},
-    "weight": {"value": 1, "unit": "IP", "limit": "IP", "header": None},
-    "request": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
-    "response": {"type": "object", "properties": {"serverTime": {"type": "integer", "minimum": 0}}, "required": ["serverTime"]},
-    "examples": {"response": [{"serverTime": 1499827319559}]},
-}
 SERVER_TIME_OPERATION = Operation.from_contract(SERVER_TIME_CONTRACT, "doccontract.client.SERVER_TIME_CONTRACT")
 
 

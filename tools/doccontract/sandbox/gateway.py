@@ -8,7 +8,6 @@ operation's contract, or Binance's ``{code, msg}``.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
@@ -20,20 +19,22 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .._files import json_pointer
+from ..contract.general import missing_from
 from ..contract.store import default_dir
 from ..contract.validation import first_error, validator
-from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, UID_LIMIT_PER_MINUTE, weight_header
+from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, SPOT_WEIGHT_HEADER, UID_LIMIT_PER_MINUTE, weight_header
 from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
-from .seam import ApiError, Operation, api_error, load_registry, read_request
+from .seam import ApiError, Messages, Operation, api_error, load_registry, read_request
+from .serving import SandboxServer
 from .state import API_KEY_PATTERN, Account, State
 from .store import Store, StoreError
 
 
 @dataclass
-class Answer:
+class Reply:
     status: int
     headers: dict[str, str]
     payload: Any
@@ -65,7 +66,11 @@ class Recorded:
 class Limits:
     uid: int = UID_LIMIT_PER_MINUTE
     ip: int = IP_LIMIT_PER_MINUTE
-    used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
+    used: dict[tuple[str, Any, str], tuple[int, int]] = field(default_factory=dict)  # (unit, who, endpoint) -> (minute, used)
+
+
+#: How many internal errors a sandbox keeps (a long-running one must not grow without end).
+MAX_INTERNAL_ERRORS = 20
 
 
 class Sandbox:
@@ -82,6 +87,7 @@ class Sandbox:
         ip_limit: int = IP_LIMIT_PER_MINUTE,
         persist: str | Path | Store | None = None,
         log: Callable[[str], None] | None = None,
+        messages: Messages | None = None,
     ):
         self.store: Store | None = None
         self._owns_store = False
@@ -108,7 +114,16 @@ class Sandbox:
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
-        ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
+        #: The gateway's own failures it answered as a 500 (the first few): a test or an operator
+        #: can tell a bug in the sandbox from an answer the contract asked for.
+        self.internal_errors: list[BaseException] = []
+        if operations is not None:
+            ops, self.messages = operations, messages or Messages()
+        else:
+            registry, loaded = load_registry(contracts or default_dir())
+            ops, self.messages = list(registry), messages or loaded  # this sandbox's wording, no other's
+        # Binance's general endpoints (ping, server time) are served whatever the folder documents
+        ops = [*ops, *(Operation.from_contract(c, "doccontract.contract.general") for c in missing_from((o.method, o.path) for o in ops))]
         for op in ops:
             self._add_route(op)
 
@@ -131,15 +146,17 @@ class Sandbox:
         self.routes.setdefault(op.path, {})[op.method] = route
 
     # -- one request
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Answer:
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Reply:
         """The answer to one request; never raises."""
         started = time.perf_counter()
         try:
             answer = self._handle(method, target, body, headers, client)
         except ApiError as err:
-            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.msg}, err.code)
+            answer = Reply(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
         except Exception as exc:  # the catch-all: an answer, never a dropped connection
-            answer = Answer(
+            if len(self.internal_errors) < MAX_INTERNAL_ERRORS:
+                self.internal_errors.append(exc)
+            answer = Reply(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
         if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
@@ -151,7 +168,7 @@ class Sandbox:
             self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer
 
-    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
+    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Reply:
         parts = urlsplit(target)
         try:
             path = unquote(parts.path, errors="strict")
@@ -172,7 +189,7 @@ class Sandbox:
         account = self._authenticate(api_key) if op.auth_kind != "none" else None
         weight_headers, weight = self._charge(op, account, client)
         try:
-            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock)
+            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock, self.messages)
             if op.signed and account is not None:
                 signature = request.raw.signature or ""
                 if not (signature.isascii() and signature.isprintable()) or not verify(
@@ -186,8 +203,10 @@ class Sandbox:
         payload = conform(payload, op.response)
         problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
-            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
-        return Answer(200, weight_headers, payload, None, weight)
+            where = json_pointer(problem) or "/"
+            # the weight was spent: the answer reports it, as every answer after the charge does
+            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {where}: {problem.message}", status=500, headers=weight_headers)
+        return Reply(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
         if (route.op.method, route.op.path) == SERVER_TIME:  # the page's example time would be years off
@@ -219,6 +238,10 @@ class Sandbox:
                 self.log(f"state not saved, request undone: {exc}")
             raise api_error(-1001, status=503) from None
 
+    def serve(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> SandboxServer:
+        """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
+        return SandboxServer(self, host, port, **options)
+
     def close(self) -> None:
         """Releases the state file this sandbox opened (its lock); a store passed in is its opener's to close."""
         if self._owns_store and self.store is not None:
@@ -234,19 +257,26 @@ class Sandbox:
         return account
 
     def _charge(self, op: Operation, account: Account | None, client: str) -> tuple[dict[str, str], str]:
-        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address."""
+        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address.
+
+        SAPI counts each endpoint apart ("each endpoint with IP limits has an independent 12000 per
+        minute limit", UID likewise); spot (/api/) counts all its endpoints together per IP."""
         documented = str((op.weight or {}).get("limit") or (op.weight or {}).get("unit") or "IP").upper()
         unit = "UID" if documented == "UID" and account is not None else "IP"
+        spot = op.path.startswith("/api/")
         header = op.weight_header if unit == documented else None
         if header is None and op.path.startswith("/sapi/"):
             header = weight_header(unit)
+        elif header is None and spot:
+            header = SPOT_WEIGHT_HEADER
         who = account.uid if unit == "UID" and account is not None else client
+        counter = (unit, who, "/api/" if spot else op.key)
         limit = self.limits.uid if unit == "UID" else self.limits.ip
         cost = op.weight_value
         now = self.clock()
         minute = int(now // 60)
         with self._weight_lock:
-            window, used = self.limits.used.get((unit, who), (minute, 0))
+            window, used = self.limits.used.get(counter, (minute, 0))
             if window != minute:
                 used = 0
             if used + cost > limit:
@@ -254,7 +284,7 @@ class Sandbox:
                 headers = {"Retry-After": str(retry), **({header: str(used)} if header else {})}
                 raise api_error(-1003, limit, "1 MINUTE", status=429, headers=headers)
             used += cost
-            self.limits.used[(unit, who)] = (minute, used)
+            self.limits.used[counter] = (minute, used)
         return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 
@@ -274,7 +304,3 @@ def console_log(line: str) -> None:
         print(f"sandbox: {printable(line)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
-
-
-def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")

@@ -14,12 +14,25 @@ from typing import Any
 from .._files import json_pointer
 from ..contract.validation import first_error, validator
 from ..rules import SIGNING_NAMES, weight_header
-from .operations import Operation
+from .operations import SuiteOperation
 from .target import Answer
 
 
 class CheckFailed(AssertionError):
     """A check's reason, shown as is in the table, the JSON and the JUnit report."""
+
+
+#: A quoted answer or message is bounded (a server may send megabytes), never cut mid-word.
+QUOTE_LIMIT = 300
+
+
+def whole(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text``, or its first words within ``limit`` characters followed by '…' (never half a word)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip() + " …"
 
 
 def status_is(answer: Answer, expected: int | str) -> str:
@@ -32,7 +45,7 @@ def status_is(answer: Answer, expected: int | str) -> str:
     return f"HTTP {expected}"
 
 
-def documented_path_answers(answer: Answer, op: Operation) -> str:
+def documented_path_answers(answer: Answer, op: SuiteOperation) -> str:
     if answer.status in (404, 405):
         raise CheckFailed(f"HTTP {answer.status} on the documented {op.key}: the endpoint is not there")
     return f"{op.key} exists"
@@ -43,18 +56,18 @@ def content_type_is_json(answer: Answer) -> str:
     if not ctype.lower().startswith("application/json"):
         raise CheckFailed(f"Content-Type is {ctype or 'missing'!r}, expected application/json")
     if answer.body is None:
-        raise CheckFailed(f"the body is not JSON: {answer.text[:60]!r}")
+        raise CheckFailed(f"the body is not JSON: {whole(answer.text)!r}")
     return "JSON body"
 
 
 def error_body_is_code_and_msg(answer: Answer) -> str:
     body = answer.body
     if not isinstance(body, dict):
-        raise CheckFailed(f"error body is not a {{code, msg}} object: {answer.text[:60]!r}")
+        raise CheckFailed(f"error body is not a {{code, msg}} object: {whole(answer.text)!r}")
     if answer.code is None:
-        raise CheckFailed(f"error body has no integer 'code': {answer.text[:80]!r}")
+        raise CheckFailed(f"error body has no integer 'code': {whole(answer.text)!r}")
     if not isinstance(body.get("msg"), str):
-        raise CheckFailed(f"error body has no string 'msg': {answer.text[:80]!r}")
+        raise CheckFailed(f"error body has no string 'msg': {whole(answer.text)!r}")
     return "error is {code, msg}"
 
 
@@ -69,7 +82,7 @@ def error_code_is(answer: Answer, codes: Iterable[int]) -> str:
 def error_names_parameter(answer: Answer, name: str) -> str:
     msg = answer.body.get("msg", "") if isinstance(answer.body, dict) else ""
     if name not in msg:
-        raise CheckFailed(f"msg does not name the parameter {name!r}: {msg[:80]!r}")
+        raise CheckFailed(f"msg does not name the parameter {name!r}: {whole(msg)!r}")
     return f"msg names {name}"
 
 
@@ -80,16 +93,16 @@ def success_is_not_an_error(answer: Answer) -> str:
     return "no error in the body"
 
 
-def body_matches_response_schema(answer: Answer, op: Operation) -> str:
+def body_matches_response_schema(answer: Answer, op: SuiteOperation) -> str:
     e = first_error(validator(op.response), answer.body)
     if e is not None:
         schema = e.schema if isinstance(e.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
         documented = schema.get("x-doc-type") or schema.get("type") or e.validator
-        raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {e.message[:100]} (documented: {documented})")
+        raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {whole(e.message)} (documented: {documented})")
     return "body matches the response schema"
 
 
-def enum_values_are_documented(answer: Answer, op: Operation) -> str:
+def enum_values_are_documented(answer: Answer, op: SuiteOperation) -> str:
     said: list[tuple[str, Any, list[Any]]] = []
     wrong: list[tuple[str, Any, list[Any]]] = []
     for pointer, value, enum in _enum_fields(op.response, answer.body, ""):
@@ -105,7 +118,7 @@ def enum_values_are_documented(answer: Answer, op: Operation) -> str:
     return "; ".join(f"{name} is {'/'.join(sorted(values))}, as documented" for name, values in seen.items())
 
 
-def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
+def identifiers_echo_the_request(answer: Answer, op: SuiteOperation) -> str:
     props = op.response.get("properties") or {}
     said = []
     if not isinstance(answer.body, dict):
@@ -120,7 +133,7 @@ def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
     return "; ".join(said) or "no identifiers to echo"
 
 
-def weight_header_is_documented(answer: Answer, op: Operation) -> str:
+def weight_header_is_documented(answer: Answer, op: SuiteOperation) -> str:
     value = answer.header(op.weight_header)
     other = weight_header("IP" if op.weight_unit == "UID" else "UID")
     if value is None:
@@ -133,14 +146,14 @@ def weight_header_is_documented(answer: Answer, op: Operation) -> str:
     return f"{op.weight_header} reported"
 
 
-def _weight_used(answer: Answer, op: Operation) -> int:
+def _weight_used(answer: Answer, op: SuiteOperation) -> int:
     """The used-weight header as a number (weight_header_is_documented has checked it is one)."""
     value = answer.header(op.weight_header)
     assert value is not None  # weight_header_is_documented raised otherwise
     return int(value)
 
 
-def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) -> str:
+def weight_per_call_is_documented(first: Answer, second: Answer, op: SuiteOperation) -> str:
     weight_header_is_documented(first, op)
     weight_header_is_documented(second, op)
     before, after = _weight_used(first, op), _weight_used(second, op)
@@ -274,8 +287,8 @@ def _field(pointer: str) -> str:
 def _brief(answer: Answer) -> str:
     if isinstance(answer.body, dict) and ("code" in answer.body or "msg" in answer.body):
         note = f"; {answer.role_note}" if answer.role_note else ""  # a -2015: which role the endpoint needs
-        return f"{answer.body.get('code')} {str(answer.body.get('msg', ''))[:60]}{note}"
-    return repr(answer.text[:60])
+        return f"{answer.body.get('code')} {whole(str(answer.body.get('msg', '')))}{note}"
+    return repr(whole(answer.text))
 
 
 class Checker:
@@ -292,7 +305,7 @@ class Checker:
             self.said.append(said)
         return said
 
-    def rejected(self, answer: Answer, op: Operation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
+    def rejected(self, answer: Answer, op: SuiteOperation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
         """A rejection as Binance documents it: 4XX, JSON ``{code, msg}``, the exact code."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, status)
@@ -302,7 +315,7 @@ class Checker:
         if param:
             self(error_names_parameter, answer, param)
 
-    def succeeded(self, answer: Answer, op: Operation) -> None:
+    def succeeded(self, answer: Answer, op: SuiteOperation) -> None:
         """A success as the contract documents it: 200, JSON, schema, enums, echoed ids, weight header."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, 200)

@@ -7,7 +7,6 @@ Loaded by ``doccontract check`` (``-p doccontract.suite.plugin``) and by the pro
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from typing import Any
 import pluggy
 import pytest
 
+from .._files import read_json
 from ..contract.store import CLOSE_RISK_UNIT, default_dir
 from .cases import probes
 from .checks import Checker, CheckFailed
-from .operations import ContractsError, Operation, load_operations
+from .operations import ContractsError, SuiteOperation, load_operations
 from .scrub import redact, scrub_file
 from .sequences import Written, agreements_for, sequences_for
 from .target import Answer, BadCredentials, Clock, Keyring, NoCredentials, Target, Unreachable, live_base_url, live_keys
@@ -37,10 +37,11 @@ class Coverage:
     """Per operation: the documented codes, and the codes and HTTP statuses answers carried."""
 
     documented: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    required: dict[str, tuple[int, ...]] = field(default_factory=dict)  # the documented codes that can occur on the target
     codes: dict[str, set[int]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
 
-    def observe(self, op: Operation, answer: Answer) -> None:
+    def observe(self, op: SuiteOperation, answer: Answer) -> None:
         self.statuses.setdefault(op.key, set()).add(answer.status)
         if answer.code is not None:
             self.codes.setdefault(op.key, set()).add(answer.code)
@@ -57,6 +58,7 @@ class Coverage:
                     "codes_exercised": sorted(c for c in documented if c in seen),
                     "codes_never": sorted(c for c in documented if c not in seen),
                     "codes_undocumented": sorted(c for c in seen if c not in documented),
+                    "codes_not_required": sorted(c for c in documented if c not in self.required.get(key, documented)),
                     "statuses_exercised": sorted(statuses),
                     "statuses_never": [s for s in ("2XX", "4XX") if s not in classes],
                 }
@@ -66,7 +68,7 @@ class Coverage:
     def gaps(self) -> list[str]:
         gaps = []
         for row in self.rows():
-            never = [str(c) for c in row["codes_never"]] + [f"HTTP {s}" for s in row["statuses_never"]]
+            never = [str(c) for c in row["codes_never"] if c not in row["codes_not_required"]] + [f"HTTP {s}" for s in row["statuses_never"]]
             if never:
                 gaps.append(f"{row['endpoint']}: never exercised: {', '.join(never)}")
         return gaps
@@ -90,14 +92,14 @@ class Suite:
         self.unreachable: str | None = None
         self.clock_note = ""  # live: whose time signed requests carry
         self.secrets: list[str] = []
-        self._ops: list[Operation] | None = None
-        self._all: dict[str, Operation] | None = None
+        self._ops: list[SuiteOperation] | None = None
+        self._all: dict[str, SuiteOperation] | None = None
         self._closed: Written | None = None  # live: the one real close of the run
         self._targets: dict[str, Target] = {}
         self._live: Target | None = None
 
     @property
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[SuiteOperation]:
         if self._ops is None:
             try:
                 self._ops = load_operations(self.contracts, self.pattern)
@@ -105,16 +107,17 @@ class Suite:
                 raise pytest.UsageError(str(exc)) from None
             for op in self._ops:
                 self.coverage.documented[op.key] = op.documented_codes
+                self.coverage.required[op.key] = op.required_codes(self.kind)
         return self._ops
 
     @property
-    def by_key(self) -> dict[str, Operation]:
+    def by_key(self) -> dict[str, SuiteOperation]:
         """Every operation of the contracts folder, whatever --operation selects: a sequence reads other endpoints."""
         if self._all is None:
             self._all = {op.key: op for op in load_operations(self.contracts)}
         return self._all
 
-    def live_close(self, op: Operation, target: Target) -> Written:
+    def live_close(self, op: SuiteOperation, target: Target) -> Written:
         """The run's one real close (both opt-ins checked by the caller): sent once, its answer shared by
         the documented-request check and the close's sequence, since a second close could only fail."""
         if self._closed is None:
@@ -131,10 +134,10 @@ class Suite:
     def known(self) -> dict[str, str]:
         if self._known is None:
             path = self.config.getoption("--known-deviations")
-            self._known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+            self._known = read_json(path) if path else {}  # bounded; a FIFO or device is refused, not waited on
         return self._known
 
-    def family_examples(self, op: Operation) -> tuple[Any, ...]:
+    def family_examples(self, op: SuiteOperation) -> tuple[Any, ...]:
         """The documented response examples of the other pages of ``op``'s family (same id folder root)."""
         root = op.id.split("/")[:2]
         return tuple(e for o in self.operations if o is not op and o.id.split("/")[:2] == root for e in o.examples)
@@ -144,7 +147,7 @@ class Suite:
         return {(op.method, op.path) for op in self.operations}
 
     # -- targets
-    def target(self, op: Operation) -> Target:
+    def target(self, op: SuiteOperation) -> Target:
         if self.kind == "live":
             return self.live()
         if op.key not in self._targets:
@@ -177,7 +180,7 @@ class Suite:
         self.clock.offset = offset_ms / 1000
         self.clock_note = f"clock: the API's time is {offset_ms:+.0f} ms from ours; signed requests carry the API's time"
 
-    def sandbox(self, op: Operation, clock: Clock) -> Target:
+    def sandbox(self, op: SuiteOperation, clock: Clock) -> Target:
         """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
         from .sandbox_target import running_sandbox, sandbox_target
 
@@ -253,7 +256,7 @@ def suite(request: pytest.FixtureRequest) -> Iterator[Suite]:
     s.close()
 
 
-def _keyed(target: Target, op: Operation) -> Target:
+def _keyed(target: Target, op: SuiteOperation) -> Target:
     """The target, once it is known to hold a key for the operation's role (else the test is skipped, saying which)."""
     if op.auth_kind != "none":
         target.credentials(op)
@@ -261,12 +264,12 @@ def _keyed(target: Target, op: Operation) -> Target:
 
 
 @pytest.fixture
-def target(suite: Suite, operation: Operation) -> Target:
+def target(suite: Suite, operation: SuiteOperation) -> Target:
     return _keyed(suite.target(operation), operation)
 
 
 @pytest.fixture
-def fresh_target(suite: Suite, operation: Operation) -> Iterator[Target]:
+def fresh_target(suite: Suite, operation: SuiteOperation) -> Iterator[Target]:
     """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
     if suite.kind == "live" or suite.sandbox_url:
         yield _keyed(suite.target(operation), operation)
@@ -356,5 +359,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     scrub_file(xml, suite.secrets, suite.coverage.rows())
 
 
-def is_close(op: Operation) -> bool:
+def is_close(op: SuiteOperation) -> bool:
     return op.id == CLOSE_RISK_UNIT

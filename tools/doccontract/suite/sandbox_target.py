@@ -12,7 +12,7 @@ import pytest
 
 from ..sandbox import Sandbox, SandboxServer, State
 from ..wire.credentials import Credentials, Keyring
-from .operations import Operation
+from .operations import SuiteOperation
 from .target import Clock, Target
 
 #: The demo accounts the suite calls as, per role: credit account 2001 owns the examples' units;
@@ -40,7 +40,7 @@ def _demo(role: str, state: State, default: bool = False) -> Credentials:
     return Credentials(account.api_key, secret=account.secret or "", role=None if default else role, name=f"the demo {role} key ({uid})")
 
 
-def sandbox_target(op: Operation, contracts: Path, clock: Clock) -> Target:
+def sandbox_target(op: SuiteOperation, contracts: Path, clock: Clock) -> Target:
     sandbox = Sandbox(contracts=contracts, clock=clock.now)
     if op.method not in sandbox.routes.get(op.path, {}):
         pytest.skip(f"the sandbox does not serve {op.key}")

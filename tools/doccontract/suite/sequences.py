@@ -20,7 +20,7 @@ from typing import Any
 
 from . import checks
 from .checks import Checker, CheckFailed
-from .operations import Operation
+from .operations import SuiteOperation as Operation
 from .target import Answer, Target
 
 CLOSE_TIME_SLACK_MS = 60_000  # a close's closeTime may differ from our clock by the measured offset's error and the API's own processing

@@ -22,7 +22,8 @@ import requests
 
 from ..wire.credentials import BadCredentials, Credentials, Keyring, NoCredentials, check_credential, role_account, variables
 from ..wire.signing import Signer, encode_params
-from .operations import Operation
+from ..wire.transport import retry_after
+from .operations import SuiteOperation
 
 __all__ = ["Answer", "BadCredentials", "Clock", "Keyring", "NoCredentials", "Target", "Unreachable", "check_credential", "live_base_url", "live_keys"]
 
@@ -89,14 +90,14 @@ class Budget:
     clock: Clock
     used: dict[str, tuple[int, int]] = field(default_factory=dict)  # op key -> (minute, used)
 
-    def before(self, op: Operation) -> None:
+    def before(self, op: SuiteOperation) -> None:
         """Wait for the next minute window when this call would pass the documented limit."""
         minute = int(self.clock.now() // 60)
         window, used = self.used.get(op.key, (minute, 0))
         if window == minute and used + op.weight_value > op.limit:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
-    def after(self, op: Operation, answer: Answer) -> None:
+    def after(self, op: SuiteOperation, answer: Answer) -> None:
         value = answer.header(op.weight_header)
         minute = int(self.clock.now() // 60)
         if value and value.strip().isdigit():
@@ -123,7 +124,7 @@ class Target:
         self.budget = Budget(clock) if budget else None  # None: the server's 429 + Retry-After alone pace the run
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.requests_sent = 0
-        self.observe: Callable[[Operation, Answer], None] | None = None  # coverage
+        self.observe: Callable[[SuiteOperation, Answer], None] | None = None  # coverage
 
     def __repr__(self) -> str:
         return f"Target({self.kind!r}, {self.base_url!r}, credentials=<hidden>)"
@@ -132,7 +133,7 @@ class Target:
     def secrets(self) -> list[str]:
         return self.keys.secrets
 
-    def credentials(self, op: Operation, role: str | None = None) -> Credentials:
+    def credentials(self, op: SuiteOperation, role: str | None = None) -> Credentials:
         """The key that signs ``op`` (or, for an unrestricted one, the key of ``role``); without one the test is skipped, naming the role and its variables."""
         caller = op.caller or role
         creds = self.keys.roles.get(role) if role and not op.caller else self.keys.pick(caller)
@@ -147,7 +148,7 @@ class Target:
 
     def send(
         self,
-        op: Operation,
+        op: SuiteOperation,
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         *,
         method: str | None = None,
@@ -193,9 +194,9 @@ class Target:
             url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
             sent = dict(items) | (dict(body_params) if body_params else {})
             answer = self._exchange(op, method or op.method, url, body, headers, sent)
-            retry = answer.header("Retry-After")
-            if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
-                self.clock.wait(int(retry))
+            wait = retry_after(answer.header("Retry-After"))
+            if answer.status in (418, 429) and wait is not None and wait <= MAX_RETRY_AFTER:
+                self.clock.wait(wait)
                 continue
             break
         assert answer is not None  # the loop ran
@@ -208,7 +209,7 @@ class Target:
                 )
         return answer
 
-    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+    def _exchange(self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
         try:
             resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
@@ -237,7 +238,7 @@ def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
     return Answer(resp.status_code, dict(resp.headers), text, body, sent)
 
 
-def role_note(op: Operation, creds: Credentials) -> str:
+def role_note(op: SuiteOperation, creds: Credentials) -> str:
     """What a -2015 on a role-restricted operation means: the role it needs, and the key that was sent."""
     return f"{op.key} is accessible only with {role_account(op.caller or 'any')}'s API key; sent with {creds.name}"
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from doccontract.contract.validation import first_error
 from doccontract.contract.validation import validator as make_validator
 from doccontract.suite.cases import (
     PARAMETER_CODES,
@@ -27,8 +28,8 @@ from doccontract.suite.cases import (
     valid_params,
     value_strategy,
 )
-from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented
-from doccontract.suite.operations import Operation
+from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented, whole
+from doccontract.suite.operations import SuiteOperation
 from doccontract.suite.plugin import LIVE_CLOSE_ENV, Suite, is_close
 from doccontract.suite.sequences import Agreement, Sequence, Written, agree, carried, run, validate
 from doccontract.suite.target import Answer, Clock, Target
@@ -40,7 +41,7 @@ GENERATED = settings(
 BATCH = 8
 
 
-def _base(suite: Suite, operation: Operation) -> dict[str, Any]:
+def _base(suite: Suite, operation: SuiteOperation) -> dict[str, Any]:
     """Valid parameters; live requests to other methods than GET name nothing real (computed once per operation)."""
     inert = suite.kind == "live" and not operation.read_only
     key = (operation.key, inert)
@@ -49,18 +50,18 @@ def _base(suite: Suite, operation: Operation) -> dict[str, Any]:
     return dict(suite.valid[key])
 
 
-def test_documented_examples_match_the_response_schema(operation: Operation, checker: Checker) -> None:
+def test_documented_examples_match_the_response_schema(operation: SuiteOperation, checker: Checker) -> None:
     if not operation.examples:
         pytest.skip("the page documents no response example")
     validator = make_validator(operation.response)
     for i, example in enumerate(operation.examples):
-        problems = list(validator.iter_errors(example))
-        if problems:  # the type policy makes every contract accept its page's examples: this is a build defect
-            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problems[0].message[:100]}")
+        problem = first_error(validator, example)
+        if problem is not None:  # the type policy makes every contract accept its page's examples: this is a build defect
+            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {whole(problem.message)}")
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
 
-def test_probe(suite: Suite, operation: Operation, probe: Probe, target: Target, checker: Checker) -> None:
+def test_probe(suite: Suite, operation: SuiteOperation, probe: Probe, target: Target, checker: Checker) -> None:
     """One documented rule broken at a time; the exact documented code comes back."""
     if not probe.safe_live and suite.kind == "live" and not operation.read_only:
         pytest.skip(f"{operation.method} changes state: a request valid but for this rule is not sent live")
@@ -82,7 +83,7 @@ def _status_is_405(answer: Answer) -> str:
     return "HTTP 405 for an undocumented method"
 
 
-def test_documented_request_is_answered_as_documented(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
+def test_documented_request_is_answered_as_documented(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
     """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
     if suite.kind == "live" and not operation.read_only:
         _live_close_allowed(suite, operation)
@@ -92,14 +93,14 @@ def test_documented_request_is_answered_as_documented(suite: Suite, operation: O
     checker.succeeded(answer, operation)
 
 
-def _live_close_allowed(suite: Suite, operation: Operation) -> None:
+def _live_close_allowed(suite: Suite, operation: SuiteOperation) -> None:
     if not is_close(operation):
         pytest.skip(f"{operation.method} changes state: not sent live")
     if not os.environ.get(LIVE_CLOSE_ENV) or not suite.allow_destructive:
         pytest.skip(f"a real close needs {LIVE_CLOSE_ENV} and --allow-destructive")
 
 
-def test_sequence(suite: Suite, operation: Operation, sequence: Sequence, checker: Checker) -> None:
+def test_sequence(suite: Suite, operation: SuiteOperation, sequence: Sequence, checker: Checker) -> None:
     """A write, then the family's reads that must show it (suite/sequences.py): a stateless stand-in cannot pass."""
     missing = [s.read for s in sequence.shows if s.read not in suite.by_key]
     if missing:
@@ -132,14 +133,14 @@ def test_sequence(suite: Suite, operation: Operation, sequence: Sequence, checke
         target.close()
 
 
-def test_reads_agree(suite: Suite, operation: Operation, agreement: Agreement, target: Target, checker: Checker) -> None:
+def test_reads_agree(suite: Suite, operation: SuiteOperation, agreement: Agreement, target: Target, checker: Checker) -> None:
     """Read-only, on every target: two endpoints that list the same ids list the same ones."""
     if agreement.second not in suite.by_key:
         pytest.skip(f"the contracts folder has no {agreement.second}")
     agree(agreement, suite.by_key, target, checker)
 
 
-def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: Operation, target: Target, checker: Checker) -> None:
+def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker) -> None:
     """Two identical requests: the documented header grows by the documented weight."""
     params = _base(suite, operation)
     if not operation.read_only:  # rejected before any state change: a mandatory parameter is missing
@@ -151,7 +152,7 @@ def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, oper
     checker(weight_per_call_is_documented, first, second, operation)
 
 
-def test_client_sends_what_the_contract_documents(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker) -> None:
+def test_client_sends_what_the_contract_documents(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker) -> None:
     """Our own client, judged by the request contract: documented parameters, signed, signature last."""
     from doccontract.suite.client_check import client_request_checks
 
@@ -168,7 +169,7 @@ def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any]) -> list[Any]:
     return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
 
 
-def _bad_values(suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
+def _bad_values(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
     """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
     strategies = {n: made for n, s in operation.params.items() if (made := strategy_of(s)) is not None}
     if not strategies:
@@ -181,19 +182,19 @@ def _bad_values(suite: Suite, operation: Operation, target: Target, checker: Che
 
 @GENERATED
 @given(data=st.data())
-def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
@@ -201,7 +202,7 @@ def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suit
         checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
 
 
-def _valid_request(operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
+def _valid_request(operation: SuiteOperation) -> st.SearchStrategy[dict[str, Any]]:
     required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
     optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
     return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
@@ -209,12 +210,12 @@ def _valid_request(operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
 
 @GENERATED
 @given(data=st.data())
-def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     """The other side: requests the schema accepts are never rejected for their parameters."""
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
-            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
+            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})")
         if answer.status >= 500:
             raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
     checker.note("requests the schema accepts pass the parameter rules")

@@ -22,10 +22,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-ROLES = ("credit", "parent", "collateral")  # the order an unrestricted operation picks a role key in
+from .._files import FileProblem, read_regular
+
+ROLES = ("credit", "parent", "collateral")
+MAX_KEY_BYTES = 64 * 1024  # a PEM private key is a few KB; a path naming anything larger is not one  # the order an unrestricted operation picks a role key in
 DEFAULT_PREFIX = "BINANCE"
 
 
@@ -152,7 +154,7 @@ def _from_env(env: dict[str, str], role: str | None) -> Credentials | None:
         return Credentials(key, secret=check_credential(f"{p}_API_SECRET", secret), role=role, name=f"{p}_API_KEY")
     if not key_path:
         raise BadCredentials(f"{p}_API_KEY is set without {p}_API_SECRET or {p}_PRIVATE_KEY_PATH")
-    try:
-        return Credentials(key, private_key=Path(key_path).read_bytes(), role=role, name=f"{p}_API_KEY")
-    except OSError as exc:
-        raise BadCredentials(f"{p}_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
+    try:  # a FIFO or device refused, never waited on
+        return Credentials(key, private_key=read_regular(key_path, MAX_KEY_BYTES), role=role, name=f"{p}_API_KEY")
+    except FileProblem as exc:
+        raise BadCredentials(f"{p}_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.problem.removeprefix('cannot read: ')}") from None
