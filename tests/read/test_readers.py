@@ -674,8 +674,10 @@ def test_fuzz_html_pages_read_or_raise_page_error(html):
 def test_fuzz_examples_read_or_raise_value_error(text):
     try:
         ex = parse_example(text)
-    except ValueError:
+    except ValueError as exc:
+        assert str(exc).strip(), "an unreadable example is refused with a reason"
         return
+    assert ex.values, "a readable example holds at least one value"
     __import__("json").dumps(ex.values, allow_nan=False)
 
 

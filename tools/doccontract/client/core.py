@@ -39,6 +39,7 @@ import urllib3
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from .. import __version__
 from ..contract.registry import Operation, Registry
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
 from ..wire import request as wire_request
@@ -64,7 +65,7 @@ from .errors import (
 from .families import FamilyMethods
 from .records import Number, Result, snake, to_record
 
-USER_AGENT = "doccontract/0.1"
+USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
 MAX_DEPTH = 64  # nesting of an answer; Binance's are a few levels deep
 _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)

@@ -102,8 +102,8 @@ def build_catalogue(
         for where in e.documented:
             _merge(entries, e.code, e.messages, where, e.name)
     for display, url, docs in sorted(error_pages, key=lambda p: p[0]):
-        for code, e in codes_from_error_page(docs).items():
-            _merge(entries, code, e["messages"], {"page": display, "url": url}, e["name"])
+        for code, stated in codes_from_error_page(docs).items():
+            _merge(entries, code, stated["messages"], {"page": display, "url": url}, stated["name"])
     for c in contracts:
         url = ((c.get("sources") or {}).get("en") or {}).get("url", "")
         for e in c.get("errors") or []:
@@ -132,9 +132,9 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
         except (LookupError, ValueError):
             old = Catalogue([])
         for e in old.codes.values():
-            pages = [d for d in e.documented if "page" in d]
-            if pages:
-                kept.append(ErrorCode(e.code, e.name, e.messages, pages))
+            on_pages = [d for d in e.documented if "page" in d]
+            if on_pages:
+                kept.append(ErrorCode(e.code, e.name, e.messages, on_pages))
     key = hashlib.sha256()
     key.update(json.dumps([k.as_dict() for k in kept], sort_keys=True).encode())
     for display, data, _ in sorted(error_specs, key=lambda e: e[0]):

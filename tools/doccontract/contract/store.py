@@ -16,12 +16,13 @@ CLOSE_RISK_UNIT = "binance/institutional_loan/account/Institution-Loan-Group-Clo
 
 
 def default_dir() -> Path:
-    """``$DOCCONTRACT_CONTRACTS``, else the repository's ``contracts/``, else ``./contracts``."""
+    """``$DOCCONTRACT_CONTRACTS``, else the package's contracts: in a clone a link to the committed
+    ``contracts/``, once installed the copy shipped in the wheel, so ``check`` and the client work
+    from any folder."""
     env = os.environ.get("DOCCONTRACT_CONTRACTS")
     if env:
         return Path(env)
-    repo = Path(__file__).resolve().parents[3] / "contracts"
-    return repo if repo.is_dir() else Path("contracts")
+    return Path(__file__).resolve().parents[1] / "contracts"
 
 
 def load_contracts(root: str | Path) -> list[dict[str, Any]]:
@@ -37,14 +38,3 @@ def contract_files(root: str | Path) -> list[Path]:
     """Every contract file under ``root``: OpenAPI documents and error catalogues (at any depth: a folder
     of separately built trees has one per tree) are not contracts."""
     return [f for f in sorted(Path(root).rglob("*.json")) if f.name not in NOT_CONTRACTS]
-
-
-def load_contract(cid: str, root: str | Path | None = None) -> dict[str, Any]:
-    root = Path(root) if root is not None else default_dir()
-    path = root / f"{cid}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LookupError(f"{path}: no such contract; run 'doccontract build' first") from None
-    except ValueError as exc:
-        raise LookupError(f"{path}: not a readable contract ({exc})") from None

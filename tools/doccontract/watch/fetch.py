@@ -32,13 +32,14 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from .. import __version__
 from .._files import cache_dir as default_cache_dir
 from .._files import write_atomic
 from ..read.extract import _sections_by_part, classify, parse_request_line
 from ..read.pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
-USER_AGENT = "doccontract/0.1 (doc-drift monitor; +https://developers.binance.com/docs)"
+USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -33,7 +33,7 @@ class LoopbackServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self):
         self._thread.start()

@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -27,9 +27,9 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from ..rules import API_KEY_HEADER
 
 
-def encode_params(params: list[tuple[str, object]] | dict[str, object]) -> str:
+def encode_params(params: Sequence[tuple[str, object]] | Mapping[str, object]) -> str:
     """Percent-encode in the order given (spaces as %20, as Binance's examples do)."""
-    items = params.items() if isinstance(params, dict) else params
+    items = params.items() if isinstance(params, Mapping) else params
     return urlencode([(k, _wire(v)) for k, v in items], quote_via=quote)
 
 
@@ -73,7 +73,9 @@ class Signer:
             return hmac.new(self._secret, data, hashlib.sha256).hexdigest()
         if isinstance(self._key, rsa.RSAPrivateKey):
             return base64.b64encode(self._key.sign(data, padding.PKCS1v15(), hashes.SHA256())).decode()
-        return base64.b64encode(self._key.sign(data)).decode()
+        if isinstance(self._key, ed25519.Ed25519PrivateKey):
+            return base64.b64encode(self._key.sign(data)).decode()
+        raise ValueError("no key to sign with")  # __init__ refuses a Signer without one
 
     def wire_signature(self, payload: str) -> str:
         """The signature as it goes on the wire: percent-encoded (``+`` -> %2B, ``/`` -> %2F, ``=`` -> %3D)."""
