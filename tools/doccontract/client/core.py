@@ -467,7 +467,8 @@ def _violations(op: Operation, body: Any) -> list[Violation]:
 def _outside_the_client() -> int:
     """The ``stacklevel`` that points a warning at the caller's line, not at the client's own frames."""
     here = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
+    frame: Any = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
         frame, level = frame.f_back, level + 1
     return level

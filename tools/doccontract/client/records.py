@@ -63,9 +63,9 @@ def _patterns(schema: dict[str, Any]) -> list[str]:
 
 
 def _is_decimal_pattern(pattern: str) -> bool:
-    """A pattern that takes decimal text ("1.5", "-2") and refuses words: the contract's mark of a decimal string."""
+    """A pattern that takes decimal text ("1.5") and refuses words: the contract's mark of a decimal string."""
     try:
-        return all(re.search(pattern, t) for t in ("1.5", "-2")) and not re.search(pattern, "x")
+        return bool(re.search(pattern, "1.5")) and not any(re.search(pattern, t) for t in ("x", "1.5x", "a@b.c"))
     except re.error:
         return False
 
@@ -159,13 +159,13 @@ _EXTRAS = {"used_uid_weight": _used("UID"), "used_ip_weight": _used("IP")}
 
 @lru_cache(maxsize=1024)
 def _record_class(name: str, names: tuple[str, ...]) -> type:
-    fields = [(n, Any, field(default=None)) for n in names]
+    fields: list[tuple[str, Any, Any]] = [(n, Any, field(default=None)) for n in names]
     fields += [("weights", dict, field(default_factory=dict, repr=False, compare=False))]
     fields += [("violations", tuple, field(default=(), repr=False, compare=False))]
     return make_dataclass(name, fields, frozen=True, namespace=dict(_EXTRAS))
 
 
-class Records(tuple):
+class Records(tuple):  # type: ignore[type-arg]
     """A list answer: a tuple of its items (iterate, ``len``, index) that also carries ``weights`` and ``violations``."""
 
     weights: dict[str, int]
@@ -204,7 +204,7 @@ def _value(name: str, schema: Any, value: Any, hints: dict[str, Any]) -> Any:
 
 
 def _object(name: str, schema: dict[str, Any], data: dict[str, Any], hints: dict[str, Any], **extra: Any) -> Any:
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
     keys = list(props) + [k for k in data if k not in props]  # every field sent is kept, documented first
     named = _field_names(keys)
     cls = _record_class(name, tuple(n for _, n in named))

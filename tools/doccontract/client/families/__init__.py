@@ -60,5 +60,13 @@ def methods(table: Iterable[tuple[str, str, str, tuple[str, ...], str]]) -> dict
 #: Every family's rows; a new family is one more table here.
 TABLES = {"institutional_loan": INSTITUTIONAL_LOAN}
 
-#: The mixin :class:`~doccontract.client.core.Client` inherits its named methods from.
-FamilyMethods = type("FamilyMethods", (), {name: m for table in TABLES.values() for name, m in methods(table).items()})
+class FamilyMethods:
+    """The mixin :class:`~doccontract.client.core.Client` inherits its named methods from (set below, from TABLES)."""
+
+    def named(self, operation: str, record: str, /, **params: Any) -> Any:  # pragma: no cover - the Client's
+        raise NotImplementedError
+
+
+for _table in TABLES.values():
+    for _name, _method_fn in methods(_table).items():
+        setattr(FamilyMethods, _name, _method_fn)
