@@ -276,3 +276,21 @@ def test_one_exception_tree():
 )
 def test_one_rule_decides_a_fields_python_type(schema, kind):
     assert form(schema) == kind
+
+
+@pytest.mark.parametrize(
+    "answer,cls",
+    [
+        ((503, {}, b"<html>busy</html>"), "ExecutionStatusUnknown"),
+        ((400, JSON, b'{"code":-1100,"msg":"bad demo-credit-key-2001"}'), "BinanceAPIError"),
+        ((302, {"Location": "http://elsewhere.example/x"}, b""), "RedirectRefused"),
+    ],
+)
+def test_exceptions_carry_the_operation_and_the_response_scrubbed(answer, cls):
+    with StubServer([answer]) as srv:
+        with pytest.raises(ClientError) as exc:
+            client(srv.url).close_risk_unit(7)
+    err = exc.value
+    assert type(err).__name__ == cls and err.operation == "DELETE /sapi/v1/margin/loan-group"
+    assert err.response is not None and err.response.status == answer[0]
+    assert KEY not in repr(err.response) and KEY not in json.dumps(err.response.body)

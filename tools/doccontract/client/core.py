@@ -302,10 +302,15 @@ class Client(FamilyMethods):
         return ExecutionStatusUnknown(f"{where}: connection lost after sending ({type(exc).__name__}); the outcome is UNKNOWN")
 
     def _answer(self, op: Operation, status: int, headers: dict[str, str], raw: Any, where: str) -> Result:
-        if 300 <= status < 400:
-            raise RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
-        if status >= 500:
-            raise ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+        if 300 <= status < 400 or status >= 500:
+            redirect = 300 <= status < 400
+            error: ClientError = (
+                RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
+                if redirect
+                else ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+            )
+            error.response = Answer(status, headers, raw[:200].decode("utf-8", "replace") if isinstance(raw, bytes) else None)
+            raise error
         body: Any = None
         unreadable: Violation | None = None
         if raw is None:
