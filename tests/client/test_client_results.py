@@ -25,6 +25,7 @@ from doccontract.client import (
     form,
 )
 from doccontract.client.families import TABLES
+from doccontract.client.records import example_values
 from doccontract.contract.registry import Registry
 from doccontract.wire import request as wire_request
 
@@ -127,9 +128,10 @@ def test_every_documented_answer_of_the_family_comes_back_typed(row):
     assert no_float(record), record
     if isinstance(example, list):
         assert isinstance(record, Records) and len(record) == len(example) and list(record) == [record[i] for i in range(len(record))]
+    seen = example_values(op.response, op.examples)
     for pointer, schema, wire in leaves(op.response, example):
         value = typed(record, pointer)
-        kind = form(schema)
+        kind = form(schema, seen.get(id(schema), ()))
         if wire is None or kind not in EXPECTED or not Draft202012Validator(schema).is_valid(wire):
             continue
         assert isinstance(value, EXPECTED[kind]) and not (kind == "int" and isinstance(value, bool)), (pointer, value, kind)
@@ -162,6 +164,16 @@ def test_money_flags_and_ids_in_every_wire_form():
     assert [u.group_id for u in units] == [12317283617, 7]
     assert units[0].ltv == Decimal("0.1") and units[1].ltv == Decimal("0E-8") and isinstance(units[1].ltv, Decimal)
     assert units[0].create_time == 1 and type(units[0].create_time) is int
+
+
+def test_amounts_the_page_calls_string_are_decimals_and_text_stays_text():
+    op = REG.get("GET /sapi/v1/margin/loan-group/ltv-details")
+    with StubServer([ok(op.examples[0])]) as srv:
+        [unit] = client(srv.url).query_risk_unit_details()
+    wallet = unit.collateral_accounts[0].wallets[1]
+    assert (wallet.maintain_margin, wallet.net_equity, unit.ltv) == (Decimal("0.50106177"), Decimal("4.98938226"), Decimal("0.592"))
+    assert unit.max_transfer_out_amount == Decimal(0) and isinstance(unit.max_transfer_out_amount, Decimal)  # documented as "0"
+    assert (unit.credit_email, wallet.account_type, unit.group_id, unit.update_time) == ("tst20241120@test.com", "CROSS_MARGIN", 1, 1752137105623)
 
 
 def test_a_list_answer_iterates_and_keeps_its_weights():
@@ -276,6 +288,21 @@ def test_one_exception_tree():
 )
 def test_one_rule_decides_a_fields_python_type(schema, kind):
     assert form(schema) == kind
+
+
+@pytest.mark.parametrize(
+    "examples,kind",
+    [
+        (["0.50106177", "0"], "decimal"),
+        (["0"], "decimal"),
+        (["1E-8"], "decimal"),
+        (["12317283617"], "str"),  # digits only: an id written as text, not an amount
+        (["0.5", "n/a"], "str"),
+        ([], "str"),
+    ],
+)
+def test_a_text_field_is_a_decimal_when_its_documented_examples_are_amounts(examples, kind):
+    assert form({"type": "string", "x-doc-type": "String"}, examples) == kind
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,7 @@ class Client(FamilyMethods):
         named methods do); parameters that are None are not sent."""
         op = self.registry.get(operation)
         result = self.call(op, **{k: v for k, v in params.items() if v is not None})
-        return to_record(record, op.response, result.data, result.weights, result.violations, hints=op.params)
+        return to_record(record, op.response, result.data, result.weights, result.violations, hints=op.params, examples=op.examples)
 
     def _auth(self, op: Operation, recv_window: int | float | None) -> BinanceAuth | None:
         if op.auth_kind == "none":

@@ -15,6 +15,7 @@ converted when it can be read unambiguously and kept as sent otherwise.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -70,10 +71,12 @@ def _is_decimal_pattern(pattern: str) -> bool:
         return False
 
 
-def form(schema: Any) -> str:
+def form(schema: Any, examples: Sequence[Any] = ()) -> str:
     """The one rule: which Python type a field with this schema comes back as.
 
-    decimal: a DECIMAL-like documented type, a ``number`` type, or a decimal-text pattern;
+    decimal: a DECIMAL-like documented type, a ``number`` type, or a decimal-text pattern; or a text
+    field whose documented examples (the page's, kept in the contract) are all decimal text, one with
+    a fraction or zero (``"0.50106177"``, ``"0"``): many pages call an amount STRING and show it so;
     flag: a ``boolean`` type, or an enum of only true/false in any case;
     int: an ``integer`` type (ids, times, counts; a string id beside it still reads as an int);
     record / list: objects and arrays; str: text and enums; any: nothing documented.
@@ -93,9 +96,38 @@ def form(schema: Any) -> str:
         return DECIMAL
     if "integer" in types:
         return INT
+    if types == {"string"} and not enum and _decimal_examples(examples):
+        return DECIMAL
     if "string" in types:
         return TEXT
     return ANY
+
+
+def _decimal_examples(examples: Sequence[Any]) -> bool:
+    """Every example is decimal text, and one has a fraction or exponent or is zero: an amount, never an id
+    (an id written as text has no point and is never 0)."""
+    texts = [v for v in examples if isinstance(v, str)]
+    if not texts or len(texts) != len(examples) or not all(_DECIMAL_TEXT.fullmatch(v) for v in texts):
+        return False
+    return any(c in v for v in texts for c in ".eE") or any(Decimal(v) == 0 for v in texts)
+
+
+def example_values(schema: dict[str, Any], examples: Sequence[Any]) -> dict[int, list[Any]]:
+    """The documented examples' scalars, by the schema node (``id``) that describes them: what :func:`form` reads beside the schema."""
+    out: dict[int, list[Any]] = {}
+    stack = [(schema, example) for example in examples]
+    while stack:
+        node, value = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if isinstance(value, dict):
+            props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+            stack += [(props[k], v) for k, v in value.items() if k in props]
+        elif isinstance(value, list):
+            stack += [(node["items"], v) for v in value] if isinstance(node.get("items"), dict) else []
+        else:
+            out.setdefault(id(node), []).append(value)
+    return out
 
 
 def _decimal(value: Any) -> Any:
@@ -193,17 +225,16 @@ def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") and len(name) > 1 else name
 
 
-def _value(name: str, schema: Any, value: Any, hints: dict[str, Any]) -> Any:
-    kind = form(schema)
+def _value(name: str, schema: Any, value: Any, hints: dict[str, Any], seen: dict[int, list[Any]]) -> Any:
     if isinstance(value, dict):
-        return _object(name, schema if isinstance(schema, dict) else {}, value, hints)
+        return _object(name, schema if isinstance(schema, dict) else {}, value, hints, seen)
     if isinstance(value, list):
         item = schema.get("items") if isinstance(schema, dict) and isinstance(schema.get("items"), dict) else {}
-        return [_value(_singular(name), item, v, hints) for v in value]
-    return scalar(kind, value)
+        return [_value(_singular(name), item, v, hints, seen) for v in value]
+    return scalar(form(schema, seen.get(id(schema), ())), value)
 
 
-def _object(name: str, schema: dict[str, Any], data: dict[str, Any], hints: dict[str, Any], **extra: Any) -> Any:
+def _object(name: str, schema: dict[str, Any], data: dict[str, Any], hints: dict[str, Any], seen: dict[int, list[Any]], **extra: Any) -> Any:
     props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
     keys = list(props) + [k for k in data if k not in props]  # every field sent is kept, documented first
     named = _field_names(keys)
@@ -211,7 +242,7 @@ def _object(name: str, schema: dict[str, Any], data: dict[str, Any], hints: dict
     values = {}
     for key, attr in named:
         sub = props.get(key, hints.get(key, {}))  # an undocumented field: the same-named request parameter's type, if any
-        values[attr] = _value(name + attr.title().replace("_", ""), sub, data.get(key), hints)
+        values[attr] = _value(name + attr.title().replace("_", ""), sub, data.get(key), hints, seen)
     return cls(**values, **extra)
 
 
@@ -222,22 +253,25 @@ def to_record(
     weights: dict[str, int] | None = None,
     violations: tuple[str, ...] = (),
     hints: dict[str, Any] | None = None,
+    examples: Sequence[Any] = (),
 ) -> Any:
     """The answer as a frozen dataclass named ``name`` (fields in snake_case, typed by :func:`form`),
     a :class:`Records` for a list answer, or the converted scalar for anything else.
 
-    ``hints``: schemas for fields the response schema does not document (the request's parameters).
+    ``hints``: schemas for fields the response schema does not document (the request's parameters);
+    ``examples``: the contract's documented answers, which :func:`form` reads beside the schema.
     """
     hints = hints or {}
+    seen = example_values(schema, examples)
     kind = form(schema)
     if isinstance(data, list) or (kind == LIST and not isinstance(data, dict)):
         item = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         items = data if isinstance(data, list) else []  # an answer that is no list (it broke the contract): no items
-        return Records(name, [_value(_singular(name), item, v, hints) for v in items], weights, violations)
+        return Records(name, [_value(_singular(name), item, v, hints, seen) for v in items], weights, violations)
     if data is not None and not isinstance(data, dict) and kind not in (RECORD, ANY):
-        return scalar(kind, data)  # an operation whose whole answer is one value
+        return scalar(form(schema, seen.get(id(schema), ())), data)  # an operation whose whole answer is one value
     # an object; or an answer that is none (no body, not JSON): the documented fields, all None
-    return _object(name, schema, data if isinstance(data, dict) else {}, hints, weights=dict(weights or {}), violations=tuple(violations))
+    return _object(name, schema, data if isinstance(data, dict) else {}, hints, seen, weights=dict(weights or {}), violations=tuple(violations))
 
 
 @dataclass(frozen=True)
