@@ -321,3 +321,14 @@ def test_exceptions_carry_the_operation_and_the_response_scrubbed(answer, cls):
     assert type(err).__name__ == cls and err.operation == "DELETE /sapi/v1/margin/loan-group"
     assert err.response is not None and err.response.status == answer[0]
     assert KEY not in repr(err.response) and KEY not in json.dumps(err.response.body)
+
+
+def test_a_broken_server_time_is_an_error_even_when_not_strict():
+    from doccontract.client import SERVER_TIME_CONTRACT
+
+    with StubServer([ok({"serverTime": "soon"}), ok({})]) as srv:
+        c = Client(KEY, secret=SECRET, base_url=srv.url, contract=SERVER_TIME_CONTRACT, strict=False)
+        for _ in range(2):
+            with pytest.warns(ContractWarning), pytest.raises(ClientError, match="not usable"):
+                c.sync_clock()
+    assert c.offset_ms is None

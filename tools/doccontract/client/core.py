@@ -229,7 +229,7 @@ class Client(FamilyMethods):
                 after = self.clock()
         except ClientError as exc:
             raise scrubbed(exc, self._secrets) from None
-        server = result.data["serverTime"]
+        server = result.data.get("serverTime") if isinstance(result.data, dict) else None  # strict=False returns a broken answer
         offset = server - (before + after) * 500 if isinstance(server, int) and not isinstance(server, bool) else None
         if offset is None or abs(offset) > MAX_CLOCK_OFFSET_MS or after - before > MAX_CLOCK_ROUND_TRIP_S:
             # a time no clock is off by, or one measured too slowly to trust: signing with it would
@@ -355,6 +355,7 @@ class Client(FamilyMethods):
             message += f" (and {len(texts) - 1} more in result.violations)"
         warnings.warn(message, ContractWarning, stacklevel=_outside_the_client())
         return Result(body, _weights(headers), status, headers, texts)
+
 
 #: GET /api/v3/time as Binance's spot general endpoints document it ("Check server time": weight 1,
 #: no parameters, ``{"serverTime": 1499827319559}``), for contracts folders that do not hold it.
