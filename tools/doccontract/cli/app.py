@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
+from ..neutral import control, terminal_json, terminal_streams
 from ..rules import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
 from ..usage import UsageError
 
@@ -132,12 +133,13 @@ class Progress:
         self.done += 1
         if self.on:
             name = item if len(item) <= 60 else "…" + item[-59:]
-            sys.stderr.write(f"\r{self.what} {self.done}/{self.total} {'FAIL ' if error else ''}{name}".ljust(99)[:99])
+            control(sys.stderr, "\r")
+            sys.stderr.write(f"{self.what} {self.done}/{self.total} {'FAIL ' if error else ''}{name}".ljust(98)[:98])
             sys.stderr.flush()
 
     def close(self) -> None:
         if self.on and self.done:
-            sys.stderr.write("\r" + " " * 99 + "\r")
+            control(sys.stderr, "\r" + " " * 99 + "\r")
             sys.stderr.flush()
 
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
@@ -163,7 +165,8 @@ def _print_findings(findings: list[dict], out) -> None:
 
 def _progress(done: int, total: int) -> None:
     """One self-overwriting line on a terminal; nothing in CI or when redirected."""
-    print(f"\rbuilding {done}/{total} pages", end="" if done < total else "\r" + " " * 40 + "\r", file=sys.stderr, flush=True)
+    control(sys.stderr, f"\rbuilding {done}/{total} pages" + ("" if done < total else "\r" + " " * 40 + "\r"))
+    sys.stderr.flush()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -549,7 +552,6 @@ def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    import json
     import tempfile
 
     from ..watch.drift import diff_trees, exit_code, page_reader, report_json, report_markdown
@@ -572,7 +574,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except (ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
     if args.format == "json":
-        print(json.dumps(report_json(drifts, []), indent=2, ensure_ascii=False, sort_keys=True))
+        print(terminal_json(report_json(drifts, []), indent=2, sort_keys=True))
     else:
         print(report_markdown(drifts, []), end="")
     return exit_code(drifts)
@@ -783,6 +785,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in own
     command = next((a for a in own if not a.startswith("-")), "")
     parser = make_parser()
+    with terminal_streams():  # page text reaches the terminal or CI log only through here
+        return _main(parser, argv, command, debug)
+
+
+def _main(parser: argparse.ArgumentParser, argv: list[str], command: str, debug: bool) -> int:
     try:
         args = parser.parse_args(argv)
         command, args.debug = args.command, debug

@@ -9,7 +9,6 @@ no credentials; 4 the API could not be reached.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..contract.store import default_dir
+from ..neutral import terminal_json
 from . import plugin as suite_plugin
 from .operations import ContractsError, load_operations
 from .scrub import redact
@@ -127,7 +127,7 @@ def run_check(
     exit_code = EXIT_FAILED if failed or (require_coverage and gaps) else 0
     note = suite.clock_note if suite else ""
     text = (
-        json.dumps(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps) | ({"clock": note} if note else {}), indent=2, ensure_ascii=False)
+        terminal_json(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps) | ({"clock": note} if note else {}), indent=2)
         if fmt == "json"
         else _table(target, summary.rows, coverage, gaps if require_coverage else [], note)
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .. import neutral
 from .._files import dumps, write_atomic
 from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
@@ -626,7 +627,8 @@ def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
 def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
     report = report_json(drifts, errors, base_url, run_url)
     write_atomic(report_dir / "drift.json", dumps(report))
-    write_atomic(report_dir / "drift.md", report_markdown(drifts, errors, base_url, run_url).encode())
+    # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
+    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url)).encode())
     write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode())
     return report
 

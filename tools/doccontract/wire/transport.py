@@ -14,6 +14,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import zlib
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -119,3 +120,42 @@ class WatchedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def read_capped(resp: Any, max_bytes: int) -> bytes:
+    """The body of ``resp`` (opened with ``stream=True``), inflated here chunk by chunk and never
+    past ``max_bytes``: a 300 KB gzip answer that would inflate to 300 MB costs at most
+    ``max_bytes`` of memory before it is refused.  Raises ValueError (too large, unknown or corrupt
+    encoding); the time bound is the caller's :class:`Deadline`."""
+    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        inflate = None
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, told apart by the header
+    else:
+        raise ValueError(f"the answer's Content-Encoding {encoding[:40]!r} is not supported")
+    too_big = f"the answer is larger than {max_bytes // 1024} KB; refused"
+    length = resp.headers.get("Content-Length", "").strip()
+    if length.isdigit() and int(length) > max_bytes:
+        raise ValueError(too_big)
+    out = bytearray()
+    try:
+        while True:
+            chunk = resp.raw.read1(65536, decode_content=False)
+            if not chunk:
+                break
+            if inflate is None:
+                out += chunk
+            else:
+                out += inflate.decompress(chunk, max_bytes - len(out) + 1)
+                if inflate.unconsumed_tail:
+                    raise ValueError(too_big)
+            if len(out) > max_bytes:
+                raise ValueError(too_big)
+        if inflate is not None:
+            out += inflate.flush()
+    except zlib.error:
+        raise ValueError(f"the {encoding} answer is corrupt") from None
+    if len(out) > max_bytes:
+        raise ValueError(too_big)
+    return bytes(out)
