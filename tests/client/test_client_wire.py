@@ -206,6 +206,66 @@ def test_error_body_raises_binance_api_error_with_the_code():
     assert (exc.value.status, exc.value.code) == (400, -27009)
 
 
+TRANSFER_OUT = "POST /sapi/v1/margin/loan-group/transfer-out"  # its page documents no response body
+
+
+@pytest.mark.parametrize(
+    "op,params",
+    [(TRANSFER_OUT, {"asset": "USDT", "amount": 1}), (CLOSE, {"groupId": 1}), ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 1, "assetName": "USDT", "amount": 1})],
+)
+@pytest.mark.parametrize("status", [200, 202])
+def test_a_binance_error_body_is_an_error_on_any_status(op, params, status):
+    with StubServer([(status, JSON, b'{"code":-3041,"msg":"Balance is not enough"}')]) as srv:
+        with pytest.raises(BinanceAPIError) as exc:
+            client(srv.url).call(op, **params)
+    assert (exc.value.status, exc.value.code, exc.value.msg) == (status, -3041, "Balance is not enough")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code":200,"msg":"success"}',  # exactly Binance's error shape, on a page that documents no such body
+        b'{"code":-1000,"msg":"An unknown error occurred","data":null}',  # a negative code is never a success
+    ],
+)
+def test_an_error_shaped_body_the_page_does_not_document_is_an_error(body):
+    with StubServer([(200, JSON, body)]) as srv:
+        with pytest.raises(BinanceAPIError):
+            client(srv.url).transfer("USDT", 1)
+
+
+def test_a_documented_success_body_with_code_and_msg_is_a_success():
+    """Some pages document ``{"code": 200, "msg": "..."}`` as their answer: that is no refusal."""
+    from doccontract.contract.store import CLOSE_RISK_UNIT
+
+    c = json.loads((ROOT / "contracts" / f"{CLOSE_RISK_UNIT}.json").read_text(encoding="utf-8"))
+    c["response"] = {"type": "object", "properties": {"code": {"type": "integer"}, "msg": {"type": "string"}}, "required": ["code", "msg"]}
+    with StubServer([ok({"code": 200, "msg": "The operation of cancel all open order is done."}), ok({"code": -2011, "msg": "Unknown order sent."})]) as srv:
+        cl = Client(KEY, secret=SECRET, base_url=srv.url, contract=c)
+        assert cl.call(c["id"], groupId=1).data["code"] == 200
+        with pytest.raises(BinanceAPIError, match="-2011"):
+            cl.call(c["id"], groupId=1)
+
+
+@pytest.mark.parametrize("number", [b"1e999999", b"-1e999999", b"NaN", b"Infinity", b"-Infinity"])
+def test_a_number_no_float_holds_is_a_contract_violation_never_a_value(number):
+    body = b'{"transactionId":"12","amount":' + number + b',"status":"success"}'
+    with StubServer([(200, JSON, body)] * 2) as srv:
+        with pytest.raises(ContractViolation, match="at /amount .*not a finite number") as exc:
+            client(srv.url, strict=True).borrow(1, "USDT", 1)
+        with pytest.warns(ContractWarning, match="/amount: .*not a finite number"):  # the borrow was done: returned, marked
+            borrowed = client(srv.url).borrow(1, "USDT", 1)
+    assert exc.value.pointer == "/amount"
+    assert borrowed.amount is None and borrowed.status == "success" and borrowed.violations[0].startswith("/amount: ")
+
+
+def test_a_non_finite_number_deep_in_an_answer_is_named_where_it_is():
+    body = b'{"total":1,"rows":[{"groupId":3,"closeTime":5e400,"createTime":1,"creditEmail":"a","enabled":"x","parentEmail":"p"}]}'
+    with StubServer([(200, JSON, body)]) as srv:
+        with pytest.raises(ContractViolation, match="at /rows/0/closeTime .*5e400 is not a finite number"):
+            client(srv.url).call(RECORDS)
+
+
 @pytest.mark.parametrize("retry_after", ["2", "Wed, 21 Oct 2099 07:28:00 GMT"])
 def test_rate_limited_is_never_retried(retry_after):
     with StubServer([(429, {**JSON, "Retry-After": retry_after}, b'{"code":-1003,"msg":"Too many requests"}')]) as srv:
@@ -380,7 +440,7 @@ def test_answers_cut_short_are_unknown(data):
         ({}, b"[" * 10_000 + b"]" * 10_000, "not JSON|deeper"),
         ({}, b"[" * 100 + b"]" * 100, "deeper than 64"),
         ({}, b"<html>ok</html>", "not JSON"),
-        ({}, b'{"groupId": NaN, "status": "CLOSED"}', "not JSON"),
+        ({}, b'{"groupId": NaN, "status": "CLOSED"}', "/groupId.*NaN is not a finite number"),
     ],
 )
 def test_undecodable_or_too_deep_bodies_are_contract_violations(headers, body, what):
@@ -389,7 +449,7 @@ def test_undecodable_or_too_deep_bodies_are_contract_violations(headers, body, w
             client(srv.url, strict=True).close_risk_unit(1)
         with pytest.warns(ContractWarning, match=what):  # the DELETE was done: its result comes back, marked
             closed = client(srv.url).close_risk_unit(1)
-    assert re.search(what, closed.violations[0]) and closed.status is None
+    assert re.search(what, closed.violations[0]) and closed.group_id is None  # never a value it could not read
 
 
 def test_a_huge_body_is_a_contract_violation_without_reading_it_all():

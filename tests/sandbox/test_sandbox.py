@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from doccontract.sandbox import ApiError, Sandbox, State, StateError
+from doccontract.sandbox.gateway import console_log
 from doccontract.sandbox.models.institutional_loan import Call, InstitutionalLoan
 from doccontract.wire.signing import Signer
 
@@ -332,6 +333,28 @@ def test_one_log_line_per_request_without_key_or_signature(clock):
     assert lines[0].split()[1:5] == ["DELETE", PATH, "200", "code=-"] and "weight=UID:1000" in lines[0]
     assert " 404 code=-1000 " in lines[1]
     assert not any(KEY in line or sig in line for line in lines)
+
+
+
+CONTROLS = "\x1b[2J\x1b]0;owned\x07\x08\x08\r\n\x00\x7f\x9b\u202e"  # clear screen, retitle, bell, backspaces, CR/LF, NUL, DEL, CSI, RLO
+
+
+def test_control_characters_from_a_request_reach_the_log_escaped(clock):
+    lines: list[str] = []
+    sandbox = Sandbox(clock=clock, log=lines.append)
+    sandbox.handle("GET", f"/sapi/v1/{CONTROLS}?a={CONTROLS}", b"", {}, client=f"127.0.0.1{CONTROLS}")
+    sandbox.handle(f"G{CONTROLS}T", "/x", b"", {})
+    assert len(lines) == 2
+    for line in lines:
+        assert line.isprintable(), repr(line)
+    assert "\\x1b[2J" in lines[0] and "\\x07" in lines[0]  # escaped, not dropped: the log shows what was sent
+
+
+def test_the_console_log_escapes_control_characters(capfd):
+    console_log(f"a line {CONTROLS} with controls")
+    err = capfd.readouterr().err
+    assert err.startswith("sandbox: a line ") and err.endswith(" with controls\n")
+    assert err[:-1].isprintable(), repr(err)
 
 
 JSON_VALUES = st.recursive(

@@ -235,3 +235,124 @@ def test_fuzz_the_gateway_answers_everything_without_an_exception(method, target
 
 
 FUZZ_SANDBOX = Sandbox(clock=Clock())
+
+
+# --------------------------------------------------------------------------- ambiguous framing (request smuggling)
+
+BORROW = "/sapi/v1/margin/loan-group/borrow"
+
+
+def _signed_borrow(clock: Clock) -> bytes:
+    """A complete, correctly signed borrow: what a smuggler hides in an outer request's body."""
+    body = f"groupId=10001&assetName=USDT&amount=100&timestamp={clock.ms()}"
+    body += f"&signature={signed('', body)}"
+    return (
+        f"POST {BORROW} HTTP/1.1\r\nHost: a\r\nX-MBX-APIKEY: {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
+
+
+def _until_closed(port: int, data: bytes, wait: float = 3.0) -> tuple[bytes, bool]:
+    """Everything the server sends on one connection, and whether it closed it within ``wait`` (the servers
+    below idle for longer, so a close seen here is the server's answer, not its idle timeout)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as s:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except TimeoutError:
+                return out, False
+            except ConnectionResetError:
+                return out, True
+            if not chunk:
+                return out, True
+            out += chunk
+
+
+def _answers(raw: bytes) -> int:
+    """How many HTTP answers ``raw`` holds, one after another (each framed by its Content-Length)."""
+    n = 0
+    while raw:
+        head, sep, rest = raw.partition(b"\r\n\r\n")
+        assert sep and head.startswith(b"HTTP/1."), raw[:200]
+        length = next(int(v) for k, _, v in (line.partition(b":") for line in head.split(b"\r\n")[1:]) if k.strip().lower() == b"content-length")
+        raw, n = rest[length:], n + 1
+    return n
+
+
+def _smuggle(framing: bytes, clock: Clock) -> bytes:
+    inner = _signed_borrow(clock)
+    outer_body = b"0\r\n\r\n" + inner
+    return b"GET /sapi/v1/margin/loan-groups/closed HTTP/1.1\r\nHost: a\r\n" + framing.replace(b"{n}", str(len(outer_body)).encode()) + b"\r\n" + outer_body
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: {n}\r\nTransfer-Encoding: chunked\r\n",
+        b"Transfer-Encoding: chunked\r\nContent-Length: {n}\r\n",
+        b"Content-Length: {n}\r\nTransfer-Encoding:\tchunked\r\n",
+        b"Content-Length: {n}\r\ntransfer-encoding: CHUNKED\r\n",
+        b"Content-Length: {n}\r\nTransfer-Encoding: chunked, chunked\r\n",
+        b"Content-Length: {n}\r\nX-Pad: a\r\n\tTransfer-Encoding: chunked\r\n",  # obs-fold
+        b"Transfer-Encoding:\r\n chunked\r\n",  # obs-fold: a front end may read no Transfer-Encoding here
+        b"Content-Length: {n}\r\nTransfer_Encoding: chunked\r\n",  # '_' for '-': a front end may map it
+        b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+    ],
+)
+def test_an_ambiguously_framed_request_is_refused_and_its_hidden_request_never_runs(framing):
+    clock = Clock()
+    with Sandbox(clock=clock).serve(idle_timeout=30) as server:
+        borrows = len(server.sandbox.state.records["borrowRepay"])
+        raw, closed = _until_closed(server.server.effective_port, _smuggle(framing, clock))
+        assert closed, "the connection was kept open after an ambiguously framed request"
+        assert _answers(raw) == 1, raw  # one answer: the hidden request got none
+        assert error_of(raw) == (400, -1000)
+        assert len(server.sandbox.state.records["borrowRepay"]) == borrows
+        assert all(r.path != BORROW for r in server.sandbox.recorded)
+
+
+def test_transfer_encoding_in_an_http_1_0_request_is_refused():
+    """RFC 9112 §6.1: HTTP/1.0 has no Transfer-Encoding, so the framing is faulty whatever Content-Length says."""
+    clock = Clock()
+    with Sandbox(clock=clock).serve(idle_timeout=30) as server:
+        inner = _signed_borrow(clock)
+        request = b"POST /sapi/v1/margin/loan-group HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n" + inner
+        raw, closed = _until_closed(server.server.effective_port, request)
+        assert closed and _answers(raw) == 1, raw
+        assert error_of(raw) == (400, -1000)
+        assert all(r.path != BORROW for r in server.sandbox.recorded)
+
+
+@pytest.mark.parametrize(
+    "framing,status",
+    [
+        (b"Content-Length: 5\r\nContent-Length: 5\r\n", 400),  # a repeated Content-Length, even the same value
+        (b"Content-Length: 5, 5\r\n", 400),
+        (b"Transfer-Encoding: gzip\r\n", 501),  # no transfer coding but chunked
+        (b"Transfer-Encoding: gzip, chunked\r\n", 501),
+        (b"Transfer-Encoding: chunked, gzip\r\n", 501),
+    ],
+)
+def test_other_framing_ambiguities_are_refused_and_the_connection_closed(framing, status):
+    with Sandbox(clock=Clock()).serve(idle_timeout=30) as server:
+        raw, closed = _until_closed(server.server.effective_port, b"POST /sapi/v1/margin/loan-group HTTP/1.1\r\nHost: a\r\n" + framing + b"\r\nhello")
+    assert closed and _answers(raw) == 1, raw
+    assert error_of(raw) == (status, -1000)
+
+
+def test_a_pipelined_request_after_a_plain_one_is_still_answered(srv):
+    """The refusal is for ambiguity only: two well-framed requests on one connection get two answers."""
+    one = b"GET /nothing HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"
+    raw, _ = _until_closed(srv.server.effective_port, one + one.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+    assert _answers(raw) == 2 and raw.count(b"HTTP/1.1 404 ") == 2, raw
+
+
+def test_control_bytes_in_a_request_line_reach_the_log_escaped():
+    lines: list[str] = []
+    with Sandbox(clock=Clock(), log=lines.append).serve(idle_timeout=IDLE) as server:
+        raw = exchange(server, b"GET /sapi/v1/\x1b[2J\x1b]0;owned\x07\x08\x08x HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert error_of(raw) == (404, -1000)
+    assert len(lines) == 1 and lines[0].isprintable(), lines
+    assert "/sapi/v1/\\x1b[2J\\x1b]0;owned\\x07\\x08\\x08x 404" in lines[0]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import re
 import sys
@@ -36,11 +37,12 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
+from referencing.exceptions import Unresolvable
 
 from .. import __version__
 from ..contract.registry import Operation, Registry
+from ..contract.validation import first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
 from ..wire import request as wire_request
 from ..wire.request import to_wire
@@ -320,8 +322,9 @@ class Client(FamilyMethods):
             unreadable = Violation("", f"the body is larger than {MAX_BODY} bytes", "a Binance-sized JSON body")
         else:
             body = _json(raw)
-            if body is _TOO_DEEP:
-                body, unreadable = None, Violation("", f"the body is nested deeper than {MAX_DEPTH} levels", "a Binance-sized JSON body")
+            unreadable = _shape_problem(body, MAX_DEPTH) if body is not _NOT_JSON else None
+            if unreadable is not None:  # past MAX_DEPTH nothing is read; a number no float holds is never a value
+                body = None if "deeper" in unreadable.message else _finite_only(body)
         if unreadable is not None and not 200 <= status < 300:
             raise unreadable.error(None)  # a refusal or a non-answer we cannot read: nothing was done that we know of
         if status >= 400:
@@ -332,6 +335,11 @@ class Client(FamilyMethods):
             raise error
         if status < 200:
             raise ContractViolation("", f"HTTP {status} is not a final answer", "a 200 answer", None)
+        refusal = _refusal(op, body)
+        if refusal is not None:  # Binance said no, whatever the status said: nothing was done
+            error = BinanceAPIError(status, refusal[0], refusal[1], headers)
+            error.response = Answer(status, headers, body)
+            raise error
         if body is _NOT_JSON:
             if not raw.strip() and not _has_shape(op.response):
                 return Result(None, _weights(headers), status, headers)  # the page documents no body
@@ -384,7 +392,6 @@ SERVER_TIME_OPERATION = Operation.from_contract(SERVER_TIME_CONTRACT, "doccontra
 # --------------------------------------------------------------------------- answers
 
 _NOT_JSON = object()
-_TOO_DEEP = object()
 _TOO_LARGE = object()  # what _read_body gives for a body past MAX_BODY
 MAX_VIOLATIONS = 20  # listed per answer; a body breaking its contract everywhere still makes a bounded report
 MAX_MESSAGE = 300  # characters of one violation's message (jsonschema quotes the whole offending value)
@@ -405,30 +412,78 @@ def _read_body(resp: requests.Response) -> Any:
     return b"".join(chunks)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+class _NonFinite(str):
+    """A number as written where no float holds it (``1e999999``, ``NaN``, ``Infinity``): found, then refused."""
+
+
+def _number(text: str) -> Any:
+    """A fraction as a :class:`~.records.Number` (a float keeping its digits), or _NonFinite where no float holds it."""
+    return Number(text) if math.isfinite(float(text)) else _NonFinite(text)
 
 
 def _json(raw: bytes) -> Any:
-    """The body parsed (fractions as :class:`~.records.Number`, exact digits kept), _NOT_JSON or _TOO_DEEP."""
+    """The body parsed (fractions as :class:`~.records.Number`, exact digits kept), or _NOT_JSON; its shape is
+    judged apart (:func:`_shape_problem`)."""
     try:
-        value = json.loads(raw, parse_float=Number, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_float=_number, parse_constant=_NonFinite)
     except (ValueError, RecursionError):
         return _NOT_JSON
-    if _depth_exceeds(value, MAX_DEPTH):
-        return _TOO_DEEP
     return value
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack = [(value, 1)]
+def _shape_problem(value: Any, limit: int) -> Violation | None:
+    """One walk (no recursion): nesting within ``limit`` (judged first: nothing too deep is read), then every
+    number finite, the first one that is not named by its pointer."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    non_finite: Violation | None = None
     while stack:
-        v, d = stack.pop()
+        v, d, at = stack.pop()
+        if isinstance(v, _NonFinite) and non_finite is None:
+            non_finite = Violation(at, f"{v[:40]} is not a finite number", "a finite JSON number")
         if isinstance(v, (dict, list)):
             if d > limit:
-                return True
-            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
-    return False
+                return Violation("", f"the body is nested deeper than {limit} levels", "a Binance-sized JSON body")
+            items = v.items() if isinstance(v, dict) else enumerate(v)
+            stack.extend((c, d + 1, f"{at}/{str(k).replace('~', '~0').replace('/', '~1')}") for k, c in items)
+    return non_finite
+
+
+def _finite_only(value: Any) -> Any:
+    """``value`` with every number no float holds replaced by None (called within MAX_DEPTH: the recursion is bounded)."""
+    if isinstance(value, _NonFinite):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_only(v) for v in value]
+    return value
+
+
+def _refusal(op: Operation, body: Any) -> tuple[int, str] | None:
+    """(code, msg) when a body is Binance's error shape and not the page's documented answer, else None.
+
+    Binance's error codes are negative; a body of exactly ``{code, msg}`` is its error shape, unless the
+    contract documents both keys (some pages answer ``{"code": 200, "msg": "success"}``) and the body fits it.
+    """
+    if not isinstance(body, dict) or "code" not in body or "msg" not in body:
+        return None
+    code, msg = body["code"], body["msg"]
+    if not isinstance(code, int) or isinstance(code, bool) or not isinstance(msg, str):
+        return None
+    if code < 0:
+        return code, msg
+    if set(body) != {"code", "msg"}:
+        return None
+    documented = _documents(op.response, ("code", "msg")) and first_error(_validator(json.dumps(op.response, sort_keys=True)), body) is None
+    return None if documented else (code, msg)
+
+
+def _documents(schema: Any, names: tuple[str, ...]) -> bool:
+    """Whether the schema (or one of its top-level alternatives) names every one of ``names`` as a property."""
+    if not isinstance(schema, dict):
+        return False
+    shapes = [schema] + [alt for key in ("anyOf", "oneOf", "allOf") if isinstance(schema.get(key), list) for alt in schema[key]]
+    return any(isinstance(s, dict) and isinstance(s.get("properties"), dict) and all(n in s["properties"] for n in names) for s in shapes)
 
 
 def _has_shape(schema: dict[str, Any]) -> bool:
@@ -436,8 +491,8 @@ def _has_shape(schema: dict[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json))
+def _validator(schema_json: str) -> Any:
+    return validator(json.loads(schema_json))
 
 
 @dataclass(frozen=True)
@@ -466,7 +521,11 @@ def _violation(err: ValidationError) -> Violation:
 def _violations(op: Operation, body: Any) -> list[Violation]:
     """Every way ``body`` breaks the contract, the most relevant first (jsonschema's ``relevance``), bounded."""
     validator = _validator(json.dumps(op.response, sort_keys=True))
-    errors = sorted(validator.iter_errors(body), key=relevance, reverse=True)
+    try:
+        errors = sorted(validator.iter_errors(body), key=relevance, reverse=True)
+    except (RecursionError, Unresolvable):  # a schema that recurses or refers outside itself: one error that says so
+        first = first_error(validator, body)
+        errors = [first] if first is not None else []
     return [_violation(e) for e in errors[:MAX_VIOLATIONS]]
 
 

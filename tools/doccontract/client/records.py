@@ -121,7 +121,7 @@ def example_values(schema: dict[str, Any], examples: Sequence[Any]) -> dict[int,
         if not isinstance(node, dict):
             continue
         if isinstance(value, dict):
-            props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+            props: dict[str, Any] = node["properties"] if isinstance(node.get("properties"), dict) else {}
             stack += [(props[k], v) for k, v in value.items() if k in props]
         elif isinstance(value, list):
             stack += [(node["items"], v) for v in value] if isinstance(node.get("items"), dict) else []

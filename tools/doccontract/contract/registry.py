@@ -15,6 +15,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .format import FORMAT
 from .store import default_dir, load_contracts
+from .validation import schema_problem
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,13 @@ class Operation:
     @classmethod
     def from_contract(cls, c: dict[str, Any], source: str = "") -> Operation:
         where = source or c.get("id", "<contract>")
+        if not isinstance(c, dict):
+            raise ValueError(f"{where}: not a contract (a JSON {type(c).__name__})")
         if c.get("format") != FORMAT:
             raise ValueError(f"{where}: contract format {c.get('format')!r}, expected {FORMAT}; run 'doccontract build'")
         try:
             title = c.get("title") or {}
-            return cls(
+            op = cls(
                 id=c["id"],
                 method=c["method"].upper(),
                 path=c["path"],
@@ -90,6 +93,11 @@ class Operation:
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{where}: not a contract ({type(exc).__name__}: {exc})") from None
+        for part in ("request", "response"):  # validated without fetching anything or recursing forever
+            problem = schema_problem(getattr(op, part))
+            if problem is not None:
+                raise ValueError(f"{where}: {part} schema: {problem}")
+        return op
 
 
 class Registry:

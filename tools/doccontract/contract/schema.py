@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .._files import json_pointer
 from ..read.extract import Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
 from ..rules import INT64, RECV_WINDOW_MAX
+from .validation import validator as make_validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
@@ -456,7 +455,7 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
             shared = set.intersection(*(set(x) for x in merged))
             body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
         _relax_required(body, same)
-        if not all(Draft202012Validator(body).is_valid(v) for v in same):
+        if not all(make_validator(body).is_valid(v) for v in same):
             # the answers differ deeper down: each is its own alternative (they may overlap: anyOf)
             body = {"anyOf": [_body(fields, v, example, shape) for v in same]}
         bodies.append(body)
@@ -590,7 +589,7 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         found += _shape_conflicts(ep.fields, ep.example.value, where_fields)
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
-    validator = Draft202012Validator(schema)
+    validator = make_validator(schema)
     seen = set()
     errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
     for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jsonschema import Draft202012Validator
-
 from .._files import json_pointer
 from ..contract.store import default_dir
+from ..contract.validation import first_error, validator
 from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, UID_LIMIT_PER_MINUTE, weight_header
 from ..wire.secrets import redact
 from ..wire.signing import verify
@@ -45,7 +44,7 @@ class Answer:
 @dataclass
 class Route:
     op: Operation
-    validator: Draft202012Validator
+    validator: Any  # jsonschema validator, from validation.validator
     handler: Callable[[Call], Any] | None = None
     example: Any = None
     broken: str | None = None  # why this route cannot answer (named at start-up)
@@ -115,15 +114,15 @@ class Sandbox:
 
     # -- start-up
     def _add_route(self, op: Operation) -> None:
-        route = Route(op, Draft202012Validator(op.response), self.model.handler(op.method, op.path))
+        route = Route(op, validator(op.response), self.model.handler(op.method, op.path))
         if route.handler is None:
             if not op.examples:  # no documented body: an empty one, when the schema allows it
-                route.example = next((e for e in ({}, []) if route.validator.is_valid(e)), None)
+                route.example = next((e for e in ({}, []) if first_error(route.validator, e) is None), None)
                 if route.example is None:
                     route.broken = f"{op.id}: the page documents no response example and its schema needs one"
             else:
                 route.example = op.examples[0]
-                problem = next(iter(sorted(route.validator.iter_errors(route.example), key=lambda e: list(e.absolute_path))), None)
+                problem = first_error(route.validator, route.example)
                 if problem is not None:
                     route.broken = f"{op.id}: the page's response example breaks its own schema at {json_pointer(problem) or '/'}: {problem.message}"
             if route.broken:
@@ -142,13 +141,13 @@ class Sandbox:
             answer = Answer(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
-        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put
+        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
             path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
             line = (
                 f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
                 f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
             )
-            self.log(redact(line, [headers.get("x-mbx-apikey")]))
+            self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer
 
     def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
@@ -184,7 +183,7 @@ class Sandbox:
             err.headers = {**weight_headers, **err.headers}
             raise
         payload = conform(payload, op.response)
-        problem = next(iter(route.validator.iter_errors(payload)), None)
+        problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
             raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
         return Answer(200, weight_headers, payload, None, weight)
@@ -258,10 +257,20 @@ class Sandbox:
         return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+
+    A request's bytes reach the log; an ESC, BEL, backspace or line break there could rewrite the
+    operator's screen or forge a log line, so what the log shows is what was sent, inert."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def console_log(line: str) -> None:
-    """One line per request on stderr (the URL line stays alone on stdout)."""
+    """One line per request on stderr (the URL line stays alone on stdout), control characters escaped."""
     try:
-        print(f"sandbox: {line}", file=sys.stderr, flush=True)
+        print(f"sandbox: {printable(line)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 

@@ -4,7 +4,10 @@ HTTP framing (Content-Length, chunked bodies, slow and silent clients, bursts
 of connections, disconnects) is what a well-kept server already does well, so
 the sandbox leaves it to waitress and only makes sure that every answer,
 including waitress's own framing errors and idle timeouts, is Binance's JSON
-``{code, msg}``.
+``{code, msg}``.  One thing waitress accepts is refused before it parses a
+head: framing that two servers could read two ways (both Content-Length and
+Transfer-Encoding, obs-fold, ...), since a front end reading it the other way
+would let a request hidden in the body run (request smuggling).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import threading
 from typing import Any
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import create_server
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
@@ -40,8 +44,54 @@ class _JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+_FRAMING_NAMES = (b"content-length", b"transfer-encoding")
+
+
+def framing_problem(head: bytes) -> str | None:
+    """Why a request head's body framing could be read two ways (RFC 9112 §6.1, §5.2), or None.
+
+    waitress prefers Transfer-Encoding over Content-Length, joins folded lines, drops names with '_'
+    and ignores Transfer-Encoding in HTTP/1.0; each is a reading another server may not share.  What
+    waitress already refuses on its own (a repeated or non-numeric Content-Length: 400; a coding other
+    than chunked: 501) is left to it.
+    """
+    first, _, rest = head.partition(b"\r\n")
+    names, codings = [], []
+    for line in rest.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t"):
+            return "obsolete line folding (a header line starts with a space or tab)"
+        raw_name, _, value = line.partition(b":")
+        name = raw_name.lower()
+        if b"_" in name and name.replace(b"_", b"-") in _FRAMING_NAMES:
+            return f"{raw_name.decode('latin-1')} is not {name.replace(b'_', b'-').decode('latin-1').title()}"
+        names.append(name)
+        if name == b"transfer-encoding":
+            codings += [c.strip(b" \t").lower() for c in value.split(b",") if c.strip(b" \t")]
+    if b"transfer-encoding" in names and b"content-length" in names:
+        return "both Content-Length and Transfer-Encoding"
+    if b"transfer-encoding" in names and not first.endswith(b" HTTP/1.1"):
+        return "Transfer-Encoding in a request that is not HTTP/1.1"
+    if names.count(b"transfer-encoding") > 1 or codings.count(b"chunked") > 1:
+        return "Transfer-Encoding given more than once"
+    return None
+
+
+class _StrictParser(HTTPRequestParser):
+    """waitress's parser behind one check every request head passes first: unambiguous framing."""
+
+    def parse_header(self, header_plus: bytes) -> None:
+        problem = framing_problem(header_plus)
+        if problem is not None:
+            if header_plus.partition(b"\r\n")[0].endswith(b" HTTP/1.1"):
+                self.version = "1.1"  # the refusal is answered in the client's version
+            # waitress answers 400 and closes the connection, dropping what was read after this head
+            raise ParsingError(f"ambiguous message framing: {problem}")
+        super().parse_header(header_plus)
+
+
 class _Channel(HTTPChannel):
     error_task_class = _JsonErrorTask
+    parser_class = _StrictParser
 
 
 def _answer_stalled(server: Any, now: float) -> None:

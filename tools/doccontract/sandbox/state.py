@@ -18,9 +18,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from jsonschema import Draft202012Validator
 
 from .._files import json_pointer
+from ..contract.validation import validator
 
 STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
@@ -121,7 +121,7 @@ STATE_SCHEMA = {
         },
     ),
 }
-_VALIDATOR = Draft202012Validator(STATE_SCHEMA)
+_VALIDATOR = validator(STATE_SCHEMA)
 
 
 @dataclass

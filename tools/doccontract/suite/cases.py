@@ -91,9 +91,9 @@ def valid_params(op: Operation, inert: bool = False, family: tuple[Any, ...] = (
 
 
 def _rejects(schema: dict[str, Any], value: Any) -> bool:
-    from jsonschema import Draft202012Validator
+    from ..contract.validation import validator
 
-    return not Draft202012Validator(schema).is_valid(value)
+    return not validator(schema).is_valid(value)
 
 
 def undocumented_method(op: Operation, documented: set[tuple[str, str]]) -> str | None:

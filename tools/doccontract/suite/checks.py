@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .._files import json_pointer
+from ..contract.validation import first_error, validator
 from ..rules import SIGNING_NAMES, weight_header
 from .operations import Operation
 from .target import Answer
@@ -81,9 +80,8 @@ def success_is_not_an_error(answer: Answer) -> str:
 
 
 def body_matches_response_schema(answer: Answer, op: Operation) -> str:
-    errors = sorted(Draft202012Validator(op.response).iter_errors(answer.body), key=lambda e: list(e.absolute_path))
-    if errors:
-        e = errors[0]
+    e = first_error(validator(op.response), answer.body)
+    if e is not None:
         documented = e.schema.get("x-doc-type") or e.schema.get("type") or e.validator
         raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {e.message[:100]} (documented: {documented})")
     return "body matches the response schema"
