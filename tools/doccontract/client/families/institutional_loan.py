@@ -1,6 +1,8 @@
 """The Institutional Loan family: method name -> operation, record name, positional parameters, why.
 
 Types, requiredness and fields come from each operation's contract; this table only names them.
+The operations are written ``"METHOD /path"``: the sandbox routes its model's handlers by this table too
+(``doccontract.sandbox.models.institutional_loan``), so each endpoint is named once.
 """
 
 from __future__ import annotations
