@@ -222,6 +222,9 @@ class Records(tuple):  # type: ignore[type-arg]
 
 
 def _singular(name: str) -> str:
+    """A list's item record name: Liabilities -> Liability, Rows -> Row."""
+    if name.endswith("ies") and len(name) > 3:
+        return name[:-3] + "y"
     return name[:-1] if name.endswith("s") and len(name) > 1 else name
 
 
