@@ -201,9 +201,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             continue
         contract = r.contract
         if contract is None:
-            import json
+            from .._files import read_json
 
-            contract = json.loads((Path(args.out) / f"{r.cid}.json").read_text(encoding="utf-8"))
+            contract = read_json(Path(args.out) / f"{r.cid}.json")
         n = len(contract["findings"])
         findings += n
         label = "ok   " if r.status == "built" else "same "
@@ -315,7 +315,7 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
     from ..read.pages import PageError, read_meta, read_page
-    from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, spec_path, store
+    from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, probe_writable, spec_path, spec_path_problem, store
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -356,15 +356,22 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             _say(f"doccontract fetch: {r.error}", sys.stderr)
         print(f"doccontract fetch: {len(failed)} of {len(pages)} page(s) failed; nothing was written", file=sys.stderr)
         return 3
+    targets = {p: spec_path(r.page, out) for p, r in pages.items()}
+    for p, target in targets.items():  # every place checked before the first write: all pages or none
+        problem = spec_path_problem(target, out)
+        if problem:
+            raise UsageError(f"{pages[p].page.url} {problem}; nothing was written")
+    if any(not (t.exists() and _same_content(t, pages[p].page)) for p, t in targets.items()):
+        probe_writable(out)
     written = unchanged = 0
-    for result in pages.values():  # written only once every page arrived and read
+    for p, result in pages.items():  # written only once every page arrived and read
         page = result.page
-        target = spec_path(page, out)
+        target = targets[p]
         if target.exists() and _same_content(target, page):
             unchanged += 1
             print(f"unchanged {target}")
             continue
-        store(page, target)
+        store(page, target, out)
         written += 1
         print(f"written   {target}")
     _say(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
@@ -373,6 +380,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from .._files import FileProblem
     from ..read.pages import PageError
     from ..watch.fetch import FetchError, add_local
 
@@ -380,6 +388,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         done = add_local([Path(p) for p in args.paths], Path(args.out))
     except (FetchError, PageError) as exc:
         print(f"doccontract add: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except FileProblem as exc:  # says itself whether anything was written
+        print(f"doccontract add: {exc}", file=sys.stderr)
         return 2
     for src, target, why in done:
         print(f"{why}: {src}" + (f" -> {target}" if target else ""))
@@ -462,6 +473,8 @@ def _drift(args: argparse.Namespace):
     key = hashlib.sha256(f"{Path(args.specs).resolve()}|{site}".encode()).hexdigest()[:16]
     work = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / f"drift-{key}"
     report_dir = Path(args.report_dir) if args.report_dir else None
+    if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
+        raise UsageError(f"--report-dir {report_dir}: not a folder")
     print(f"drift: fetching from {fetcher.base_url}", flush=True)
     n = len(list(Path(args.specs).rglob("*.md"))) if Path(args.specs).is_dir() else 0
     progress = Progress(n, "drift")
@@ -514,6 +527,7 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
     """One side of ``diff``: a folder of contracts as is, or specs built into contracts in ``tmp``."""
     import json
 
+    from .._files import FileProblem, read_regular, write_atomic
     from ..contract.build import SPEC_SUFFIXES, build, find_specs
 
     has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
@@ -522,18 +536,21 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
         if p.is_dir():
             return p
         try:  # one contract file: both sides get the same name, whatever their ids
-            data = json.loads(p.read_bytes())
-        except (OSError, ValueError) as exc:
+            raw = read_regular(p)  # bounded; a FIFO is refused at once, not waited on
+            data = json.loads(raw)
+        except FileProblem:
+            raise
+        except (ValueError, RecursionError) as exc:
             raise UsageError(f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})") from None
         if not isinstance(data, dict) or not {"method", "path", "languages"} <= set(data):
             raise UsageError(f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders")
         tree.mkdir()
-        (tree / "page.json").write_bytes(p.read_bytes())
+        write_atomic(tree / "page.json", raw, tree, durable=False)
         return tree
     if p.is_file():  # two spec files compare as one page, whatever their names
         specs = tmp / f"s{i}" / "specs"
         specs.mkdir(parents=True)
-        (specs / f"page{p.suffix}").write_bytes(p.read_bytes())
+        write_atomic(specs / f"page{p.suffix}", read_regular(p), specs, durable=False)
         p = specs
     failed = [r for r in build([p], tree, use_cache=False) if r.status == "failed"]
     if failed:
@@ -554,6 +571,7 @@ def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
 def cmd_diff(args: argparse.Namespace) -> int:
     import tempfile
 
+    from .._files import FileProblem
     from ..watch.drift import diff_trees, exit_code, page_reader, report_json, report_markdown
 
     old, new = Path(args.old), Path(args.new)
@@ -571,7 +589,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         try:
             roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
             drifts = diff_trees(trees[0], trees[1], pages=page_reader(*roots))
-        except (ValueError, KeyError, TypeError) as exc:
+        except FileProblem:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
     if args.format == "json":
         print(terminal_json(report_json(drifts, []), indent=2, sort_keys=True))
@@ -582,10 +602,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Drift, alerts, then the contract suite; every report it can write, whatever failed before."""
+    from .._files import FileProblem
     from ..suite.run import run_check
 
     report_dir = Path(args.report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UsageError(f"--report-dir {report_dir}: not a folder")
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--report-dir {report_dir}: cannot make it ({exc.strerror})") from None
     internal = None
     alert = 0
     drift_code = None
@@ -593,7 +619,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
         run = _drift(args)
         drift_code = run.exit_code
         alert = _alerts(args, run)
-    except UsageError:
+    except (UsageError, FileProblem):
         raise
     except Exception as exc:  # noqa: BLE001 - reported as one line; the suite still runs and writes its report
         if args.debug:
@@ -790,13 +816,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(parser: argparse.ArgumentParser, argv: list[str], command: str, debug: bool) -> int:
+    from .._files import FileProblem
+
     try:
         args = parser.parse_args(argv)
         command, args.debug = args.command, debug
         code = args.func(args)
         sys.stdout.flush()  # a reader gone away shows here, inside the handlers below, not at exit
         return code
-    except UsageError as exc:
+    except (UsageError, FileProblem) as exc:  # FileProblem: a file or folder the user named or made
         print(f"doccontract {command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -7,17 +7,21 @@ Every file is written atomically: a failed build never leaves half a contract.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import tempfile
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from .._files import cache_dir as default_cache_dir
-from .._files import dumps, write_atomic
 from ..read.extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
 from ..read.pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
 from . import bilingual, error_pages
@@ -122,7 +126,10 @@ def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]
         docs = {lang: d for lang, (_, d, _) in group.items()}
         endpoints = {lang: ep for lang, (_, _, ep) in group.items()}
         anchors = {lang: a for lang, (a, _, _) in group.items()}
-        lead = anchors.get("en") or anchors["zh-CN"]
+        lead = anchors["en"] if "en" in anchors else anchors["zh-CN"]  # a heading of no letters has anchor ''
+        if not lead:
+            heading = next(iter(docs.values())).title
+            raise PageError(page.source, f"the endpoint heading '{heading[:80]}' has no letters or digits, so no anchor to name its contract by")
         c = _contract(page, f"{cid}/{lead}", endpoints, docs, anchors)
         if len(split) == 2 and len(group) == 1:
             (lang,) = group
@@ -209,7 +216,7 @@ def find_specs(paths: Iterable[str | Path]) -> list[Spec]:
                 if f.suffix in SPEC_SUFFIXES and not f.name.startswith(".") and f.is_file():
                     rel = f.relative_to(root)
                     specs.append(Spec(f, rel.with_suffix("").as_posix(), (label / rel).as_posix(), root))
-        elif root.is_file() or not root.exists():
+        else:  # a file, a missing one or a FIFO: read_bytes names what is wrong with it
             anchor = next((p for p in root.resolve().parents if p.name == "specs"), None)
             rel = root.resolve().relative_to(anchor) if anchor else Path(root.name)
             display = (Path("specs") / rel).as_posix() if anchor else root.name
@@ -260,6 +267,11 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
         page = parse_page(data, spec.display)
         out = []
         for contract in contracts_for(page, spec.cid):
+            problem = file_name_problem(contract["id"])
+            if problem:
+                heading = contract.get("page", {}).get("headings", {})
+                named = f" (heading '{next(iter(heading.values()))[:60]}...')" if heading else ""
+                return [Result(spec.cid, "failed", f"{spec.display}: {problem}{named}", page=spec.display)]
             out.append(Result(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
         return out
     except NotAnEndpoint as exc:
@@ -269,6 +281,24 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
         return [Result(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
         return [Result(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
+
+
+#: The longest file or folder name most file systems take (NAME_MAX), in bytes.
+MAX_NAME_BYTES = 255
+
+
+def file_name_problem(cid: str) -> str | None:
+    """Why contract ``cid`` cannot be a file (a name over NAME_MAX, an empty name), else None.
+
+    Ids keep the site's anchors (links use them), so a page whose heading makes a longer name
+    fails, naming itself, rather than failing the whole build when the file is written."""
+    parts = f"{cid}.json".split("/")
+    for part in parts:
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"contract id '{cid[:60]}...' makes a file name of {len(part.encode('utf-8'))} bytes (at most {MAX_NAME_BYTES}); shorten its heading or file name"
+        if part in ("", ".json", ".", ".."):
+            return f"contract id '{cid}' makes an empty or hidden file name; give its heading some letters"
+    return None
 
 
 def _build_in_worker(spec: Spec, data: bytes) -> list[Result]:
@@ -297,8 +327,8 @@ def _cache_file(out: Path, cache_dir: Path | None) -> Path:
 def _load_cache(path: Path, generator: str) -> dict[str, dict]:
     """Cache entries that have the expected shape; anything else is ignored (and rewritten later)."""
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        loaded = read_json(path)
+    except OSError:
         return {}
     if not isinstance(loaded, dict) or loaded.get("generator") != generator or not isinstance(loaded.get("entries"), dict):
         return {}
@@ -326,15 +356,23 @@ def _load_manifest(out: Path) -> Manifest:
     """Which spec made which contract files (relative to ``out``), folder by folder: what a stale-file
     sweep may delete.  A manifest of another format is not read: its files are kept, and no longer swept."""
     try:
-        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(out / MANIFEST_NAME)
+    except OSError:
         return []
     groups = data.get("folders") if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else None
     if not isinstance(groups, list):
         return []
     return [
-        {k: [x for x in v if isinstance(x, str)] for k, v in g.items() if isinstance(v, list)} for g in groups if isinstance(g, dict)
+        {k: [x for x in v if _contract_name(x)] for k, v in g.items() if isinstance(v, list)} for g in groups if isinstance(g, dict)
     ]
+
+
+def _contract_name(name: object) -> bool:
+    """A manifest entry the sweep may act on: a relative 'a/b.json' with no '..' nor odd characters
+    (a hand-edited or corrupt manifest names nothing outside the folder, nor anything unreadable)."""
+    if not isinstance(name, str) or not name.endswith(".json") or "\0" in name or name.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/")) and not file_name_problem(name[: -len(".json")])
 
 
 def _spec_key(spec: Spec) -> str:
@@ -420,7 +458,7 @@ def build(
     digests: dict[str, str] = {}
     for i, spec in enumerate(specs):
         try:
-            inputs[i] = read_bytes(spec.path, spec.display)
+            inputs[i] = read_bytes(spec.path, spec.display)  # bounded; a FIFO or folder is refused at once
         except PageError as exc:
             per_spec[i] = [Result(spec.cid, "failed", str(exc), page=spec.display)]
             continue
@@ -456,6 +494,63 @@ def build(
     clash = _same_contracts(specs, per_spec)
     if clash:
         raise BuildError(clash)
+    try:  # every file stays in ``out``, checked before any is written: none or all
+        for results in per_spec:
+            for r in results or ():
+                if r.status == "built":
+                    check_inside(out / f"{r.cid}.json", out)
+    except FileProblem as exc:
+        raise BuildError(f"{exc}; nothing was written") from None
+    with _locked(out):
+        done = _write(out, specs, per_spec, inputs, digests, cache, use_cache, warm)
+    if use_cache:
+        try:
+            write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), cache_path.parent, durable=False)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return done
+
+
+#: How long a build waits for another build writing the same folder before giving up.
+LOCK_WAIT_SECONDS = 600.0
+
+
+@contextmanager
+def _locked(out: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold ``out`` for one build's writes: two builds into one folder take turns, so the manifest
+    (read, merged, written) keeps every folder's specs.  The lock is flock on the folder itself
+    (no lock file to commit or leave behind); it is released when the process ends, however."""
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    try:
+        fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write contracts there ({exc.strerror})") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildError(f"{out}: another build has been writing there for {wait:.0f} s; try again when it is done") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _write(
+    out: Path,
+    specs: list[Spec],
+    per_spec: list[list[Result] | None],
+    inputs: dict[int, bytes],
+    digests: dict[str, str],
+    cache: dict[str, dict[str, Any]],
+    use_cache: bool,
+    warm: bool,
+) -> list[Result]:
+    """Write the contracts, sweep stale ones, then the manifest, openapi.json and errors.json."""
     manifest = _load_manifest(out)
     current: dict[Path | None, dict[str, list[str] | None]] = {}  # folder read -> spec key -> its contract files
     changed = False  # a contract file written or removed: only then is openapi.json made again
@@ -474,7 +569,7 @@ def build(
             outputs = {}
             for r in results:
                 if r.status == "built" and r.data is not None:
-                    if write_atomic(out / f"{r.cid}.json", r.data):
+                    if write_atomic(out / f"{r.cid}.json", r.data, out):
                         changed = True
                     elif use_cache:
                         r.status = "unchanged"
@@ -488,26 +583,23 @@ def build(
         manifest, removed = _sweep(out, manifest, current)
         for name in removed:
             done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
-        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode())
+        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode(), out)
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
-            write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))))
+            write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))), out)
         error_specs = [
             (spec.display, inputs[i], res[0].read) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"
         ]
         error_pages.write_catalogue(out, error_specs)
+    except FileProblem as exc:
+        raise BuildError(str(exc)) from None
     except OSError as exc:
         raise BuildError(f"{out}: cannot write contracts there ({exc.strerror or exc})") from None
-    if use_cache:
-        try:
-            write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), durable=False)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
     return done
 
 
 def _sha_of(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return None

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .._files import read_json
 from .format import FORMAT
 from .store import CATALOGUE_NAME
 
@@ -112,12 +113,12 @@ class Catalogue:
     @classmethod
     def load(cls, contracts_dir: str | Path) -> Catalogue:
         path = Path(contracts_dir) / CATALOGUE_NAME
+        if not path.exists():
+            raise LookupError(f"{path}: no error catalogue; run 'doccontract build'")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise LookupError(f"{path}: no error catalogue; run 'doccontract build'") from None
-        except ValueError as exc:
-            raise ValueError(f"{path}: not JSON ({exc})") from None
+            data = read_json(path)
+        except OSError as exc:
+            raise ValueError(str(exc)) from None
         return cls.from_json(data, str(path))
 
 

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._files import dumps, write_atomic
+from .._files import dumps, read_json, write_atomic
 from ..read.pages import Document, Page, parse_page
 from .catalogue import ASSUMED, PLACEHOLDER, Catalogue, ErrorCode, assumed_codes
 from .store import CATALOGUE_NAME, load_contracts
@@ -142,7 +142,7 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
     key.update(json.dumps([[c["id"], c.get("errors")] for c in contracts], sort_keys=True).encode())
     key.update(resources.files("doccontract").joinpath(ASSUMED).read_bytes())
     try:
-        if json.loads(path.read_text(encoding="utf-8")).get("inputs") == key.hexdigest():
+        if read_json(path).get("inputs") == key.hexdigest():
             return False
     except (OSError, ValueError, AttributeError):
         pass
@@ -152,4 +152,4 @@ def write_catalogue(out: Path, error_specs: list[tuple[str, bytes, Page | None]]
         pages.append((display, page.url, page.docs))
     doc = build_catalogue(pages, contracts, kept).to_json()
     doc["inputs"] = key.hexdigest()
-    return write_atomic(path, dumps(doc))
+    return write_atomic(path, dumps(doc), out)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+from .._files import FileProblem, read_json
 
 OPENAPI_NAME = "openapi.json"
 CATALOGUE_NAME = "errors.json"
@@ -26,11 +27,17 @@ def default_dir() -> Path:
 
 
 def load_contracts(root: str | Path) -> list[dict[str, Any]]:
-    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id."""
+    """Every contract under ``root`` (the OpenAPI document excluded), sorted by id.
+
+    A file there that is not a contract (not JSON, a list, no id/method/path) is a FileProblem
+    naming it: every reader after this one may take the fields for granted."""
     root = Path(root)
     contracts = []
     for f in contract_files(root):
-        contracts.append(json.loads(f.read_text(encoding="utf-8")))
+        data = read_json(f)
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "method", "path")):
+            raise FileProblem(f, "not a doccontract contract (no id, method and path); remove it or rebuild")
+        contracts.append(data)
     return sorted(contracts, key=lambda c: c["id"])
 
 

@@ -1108,9 +1108,12 @@ def parse_example(text: str) -> Example:
 # --------------------------------------------------------------------------- enums
 
 _DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})(?:\s*[(（](?:default|默认)[)）])?\s*[:：](?!\s*[/|,，`]|\s*$)")
-_UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:\s*(?:,|，|/|\||\bor\b|或|\s)\s*[A-Z][A-Z0-9_]+)+$")
+_UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:(?:\s*(?:,|，|/|\||\bor\b|或)\s*|\s+)[A-Z][A-Z0-9_]+)+$")
+# a run starts only where no value letter precedes it: linear in the text, where starting at every
+# letter of a long upper-case run tried every split of it (minutes for a 24k-character run).  No
+# possessive quantifiers: Python 3.10 has none, and a value's end is fixed by what follows it anyway.
 _UPPER_RUN = re.compile(
-    r"[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|\band\b|或者|或是|或|和|以及)(?:\s*(?:\bor\b|\band\b|或者|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
+    r"(?<![A-Z0-9_])[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?(?:\s*[:：]?\s*(?:,|，|、|/|\||\bor\b|\band\b|或者|或是|或|和|以及)(?:\s*(?:\bor\b|\band\b|或者|或))?\s*[:：]?\s*/?\s*[A-Z][A-Z0-9_]+(?:\([^)]{0,20}\))?)+"
 )
 #: 'Default is `SPOT`', 'default to FULL', 'Default: LIMIT', '默认选择为`SPOT`': the value used when none is sent
 _DEFAULT_VALUE = re.compile(
@@ -1125,7 +1128,8 @@ _QUOTED_VALUE = re.compile(r'["“]([A-Z][A-Z0-9_]+)["”]')  # double quotes on
 # A description that is nothing but its values: "BORROW or REPAY", "操作类型：BORROW、REPAY",
 # "Asset Name , USDT or USDC" (any documented type, not only ENUM; plain spaces do not separate
 # values here, so prose is not a list; "Default: A, B" and "e.g. A, B" are examples, not the set).
-_VALUE_LIST = re.compile(r"[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+")
+# linear like _UPPER_RUN: starts only where a value starts
+_VALUE_LIST = re.compile(r"(?<![A-Z0-9_])[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+")
 _VALUE_LABEL = re.compile(r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*", re.I)  # 'Type: ', 'Asset Name , ', '操作类型：'
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
+from .._files import FileProblem, read_regular
+
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 LANGS = ("en", "zh-CN")
 
@@ -655,11 +657,11 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
 
 
 def read_bytes(path: str | Path, source: str | None = None) -> bytes:
-    """A spec file's bytes; a file that cannot be read is a PageError naming it."""
+    """A spec file's bytes, bounded, never waiting on a FIFO; one that cannot be read is a PageError naming it."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise PageError(source or str(path), f"cannot read: {exc.strerror}") from None
+        return read_regular(path, MAX_PAGE_BYTES + 1)  # one byte over: decode() names the limit
+    except FileProblem as exc:
+        raise PageError(source or str(path), exc.problem) from None
 
 
 def read_page(path: str | Path, display: str | None = None) -> Page:

@@ -51,4 +51,4 @@ def scrub_file(path: str, secrets: list[str], coverage: list[dict[str, Any]] | N
                         value = " ".join(str(v) for v in row[key])
                         ET.SubElement(props, "property", name=f"coverage {row['endpoint']} {key.replace('_', ' ')}", value=value)
                 text = redact(ET.tostring(root, encoding="unicode"), secrets)
-    write_atomic(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), text.encode("utf-8"), Path(path).parent)

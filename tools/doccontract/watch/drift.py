@@ -22,7 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import neutral
-from .._files import dumps, write_atomic
+from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
 from ..contract.openapi import openapi_document
@@ -404,6 +404,14 @@ def page_reader(old_specs: Path | None, new_specs: Path | None) -> PageReader:
     return read
 
 
+def _json(path: Path, data: bytes) -> Any:
+    """A contract file's JSON; one that is not JSON is a FileProblem naming it."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise FileProblem(path, f"not JSON ({type(exc).__name__}); not a contract doccontract wrote") from None
+
+
 def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None) -> list[ContractDrift]:
     """Contracts are compared by their path under each tree; byte-identical files are not diffed.
     ``only``: compare just these contract ids (the pages a drift run could fetch).  ``pages``: where
@@ -414,10 +422,10 @@ def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages
     for cid in sorted(set(old) | set(new)):
         if only is not None and cid not in only:
             continue
-        o_bytes = old[cid].read_bytes() if cid in old else None
-        n_bytes = new[cid].read_bytes() if cid in new else None
-        o = json.loads(o_bytes) if o_bytes is not None else None
-        n = o if n_bytes == o_bytes else json.loads(n_bytes) if n_bytes is not None else None
+        o_bytes = read_regular(old[cid]) if cid in old else None
+        n_bytes = read_regular(new[cid]) if cid in new else None
+        o = _json(old[cid], o_bytes) if o_bytes is not None else None
+        n = o if n_bytes == o_bytes else _json(new[cid], n_bytes) if n_bytes is not None else None
         if o is None:
             changes = [Change("non-breaking", "contract.added", cid, "a new endpoint page", [], {}, {})]
         elif n is None:
@@ -626,10 +634,12 @@ def report_junit(drifts: list[ContractDrift], errors: list[str]) -> str:
 
 def write_reports(report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "") -> dict[str, Any]:
     report = report_json(drifts, errors, base_url, run_url)
-    write_atomic(report_dir / "drift.json", dumps(report))
+    if report_dir.exists() and not report_dir.is_dir():
+        raise FileProblem(report_dir, "not a folder; give --report-dir a folder (it is made when missing)")
+    write_atomic(report_dir / "drift.json", dumps(report), report_dir)
     # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
-    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url)).encode())
-    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode())
+    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url)).encode(), report_dir)
+    write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors).encode(), report_dir)
     return report
 
 
@@ -652,9 +662,9 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     if path is None or not path.exists():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: not readable JSON ({exc})") from None
+        data = read_json(path)
+    except FileProblem as exc:
+        raise UsageError(f"{path}: not readable JSON ({exc.problem})") from None
     items = data.get("waivers") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise UsageError(f'{path}: expected {{"waivers": [{{"contract", "code", "reason", "expires"}}, ...]}}')
@@ -989,8 +999,8 @@ def owned(ids, spec_cid: str, spec_ids: set[str]) -> set[str]:
 
 def _load_index(path: Path) -> dict[str, list]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path)
+    except OSError:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -1007,9 +1017,9 @@ def _expected(spec, contracts_dir: Path):
     from .fetch import identities
 
     try:
-        contract = json.loads((contracts_dir / f"{spec.cid}.json").read_text(encoding="utf-8"))
+        contract = read_json(contracts_dir / f"{spec.cid}.json")
         return {lang: ("endpoint", s["method"], s["path"]) for lang, s in contract["languages"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, KeyError, TypeError, AttributeError):
         pass
     try:
         return identities(read_page(spec.path, spec.display))
@@ -1100,9 +1110,9 @@ def run_drift(
                 if problem:
                     errors.append(f"{spec.cid}: {problem} (fetched page)")
                     continue
-                write_atomic(targets[path], spec_bytes, durable=False)  # scratch: the work folder
+                write_atomic(targets[path], spec_bytes, tmp_specs, durable=False)  # scratch: the work folder
                 for cid, data in contracts.items():
-                    write_atomic(tmp_contracts / f"{cid}.json", data, durable=False)
+                    write_atomic(tmp_contracts / f"{cid}.json", data, tmp_contracts, durable=False)
                 if not contracts:
                     others.append((spec, spec_bytes))
                 ids = set(contracts)
@@ -1112,7 +1122,7 @@ def run_drift(
         _prune(tmp_specs, {targets[p] for p in fine})
         _prune(tmp_contracts, keep)
         if work_dir:
-            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), durable=False)
+            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), work, durable=False)
         drifts += diff_trees(contracts_dir, tmp_contracts, only=compared, pages=page_reader(specs_dir, tmp_specs))
         for spec, spec_bytes in others:
             try:
@@ -1142,17 +1152,23 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
     list itself may have changed)."""
     new = _contract_files(tmp_contracts)
     old = _contract_files(contracts_dir)
+    plan: list[tuple[Path, bytes, Path]] = []  # (target, bytes, the folder it must stay in)
+    gone: list[Path] = []
     for spec in specs:
         mine_new, mine_old = owned(new, spec.cid, spec_ids), owned(old, spec.cid, spec_ids)
         if not (mine_new | mine_old | {spec.cid}) & changed:
             continue
         rel = spec.path.relative_to(specs_dir)
-        write_atomic(spec.path, (tmp_specs / rel).read_bytes())
-        for cid in mine_new:
-            write_atomic(contracts_dir / f"{cid}.json", new[cid].read_bytes())
-        for cid in mine_old - mine_new:
-            old[cid].unlink()
-    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))))
+        plan.append((spec.path, read_regular(tmp_specs / rel), specs_dir))
+        plan += [(contracts_dir / f"{cid}.json", read_regular(new[cid]), contracts_dir) for cid in mine_new]
+        gone += [old[cid] for cid in mine_old - mine_new]
+    for target, _, root in plan:  # every place checked before the first write: all or nothing
+        check_inside(target, root)
+    for target, data, root in plan:
+        write_atomic(target, data, root)
+    for f in gone:
+        f.unlink()
+    write_atomic(contracts_dir / OPENAPI_NAME, dumps(openapi_document(load_contracts(contracts_dir))), contracts_dir)
     error_pages.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
 
 
@@ -1165,7 +1181,10 @@ def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tu
     for spec in specs:
         if owned(have, spec.cid, spec_ids):
             continue
-        data = spec.path.read_bytes()
+        try:
+            data = read_regular(spec.path)
+        except FileProblem:
+            continue  # an unreadable spec lists no error codes; the build names it
         results = build_one(spec, data)
         if results and results[0].category == "error-codes":
             pages.append((spec.display, data, results[0].read))
@@ -1174,6 +1193,7 @@ def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tu
 
 def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
     try:
-        return json.loads((contracts_dir / f"{cid}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(contracts_dir / f"{cid}.json")
+    except OSError:
         return {}
+    return data if isinstance(data, dict) else {}

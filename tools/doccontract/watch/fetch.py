@@ -33,10 +33,10 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from .. import __version__
+from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from .._files import write_atomic
 from ..read.extract import _sections_by_part, classify, parse_request_line
-from ..read.pages import LANGS, Page, PageError, parse_page, read_html, read_page, render_crawler
+from ..read.pages import LANGS, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -238,8 +238,8 @@ class Fetcher:
         """One page, with retries; a 304 answers from the cache of pages that were read and accepted."""
         cached = None
         try:
-            cached = json.loads(self._cache_file(url).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            cached = read_json(self._cache_file(url))
+        except OSError:
             pass
         headers = {}
         if cached:
@@ -315,7 +315,7 @@ class Fetcher:
             return
         record = {"url": fetched.url, "etag": fetched.etag, "last_modified": fetched.last_modified, "html": fetched.html}
         try:
-            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode(), durable=False)
+            write_atomic(self._cache_file(fetched.url), json.dumps(record).encode(), self.cache_dir, durable=False)
         except OSError:
             pass  # without a cache the next run fetches in full
 
@@ -610,14 +610,14 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(p.rglob("*.md")))
-        elif p.is_file():
-            files.append(p)
+            files.extend(f for f in sorted(p.rglob("*.md")) if not f.is_dir())  # a folder named 'x.md' is a folder
+        elif p.exists():
+            files.append(p)  # a FIFO or device is refused by read_bytes, naming it
         else:
             raise FetchError(f"{p}: no such file or folder")
     planned: list[tuple[Path, Path | None, str, bytes]] = []
     for f in files:
-        data = f.read_bytes()
+        data = read_bytes(f)
         page = parse_page(data, str(f))
         if not page.url or "/docs/" not in page.url:
             raise FetchError(f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown")
@@ -626,13 +626,18 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
             planned.append((f, None, f"skipped: not an endpoint page ({kind})", data))
             continue
         target = spec_path(page, specs_dir)
+        problem = spec_path_problem(target, specs_dir)
+        if problem:
+            raise FetchError(f"{f}: its source_url {page.url} {problem}")
         if target.exists() and _same_content(target, page):
             planned.append((f, None, f"unchanged: {target} documents the same page", data))
             continue
         planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
+    if any(target is not None for _, target, _, _ in planned):
+        probe_writable(specs_dir)
     for _, target, _, data in planned:
         if target is not None:
-            write_atomic(target, data)
+            write_atomic(target, data, specs_dir)
     return [(f, target, why) for f, target, why, _ in planned]
 
 
@@ -645,7 +650,38 @@ def _same_content(spec: Path, page: Page) -> bool:
     return all(old.docs.get(lang) is not None and old.docs[lang].canonical() == doc.canonical() for lang, doc in page.docs.items())
 
 
-def store(page: Page, target: Path) -> Path:
-    """Write a fetched page as a spec file (front matter, English, ---, Chinese), atomically."""
-    write_atomic(target, render_crawler(page))
+def store(page: Page, target: Path, specs_dir: Path) -> Path:
+    """Write a fetched page as a spec file (front matter, English, ---, Chinese), atomically, inside ``specs_dir``."""
+    write_atomic(target, render_crawler(page), specs_dir)
     return target
+
+
+def spec_path_problem(target: Path, specs_dir: Path) -> str | None:
+    """Why a spec cannot be written at ``target`` (outside ``specs_dir`` through a symlink, a name
+    longer than a file system takes), else None: asked of every page before any is written."""
+    try:
+        check_inside(target, specs_dir)
+    except FileProblem as exc:
+        return f"would be written to {target}, which {exc.problem.split(';')[0]}"
+    long = next((part for part in target.relative_to(specs_dir).parts if len(part.encode("utf-8")) > 255), None)
+    if long is not None:
+        return f"names a path part of {len(long.encode('utf-8'))} bytes ('{long[:40]}...'); a file system takes at most 255"
+    return None
+
+
+def probe_writable(folder: Path) -> None:
+    """Refuse a folder nothing can be written in (read-only disk, no permission) before the first
+    write, so a run that cannot write writes nothing rather than some pages."""
+    import tempfile
+
+    base = folder
+    while not base.exists() and base.parent != base:
+        base = base.parent
+    try:
+        if not base.is_dir():
+            raise FileProblem(base, "not a folder; cannot write specs there")
+        tempfile.NamedTemporaryFile(dir=base, prefix=".probe.").close()
+    except FileProblem:
+        raise
+    except OSError as exc:
+        raise FileProblem(folder, f"cannot write there ({exc.strerror or exc}); nothing was written") from None
