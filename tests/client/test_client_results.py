@@ -176,6 +176,14 @@ def test_amounts_the_page_calls_string_are_decimals_and_text_stays_text():
     assert (unit.credit_email, wallet.account_type, unit.group_id, unit.update_time) == ("tst20241120@test.com", "CROSS_MARGIN", 1, 1752137105623)
 
 
+def test_a_flag_the_table_calls_string_is_a_bool_whatever_the_wire_sends():
+    """Query Activated: the table says STRING, the page's example sends true: 'false' must not be truthy."""
+    member = {"email": "a", "type": "CREDIT", "enableSpot": "false", "enableMargin": "TRUE"}
+    with StubServer([ok([{"createTime": 1, "groupId": 5, "members": [member]}])]) as srv:
+        [unit] = client(srv.url).query_risk_units()
+    assert (unit.members[0].enable_spot, unit.members[0].enable_margin) == (False, True)
+
+
 def test_a_list_answer_iterates_and_keeps_its_weights():
     body = [{"createTime": 1, "groupId": n, "members": []} for n in (5, 6, 7)]
     with StubServer([(200, {**JSON, "X-SAPI-USED-UID-WEIGHT-1M": "40"}, json.dumps(body).encode())]) as srv:
@@ -299,9 +307,13 @@ def test_one_rule_decides_a_fields_python_type(schema, kind):
         (["12317283617"], "str"),  # digits only: an id written as text, not an amount
         (["0.5", "n/a"], "str"),
         ([], "str"),
+        ([True, False], "flag"),  # a table's STRING whose example is a boolean (Query Closed Group Record: enabled)
+        ([12317283617], "int"),  # ... an integer (Borrow: transactionId)
+        ([7.09447643, 2], "decimal"),  # ... a number (Interest History: interest)
+        ([True, "x"], "str"),
     ],
 )
-def test_a_text_field_is_a_decimal_when_its_documented_examples_are_amounts(examples, kind):
+def test_a_text_field_takes_the_form_its_documented_examples_show(examples, kind):
     assert form({"type": "string", "x-doc-type": "String"}, examples) == kind
 
 

@@ -74,9 +74,11 @@ def _is_decimal_pattern(pattern: str) -> bool:
 def form(schema: Any, examples: Sequence[Any] = ()) -> str:
     """The one rule: which Python type a field with this schema comes back as.
 
-    decimal: a DECIMAL-like documented type, a ``number`` type, or a decimal-text pattern; or a text
-    field whose documented examples (the page's, kept in the contract) are all decimal text, one with
-    a fraction or zero (``"0.50106177"``, ``"0"``): many pages call an amount STRING and show it so;
+    decimal: a DECIMAL-like documented type, a ``number`` type, or a decimal-text pattern;
+    a field typed only as text takes the form its documented examples (the page's, kept in the
+    contract) show: all booleans, a flag; all integers, an int; numbers with a fraction, or decimal
+    text with a fraction or zero (``"0.50106177"``, ``"0"``), a decimal (many pages call flags, ids
+    and amounts STRING and show them otherwise);
     flag: a ``boolean`` type, or an enum of only true/false in any case;
     int: an ``integer`` type (ids, times, counts; a string id beside it still reads as an int);
     record / list: objects and arrays; str: text and enums; any: nothing documented.
@@ -96,8 +98,13 @@ def form(schema: Any, examples: Sequence[Any] = ()) -> str:
         return DECIMAL
     if "integer" in types:
         return INT
-    if types == {"string"} and not enum and _decimal_examples(examples):
-        return DECIMAL
+    if types == {"string"} and not enum and examples:  # a table's STRING: what the page's examples carried decides
+        if all(isinstance(v, bool) for v in examples):
+            return FLAG
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in examples):
+            return INT
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in examples) or _decimal_examples(examples):
+            return DECIMAL
     if "string" in types:
         return TEXT
     return ANY
