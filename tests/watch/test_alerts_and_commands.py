@@ -62,7 +62,7 @@ def test_diff_of_two_spec_files_and_of_two_trees(tmp_path):
     new = tmp_path / "new.md"
     new.write_text(variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
     r = doccontract("diff", str(SEED), str(new))
-    assert r.returncode == 2 and "weight.raised" in r.stdout and '`{"unit": "UID", "value": 1000}` → `{"unit": "UID", "value": 3000}`' in r.stdout
+    assert r.returncode == 2 and "weight.increased" in r.stdout and '`{"unit": "UID", "value": 1000}` → `{"unit": "UID", "value": 3000}`' in r.stdout
     same = doccontract("diff", str(ROOT / "contracts"), str(ROOT / "contracts"), "--format", "json")
     assert same.returncode == 0 and json.loads(same.stdout)["status"] == "no-drift"
     missing = doccontract("diff", str(SEED), str(tmp_path / "nope.md"))
@@ -117,7 +117,7 @@ def test_alerts_webhook_and_one_github_issue_per_fingerprint(repo):
     assert "issue #1 opened" in first.stdout and "issue #1 updated" in second.stdout
     assert len(github.issues) == 1  # the next night updates, never duplicates
     issue = github.issues[0]
-    assert issue["labels"] == ["doc-drift", "breaking"] and "weight.raised" in issue["body"]
+    assert issue["labels"] == ["doc-drift", "breaking"] and "weight.increased" in issue["body"]
     assert github.auth == {f"Bearer {TOKEN}"}
     text = hook_messages[0]["text"]
     assert "BREAKING" in text and "the weight rose from 1000 to 3000" in text  # what changed, in words

@@ -119,7 +119,7 @@ def test_weight_raised_is_breaking_and_update_writes_only_after_success(repo):
         serve(site, variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
         run = drift(repo, site, update=True)
         assert run.exit_code == 2
-        assert "breaking:weight.raised:weight" in codes(run)
+        assert "breaking:weight.increased:weight" in codes(run)
         contract = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
         assert contract["weight"] == {"value": 3000, "unit": "UID", "limit": "UID", "header": "X-SAPI-USED-UID-WEIGHT-1M"}
         assert "3000(UID)" in (repo / f"specs/{SEED_ID}.md").read_text()
@@ -206,7 +206,7 @@ def test_a_description_change_beside_another_change_is_reported_with_before_and_
         serve(site, variant(en=[("If the closure is successful", "When the closure succeeds"), ("1000(UID)", "500(UID)")], zh=[("1000(UID)", "500(UID)")]))
         run = drift(repo, site)
     found = {c.code: c for d in run.drifts for c in d.changes}
-    assert "weight.lowered" in found and "When the closure succeeds" in found["description.changed"].after["en"]
+    assert "weight.decreased" in found and "When the closure succeeds" in found["description.changed"].after["en"]
 
 
 @pytest.mark.parametrize("fault", [500, 503, 429, "timeout"])

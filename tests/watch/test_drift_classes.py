@@ -31,7 +31,7 @@ BASE = contract(SEED_TEXT)
     [
         (both("DELETE /sapi", "POST /sapi"), ("breaking", "method.changed")),
         (both("/sapi/v1/margin/loan-group", "/sapi/v2/margin/loan-group"), ("breaking", "path.changed")),
-        (both("1000(UID)", "500(UID)"), ("non-breaking", "weight.lowered")),
+        (both("1000(UID)", "500(UID)"), ("non-breaking", "weight.decreased")),
         (both("1000(UID)", "1000(IP)"), ("breaking", "weight.unit-changed")),
         (variant(en=[(PARAM_EN, PARAM_EN.replace("YES", "NO"))], zh=[(PARAM_ZH, PARAM_ZH.replace("YES", "NO"))]), ("non-breaking", "param.now-optional")),
         (

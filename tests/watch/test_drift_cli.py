@@ -191,7 +191,7 @@ def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(m
     out = capsys.readouterr()
     assert code == 4, out
     assert max(len(line) for line in (out.out + out.err).splitlines()) <= 100  # readable at 100 columns
-    assert "weight.raised" in out.out and "why" not in out.out and "429/418" in out.out  # each breaking change says why
+    assert "weight.increased" in out.out and "why" not in out.out and "429/418" in out.out  # each breaking change says why
     assert f"doccontract {command}: alert not delivered: webhook: HTTP 500" in out.err
     assert json.loads((repo / "reports/drift.json").read_text())["status"] == "breaking"  # the report is still written
 

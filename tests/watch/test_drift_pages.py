@@ -53,10 +53,10 @@ def test_a_page_gone_is_breaking_drift_and_the_other_page_is_still_compared(repo
     by_id = {d.id: d for d in run.drifts}
     assert [c.code for c in by_id[EDIT_ID].changes] == ["page.gone"] and by_id[EDIT_ID].changes[0].cls == "breaking"
     assert "HTTP 404" in by_id[EDIT_ID].changes[0].message and by_id[EDIT_ID].method == "POST"
-    assert "weight.lowered" in [c.code for c in by_id[SEED_ID].changes]
+    assert "weight.decreased" in [c.code for c in by_id[SEED_ID].changes]
     assert run.errors == [] and run.exit_code == 2
     md = (repo / "reports/drift.md").read_text()
-    assert "page.gone" in md and "why it breaks clients" in md and "weight.lowered" in md
+    assert "page.gone" in md and "why it breaks clients" in md and "weight.decreased" in md
 
 
 def test_a_not_found_page_served_with_200_is_gone_too(repo):
@@ -77,12 +77,12 @@ def test_a_page_that_cannot_be_fetched_is_an_error_beside_the_drift_of_the_other
         run = drift(repo, site, update=True, retries=1)
     assert run.exit_code == 3  # the worst of all: breaking drift, and one page not compared
     assert len(run.errors) == 1 and run.errors[0].startswith(EDIT_ID) and "HTTP 503" in run.errors[0]
-    assert [d.id for d in run.drifts] == [SEED_ID] and "weight.raised" in [c.code for c in run.drifts[0].changes]
+    assert [d.id for d in run.drifts] == [SEED_ID] and "weight.increased" in [c.code for c in run.drifts[0].changes]
     assert snapshot(repo) == before  # --update waits for a run where every page was compared
     report = json.loads((repo / "reports/drift.json").read_text())
     assert report["status"] == "error" and report["summary"]["breaking"] == 1 and [c["id"] for c in report["contracts"]] == [SEED_ID]
     md = (repo / "reports/drift.md").read_text()
-    assert "Not compared" in md and "HTTP 503" in md and "weight.raised" in md
+    assert "Not compared" in md and "HTTP 503" in md and "weight.increased" in md
 
 
 @pytest.mark.parametrize("missing", ["specs", "contracts"])
@@ -110,7 +110,8 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
     [d] = [d for d in run.drifts if d.id == ERRORS_ID]
     codes = {(c.code, c.subject) for c in d.changes}
     assert ("error-code.added", "-1009") in codes and ("error-code.removed", "-1003") in codes
-    assert run.exit_code == 1 and page.url.endswith("/error-code")
+    assert [c.cls for c in d.changes if c.code == "error-code.removed"] == ["breaking"]  # clients handling -1003 never see it again
+    assert run.exit_code == 2 and page.url.endswith("/error-code")
 
 
 def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
@@ -123,7 +124,7 @@ def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
         serve(site, variant(en=[names_a_code]))
         site.put("institutional_loan/error-code", parse_page(errors_text.encode(), "x.md"))
         run = drift(repo, site, update=True)
-    assert run.exit_code == 1 and run.errors == [], run.errors
+    assert run.exit_code == 2 and run.errors == [], run.errors  # -1003 removed: breaking, and still written
     catalogue = Catalogue.load(repo / "contracts")
     assert -1009 in catalogue and -1003 not in catalogue  # the error-code page's change
     assert catalogue.get(-27030).documented[0]["contract"] == SEED_ID  # the code the page now names
@@ -146,7 +147,8 @@ def test_a_page_now_documenting_another_endpoint_is_an_error_and_never_updated(r
         site.bodies[route] = other_page_html(lang)  # its canonical link names Query-Closed-Group-Record
         run = drift(repo, site, update=True)
     assert run.exit_code == 3
-    assert len(run.errors) == 1 and "page now documents another endpoint" in run.errors[0] and run.errors[0].startswith(SEED_ID)
+    assert run.errors == [] and len(run.refused) == 1  # refused as another page, apart from pages that failed
+    assert "page now documents another endpoint" in run.refused[0] and run.refused[0].startswith(SEED_ID)
     assert [d.id for d in run.drifts] == [EDIT_ID]  # the other page is still compared
     assert snapshot(repo) == before
 
@@ -159,7 +161,7 @@ def test_another_endpoint_is_refused_even_when_its_canonical_link_names_the_page
         site.put(DOCS_PATH, other)  # the Close URLs (and canonical links) now carry another endpoint's page
         run = drift(repo, site, update=True)
     assert run.exit_code == 3
-    assert "GET /sapi/v1/margin/loan-groups/closed, not DELETE /sapi/v1/margin/loan-group" in run.errors[0]
+    assert "GET /sapi/v1/margin/loan-groups/closed, not DELETE /sapi/v1/margin/loan-group" in run.refused[0]
     assert snapshot(repo) == before
 
 
@@ -176,17 +178,32 @@ def test_a_path_change_on_the_same_page_is_breaking_drift_and_update_writes_it(r
     assert json.loads((repo / f"contracts/{SEED_ID}.json").read_text())["path"] == "/sapi/v2/margin/loan-group"
 
 
-def test_a_path_change_without_a_canonical_link_cannot_be_told_from_another_page(repo):
+def test_a_path_change_without_a_canonical_link_under_the_same_title_is_drift(repo):
     from doccontract.read.pages import parse_page
 
-    before = snapshot(repo)
     changed = parse_page(variant(en=V2, zh=V2).encode(), "x.md")
     with DocSite() as site:
         serve_all(site, repo)
-        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()  # no canonical link
+        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()  # no canonical link: the title decides
+        run = drift(repo, site)
+    assert run.errors == [] and run.exit_code == 2
+    assert "path.changed" in [c.code for d in run.drifts for c in d.changes]
+
+
+def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(repo):
+    from doccontract.read.pages import parse_page
+
+    before = snapshot(repo)
+    changed = parse_page(variant(en=[*V2, ("# Close Risk Unit", "# Reopen Risk Unit")], zh=V2).encode(), "x.md")
+    with DocSite() as site:
+        serve_all(site, repo)
+        site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()
         run = drift(repo, site, update=True)
-    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.errors[0]
-    assert snapshot(repo) == before
+    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.refused[0]
+    assert "Reopen Risk Unit" in run.refused[0] and snapshot(repo) == before
+    report = json.loads((repo / "reports/drift.json").read_text())
+    assert report["status"] == "error" and report["refused"] == run.refused and report["errors"] == []
+    assert "Refused: the page at this URL is another page" in (repo / "reports/drift.md").read_text()
 
 
 def many(n_same: int, n_changed: int, changes_each: int) -> list[ContractDrift]:
@@ -233,7 +250,7 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     waivers = tmp_path / "waivers.json"
 
     def waive(expires: str) -> list:
-        waivers.write_text(json.dumps({"waivers": [{"contract": SEED_ID, "code": "weight.raised", "reason": "agreed with Binance", "expires": expires}]}))
+        waivers.write_text(json.dumps({"waivers": [{"contract": SEED_ID, "code": "weight.increased", "reason": "agreed with Binance", "expires": expires}]}))
         return load_waivers(waivers)
 
     with DocSite() as site:
@@ -252,7 +269,7 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     assert [d for d in held.drifts if d.live()] == []  # nothing for the alerts
     assert held.report["summary"]["waived"] == 1 and held.report["summary"]["breaking"] == 0
     assert expired.exit_code == 2 and not any(c.waived for d in expired.drifts for c in d.changes)
-    assert expired.notes == [f"{SEED_ID}: the waiver of weight.raised expired on 2026-12-31; it alerts again"]
+    assert expired.notes == [f"{SEED_ID}: the waiver of weight.increased expired on 2026-12-31; it alerts again"]
 
 
 @pytest.mark.parametrize(
@@ -334,9 +351,9 @@ def test_the_webhook_message_says_what_changed_leaves_waived_changes_out_and_sta
 
     text = "Some long paragraph about risk units. " * 30
     described = Change("documentation", "description.changed", "API Description", "the text changed", ["en"], {"en": text + "Old."}, {"en": text + "New."})
-    waived = Change("breaking", "weight.raised", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
+    waived = Change("breaking", "weight.increased", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
     drifts = [ContractDrift(f"x/{i}", "GET", f"/p/{i}", [described, waived], {"en": f"https://e/{i}"}) for i in range(100)]
     body = slack_message([d for d in drifts if d.live()], 1, "https://ci/run/1")["text"]
     assert "the text changed" in body and "Old." in body and "New." in body and "<https://ci/run/1|CI run>" in body
-    assert "weight.raised" not in body and "weight rose" not in body
+    assert "weight.increased" not in body and "weight rose" not in body
     assert len(body) <= 3500 and "more in the drift report" in body

@@ -57,25 +57,29 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     ),
     "add": (
         "snapshot local crawler-export pages (files or folders) into specs/",
-        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their URL names.",
+        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their URL names. "
+        "A page holding another page than its URL names (its heading anchors, or its title and request line, say so) is refused.",
         "doccontract add ../shared/corpus/binance/institutional_loan",
-        "0 done; 2 a page could not be read or has no source_url (nothing written)",
+        "0 done; 2 a page could not be read, has no source_url or holds another page (nothing written)",
     ),
     "drift": (
         "compare the live docs with the committed contracts",
         "Fetch every spec's pages, rebuild their contracts aside and compare them with the committed ones. "
         "Every page that could be fetched is compared; a page that is gone is breaking drift; a page that "
-        "could not be fetched (or now documents another endpoint) is listed as an error. Waived changes "
+        "could not be fetched is listed as an error, one that now documents another page as refused. Waived changes "
         "(--waivers) are reported, not alerted, until their expiry date.",
         "doccontract drift --report-dir reports --alert-webhook https://hooks.slack.com/services/...",
-        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared; "
+        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared or were "
+        "refused, or none was compared; "
         "4 an alert could not be delivered (wins over 1-3); 2 also for a bad argument",
     ),
     "diff": (
-        "compare two spec files or two contract trees, no fetching",
-        "Compare two spec files, two contract files or two folders of either, and print the drift report.",
-        "doccontract diff old/Close.md new/Close.md --format markdown",
-        "0 no drift; 1 non-breaking drift; 2 breaking drift or a bad argument; 3 a page could not be read",
+        "compare two crawls, two spec files or two contract trees, no fetching",
+        "Compare two crawler-export folders (two crawls), two spec files, two contract files or two contract folders, "
+        "and print the drift report. Pages holding another page than their URL names are refused and listed apart.",
+        "doccontract diff crawl-jan/binance crawl-mar/binance --format markdown",
+        "0 no drift; 1 non-breaking drift; 2 breaking drift or a bad argument; 3 a page could not be read or was "
+        "refused as another page, or no page was compared",
     ),
     "nightly": (
         "drift, then the contract suite; every report into one folder",
@@ -314,8 +318,9 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from ..contract.build import find_specs
+    from ..read.identity import known
     from ..read.pages import PageError, read_meta, read_page
-    from ..watch.fetch import Fetcher, FetchError, _same_content, docs_path, identities, probe_writable, spec_path, spec_path_problem, store
+    from ..watch.fetch import Fetcher, FetchError, docs_path, probe_writable, same_content, spec_path, spec_path_problem, store
 
     out = Path(args.out)
     refs = list(args.refs)
@@ -340,7 +345,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         target = out / "binance" / f"{path}.md"
         if target.exists():
             try:
-                expect[path] = identities(read_page(target))
+                expect[path] = known(read_page(target))
             except PageError:
                 pass  # an unreadable spec holds nothing to compare with
     fetcher = Fetcher(site, max_connections=args.connections, timeout=args.timeout)
@@ -361,13 +366,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         problem = spec_path_problem(target, out)
         if problem:
             raise UsageError(f"{pages[p].page.url} {problem}; nothing was written")
-    if any(not (t.exists() and _same_content(t, pages[p].page)) for p, t in targets.items()):
+    if any(not (t.exists() and same_content(t, pages[p].page)) for p, t in targets.items()):
         probe_writable(out)
     written = unchanged = 0
     for p, result in pages.items():  # written only once every page arrived and read
         page = result.page
         target = targets[p]
-        if target.exists() and _same_content(target, page):
+        if target.exists() and same_content(target, page):
             unchanged += 1
             print(f"unchanged {target}")
             continue
@@ -495,6 +500,8 @@ def _drift(args: argparse.Namespace):
     _say(_summary_line(run))
     for e in run.errors:
         _say(f"error: {e}", sys.stderr)
+    for e in run.refused:
+        _say(f"refused: {e}", sys.stderr)
     for note in run.notes:
         _say(f"note: {note}")
     for d in run.drifts:
@@ -510,7 +517,7 @@ def _summary_line(run) -> str:
     s = run.report["summary"]
     return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items()) + (
         f"; {len(run.errors)} page(s) not compared" if run.errors else ""
-    )
+    ) + (f"; {len(run.refused)} page(s) refused as another page" if run.refused else "")
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
@@ -568,10 +575,19 @@ def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
     return copied if copied.is_dir() else (p if p.is_dir() and tree != p else None)
 
 
+def _is_spec_source(p: Path) -> bool:
+    """A spec file, or a folder of spec pages (a crawl) without contracts in it."""
+    from ..contract.build import SPEC_SUFFIXES, find_specs
+
+    return (p.is_file() and p.suffix in SPEC_SUFFIXES) or bool(p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
+    import shutil
     import tempfile
 
     from .._files import FileProblem
+    from ..watch.crawls import diff_crawls
     from ..watch.drift import diff_trees, exit_code, page_reader, report_json, report_markdown
 
     old, new = Path(args.old), Path(args.new)
@@ -580,24 +596,43 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise UsageError(f"{p}: no such file or folder")
     if old.is_dir() != new.is_dir():
         raise UsageError(f"{old} and {new}: compare a file with a file or a folder with a folder")
+    errors: list[str] = []
+    refused: list[str] = []
     with tempfile.TemporaryDirectory(prefix="doccontract-diff-") as tmp:
-        try:
-            trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
-        except _Unreadable as exc:
-            print(f"doccontract diff: {exc}", file=sys.stderr)
-            return 3
-        try:
-            roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
-            drifts = diff_trees(trees[0], trees[1], pages=page_reader(*roots))
-        except FileProblem:
-            raise
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+        if _is_spec_source(old) and _is_spec_source(new):  # two crawls (or two pages): judged, then compared
+            roots = []
+            for i, p in enumerate((old, new)):
+                if p.is_file():  # two spec files compare as one page, whatever their names
+                    (Path(tmp) / f"in{i}").mkdir()
+                    shutil.copyfile(p, Path(tmp) / f"in{i}" / f"page{p.suffix}")
+                    p = Path(tmp) / f"in{i}"
+                roots.append(p)
+            (Path(tmp) / "work").mkdir()
+            shown = (str(old), str(new)) if old.is_file() else None
+            result = diff_crawls(roots[0], roots[1], Path(tmp) / "work", shown)
+            drifts, errors, refused = result.drifts, result.errors, result.refused
+        else:
+            try:
+                trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
+            except _Unreadable as exc:
+                print(f"doccontract diff: {exc}", file=sys.stderr)
+                return 3
+            try:
+                spec_roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
+                drifts = diff_trees(trees[0], trees[1], pages=page_reader(*spec_roots))
+            except FileProblem:
+                raise
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+            if not drifts:
+                errors.append(f"nothing was compared: neither {old} nor {new} holds a contract")
+    for line in [*errors, *refused]:
+        _say(f"doccontract diff: {line}", sys.stderr)
     if args.format == "json":
-        print(terminal_json(report_json(drifts, []), indent=2, sort_keys=True))
+        print(terminal_json(report_json(drifts, errors, refused=refused), indent=2, sort_keys=True))
     else:
-        print(report_markdown(drifts, []), end="")
-    return exit_code(drifts)
+        print(report_markdown(drifts, errors, refused=refused), end="")
+    return exit_code(drifts, [*errors, *refused])
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:

@@ -230,6 +230,10 @@ def _part_of(heading: str) -> str | None:
     return None
 
 
+#: public: drift pairs a page's sections across versions by the part they are
+part_of = _part_of
+
+
 def _one_slip(a: str, b: str) -> bool:
     """``a`` is ``b`` with one letter missing, added, changed, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -250,6 +254,10 @@ def _sections_by_part(doc: Document) -> dict[str, Section]:
             first = found["example"]
             found["example"] = Section(first.heading, first.level, [*first.blocks, *s.blocks])
     return found
+
+
+#: public: identity reads a page's request line where the readers find it
+sections_by_part = _sections_by_part
 
 
 def _endpoint_scope(sections: list[Section]) -> list[Section]:

@@ -35,8 +35,10 @@ from requests.adapters import HTTPAdapter
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import _sections_by_part, classify, parse_request_line
-from ..read.pages import LANGS, Page, PageError, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..read.extract import classify
+from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
+from ..read.identity import known as known_of
+from ..read.pages import LANGS, Page, PageError, decode, parse_page, read_bytes, read_html, read_page, render_crawler
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -326,7 +328,7 @@ class Fetcher:
         known: dict[str, tuple] | None = None,
         then: Callable[[Page], Any] | None = None,
         parse_workers: int | None = None,
-        expect: dict[str, dict[str, Identity]] | None = None,
+        expect: dict[str, dict[str, Known]] | None = None,
         progress: Callable[[str, str | None], None] | None = None,
     ) -> dict[str, PageFetch]:
         """Every page in both languages; a page that fails has ``error`` set, the others are read.
@@ -403,63 +405,6 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
-#: What a page documents: ("endpoint", METHOD, /path); ("endpoints", "METHOD /path | ...", "") for a
-#: page of several; or ("kind", its kind, "") for a page without one.
-Identity = tuple[str, str, str]
-
-
-def identity(doc) -> Identity:
-    """What one language of a page documents, to tell whether a fetched page is still the same page."""
-    from ..read import extract as ex
-
-    kind = classify(doc)
-    if kind is not None:
-        return ("kind", kind, "")
-    split = getattr(ex, "endpoint_docs", None)  # the readers may split a page of several endpoints
-    docs = [d for _, d in split(doc)] if split else [doc]
-    lines = [parse_request_line(_http_section(d), d.source) for d in docs]
-    if len(lines) == 1:
-        return ("endpoint", *lines[0])
-    return ("endpoints", " | ".join(f"{m} {p}" for m, p in sorted(lines)), "")
-
-
-def _http_section(doc):
-    parts = _sections_by_part(doc)
-    if "http" not in parts:
-        raise PageError(doc.source, "no 'HTTP Request' section to read the endpoint from")
-    return parts["http"]
-
-
-def identities(page: Page) -> dict[str, Identity]:
-    """Each language's identity; a language that cannot be read is left out (nothing to hold it to)."""
-    out = {}
-    for lang, doc in page.docs.items():
-        try:
-            out[lang] = identity(doc)
-        except PageError:
-            continue
-    return out
-
-
-def same_page(want: Identity, got: Identity, canonical_confirms: bool) -> bool:
-    """Is a fetched page still the page a spec holds?  The same method and path; or, when the page's
-    canonical link names this very page, a change of the method or of the path (not both at once:
-    that is drift to report, not another page).  A page of another kind is never the same page."""
-    if got == want:
-        return True
-    if want[0] == got[0] == "endpoints":  # several endpoints: at least one kept, and the page says it is itself
-        return canonical_confirms and bool(set(want[1].split(" | ")) & set(got[1].split(" | ")))
-    if want[0] != "endpoint" or got[0] != "endpoint":
-        return False
-    return canonical_confirms and (got[1] == want[1] or got[2] == want[2])
-
-
-def _describe(ident: Identity) -> str:
-    if ident[0] == "endpoints":
-        return ident[1]
-    return f"{ident[1]} {ident[2]}" if ident[0] == "endpoint" else f"a page without an endpoint ({ident[1]})"
-
-
 def read_pair(
     path: str,
     en_url: str,
@@ -467,23 +412,31 @@ def read_pair(
     zh_url: str,
     zh_html: str,
     then: Callable[[Page], Any] | None = None,
-    expect: dict[str, Identity] | None = None,
+    expect: dict[str, Known | Identity] | None = None,
 ) -> tuple[Page, Any]:
     """Both languages of one fetched page, checked to be the page (runs in a worker process).
 
     With ``expect`` (what the spec it would replace documents, per language),
     each language must still be that page; else FetchError kind
-    "other-endpoint" and nothing of it is kept.  See :func:`same_page`.
+    "other-endpoint" and nothing of it is kept.  See :func:`..read.identity.same_page`:
+    HTML carries no heading anchors naming its path, so the title and request line decide.
     """
     source = f"specs/binance/{path}.md"
     docs = {}
     for lang, url, html in (("en", en_url, en_html), ("zh-CN", zh_url, zh_html)):
         want = (expect or {}).get(lang)
-        docs[lang], confirmed = check_page(url, html, lang, allow_kind=want[1] if want and want[0] == "kind" else None, docs_path_=path)
+        if want is not None and not isinstance(want, Known):
+            want = Known(want, "")  # an identity alone: no title to fall back on
+        allow = want.ident[1] if want and want.ident[0] == "kind" else None
+        docs[lang], _ = check_page(url, html, lang, allow_kind=allow, docs_path_=path)
         if want is not None:
-            got = identity(docs[lang])
-            if not same_page(want, got, confirmed):
-                raise FetchError(f"{url}: page now documents another endpoint: {_describe(got)}, not {_describe(want)} as the spec does", "other-endpoint")
+            got = Known(identity(docs[lang]), docs[lang].title)
+            if not same_page(want, got):
+                raise FetchError(
+                    f"{url}: page now documents another endpoint: {describe(got.ident)}, not {describe(want.ident)} as the spec does"
+                    + (f" (its title is '{got.title}', not '{want.title}')" if want.title else ""),
+                    "other-endpoint",
+                )
     for lang, doc in docs.items():
         doc.source = f"{source} ({lang})"
     page = Page(source, {"exchange": "binance", "source_url": f"{OFFICIAL}/docs/{path}"}, docs)
@@ -596,15 +549,17 @@ def spec_path(page: Page, specs_dir: Path) -> Path:
     return specs_dir / "binance" / f"{docs_path(page.url)}.md"
 
 
-#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from them.
-ADDED_KINDS = ("error-codes",)
+#: Pages that ``add`` keeps besides endpoint pages: the error catalogue is built from the error-code
+#: lists; the rules (general information) and change logs are watched by drift for what they say.
+ADDED_KINDS = ("error-codes", "general-info", "changelog")
 
 
 def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | None, str]]:
     """Snapshot crawler-export pages into ``specs_dir``, byte for byte, at the path their URL names.
 
     Only pages that document an endpoint (or list error codes) are kept; every page is read first, so a
-    page that cannot be read stops the command before anything is written.  Returns
+    page that cannot be read, or that holds another page than its URL names (:func:`wrong_page`: a
+    crawler's slip), stops the command before anything is written.  Returns
     ``(source, target or None, why)`` per page.
     """
     files: list[Path] = []
@@ -629,7 +584,10 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         problem = spec_path_problem(target, specs_dir)
         if problem:
             raise FetchError(f"{f}: its source_url {page.url} {problem}")
-        if target.exists() and _same_content(target, page):
+        why = wrong_page(page, decode(data, str(f)), spec=_spec_known(target))
+        if why:
+            raise FetchError(f"{f}: {why}; a crawler saved it under the wrong URL? refused", "other-endpoint")
+        if target.exists() and same_content(target, page):
             planned.append((f, None, f"unchanged: {target} documents the same page", data))
             continue
         planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
@@ -641,7 +599,15 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
     return [(f, target, why) for f, target, why, _ in planned]
 
 
-def _same_content(spec: Path, page: Page) -> bool:
+def _spec_known(target: Path) -> dict[str, Known] | None:
+    """What the spec a page would replace documents (None: no spec, or one that cannot be read)."""
+    try:
+        return known_of(read_page(target)) if target.exists() else None
+    except PageError:
+        return None
+
+
+def same_content(spec: Path, page: Page) -> bool:
     """True when a spec on disk reads to the same documents (cosmetic bytes aside) as ``page``."""
     try:
         old = read_page(spec)
