@@ -152,7 +152,7 @@ def test_named_wrappers_return_dataclasses_with_weights():
 
     answers = {
         "/sapi/v1/margin/loan-group": {"groupId": 10001, "status": "CLOSED"},
-        "/sapi/v1/margin/loan-groups/closed": {"total": 1, "rows": [{"groupId": 3, "closeTime": 5, "createTime": 1, "creditEmail": "a", "enabled": "x", "parentEmail": "p"}]},
+        "/sapi/v1/margin/loan-groups/closed": {"total": 1, "rows": [{"groupId": 3, "closeTime": 5, "createTime": 1, "creditEmail": "a", "enabled": False, "parentEmail": "p"}]},
         "/sapi/v1/margin/loan-group/borrow": {"transactionId": "12", "amount": 1.5, "status": "success"},
     }
 

@@ -94,7 +94,7 @@ def test_known_real_disagreements_are_found(corpus_build):
     closed = json.loads((out / "institutional_loan/account/Query-Closed-Group-Record.json").read_text())
     path = [f for f in closed["findings"] if f["code"] == "bilingual.path"]
     assert path and path[0]["values"]["en"] == "/sapi/v1/margin/loan-groups/closed"
-    assert any(f["code"] == "page.example-invalid" and f["values"]["pointer"].endswith("/enabled") for f in closed["findings"])
+    assert any(f["code"] == "page.example-type" and f["values"]["field"] == "/rows/enabled" for f in closed["findings"])
     seed = json.loads((out / "institutional_loan/account/Institution-Loan-Group-Close.json").read_text())
     assert [f["code"] for f in seed["findings"]] == ["bilingual.security"]
     otoco = json.loads((out / "margin_trading/trade/Margin-Account-New-OTOCO.json").read_text())

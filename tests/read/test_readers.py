@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import FIXTURES, crawler_page
+from jsonschema import Draft202012Validator
 
 from doccontract.contract.build import contract_for
 from doccontract.read.extract import NotAnEndpoint, enum_values, extract, parse_example
@@ -212,12 +213,19 @@ def test_nested_fields_with_arrows():
     assert not [f for f in c["findings"] if f["code"].startswith("page.example")]
 
 
-def test_example_that_breaks_the_table_is_a_finding_with_its_pointer():
+def test_example_that_breaks_the_table_is_a_type_finding_and_the_contract_takes_both():
+    """The type policy: the example is what the wire carried; the table's type is accepted beside it."""
     en = EN.replace("symbol| STRING| pair", "symbol| LONG| pair")
     c = contract(en)
-    bad = [f for f in c["findings"] if f["code"] == "page.example-invalid"]
-    assert len(bad) == 1 and bad[0]["values"]["pointer"] == "/0/symbol"
+    bad = [f for f in c["findings"] if f["code"] == "page.example-type"]
+    assert len(bad) == 1 and bad[0]["values"]["field"] == "/symbol"
+    assert bad[0]["values"]["documented"] == "LONG" and bad[0]["values"]["exampleType"] == "string"
     assert "§ Response Parameters" in bad[0]["where"]
+    assert not [f for f in c["findings"] if f["code"] == "page.example-invalid"]
+    symbol = c["response"]["items"]["properties"]["symbol"]
+    assert symbol["type"] == ["string", "integer"] and symbol["x-wire-type"] == "string"
+    assert all(Draft202012Validator(c["response"]).is_valid(e) for e in c["examples"]["response"])
+    assert Draft202012Validator(c["response"]).is_valid([{**c["examples"]["response"][0][0], "symbol": 7}])
 
 
 def test_example_field_missing_from_table_and_the_reverse():

@@ -73,7 +73,7 @@ def _post(srv, path, params, who=CREDIT, method="POST"):
 
 @pytest.fixture
 def scenario(clock):
-    """The demo state with unit 10001 at 0.1% an hour: round amounts (the records page's example makes amounts integers)."""
+    """The demo state with unit 10001 at 0.1% an hour: round amounts, easy to add up in the assertions below."""
     data = json.loads(DEMO.read_text())
     next(u for u in data["riskUnits"] if u["groupId"] == 10001)["interestRate"] = "0.001"
     with Sandbox(State.from_json(data), clock=clock).serve() as server:

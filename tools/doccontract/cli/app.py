@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from .. import __version__
@@ -257,9 +258,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     store = None
     try:
         if args.state:  # held (locked) until this process ends: one sandbox per state file
-            state, store = open_state(args.state, persist=args.persist, reset=args.reset, seed=args.seed)
+            state, store = open_state(args.state, persist=args.persist, reset=args.reset, seed=args.seed, now=time.time())
         else:
-            state = State.load()
+            state = State.load(now=time.time())
         sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=store if args.persist else None, log=console_log)
     except (StateError, LookupError, ValueError, OSError) as exc:
         if store is not None:

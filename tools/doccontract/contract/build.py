@@ -55,7 +55,8 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
             )
         )
     request = request_schema(primary.params)
-    response = response_schema(primary.fields, primary.example)
+    also = other.example.values if other is not None and other.example is not None and other.example is not primary.example else []
+    response = response_schema(primary.fields, primary.example, also)
     findings = []
     for lang, ep in endpoints.items():
         findings += ep.findings

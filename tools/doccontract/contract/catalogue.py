@@ -126,6 +126,12 @@ def assumed_codes() -> list[dict[str, Any]]:
     return json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
 
 
+def assumed_operation_codes() -> dict[str, tuple[int, ...]]:
+    """'METHOD /path' -> the codes the sandbox answers there though that operation's page names none of them."""
+    data = json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))
+    return {op: tuple(int(code) for code in codes) for op, codes in (data.get("operations") or {}).items()}
+
+
 def assumed_catalogue() -> Catalogue:
     """The assumed codes alone: what a server falls back on when a contracts folder has no catalogue."""
     return Catalogue(ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption")) for a in assumed_codes())

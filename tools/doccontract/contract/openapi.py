@@ -1,18 +1,27 @@
 """All contracts as one OpenAPI 3.1 document, for Schemathesis, Prism and friends.
 
 Besides parameters and the success schema, each operation carries what the suite checks:
-the page's documented examples, the error responses with Binance's documented codes
-(``x-error-codes``), the weight header of its unit on every answer, ``Retry-After`` on 429/418,
-and the security scheme (API key header; signed endpoints add ``timestamp`` and ``signature``,
-which ``doccontract.schemathesis_hook`` fills in).
+the page's documented examples (only those its schema accepts), the error responses with every
+code the operation can answer (``x-error-codes``: the page's, the general rules', and the codes the
+sandbox answers though the page does not name them, listed again in ``x-assumed-error-codes``),
+the weight header of its unit on every answer, ``Retry-After`` on 429/418, the account role the
+page lets call it (``x-caller``), and the security scheme (API key header; signed endpoints add
+``timestamp`` and ``signature``, which ``doccontract.schemathesis_hook`` fills in).
+
+Parameters say what the sandbox enforces, so a generator's valid data is accepted: an empty value
+is refused for every parameter (-1102), so strings have ``minLength: 1``; ``recvWindow`` is at most
+60000 with up to three decimals; where the sandbox keeps amounts to 8 decimal places and refuses
+negative ones (the operations whose assumed codes include -1111), a decimal parameter says so.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..rules import documented_codes, weight_header
+from ..rules import RECV_WINDOW_MAX, documented_codes, weight_header
+from .catalogue import assumed_operation_codes
 from .schema import DIALECT
+from .validation import validator as make_validator
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -27,6 +36,32 @@ SIGNING_NOTE = (
 
 def _strip(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if k != "$schema"}
+
+
+#: recvWindow on the wire: up to six digits and three decimals, at most 60000 (-1100 / -1131 otherwise).
+RECV_WINDOW = {"type": "number", "minimum": 0, "maximum": RECV_WINDOW_MAX, "multipleOf": 0.001}
+#: An amount the Institutional Loan model keeps: not negative (-1130), at most 8 decimal places (-1111).
+AMOUNT = {"type": "string", "pattern": "^[0-9]{1,20}(\\.[0-9]{1,8})?$"}
+#: Codes a sandbox answers for any operation, whatever its page says: too many requests / banned.
+GATEWAY_CODES = (-1003,)
+
+
+def _query_schema(name: str, schema: dict[str, Any], amounts: bool) -> dict[str, Any]:
+    """A parameter schema as the sandbox reads the query: no value is ever empty."""
+    out = _strip(schema)
+    if name == "recvWindow":
+        return {**{k: v for k, v in out.items() if k not in ("type", "anyOf")}, **RECV_WINDOW}
+    if amounts and "anyOf" in out and any(isinstance(a, dict) and a.get("type") == "number" for a in out["anyOf"]):
+        return {**{k: v for k, v in out.items() if k != "anyOf"}, **AMOUNT}
+    if out.get("type") == "string" and "enum" not in out:
+        out.setdefault("minLength", 1)
+    return out
+
+
+def _valid_examples(schema: dict[str, Any], examples: list[Any]) -> list[Any]:
+    """The page's examples the schema accepts: an example that breaks its own schema would teach a tool a lie."""
+    validator = make_validator(schema)
+    return [e for e in examples if validator.is_valid(e)]
 
 
 def _weight_header(c: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -53,20 +88,24 @@ def _error(description: str, headers: dict[str, Any], codes: list[int] | None = 
 def _operation(c: dict[str, Any]) -> dict[str, Any]:
 
     req = c["request"]
+    key = f"{c['method'].upper()} {c['path']}"
+    assumed = [x for x in assumed_operation_codes().get(key, ()) if x not in documented_codes(c, (c.get("auth") or {}).get("kind", "none"))]
+    amounts = -1111 in assumed_operation_codes().get(key, ())
     params = []
     for name, schema in req.get("properties", {}).items():
-        params.append({"name": name, "in": "query", "required": name in req.get("required", []), "schema": _strip(schema)})
+        params.append({"name": name, "in": "query", "required": name in req.get("required", []), "schema": _query_schema(name, schema, amounts)})
     auth = c.get("auth") or {}
     for name, rule in (auth.get("params") or {}).items():  # the signing parameters: in ``auth``, not ``request``
         schema = {k: v for k, v in rule.items() if k not in ("required", "rule")}
-        params.append({"name": name, "in": "query", "required": bool(rule.get("required")), "schema": schema})
+        params.append({"name": name, "in": "query", "required": bool(rule.get("required")), "schema": _query_schema(name, schema, amounts)})
     header_name, header = _weight_header(c)
     weight_headers = {header_name: header}
     success: dict[str, Any] = {"schema": _strip(c["response"])}
-    examples = (c.get("examples") or {}).get("response") or []
+    examples = _valid_examples(c["response"], (c.get("examples") or {}).get("response") or [])
     if examples:
         success["examples"] = {f"documented{i + 1}": {"summary": "the page's own example", "value": e} for i, e in enumerate(examples)}
-    codes = list(documented_codes(c, (c.get("auth") or {}).get("kind", "none")))
+    codes = [*documented_codes(c, (c.get("auth") or {}).get("kind", "none")), *assumed, *GATEWAY_CODES]
+    codes = list(dict.fromkeys(codes))
     retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
     op: dict[str, Any] = {
         "operationId": c["id"].replace("/", "."),
@@ -74,7 +113,11 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
         "parameters": params,
         "responses": {
             "200": {"description": "Success", "headers": weight_headers, "content": {"application/json": success}},
-            "400": _error("Rejected for its parameters, timestamp or signature (the caller's fault)", weight_headers, [x for x in codes if x not in (-2014, -2015)]),
+            "400": _error(
+                "Rejected for its parameters, timestamp or signature, or refused in the state it met (the caller's fault)",
+                weight_headers,
+                [x for x in codes if x not in (-2014, -2015, *GATEWAY_CODES)],
+            ),
             "401": _error("API key missing, malformed (-2014) or rejected (-2015)", {}, [x for x in codes if x in (-2014, -2015)]),
             "418": _error("IP banned for ignoring 429s", retry, [-1003]),
             "429": _error("Request weight limit exceeded: back off for Retry-After seconds", {**weight_headers, **retry}, [-1003]),
@@ -84,6 +127,8 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
         "x-weight": c.get("weight"),
         "x-security-type": c.get("security"),
         "x-error-codes": codes,
+        "x-assumed-error-codes": assumed,
+        "x-caller": c.get("caller"),
     }
     if auth.get("kind", "none") != "none":
         op["security"] = [{"ApiKey": []}]

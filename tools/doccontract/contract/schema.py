@@ -1,8 +1,10 @@
-"""Endpoint models to JSON Schema 2020-12 and to the contract document.
+"""Endpoint models to request and response JSON Schemas (2020-12): the assembly.
 
-The one table that says what each documented type means is :data:`TYPE_MAP`;
-request and response schemas, the sandbox's parameter parsing and the OpenAPI
-document all go through it.
+What a documented type means, and what a page's example adds to it, is the type policy in
+:mod:`doccontract.contract.types` (``TYPE_MAP``, ``reconcile``); schemas from examples alone are
+:mod:`doccontract.contract.infer`; the page against itself is :mod:`doccontract.contract.consistency`.
+Request and response schemas, the sandbox's parameter parsing and the OpenAPI document all go
+through them.
 """
 
 from __future__ import annotations
@@ -12,200 +14,29 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._files import json_pointer
-from ..read.extract import Endpoint, Example, Field, Finding, Param, enum_values, field_paths, param_bounds
-from ..rules import INT64, RECV_WINDOW_MAX
+from ..read.extract import Example, Field, Param, enum_values, param_bounds
+from ..rules import RECV_WINDOW_MAX
+from .consistency import consistency_findings
+from .infer import infer_schema, is_row
+from .types import DECIMAL_EITHER, DECIMAL_PATTERN, INT32, TYPE_MAP, is_money, known_type, money, reconcile, type_key, type_schema
 from .validation import validator as make_validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
-# [0-9], not \d: JSON Schema patterns are ECMA-262, where \d is ASCII, but Python's re (jsonschema,
-# the request model) reads \d as any Unicode digit and would take '١' for a 1
-DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
-
-#: Documented type -> JSON Schema.  ``None`` means "decide from the example":
-#: Binance documents DECIMAL fields that it sends as strings ("0.1") and others
-#: it sends as numbers, so the page's own example is the evidence.
-TYPE_MAP: dict[str, dict[str, Any] | None] = {
-    "LONG": INT64,
-    "INT": INT32,
-    "INTEGER": INT32,
-    "SHORT": {"type": "integer", "minimum": -(2**15), "maximum": 2**15 - 1},
-    "STRING": {"type": "string"},
-    "ENUM": {"type": "string"},
-    "BOOLEAN": {"type": "boolean"},
-    "BOOL": {"type": "boolean"},
-    "DECIMAL": None,
-    "BIGDECIMAL": None,
-    "DOUBLE": None,
-    "FLOAT": None,
-    "NUMBER": None,
-    "OBJECT": {"type": "object"},
-    "MAP": {"type": "object"},
-    "ARRAY": {"type": "array"},
-    "LIST": {"type": "array"},
-    "OBJECTARRAY": {"type": "array", "items": {"type": "object"}},
-    "ARRAYOBJECT": {"type": "array", "items": {"type": "object"}},
-    "STRINGARRAY": {"type": "array", "items": {"type": "string"}},
-    "LONGARRAY": {"type": "array", "items": INT64},
-    "INTARRAY": {"type": "array", "items": INT32},
-    "LIST<STRING>": {"type": "array", "items": {"type": "string"}},
-    "LIST<LONG>": {"type": "array", "items": INT64},
-    "LIST<OBJECT>": {"type": "array", "items": {"type": "object"}},
-    "LIST<JSON>": {"type": "array", "items": {"type": "object"}},
-    "JSON": {"type": "object"},
-    "STRING[]": {"type": "array", "items": {"type": "string"}},
-    "LONG[]": {"type": "array", "items": INT64},
-}
-#: What an undecided DECIMAL is when there is no example to look at.
-DECIMAL_EITHER = {"anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}]}
-
-
-def type_key(doc_type: str) -> str:
-    """'Object Array' -> 'OBJECTARRAY', 'Long' -> 'LONG'; what TYPE_MAP is keyed on.
-
-    A type written twice by a slip ('STRINGString') is that type once.
-    """
-    key = re.sub(r"\s+", "", doc_type).upper()
-    half = len(key) // 2
-    if key and len(key) % 2 == 0 and key[:half] == key[half:] and key[:half] in TYPE_MAP:
-        return key[:half]
-    return key
-
-
-_ARRAY_OF = re.compile(r"^(?:ARRAYOF|LISTOF|LIST<|ARRAY<)(?P<a>\w+)>?$|^(?P<b>\w+?)(?:\[\]|ARRAY|LIST)$")
-
-
-def _element_type(key: str) -> str | None:
-    """'ARRAY OF STRING', 'LIST<INT>', 'INT[]', 'STRINGARRAY' -> the element's type key, when it is known."""
-    m = _ARRAY_OF.match(key)
-    element = m and (m.group("a") or m.group("b"))
-    return element if element and element in TYPE_MAP and TYPE_MAP[element] is not None else None
-
-
-def known_type(doc_type: str) -> bool:
-    key = type_key(doc_type)
-    return key in TYPE_MAP or _element_type(key) is not None
-
-
-def _decimal_from(example: Any) -> dict[str, Any]:
-    if isinstance(example, str):
-        return {"type": "string", "pattern": DECIMAL_PATTERN}
-    if isinstance(example, (int, float)) and not isinstance(example, bool):
-        return {"type": "number"}
-    return dict(DECIMAL_EITHER)
-
-
-def type_schema(doc_type: str, example: Any = None) -> dict[str, Any]:
-    key = type_key(doc_type)
-    if key not in TYPE_MAP and _element_type(key):
-        return {"type": "array", "items": type_schema(_element_type(key))}
-    mapped = TYPE_MAP.get(key, {})
-    if mapped is None:
-        return _decimal_from(example)
-    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in mapped.items()}
-
-
-def _row_schema(row: list, notes: list[str] | None = None) -> dict[str, Any]:
-    """A fixed-position row (a kline, a [price, qty] pair): each position typed on its own."""
-    items = []
-    for i, v in enumerate(row):
-        item = infer_schema(v)
-        if notes and i < len(notes):
-            item["description"] = notes[i]
-        items.append(item)
-    return {"type": "array", "prefixItems": items, "minItems": len(row)}
-
-
-def _is_row(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(not isinstance(v, (dict, list)) for v in value)
-
-
-def infer_schema(value: Any, notes: list[str] | None = None) -> dict[str, Any]:
-    """Schema of an example value the tables do not describe.
-
-    ``notes`` are the comments of keyless lines (a kline's '// Open price'),
-    which describe the positions of a row.
-    """
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return {"type": "string"}
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            return {"type": "array", "items": _infer_objects(value)}
-        if value and all(_is_row(v) for v in value):
-            return {"type": "array", "items": _row_schema(value[0], notes)}
-        if _is_row(value) and len({type(v) for v in value}) > 1:
-            return _row_schema(value, notes)
-        return {"type": "array", "items": infer_schema(value[0])} if value else {"type": "array"}
-    if isinstance(value, dict):
-        return _infer_objects([value])
-    return {}
-
-
-def _shapes(items: list[dict]) -> list[list[dict]]:
-    """Items of an example array grouped by shape: an item sharing under half of the smaller key
-    set with every group so far (an order beside an error ``{code, msg}``) starts a new one."""
-    groups: list[tuple[set, list[dict]]] = []
-    for item in items:
-        keys = set(item)
-        for seen, members in groups:
-            if len(keys & seen) * 2 >= min(len(keys), len(seen)):
-                seen |= keys
-                members.append(item)
-                break
-        else:
-            groups.append((keys, [item]))
-    return [members for _, members in groups]
-
-
-def _infer_objects(items: list[dict]) -> dict[str, Any]:
-    """One object schema for every item of an example array: keys in all items are required.
-
-    Items of unrelated shapes (a result or an error per element) are alternatives
-    (``anyOf``), each requiring its own keys, rather than one object where nothing is required."""
-    groups = _shapes(items) if len(items) > 1 else [items]
-    if len(groups) > 1:
-        return {"anyOf": [_infer_objects(g) for g in groups]}
-    props: dict[str, Any] = {}
-    for item in items:
-        for k, v in item.items():
-            props[k] = _widen(props[k], infer_schema(v)) if k in props else infer_schema(v)
-    required = sorted(set.intersection(*(set(i) for i in items)))
-    return {"type": "object", "properties": props, "required": required}
-
-
-def _widen(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """One schema for a key the items of an example array type differently: 10000 in one item and
-    11467.6399 in the next is a number; a null leaves the type open; objects and arrays widen
-    member by member; anything else may be either."""
-    if a == b:
-        return a
-    if not a or not b:
-        return {}  # a null says nothing of the type: the key may hold anything
-    ta, tb = a.get("type"), b.get("type")
-    if {ta, tb} == {"integer", "number"}:
-        return {**a, "type": "number"}
-    if ta == tb == "object":
-        return _infer_objects_merge(a, b)
-    if ta == tb == "array":
-        if "items" not in a or "items" not in b:  # an empty list beside a full one
-            return a if "items" in a else b
-        if isinstance(a["items"], dict) and isinstance(b["items"], dict):
-            return {**a, "items": _widen(a["items"], b["items"])}
-    return {"anyOf": [a, b]}
-
-
-def _infer_objects_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    pa, pb = a.get("properties", {}), b.get("properties", {})
-    props = {k: _widen(pa[k], pb[k]) if k in pa and k in pb else pa.get(k) or pb[k] for k in {**pa, **pb}}
-    required = sorted(set(a.get("required", [])) & set(b.get("required", [])))
-    return {"type": "object", "properties": props, "required": required}
+# the names other modules have read from here since before the split
+__all__ = [
+    "DECIMAL_EITHER",
+    "DECIMAL_PATTERN",
+    "DIALECT",
+    "INT32",
+    "TYPE_MAP",
+    "consistency_findings",
+    "infer_schema",
+    "known_type",
+    "request_schema",
+    "response_schema",
+    "type_key",
+    "type_schema",
+]
 
 
 # --------------------------------------------------------------------------- request
@@ -295,13 +126,17 @@ def _field_schema(f: Field, example: Any, shape: _Shape) -> dict[str, Any]:
     enum = enum_values(f.description, f.type) or _comment_enum(shape.comments.get(f.name, ""))
     if enum and s.get("type") == "string" and (not isinstance(example, str) or example in enum):
         s["enum"] = enum
+    if not f.children and s.get("type") not in ("object", "array"):
+        if is_money(f.name, f.type):
+            s = money(s)
+        s = reconcile(s, [] if example is None else [example], f.name, f.type)
     if f.description:
         s["description"] = f.description
     s["x-doc-type"] = f.type
     return s
 
 
-def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> dict[str, Any]:
+def _object_schema(fields: list[Field], example: dict[str, Any] | None, shape: _Shape) -> dict[str, Any]:
     props: dict[str, Any] = {}
     conditional = {f.name for f in fields if _CONDITIONAL.search(f.description)}
     for f in fields:
@@ -309,6 +144,8 @@ def _object_schema(fields: list[Field], example: dict | None, shape: _Shape) -> 
     for key, value in (example or {}).items():
         if key not in props:
             props[key] = infer_schema(value, shape.positional) | {"x-undocumented": True}
+            if is_money(key):
+                props[key] = money(props[key])
             comment_enum = _comment_enum(shape.comments.get(key, ""))
             if comment_enum and props[key].get("type") == "string" and value in comment_enum:
                 props[key]["enum"] = comment_enum
@@ -334,7 +171,7 @@ def _body(fields: list[Field], value: Any, example: Example | None, shape: _Shap
         return _comment_enums(infer_schema(value, shape.positional), value, shape) if example else {}
     if isinstance(value, list):
         sample = value[0] if value and isinstance(value[0], dict) else None
-        if sample is None and value and all(_is_row(v) for v in value):
+        if sample is None and value and all(is_row(v) for v in value):
             return infer_schema(value, shape.positional)
         return {"type": "array", "items": _object_schema(fields, sample, shape)}
     return _object_schema(fields, value if isinstance(value, dict) else None, shape)
@@ -380,7 +217,7 @@ def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> 
 
 def _same_keys(values: list[Any]) -> bool:
     """Answers that differ only in values: one schema.  Answers with other keys are alternatives."""
-    def keys(v: Any) -> frozenset:
+    def keys(v: Any) -> frozenset[str]:
         if isinstance(v, dict):
             return frozenset(v)
         if isinstance(v, list):
@@ -405,7 +242,7 @@ def _distinct_bodies(fields: list[Field], values: list[Any], example: Example | 
     return out
 
 
-def response_schema(fields: list[Field], example: Example | None) -> dict[str, Any]:
+def response_schema(fields: list[Field], example: Example | None, also: list[Any] | None = None) -> dict[str, Any]:
     """The body as the field table describes it, shaped by the example.
 
     The table gives names, types and nesting; the example gives the outer shape
@@ -416,7 +253,8 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     they may overlap), even of one shape and typing, each then with its own answer
     as ``examples``: the page says there are two answers, and a merged schema
     would hide that from a reader and from drift.  Lists of one shape merge, a
-    key some elements leave out being optional.
+    key some elements leave out being optional.  ``also``: the other language's
+    example values; a key they leave out is not required either.
     """
     shape = _Shape(example)
     values = example.values if example else [None]
@@ -463,6 +301,10 @@ def response_schema(fields: list[Field], example: Example | None) -> dict[str, A
     body = bodies[0] if len(bodies) == 1 else {"oneOf": bodies} if len(bodies) == len(by_kind) else {"anyOf": bodies}
     _drop_optional(body, shape.optional | {k for k, c in shape.comments.items() if _CONDITIONAL.search(c)})
     _allow_null(body, {k for k, c in shape.comments.items() if _NULLABLE.search(c)} | _nullable_fields(fields))
+    if also:  # the other language's example is the page's too: a key it leaves out is not required
+        validator = make_validator(body)
+        if not all(validator.is_valid(v) for v in also):
+            _relax_required(body, [*values, *also])
     return {"$schema": DIALECT, **body}
 
 
@@ -487,128 +329,10 @@ def _allow_null(schema: dict[str, Any], names: set[str]) -> None:
     """Keys the page says may be null accept null beside their type (and their values)."""
     for node in _nodes(schema) if names else ():
         for name, prop in node.get("properties", {}).items():
-            if name in names and isinstance(prop, dict) and isinstance(prop.get("type"), str) and prop["type"] != "null":
-                prop["type"] = [prop["type"], "null"]
+            kind = prop.get("type") if isinstance(prop, dict) else None
+            if name in names and (isinstance(kind, str) and kind != "null" or isinstance(kind, list) and "null" not in kind):
+                prop["type"] = [kind, "null"] if isinstance(kind, str) else [*kind, "null"]
                 if "enum" in prop:
                     prop["enum"] = [*prop["enum"], None]
 
 
-# --------------------------------------------------------------------------- the page against itself
-
-
-def _example_at(value: Any, path: str) -> list[Any]:
-    """The example's values at a field path ('/rows/liquidationSnapshot'), array levels passed through."""
-    values = [value]
-    for name in path.strip("/").split("/"):
-        flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
-        values = [v[name] for v in flat if isinstance(v, dict) and name in v]
-    return values
-
-
-def _shape_conflicts(fields: list[Field], example: Any, where: str) -> list[Finding]:
-    """A table field with members called an array where the example shows one object."""
-    found = []
-    for path, f in field_paths(fields).items():
-        if f.children and type_schema(f.type).get("type") == "array" and any(isinstance(v, dict) for v in _example_at(example, path)):
-            found.append(
-                Finding(
-                    "page.example-shape",
-                    "warning",
-                    f"the field table calls {path} {f.type!r} (an array) but the example shows one object; the example's shape is used",
-                    where,
-                    {"field": path, "documented": f.type},
-                )
-            )
-    return found
-
-
-def _walk_example(value: Any, prefix: str = "") -> set[str]:
-    """JSON-pointer-like paths of every key in an example (array levels skipped)."""
-    out: set[str] = set()
-    if isinstance(value, list):
-        for item in value:
-            out |= _walk_example(item, prefix)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            out.add(f"{prefix}/{k}")
-            out |= _walk_example(v, f"{prefix}/{k}")
-    return out
-
-
-def _table_against_example(fields: list[Field], example: Any, where: str) -> list[Finding]:
-    found = []
-    documented = set(field_paths(fields))
-    shown = _walk_example(example)
-    documented_names = {p.rsplit("/", 1)[-1] for p in documented}
-    for path in sorted(shown - documented):
-        if path.rsplit("/", 1)[-1] in documented_names:
-            continue  # documented at another nesting level: the table flattened it
-        found.append(
-            Finding("page.example-field-undocumented", "warning", f"the example has {path}, which the field table does not list", where, {"field": path})
-        )
-    shown_names = {p.rsplit("/", 1)[-1] for p in shown}
-    for path in sorted(documented - shown):
-        if path.rsplit("/", 1)[-1] in shown_names:
-            continue
-        found.append(
-            Finding("page.field-missing-from-example", "info", f"the field table lists {path}, which the example does not show", where, {"field": path})
-        )
-    return found
-
-
-def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
-    """Where the page disagrees with itself: its example against its own tables."""
-    found: list[Finding] = []
-    where_fields = ep.where("fields")
-    for p in ep.params:
-        if p.type and not known_type(p.type):
-            found.append(
-                Finding(
-                    "page.unknown-type",
-                    "warning",
-                    f"parameter {p.name!r} has type {p.type!r}, which the type table does not know",
-                    ep.where("params"),
-                    {"type": p.type},
-                )
-            )
-    for path, f in field_paths(ep.fields).items():
-        if f.type and not known_type(f.type):
-            found.append(
-                Finding(
-                    "page.unknown-type",
-                    "warning",
-                    f"response field {path} has type {f.type!r}, which the type table does not know",
-                    where_fields,
-                    {"type": f.type},
-                )
-            )
-    if ep.example is None:
-        return found
-    if ep.fields:
-        found += _table_against_example(ep.fields, ep.example.value, where_fields)
-        found += _shape_conflicts(ep.fields, ep.example.value, where_fields)
-    else:
-        found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
-    validator = make_validator(schema)
-    seen = set()
-    errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
-    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
-        pointer = json_pointer(err)
-        shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
-        if shape in seen:
-            continue  # one finding per field, not one per array element
-        seen.add(shape)
-        found.append(
-            Finding(
-                "page.example-invalid",
-                "warning",
-                f"the example at {pointer} breaks the field table: {err.message}",
-                where_fields,
-                {
-                    "pointer": pointer,
-                    "example": err.instance if not isinstance(err.instance, (dict, list)) else None,
-                    "documented": err.schema.get("x-doc-type"),
-                },
-            )
-        )
-    return found

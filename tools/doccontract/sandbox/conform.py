@@ -1,13 +1,16 @@
-"""The model's values in the contract's types: a number the page calls STRING is sent as a string, and so on.
+"""The model's values in the wire types the pages show: what Binance's examples carried, field by field.
 
-The model computes with Decimal, int and bool; the page decides how each value
-travels (Binance sends many amounts as strings).  Only scalars change; the
-shape is the model's, and the gateway still validates the result.
+The model computes with Decimal, int and bool; the contract decides how each value travels.  Where
+the contract accepts one JSON type, the value takes it (an amount the page shows as "0.1" goes as a
+string).  Where it accepts several (a table's STRING beside an example's ``false``; a DECIMAL shown
+as a number), ``x-wire-type`` names the one the page's example carried, and that is what is sent:
+docs/contract-format.md, "the type policy".  Only scalars change; the shape is the model's, and the
+gateway still validates the result against the contract.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -23,41 +26,62 @@ def conform(value: Any, schema: Any) -> Any:
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
+    """The JSON types a field accepts, the page's wire type first."""
     kind = schema.get("type")
     if isinstance(kind, str):
-        return [kind]
-    if isinstance(kind, list):
-        return kind
-    return [t for alt in schema.get("anyOf", []) if isinstance(alt, dict) for t in _types(alt)]
+        kinds = [kind]
+    elif isinstance(kind, list):
+        kinds = list(kind)
+    else:
+        kinds = [t for alt in schema.get("anyOf", []) if isinstance(alt, dict) for t in _types(alt)]
+    wire = schema.get("x-wire-type")
+    return [wire, *(k for k in kinds if k != wire)] if wire in kinds else kinds
+
+
+def _number(d: Decimal) -> int | float:
+    """A whole value is sent whole (the pages show 0 and 300, not 0.0): JSON reads both as numbers."""
+    return int(d) if d == d.to_integral_value() and abs(d) < 2**63 else float(d)
+
+
+def _as(value: Any, kind: str) -> Any:
+    """``value`` in JSON type ``kind``, or None when it has no such form."""
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        return None
+    if kind == "string":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f") if value else "0"
+        return str(value) if isinstance(value, (int, str)) else None
+    if kind in ("integer", "number"):
+        if isinstance(value, bool):
+            return None
+        try:
+            d = value if isinstance(value, Decimal) else Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            return None
+        if not d.is_finite():
+            return None
+        if kind == "integer":
+            return int(d) if d == d.to_integral_value() else None
+        return _number(d)
+    return None
 
 
 def _scalar(value: Any, types: list[str]) -> Any:
-    if not types:
+    if not types or value is None:
         return _plain(value)
-    if isinstance(value, bool):
-        if "boolean" in types:
-            return value
-        return ("true" if value else "false") if "string" in types else value
-    if isinstance(value, (int, Decimal)):
-        if any(t in types for t in ("number", "integer")):
-            if isinstance(value, Decimal):
-                return int(value) if value == value.to_integral_value() and "integer" in types else float(value)
-            return value
-        if "string" in types:
-            return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-        return _plain(value)
-    if isinstance(value, str) and "string" not in types:
-        try:
-            d = Decimal(value)
-        except ArithmeticError:
-            return value
-        if "integer" in types and d == d.to_integral_value():
-            return int(d)
-        if "number" in types:
-            return float(d)
-        if "boolean" in types and value in ("true", "false"):
-            return value == "true"
-    return value
+    for kind in types:
+        if kind == "null":
+            continue
+        out = _as(value, kind)
+        if out is not None:
+            return out
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

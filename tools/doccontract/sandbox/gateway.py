@@ -92,12 +92,12 @@ class Sandbox:
             try:
                 stored = self.store.load()
                 if stored is None:
-                    self.store.save(state or State.load())
+                    self.store.save(state or State.load(now=clock()))
                 state = stored or state
             except BaseException:
                 self.store.close()
                 raise
-        self.state = state or State.load()
+        self.state = state or State.load(now=clock())
         self.clock = clock
         self.limits = Limits(uid_limit, ip_limit)
         self.log = log

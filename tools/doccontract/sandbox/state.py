@@ -67,6 +67,7 @@ STATE_SCHEMA = {
             "format": {"const": STATE_FORMAT},
             "description": {"type": "string"},
             "nextTransactionId": {"type": "integer", "minimum": 1},
+            "relativeTo": TIME_MS,
             "accounts": {
                 "type": "array",
                 "items": {
@@ -206,11 +207,14 @@ class State:
 
     # -- reading
     @classmethod
-    def from_json(cls, data: Any, source: str = "<state>") -> State:
+    def from_json(cls, data: Any, source: str = "<state>", now: float | None = None) -> State:
+        """``now`` (seconds): a state that says ``relativeTo`` has its times moved so that moment is now."""
         errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
             e = errors[0]
             raise StateError(f"{source}: at {json_pointer(e)}: {e.message}")
+        if now is not None and "relativeTo" in data:
+            data = _moved(data, int(now * 1000))
         accounts: dict[str, Account] = {}
         uids: dict[int, Account] = {}
         for i, a in enumerate(data["accounts"]):
@@ -274,11 +278,14 @@ class State:
         return cls(accounts, units, records, data.get("nextTransactionId", 1), data.get("description", ""))
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> State:
-        """A state file (at most MAX_STATE_BYTES), or the demo state shipped with the package."""
+    def load(cls, path: str | Path | None = None, now: float | None = None) -> State:
+        """A state file (at most MAX_STATE_BYTES), or the demo state shipped with the package.
+
+        ``now`` (seconds) seats a state with ``relativeTo`` (the demo's) in the present, so its records
+        fall inside the pages' default 7-day windows whenever the sandbox starts."""
         if path is None:
             text = resources.files("doccontract").joinpath("data/sandbox_state.json").read_text(encoding="utf-8")
-            return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json")
+            return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json", now)
         try:
             fd = open_regular(path, str(path))
         except FileNotFoundError:
@@ -294,7 +301,7 @@ class State:
             data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
         except (ValueError, RecursionError) as exc:
             raise StateError(f"{path}: not JSON: {exc}") from None
-        return cls.from_json(data, str(path))
+        return cls.from_json(data, str(path), now)
 
     # -- writing
     def to_json(self) -> dict[str, Any]:
@@ -337,6 +344,29 @@ class State:
         """Becomes ``other`` in place: every holder of this State (gateway, model) sees the committed state again."""
         self.__dict__.clear()
         self.__dict__.update(other.__dict__)
+
+
+HOUR_MS = 3_600_000
+#: Where a state's times are: unit dates and every record's own time fields.
+_UNIT_TIMES = ("createTime", "closeTime", "interestAccruedTo")
+_RECORD_TIMES = ("timestamp", "interestTimestamp", "liquidationStartTime", "liquidationEndTime", "transferTime")
+
+
+def _moved(data: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    """The state with every time moved by whole hours from ``relativeTo`` to ``now_ms`` (never back:
+    a clock before ``relativeTo`` keeps the times as written), ``relativeTo`` itself dropped."""
+    shift = max(0, (now_ms - now_ms % HOUR_MS) - (data["relativeTo"] - data["relativeTo"] % HOUR_MS))
+
+    def move(value: Any) -> Any:
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, dict):
+            return {k: v + shift if k in _RECORD_TIMES and isinstance(v, int) else move(v) for k, v in value.items()}
+        return value
+
+    units = [{k: v + shift if k in _UNIT_TIMES else v for k, v in u.items()} for u in data["riskUnits"]]
+    rest = {k: v for k, v in data.items() if k != "relativeTo"}
+    return {**rest, "riskUnits": units, "records": move(data.get("records") or {})}
 
 
 def fits(value: Decimal) -> bool:

@@ -166,25 +166,28 @@ def _rollback(conn: sqlite3.Connection) -> None:
         pass
 
 
-def open_state(path: str | Path, *, persist: bool, reset: bool, seed: str | Path | None = None) -> tuple[State, Store | None]:
+def open_state(
+    path: str | Path, *, persist: bool, reset: bool, seed: str | Path | None = None, now: float | None = None
+) -> tuple[State, Store | None]:
     """What ``doccontract sandbox --state`` serves: the state and, when a database, its store (locked).
 
     A new or empty database is initialised from the seed (the demo state unless ``seed``);
     ``reset`` writes the seed over what the database holds, in place.  A JSON state file is
     still served as a read-only start (changes kept in memory only); with --persist or --reset
     it is refused with one line, since the database is a new file seeded from it (``--seed``).
+    ``now`` (seconds) seats a seed with ``relativeTo`` (the demo) in the present when it is written.
     """
-    seed_state = State.load(seed) if seed is not None else None
+    seed_state = State.load(seed, now=now) if seed is not None else None
     try:
         store = Store.open(path, create=persist or reset)
     except JsonStateFile:
         if persist or reset:
             raise
-        return State.load(path), None
+        return State.load(path, now=now), None
     try:
         state = None if reset else store.load()
         if state is None:
-            state = seed_state or State.load()
+            state = seed_state or State.load(now=now)
             store.save(state)
     except BaseException:
         store.close()

@@ -240,16 +240,22 @@ class InstitutionalLoan:
 
     @staticmethod
     def _window(call: Call, default_back: int, start_only_back: int | None = None) -> tuple[int, int]:
-        """startTime/endTime as the records pages define them; a span over 100 days is -1127."""
+        """startTime/endTime as the records pages define them; a span over 100 days is -1127.
+
+        The span is judged after the defaults: endTime omitted is now, so a startTime alone more than
+        100 days back is refused (the Force Liquidation page: "If endTime is omitted, it defaults to the
+        current time. The time span ... must not exceed 100 days").  A page that clamps a startTime sent
+        alone (Interest History: 30 days back at most) clamps it first.
+        """
         start, end = call.params.get("startTime"), call.params.get("endTime")
-        if start is not None and end is not None and end - start > MAX_SPAN_MS:
-            raise api_error(-1127, MAX_SPAN_MS // HOUR_MS)
         if end is None:
             end = call.now
         if start is None:
             start = end - default_back
         elif start_only_back is not None and call.params.get("endTime") is None:
             start = max(start, call.now - start_only_back)
+        if end - start > MAX_SPAN_MS:
+            raise api_error(-1127, MAX_SPAN_MS // HOUR_MS)
         return start, end
 
     @staticmethod
