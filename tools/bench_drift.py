@@ -20,8 +20,10 @@ from pathlib import Path
 from benchutil import corpus_args, first_line
 
 from doccontract.contract.build import build, find_specs
-from doccontract.read.extract import NotAnEndpoint, extract
-from doccontract.read.pages import PageError, read_page
+from doccontract.read.classify import NotAnEndpoint
+from doccontract.read.extract import extract
+from doccontract.read.load import read_page
+from doccontract.read.model import PageError
 from doccontract.watch.drift import run_drift
 from doccontract.watch.fetch import Fetcher
 

@@ -14,7 +14,8 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from doccontract.contract.build import BuildError, build, contract_for, contracts_for
 from doccontract.contract.store import load_contracts
-from doccontract.read.pages import parse_page, read_html_pair
+from doccontract.read.html import read_html_pair
+from doccontract.read.load import parse_page
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def test_round_trip_through_json():
 
 def test_page_error_lines_in_any_language_and_numbered_lists():
     from doccontract.contract.build import contract_for
-    from doccontract.read.pages import parse_page
+    from doccontract.read.load import parse_page
 
     en = "# T (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/x\n\n## Error Code\n\n  * -27100: Something failed.\n\nIf wrong, error code -3003 will be returned.\n"
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from doccontract.contract.bilingual import compare
-from doccontract.read.extract import extract, parse_example
-from doccontract.read.pages import read_markdown
+from doccontract.read.example import parse_example
+from doccontract.read.extract import extract
+from doccontract.read.markdown import read_markdown
 
 
 def _page(lang: str, example: str) -> str:
@@ -35,7 +36,7 @@ def test_an_empty_placeholder_object_hides_no_field_of_the_other_language():
 
 
 def test_security_in_a_stray_title_form_or_a_sibling_heading_is_read():
-    from doccontract.read.extract import parse_title
+    from doccontract.read.request_line import parse_title
 
     assert parse_title("New Order List - OPOCO (../TRADE）") == ("New Order List - OPOCO", "TRADE")
     assert parse_title("Thing (TRADE)") == ("Thing", "TRADE") and parse_title("Thing (see docs)")[1] is None
@@ -44,7 +45,7 @@ def test_security_in_a_stray_title_form_or_a_sibling_heading_is_read():
 
 
 def test_enum_values_in_quotes_are_read_in_both_languages():
-    from doccontract.read.extract import enum_values
+    from doccontract.read.prose import enum_values
 
     en = enum_values('stopPrice triggered by: "MARK_PRICE", "CONTRACT_PRICE". Default "CONTRACT_PRICE"', "ENUM")
     zh = enum_values("stopPrice 触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM")
@@ -58,7 +59,7 @@ def test_an_enum_list_below_the_table_gives_the_bare_enum_parameter_its_values()
     table = "Name| Type| Mandatory| Description\n---|---|---|---\ntype| ENUM| YES|\nasset| STRING| YES|\n"
     notes = "  * `fromSymbol` must be sent when type is ISOLATEDMARGIN_MARGIN\n\n  * ENUM of transfer types:\n\n    * MAIN_UMFUTURE Spot account transfer to USDⓈ-M Futures account\n    * MAIN_CMFUTURE Spot account transfer to COIN-M Futures account\n"
     md = f"# T (USER_DATA)\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n{table}\n{notes}"
-    from doccontract.read.extract import enum_values
+    from doccontract.read.prose import enum_values
 
     [t, asset] = extract(read_markdown(md, "en")).params
     assert enum_values(t.description, t.type) == ["MAIN_UMFUTURE", "MAIN_CMFUTURE"] and asset.description == ""

@@ -296,7 +296,9 @@ def test_a_weight_unit_is_a_name_whatever_its_case():
 
 
 def test_every_category_the_reader_gives_is_one_a_label_can_name():
-    from doccontract.read.extract import CATEGORIES as READER_CATEGORIES
+    from doccontract.read.classify import CATEGORIES as READER_CATEGORIES
 
     named = CATEGORIES | {c for equivalents in bench.CATEGORY_EQUIVALENTS.values() for c in equivalents}
-    assert set(READER_CATEGORIES) <= named, set(READER_CATEGORIES) - named
+    # 'unknown-template' is the reader saying it could not read a page: no label names it, so it scores as a miss
+    assert set(READER_CATEGORIES) - {"unknown-template"} <= named, set(READER_CATEGORIES) - named
+    assert "unknown-template" not in named

@@ -9,7 +9,7 @@ from helpers import CORPUS, CORPUS_MARKS
 from jsonschema import Draft202012Validator
 
 from doccontract.contract.build import build, find_specs
-from doccontract.read.extract import CATEGORIES
+from doccontract.read.classify import CATEGORIES
 
 pytestmark = CORPUS_MARKS
 
@@ -103,7 +103,10 @@ def test_known_real_disagreements_are_found(corpus_build):
 
 def test_rendering_reads_back_exactly_for_every_page():
     """fetch stores HTML pages as markdown specs and docsite serves specs as HTML: both must be lossless."""
-    from doccontract.read.pages import read_html, read_markdown, read_page, render_html, render_markdown
+    from doccontract.read.html import read_html
+    from doccontract.read.load import read_page
+    from doccontract.read.markdown import read_markdown
+    from doccontract.read.render import render_html, render_markdown
 
     for spec in find_specs([CORPUS]):
         page = read_page(spec.path)

@@ -33,6 +33,8 @@ def test_strict_fails_on_findings(tmp_path):
 
 
 def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
+    """A file that is no text fails the build; pages read as text but in no known layout are skipped
+    as unknown-template, each with its reason (tests/e2e/test_build_templates.py)."""
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "good.md").write_bytes(SEED.read_bytes())
@@ -42,9 +44,10 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     out = tmp_path / "c"
     r = run("build", str(specs), "--out", str(out), "--no-cache")
     assert r.returncode == 2
-    assert "specs/empty.md: the file is empty" in r.stderr
-    assert "specs/notitle.md (en): no '# ' title heading" in r.stderr
-    assert "specs/error.html: no <article>" in r.stderr
+    assert "failed pages (1):" in r.stderr and "specs/empty.md: the file is empty" in r.stderr
+    said = " ".join(r.stdout.split())
+    assert "skip notitle: [unknown-template] specs/notitle.md (en): no '# ' title heading" in said
+    assert "skip error: [unknown-template] specs/error.html: no <article>" in said
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "good.json", "openapi.json"]
     assert not list(out.rglob("*.tmp"))
 

@@ -8,7 +8,7 @@ from helpers import CORPUS
 
 from doccontract.contract.build import find_specs
 from doccontract.read.identity import anchored_paths, known, title_key, wrong_page
-from doccontract.read.pages import parse_page
+from doccontract.read.load import parse_page
 
 
 def judge(text: str, spec: str | None = None) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from doccontract.read.extract import classify
-from doccontract.read.pages import read_markdown
+from doccontract.read.classify import classify
+from doccontract.read.markdown import read_markdown
 
 
 def _kind(md: str) -> str | None:

@@ -14,12 +14,13 @@ from helpers import CORPUS, needs_corpus
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from doccontract.read import pages
+from doccontract.read import markdown as md
+from doccontract.read.model import clean
 
 
 def parsed(src: str) -> str:
-    tokens = pages._MD.parseInline(src)
-    return pages._inline_text(tokens[0]) if tokens else ""
+    tokens = md._MD.parseInline(src)
+    return md._inline_text(tokens[0]) if tokens else ""
 
 
 @pytest.mark.parametrize(
@@ -35,21 +36,21 @@ def parsed(src: str) -> str:
     ],
 )
 def test_common_markup_reads_like_the_parser(src, text):
-    assert pages._plain_markup(src) is not None and pages.clean(pages._plain_markup(src)) == text == parsed(src)
+    assert md._plain_markup(src) is not None and clean(md._plain_markup(src)) == text == parsed(src)
 
 
 @pytest.mark.parametrize("src", ["**a****b**", "_italic_", "*one*", "``a``", "a\\`b", "[x](y)", "`a` **b**"])
 def test_anything_else_goes_to_the_parser(src):
-    assert pages._plain_markup(src) is None and pages._inline_source(src) == pages.clean(parsed(src))
+    assert md._plain_markup(src) is None and md._inline_source(src) == clean(parsed(src))
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.lists(st.sampled_from(["*", "**", "`", "_", "a", "b", "1", " ", ":", "(", ")", "\n", "\t", "中", "，", "-", "'"]), max_size=14))
 def test_the_shortcut_never_disagrees_with_the_parser(pieces):
     src = "".join(pieces)
-    plain = pages._plain_markup(src)
+    plain = md._plain_markup(src)
     assume(plain is not None)  # only strings the shortcut reads; hypothesis fails if it finds none
-    assert pages.clean(plain) == parsed(src)
+    assert clean(plain) == parsed(src)
 
 
 @needs_corpus
@@ -58,7 +59,7 @@ def test_every_corpus_line_the_shortcut_reads_reads_like_the_parser():
     for f in sorted(CORPUS.rglob("*.md")):
         for line in f.read_text(encoding="utf-8").splitlines():
             for src in [line, *line.split("|")]:  # whole lines and table cells
-                if re.search(r"[*_`]", src) and pages._plain_markup(src) is not None:
-                    assert pages.clean(pages._plain_markup(src)) == parsed(src), (f, src)
+                if re.search(r"[*_`]", src) and md._plain_markup(src) is not None:
+                    assert clean(md._plain_markup(src)) == parsed(src), (f, src)
                     checked += 1
     assert checked > 1000

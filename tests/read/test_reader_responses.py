@@ -27,7 +27,7 @@ def test_elements_of_one_shape_still_merge_with_the_missing_keys_optional():
 
 def test_answers_with_one_set_of_keys_but_different_types_are_alternatives():
     from doccontract.contract.schema import response_schema
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     nested = parse_example('{"type": "spot", "data": {"balances": []}}\nOR\n{"type": "margin", "data": {"marginLevel": "1"}}')
     schema = response_schema([], nested)
@@ -38,7 +38,7 @@ def test_answers_with_one_set_of_keys_but_different_types_are_alternatives():
 
 def test_answers_that_differ_only_in_values_stay_the_pages_alternatives():
     from doccontract.contract.schema import response_schema
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     done, busy = {"status": "completed", "url": "x"}, {"status": "processing", "url": ""}
     schema = response_schema([], parse_example(f"{json.dumps(done)}\nOR\n{json.dumps(busy)}"))
@@ -50,7 +50,7 @@ def test_answers_that_differ_only_in_values_stay_the_pages_alternatives():
 
 def _endpoint(notes: str, example: str, params: str = ""):
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     body = "\n".join("    " + line for line in example.splitlines())
     table = f"## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n{params}\n\n" if params else ""
@@ -79,14 +79,14 @@ def test_prose_about_a_request_condition_or_a_word_in_passing_makes_nothing_opti
 
 def test_comments_saying_not_be_returned_or_available_only_for_make_a_field_optional():
     from doccontract.contract.schema import response_schema
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     ex = parse_example('{\n "isolatedSymbol": "BNBUSDT", // isolated symbol, will not be returned for crossed margin\n "completeTime": 1, // available for deposits after 6-Mar-2025\n "id": 1\n}')
     assert response_schema([], ex)["required"] == ["id"]
 
 
 def test_comment_lines_above_a_key_describe_that_key_and_stop_at_other_code():
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     ex = parse_example(
         '{\n "a": 1,\n // Optional field. Present only when SOR is available.\n // https://example.com/sor_faq.md\n "sors": [1],\n'
@@ -107,7 +107,7 @@ def test_a_conditional_fields_table_adds_typed_optional_fields_to_every_answer()
         "`broken`| no sample| Appears sometimes| see above\n"
     )
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     ep = extract(read_markdown(md, "en"))
     assert ep.example.optional == {"icebergQty", "strategyId"}
@@ -117,7 +117,8 @@ def test_a_conditional_fields_table_adds_typed_optional_fields_to_every_answer()
 
 
 def test_a_field_table_that_lost_its_arrows_is_nested_where_the_example_puts_each_field():
-    from doccontract.read.extract import Field, nest_like_example
+    from doccontract.read.endpoint import Field
+    from doccontract.read.tables import nest_like_example
 
     table = [
         Field("total", "LONG", ""),
@@ -138,7 +139,7 @@ def test_a_field_table_that_lost_its_arrows_is_nested_where_the_example_puts_eac
 def test_an_object_array_the_example_shows_as_one_object_follows_the_example_and_says_so():
     from doccontract.contract.schema import consistency_findings, response_schema
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     md = (
         "# T (USER_DATA)\n\n## HTTP Request\n\nGET /x\n\n## Response Example\n\n    {\"total\": 1, \"snapshot\": {\"a\": \"1\"}}\n\n"
@@ -166,7 +167,7 @@ def test_items_of_an_example_array_type_a_key_together_not_by_the_first_alone():
 
 
 def test_a_condition_said_on_an_element_line_is_said_of_the_list_holding_it():
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     ex = parse_example('{\n  "ips": [\n    "10.0.0.1",\n    "10.0.0.2",  // only return if you set IP restriction\n  ],\n  "inner": {"a": [1, 2]},\n  "at": 1\n}')
     assert ex.optional == {"ips"} and ex.value["ips"] == ["10.0.0.1", "10.0.0.2"]
@@ -191,7 +192,7 @@ def response_schema_of(ep):
 
 def test_an_endpoint_ends_where_the_section_holding_its_request_ends():
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     md = (
         "# Trade Data Stream\n\n## Start User Data Stream (USER_STREAM)\n\n### HTTP Request\n\nPOST /sapi/v1/userDataStream\n\n"
@@ -211,14 +212,14 @@ def test_a_parameter_that_says_it_returns_a_field_makes_that_field_conditional()
 
 def test_a_response_example_at_the_level_of_the_endpoints_heading_is_still_the_endpoints():
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     md = "# Orders\n\n## Query Order (USER_DATA)\n\n### HTTP Request\n\nGET /api/v3/order\n\n### Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\n\n## Response Example\n\n    {\"orderId\": 1}\n"
     assert extract(read_markdown(md, "en")).example.value == {"orderId": 1}
 
 
 def test_each_bracket_belongs_to_the_key_right_before_it():
-    from doccontract.read.extract import parse_example
+    from doccontract.read.example import parse_example
 
     ex = parse_example('{\n "uid": 1, "ipList": [\n  "8.34.21.10", // only return if you open IP restriction\n ],\n "t": 2\n}')
     assert ex.optional == {"ipList"}

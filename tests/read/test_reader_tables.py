@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from doccontract.read.pages import Paragraph, Table, read_markdown
+from doccontract.read.markdown import read_markdown
+from doccontract.read.model import Paragraph, Table
 
 CUT = """# T
 

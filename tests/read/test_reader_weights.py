@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from doccontract.read.extract import parse_weight
-from doccontract.read.pages import BulletList, Paragraph, Section
+from doccontract.read.model import BulletList, Paragraph, Section
+from doccontract.read.weight import parse_weight
 
 
 def test_a_weight_per_bullet_is_a_table_with_its_maximum():
@@ -29,7 +29,7 @@ def test_one_plain_weight_is_no_table():
 
 def test_a_heading_with_one_slip_in_a_long_part_name_is_still_that_part():
     from doccontract.read.extract import extract
-    from doccontract.read.pages import read_markdown
+    from doccontract.read.markdown import read_markdown
 
     doc = read_markdown("# T (USER_DATA)\n\n## HTTP Request\n\nPOST `/x`\n\n## Request Weigh\n\n**50**\n\n## Request Paramters\n\nName| Type| Mandatory| Description\n---|---|---|---\na| LONG| YES| x\n", "en")
     ep = extract(doc)

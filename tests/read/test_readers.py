@@ -7,8 +7,14 @@ from helpers import FIXTURES, crawler_page
 from jsonschema import Draft202012Validator
 
 from doccontract.contract.build import contract_for
-from doccontract.read.extract import NotAnEndpoint, enum_values, extract, parse_example
-from doccontract.read.pages import BulletList, CodeBlock, PageError, Table, parse_page, read_html, read_markdown
+from doccontract.read.classify import NotAnEndpoint
+from doccontract.read.example import parse_example
+from doccontract.read.extract import extract
+from doccontract.read.html import read_html
+from doccontract.read.load import parse_page
+from doccontract.read.markdown import read_markdown
+from doccontract.read.model import BulletList, CodeBlock, PageError, Table
+from doccontract.read.prose import enum_values
 
 ZW = "\u200b"
 
@@ -321,7 +327,7 @@ def test_enum_values_from_descriptions():
 
 
 def test_lists_joined_by_and_or_or_in_chinese_are_whole_and_a_list_without_its_default_is_no_enum():
-    from doccontract.read.extract import omitted_default
+    from doccontract.read.prose import omitted_default
 
     assert enum_values("Supported values: `LIMIT_MAKER`, `STOP_LOSS`, and `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
     assert enum_values("支持的数值： `LIMIT_MAKER`，`STOP_LOSS` 和 `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
@@ -480,7 +486,7 @@ def test_table_with_no_rows_is_an_error():
 def test_seed_renders_to_markdown_and_html_and_reads_back():
     from helpers import SEED
 
-    from doccontract.read.pages import render_html, render_markdown
+    from doccontract.read.render import render_html, render_markdown
 
     for lang, doc in parse_page(SEED.read_bytes(), "seed.md").docs.items():
         assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical()
@@ -496,7 +502,7 @@ PAGES = FIXTURES / "pages"
 
 def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_anchor():
     from doccontract.contract.build import contracts_for
-    from doccontract.read.pages import read_page
+    from doccontract.read.load import read_page
 
     contracts = {c["id"]: c for c in contracts_for(read_page(PAGES / "multi_endpoint.md", "multi.md"), "spot/market")}
     assert sorted(contracts) == ["spot/market/klinecandlestick-data-market_data", "spot/market/order-book", "spot/market/仅中文接口"]
@@ -533,8 +539,8 @@ def test_pages_without_an_http_endpoint_are_skipped_in_a_category(name, kind):
 
 
 def test_weights_as_pages_state_them():
-    from doccontract.read.extract import parse_weight
-    from doccontract.read.pages import Paragraph, Section
+    from doccontract.read.model import Paragraph, Section
+    from doccontract.read.weight import parse_weight
 
     def weight(text: str, heading: str = "Request Weight"):
         findings = []
@@ -757,7 +763,7 @@ def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
 
 
 def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
-    from doccontract.read.pages import read_crawler
+    from doccontract.read.crawler import read_crawler
 
     page = read_crawler("---\nsource_url: x\n---\n\n# 查询 (USER_DATA)\n\nGET /sapi/v1/x\n", "one.md")
     assert list(page.docs) == ["zh-CN"] and page.docs["zh-CN"].title == "查询 (USER_DATA)"
@@ -772,8 +778,8 @@ def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
 
 
 def test_a_request_line_with_a_whole_url_or_without_its_slash_is_read_and_said():
-    from doccontract.read.extract import parse_request_line
-    from doccontract.read.pages import Paragraph, Section
+    from doccontract.read.model import Paragraph, Section
+    from doccontract.read.request_line import parse_request_line
 
     for line, path, said in (
         ("GET https://api.binance.com/api/v3/time", "/api/v3/time", "gives a whole URL"),
@@ -809,7 +815,7 @@ def test_and_joined_prose_never_beats_a_list_of_values():
 
 
 def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language():
-    from doccontract.read.pages import read_crawler
+    from doccontract.read.crawler import read_crawler
 
     broken = "---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id=\"zh\"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n"
     with pytest.raises(PageError, match="no '---' line followed by a '# ' title"):
@@ -831,21 +837,21 @@ def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements()
 
 
 def test_a_default_names_a_value_only_where_the_value_ends_its_clause():
-    from doccontract.read.extract import omitted_default
+    from doccontract.read.prose import omitted_default
 
     assert omitted_default("BUY or SELL. default: PM account uses BUY", "ENUM") is None and enum_values("BUY or SELL. default: PM account uses BUY", "ENUM") == ["BUY", "SELL"]
     assert omitted_default("Default `BOTH` for One-way Mode ; `LONG` or `SHORT` for Hedge Mode.", "ENUM") == (["LONG", "SHORT"], "BOTH")
 
 
 def test_a_spot_path_without_its_slash_is_read():
-    from doccontract.read.extract import parse_request_line
-    from doccontract.read.pages import Paragraph, Section
+    from doccontract.read.model import Paragraph, Section
+    from doccontract.read.request_line import parse_request_line
 
     assert parse_request_line(Section("HTTP Request", 2, [Paragraph("GET api/v3/order")]), "p.md", [])[1] == "/api/v3/order"
 
 
 def test_request_sections_without_a_request_line_heading_fail_even_when_they_name_a_base_url():
-    from doccontract.read.extract import classify
+    from doccontract.read.classify import classify
 
     md = "# Thing\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nx| LONG| YES|\n\nThe base endpoint is https://api.example.test.\n"
     with pytest.raises(PageError, match="no 'HTTP Request' section"):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import SEED, SEED_ID, seed_repo
 
-from doccontract.read.pages import parse_page
+from doccontract.read.load import parse_page
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.drift import run_drift
 from doccontract.watch.fetch import Fetcher

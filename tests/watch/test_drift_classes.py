@@ -7,7 +7,7 @@ from helpers import SEED_ID
 from test_drift import SEED_TEXT, variant
 
 from doccontract.contract.build import contract_for
-from doccontract.read.pages import parse_page
+from doccontract.read.load import parse_page
 from doccontract.watch.drift import diff_contract
 
 PARAM_EN = "groupId| LONG| YES| Risk unit unique identifier  \n"

@@ -15,6 +15,8 @@ from stub import StubServer
 from test_drift import serve, variant
 
 from doccontract.cli import app as cli
+from doccontract.cli import diff as diff_command
+from doccontract.cli import output
 from doccontract.watch.docsite import DocSite
 
 COMMANDS = ["build", "sandbox", "check", "fetch", "add", "drift", "diff", "nightly", "docsite"]
@@ -77,7 +79,7 @@ def test_an_internal_error_is_one_line_exit_70_and_debug_shows_the_traceback(mon
     def boom(args):
         raise RuntimeError(f"something we did not foresee with {secret}")
 
-    monkeypatch.setattr(cli, "cmd_diff", boom)
+    monkeypatch.setattr(diff_command, "run", boom)
     assert cli.main(["diff", "a", "b"]) == 70
     err = capsys.readouterr().err
     assert err == "doccontract diff: internal error: RuntimeError: something we did not foresee with *** (rerun with --debug for the traceback)\n"
@@ -199,12 +201,12 @@ def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(m
 def test_progress_shows_on_a_terminal_only(monkeypatch, capsys):
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    p = cli.Progress(3, "fetch")
+    p = output.Progress(3, "fetch")
     p("institutional_loan/a")
     p.close()
     assert "fetch 1/3 institutional_loan/a" in capsys.readouterr().err
     monkeypatch.setenv("CI", "true")
-    q = cli.Progress(3, "fetch")
+    q = output.Progress(3, "fetch")
     q("institutional_loan/a")
     q.close()
     assert capsys.readouterr().err == ""

@@ -18,7 +18,7 @@ import pytest
 from helpers import ROOT, SEED, SEED_ID
 from test_drift import DOCS_PATH, committed_seed, serve
 
-from doccontract.read.pages import read_page
+from doccontract.read.load import read_page
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.fetch import Fetcher, FetchError, docs_path
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
@@ -147,7 +147,7 @@ def test_fetch_refuses_a_page_documenting_another_endpoint(tmp_path, lang):
     with DocSite() as site:
         serve(site)
         route = f"/docs/{DOCS_PATH}" if lang == "en" else f"/docs/zh-CN/{DOCS_PATH}"
-        from doccontract.read.pages import render_html
+        from doccontract.read.render import render_html
 
         site.bodies[route] = render_html(other.docs[lang], f"https://developers.binance.com{route}").encode()  # canonical looks right
         r = fetch_cli(SEED_ID, "--base-url", site.url, "--out", str(tmp_path / "specs"))

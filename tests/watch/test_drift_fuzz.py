@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stub import StubServer
 
-from doccontract.read.pages import PageError, read_page, render_html
+from doccontract.read.load import read_page
+from doccontract.read.model import PageError
+from doccontract.read.render import render_html
 from doccontract.watch.docsite import NOT_FOUND_PAGE, WAF_PAGE
 from doccontract.watch.fetch import Fetched, Fetcher, FetchError, read_pair
 

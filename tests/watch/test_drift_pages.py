@@ -15,7 +15,8 @@ from test_drift import DOCS_PATH, EN_ROUTE, ZH_ROUTE, drift, serve, snapshot, va
 
 from doccontract.contract.build import build
 from doccontract.contract.catalogue import Catalogue
-from doccontract.read.pages import parse_page, read_page, render_html
+from doccontract.read.load import parse_page, read_page
+from doccontract.read.render import render_html
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.drift import MARKDOWN_BUDGET, Change, ContractDrift, UsageError, load_waivers, report_json, report_markdown
 
@@ -103,7 +104,7 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
         text = (repo / f"specs/{ERRORS_ID}.md").read_text(encoding="utf-8")
         changed = text.replace("-1003 TOO_MANY_REQUESTS", "-1009 TOO_MANY_THINGS")
         assert changed != text
-        from doccontract.read.pages import parse_page
+        from doccontract.read.load import parse_page
 
         site.put("institutional_loan/error-code", parse_page(changed.encode(), "x.md"))
         run = drift(repo, site)
@@ -179,7 +180,7 @@ def test_a_path_change_on_the_same_page_is_breaking_drift_and_update_writes_it(r
 
 
 def test_a_path_change_without_a_canonical_link_under_the_same_title_is_drift(repo):
-    from doccontract.read.pages import parse_page
+    from doccontract.read.load import parse_page
 
     changed = parse_page(variant(en=V2, zh=V2).encode(), "x.md")
     with DocSite() as site:
@@ -191,7 +192,7 @@ def test_a_path_change_without_a_canonical_link_under_the_same_title_is_drift(re
 
 
 def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(repo):
-    from doccontract.read.pages import parse_page
+    from doccontract.read.load import parse_page
 
     before = snapshot(repo)
     changed = parse_page(variant(en=[*V2, ("# Close Risk Unit", "# Reopen Risk Unit")], zh=V2).encode(), "x.md")

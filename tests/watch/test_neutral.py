@@ -23,6 +23,7 @@ from test_drift import variant
 
 from doccontract import neutral
 from doccontract.cli import app as cli
+from doccontract.cli import output
 from doccontract.watch.alerts import AlertError, github_issues, post_webhook, slack_message
 from doccontract.watch.drift import Change, ContractDrift, report_markdown, write_reports
 
@@ -77,7 +78,7 @@ def test_diff_prints_page_text_without_runner_commands_or_control_characters(tmp
 
 def test_a_wrapped_heading_never_starts_a_line_with_a_command():
     out = io.StringIO()
-    cli._say(f"note: page heading ## {HEADING}", neutral.TerminalStream(out))
+    output.say(f"note: page heading ## {HEADING}", neutral.TerminalStream(out))
     text = out.getvalue()
     assert len(text.splitlines()) > 1  # the long word was wrapped onto its own line
     assert runner_commands(text) == [] and "\\u001b]0;pwn\\u0007" in text
@@ -157,7 +158,7 @@ def test_random_page_text_leaves_no_command_control_or_mention(heading, descript
     step = max(1, len(text) // pieces)
     for i in range(0, len(text), step):
         stream.write(text[i : i + step])
-    cli._say(f"note: {heading} {description}", stream)
+    output.say(f"note: {heading} {description}", stream)
     printed = out.getvalue()
     assert runner_commands(printed) == [] and not CONTROL.search(printed.replace("\n", "").replace("\t", ""))
     # JSON for a terminal: the same value back, and still nothing for the runner

@@ -191,7 +191,8 @@ def test_a_page_without_a_source_url_is_judged_by_where_the_crawl_keeps_it(tmp_p
 
 
 def test_saved_html_pages_are_judged_by_their_canonical_link_against_where_the_crawl_keeps_them(tmp_path):
-    from doccontract.read.pages import parse_page, render_html
+    from doccontract.read.load import parse_page
+    from doccontract.read.render import render_html
 
     def html(text: str, url_path: str) -> str:
         return render_html(parse_page(text.encode(), "x.md").docs["en"], f"https://developers.binance.com/docs/{url_path}")

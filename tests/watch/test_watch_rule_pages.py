@@ -8,7 +8,7 @@ import sys
 from crawl_pages import CHANGES, RULES, changelog_page, rules_page, write
 from helpers import ROOT
 
-from doccontract.read.pages import parse_page
+from doccontract.read.load import parse_page
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.drift import run_drift
 from doccontract.watch.fetch import Fetcher

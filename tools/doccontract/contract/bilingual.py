@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..read.extract import Endpoint, Finding, enum_values, field_paths
+from ..read.endpoint import Endpoint, field_paths
+from ..read.model import Finding
+from ..read.prose import enum_values
 from .schema import known_type, type_key, type_schema
 
 # severity by what a disagreement would do to a client built from one language

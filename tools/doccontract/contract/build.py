@@ -22,8 +22,11 @@ from typing import Any
 
 from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import Endpoint, Finding, NotAnEndpoint, endpoint_docs, extract
-from ..read.pages import LANGS, Document, Page, PageError, parse_page, read_bytes, zh_url
+from ..read.classify import NotAnEndpoint
+from ..read.endpoint import Endpoint
+from ..read.extract import endpoint_docs, extract
+from ..read.load import parse_page, read_bytes
+from ..read.model import LANGS, Document, Finding, Page, PageError, TemplateError, zh_url
 from . import bilingual, error_pages
 from . import format as contract_format
 from .openapi import openapi_document
@@ -109,6 +112,8 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
     if not split:
         raise PageError(page.source, "no English or Chinese page in it")
     out = _contracts(page, cid, split)
+    for c in out:  # what reading the file found (a second language that is not there) holds for each endpoint
+        c["findings"] += [f.as_dict() for f in page.findings]
     if len(split) == 1:  # said once per contract: no bilingual finding does not mean the languages agree
         (lang,) = split
         missing = "zh-CN" if lang == "en" else "en"
@@ -193,7 +198,7 @@ class Result:
     detail: str = ""
     contract: dict[str, Any] | None = None
     page: str = ""
-    category: str = ""  # for skipped pages: a key of extract.CATEGORIES
+    category: str = ""  # for skipped pages: a key of read.classify.CATEGORIES
     data: bytes | None = field(default=None, repr=False)
     read: Page | None = field(default=None, repr=False)  # an error-code page, as read: the catalogue's input
 
@@ -278,6 +283,8 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
     except NotAnEndpoint as exc:
         read = page if exc.kind == "error-codes" else None  # read once: the error catalogue is built from it
         return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind, read=read)]
+    except TemplateError as exc:  # read, but laid out as no reader knows: skipped and counted, the folder goes on
+        return [Result(spec.cid, "skipped", str(exc), page=spec.display, category="unknown-template")]
     except PageError as exc:
         return [Result(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build

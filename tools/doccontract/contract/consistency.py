@@ -14,7 +14,8 @@ import re
 from typing import Any
 
 from .._files import json_pointer
-from ..read.extract import Endpoint, Field, Finding, field_paths
+from ..read.endpoint import Endpoint, Field, field_paths
+from ..read.model import Finding
 from .types import SCALARS, json_kind, known_type, schema_kinds, type_schema
 from .validation import validator as make_validator
 

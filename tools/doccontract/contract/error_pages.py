@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .._files import dumps, read_json, write_atomic
-from ..read.pages import Document, Page, parse_page
+from ..read.load import parse_page
+from ..read.model import Document, Page
 from .catalogue import ASSUMED, PLACEHOLDER, Catalogue, ErrorCode, assumed_codes
 from .store import CATALOGUE_NAME, load_contracts
 

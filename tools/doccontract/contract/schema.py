@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..read.extract import Example, Field, Param, enum_values, param_bounds
+from ..read.endpoint import Example, Field, Param
+from ..read.prose import enum_values, param_bounds
 from ..rules import RECV_WINDOW_MAX
 from .consistency import consistency_findings
 from .infer import infer_schema, is_row

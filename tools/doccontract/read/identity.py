@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from .extract import classify, endpoint_docs, parse_request_line, sections_by_part
-from .pages import Document, Page, PageError, Section
+from .classify import classify
+from .extract import endpoint_docs
+from .model import Document, Page, PageError, Section
+from .request_line import parse_request_line
+from .sections import sections_by_part
 
 #: What a page documents: ("endpoint", METHOD, /path); ("endpoints", "METHOD /path | ...", "") for a
 #: page of several; or ("kind", its kind, "") for a page without one.

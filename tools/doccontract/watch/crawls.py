@@ -10,13 +10,16 @@ through :func:`.prose.diff_other_page`.  A comparison that compared nothing says
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._files import read_regular
+from .._files import FileProblem, read_regular
 from ..read.identity import docs_path_of, known, wrong_page
-from ..read.pages import Page, PageError, decode, parse_page
+from ..read.load import decode, parse_page
+from ..read.model import Page, PageError
+from ..usage import UsageError
 from .changes import Change, ContractDrift
 from .prose import diff_other_page
 from .tree import diff_trees, page_reader
@@ -126,3 +129,88 @@ def _one_sided(cid: str, old: Page | None, new: Page | None) -> ContractDrift:
     url = page.url if page else ""
     urls = {"en": url} if url else {}
     return ContractDrift(cid, "", "", [Change("documentation", code, cid, f"the page '{title}' ({docs_path_of(url) or cid}) {verb}", [])], urls)
+
+
+def _load_tree(p: Path, tmp: Path, i: int) -> Path:
+    """One side of ``diff``: a folder of contracts as is, or specs built into contracts in ``tmp``."""
+    import json
+
+    from .._files import FileProblem, read_regular, write_atomic
+    from ..contract.build import SPEC_SUFFIXES, build, find_specs
+
+    has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+    tree = tmp / f"t{i}"
+    if not has_specs:
+        if p.is_dir():
+            return p
+        try:  # one contract file: both sides get the same name, whatever their ids
+            raw = read_regular(p)  # bounded; a FIFO is refused at once, not waited on
+            data = json.loads(raw)
+        except FileProblem:
+            raise
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})") from None
+        if not isinstance(data, dict) or not {"method", "path", "languages"} <= set(data):
+            raise UsageError(f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders")
+        tree.mkdir()
+        write_atomic(tree / "page.json", raw, tree, durable=False)
+        return tree
+    if p.is_file():  # two spec files compare as one page, whatever their names
+        specs = tmp / f"s{i}" / "specs"
+        specs.mkdir(parents=True)
+        write_atomic(specs / f"page{p.suffix}", read_regular(p), specs, durable=False)
+        p = specs
+    failed = [r for r in build([p], tree, use_cache=False) if r.status == "failed"]
+    if failed:
+        raise Unreadable("; ".join(r.detail for r in failed))
+    return tree
+
+
+class Unreadable(Exception):
+    """A page that could not be read (exit 3 for diff)."""
+
+
+def _spec_root(p: Path, tmp: Path, i: int, tree: Path) -> Path | None:
+    """The spec folder ``_load_tree`` built one side from (None for contracts): drift reads its pages' prose."""
+    copied = tmp / f"s{i}" / "specs"
+    return copied if copied.is_dir() else (p if p.is_dir() and tree != p else None)
+
+
+def _is_spec_source(p: Path) -> bool:
+    """A spec file, or a folder of spec pages (a crawl) without contracts in it."""
+    from ..contract.build import SPEC_SUFFIXES, find_specs
+
+    return (p.is_file() and p.suffix in SPEC_SUFFIXES) or bool(p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+
+
+def diff_paths(old: Path, new: Path) -> CrawlDiff:
+    """What ``doccontract diff`` compares, given two paths that exist and are both files or both folders:
+    two crawls (or spec files) are judged, then compared; anything else as contract trees, spec pages
+    built into contracts aside.  Unreadable: a page of such a tree could not be read (exit 3)."""
+    errors: list[str] = []
+    refused: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="doccontract-diff-") as tmp:
+        if _is_spec_source(old) and _is_spec_source(new):  # two crawls (or two pages): judged, then compared
+            roots = []
+            for i, p in enumerate((old, new)):
+                if p.is_file():  # two spec files compare as one page, whatever their names
+                    (Path(tmp) / f"in{i}").mkdir()
+                    shutil.copyfile(p, Path(tmp) / f"in{i}" / f"page{p.suffix}")
+                    p = Path(tmp) / f"in{i}"
+                roots.append(p)
+            (Path(tmp) / "work").mkdir()
+            shown = (str(old), str(new)) if old.is_file() else None
+            result = diff_crawls(roots[0], roots[1], Path(tmp) / "work", shown)
+            drifts, errors, refused = result.drifts, result.errors, result.refused
+        else:
+            trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
+            try:
+                spec_roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
+                drifts = diff_trees(trees[0], trees[1], pages=page_reader(*spec_roots))
+            except FileProblem:
+                raise
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+            if not drifts:
+                errors.append(f"nothing was compared: neither {old} nor {new} holds a contract")
+    return CrawlDiff(drifts, errors, refused)

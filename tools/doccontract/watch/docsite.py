@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from ..read.pages import Page, read_page, render_html
+from ..read.load import read_page
+from ..read.model import Page
+from ..read.render import render_html
 from .loopback import LoopbackServer, QuickHandler
 
 NOT_FOUND_PAGE = (

@@ -35,10 +35,14 @@ from requests.adapters import HTTPAdapter
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
 from .._files import cache_dir as default_cache_dir
-from ..read.extract import classify
+from ..read.classify import classify
+from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
-from ..read.pages import LANGS, Page, PageError, decode, parse_page, read_bytes, read_html, read_page, render_crawler
+from ..read.load import decode, parse_page, read_bytes, read_page
+from ..read.model import LANGS, Page, PageError
+from ..read.render import render_crawler
+from ..usage import UsageError
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
@@ -633,6 +637,26 @@ def spec_path_problem(target: Path, specs_dir: Path) -> str | None:
     if long is not None:
         return f"names a path part of {len(long.encode('utf-8'))} bytes ('{long[:40]}...'); a file system takes at most 255"
     return None
+
+
+def store_pages(pages: list[Page], specs_dir: Path, report: Callable[[Path, bool], None] | None = None) -> int:
+    """Write fetched pages as specs, all or none: every target is checked (inside ``specs_dir``, a name a
+    file system takes, a folder that can be written) before the first write; an unchanged page keeps its
+    spec byte-identical.  ``report(target, written)`` per page; returns how many were written."""
+    targets = [(page, spec_path(page, specs_dir)) for page in pages]
+    for page, target in targets:
+        problem = spec_path_problem(target, specs_dir)
+        if problem:
+            raise UsageError(f"{page.url} {problem}; nothing was written")
+    plan = [(page, target, not (target.exists() and same_content(target, page))) for page, target in targets]
+    if any(write for _, _, write in plan):
+        probe_writable(specs_dir)
+    for page, target, write in plan:
+        if write:
+            store(page, target, specs_dir)
+        if report is not None:
+            report(target, write)
+    return sum(write for _, _, write in plan)
 
 
 def probe_writable(folder: Path) -> None:

@@ -8,8 +8,9 @@ import re
 from typing import Any
 
 from ..contract.error_pages import codes_from_error_page
-from ..read.extract import classify, heading_key, part_of
-from ..read.pages import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, zh_url
+from ..read.classify import classify
+from ..read.model import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, zh_url
+from ..read.sections import heading_key, part_of
 from .changes import CLASSES, Change, ContractDrift, wording
 
 # --------------------------------------------------------------------------- pages without an endpoint

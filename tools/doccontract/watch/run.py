@@ -16,8 +16,10 @@ from ..contract import error_pages
 from ..contract.build import build_one, contract_for, find_specs
 from ..contract.openapi import openapi_document
 from ..contract.store import OPENAPI_NAME, load_contracts
-from ..read.extract import NotAnEndpoint
-from ..read.pages import LANGS, PageError, parse_page, read_meta, read_page, render_crawler
+from ..read.classify import NotAnEndpoint
+from ..read.load import parse_page, read_meta, read_page
+from ..read.model import LANGS, PageError
+from ..read.render import render_crawler
 from ..usage import UsageError
 from .changes import Change, ContractDrift, exit_code
 from .prose import diff_other_page

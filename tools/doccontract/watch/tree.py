@@ -18,7 +18,8 @@ from typing import Any
 from .._files import FileProblem, read_regular
 from ..contract.build import find_specs
 from ..contract.store import contract_files
-from ..read.pages import LANGS, Page, PageError, read_page
+from ..read.load import read_page
+from ..read.model import LANGS, Page, PageError
 from ..rules import KINDS, auth_kind
 from .changes import CLASSES, Change, ContractDrift, wording
 from .prose import describe_text_changes
