@@ -53,13 +53,13 @@ def role_credentials(env: Mapping[str, str], key: str, secret: str) -> dict[str,
 class BinanceSigned:
     """Reads the credentials once; signs each case just before it is sent."""
 
-    def get(self, case, ctx):
+    def get(self, case: schemathesis.Case, ctx: schemathesis.AuthContext) -> dict[str, tuple[str, Signer]]:
         key, secret = os.environ.get("BINANCE_API_KEY"), os.environ.get("BINANCE_API_SECRET")
         if not key or not secret:
             raise RuntimeError("set BINANCE_API_KEY and BINANCE_API_SECRET for doccontract.schemathesis_hook")
         return role_credentials(os.environ, key, secret)
 
-    def set(self, case, data, ctx) -> None:
+    def set(self, case: schemathesis.Case, data: dict[str, tuple[str, Signer]], ctx: schemathesis.AuthContext) -> None:
         role = (case.operation.definition.raw or {}).get("x-caller")
         key, signer = data.get(str(role).upper(), data[""])
         case.headers = {**(case.headers or {}), "X-MBX-APIKEY": key}

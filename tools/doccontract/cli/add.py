@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     a = add_command(
         sub,
         "add",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import NoReturn
 
 from .. import __version__
 from ..neutral import terminal_streams
@@ -32,7 +33,7 @@ COMMANDS = (build, sandbox, check, fetch, add, drift, diff, nightly, docsite)
 class Parser(argparse.ArgumentParser):
     """A mistake on the command line is one line naming it, and where to read more (exit 2)."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         if message.startswith("argument ") and ": " in message:  # 'argument --port: 99999 is not ...'
             option, problem = message[len("argument ") :].split(": ", 1)
             message = f"{option}: {problem}" if problem.startswith(("invalid", "expected", "ignored", "not allowed")) else f"{option} {problem}"
@@ -70,7 +71,7 @@ def _main(parser: argparse.ArgumentParser, argv: list[str], command: str, debug:
     try:
         args = parser.parse_args(argv)
         command, args.debug = args.command, debug
-        code = args.func(args)
+        code: int = args.func(args)  # each command's run returns its exit code
         sys.stdout.flush()  # a reader gone away shows here, inside the handlers below, not at exit
         return code
     except (UsageError, FileProblem) as exc:  # FileProblem: a file or folder the user named or made

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from ..neutral import control
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 from .output import print_findings, wrap
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     b = add_command(
         sub,
         "build",

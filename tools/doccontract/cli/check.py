@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     ck = add_command(
         sub,
         "check",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ..neutral import terminal_json
 from ..usage import UsageError
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 from .output import say
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     df = add_command(
         sub,
         "diff",

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from ..usage import UsageError
-from .options import add_command, add_debug, port
+from .options import Subcommands, add_command, add_debug, port
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     ds = add_command(
         sub,
         "docsite",

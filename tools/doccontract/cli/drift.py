@@ -7,14 +7,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..usage import UsageError
 from .fetch import OFFICIAL_DOCS, add_fetch_options
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 from .output import Progress, internal_line, say
 
+if TYPE_CHECKING:
+    from ..watch.drift import DriftRun
 
-def add_parser(sub) -> None:
+
+def add_parser(sub: Subcommands) -> None:
     d = add_command(
         sub,
         "drift",
@@ -46,7 +50,7 @@ def add_drift_options(p: argparse.ArgumentParser, report_default: str | None) ->
     p.add_argument("--github-api", default="https://api.github.com", help=argparse.SUPPRESS)
 
 
-def send_alerts(args: argparse.Namespace, run) -> int:
+def send_alerts(args: argparse.Namespace, run: DriftRun) -> int:
     """Alerts on drift that is not waived (never on a failed fetch alone: that is not drift); 4 when an alert failed."""
     from ..watch.alerts import AlertError, github_issues, post_webhook
 
@@ -75,7 +79,7 @@ def _run_url() -> str:
     return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else ""
 
 
-def fetch_and_compare(args: argparse.Namespace):
+def fetch_and_compare(args: argparse.Namespace) -> DriftRun:
     import hashlib
 
     from ..watch.drift import load_waivers, run_drift
@@ -125,7 +129,7 @@ def fetch_and_compare(args: argparse.Namespace):
     return run
 
 
-def _summary_line(run) -> str:
+def _summary_line(run: DriftRun) -> str:
     s = run.report["summary"]
     return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items()) + (
         f"; {len(run.errors)} page(s) not compared" if run.errors else ""

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from ..usage import UsageError
-from .options import add_command, add_debug, positive_int, seconds
+from .options import Subcommands, add_command, add_debug, positive_int, seconds
 from .output import Progress, say
 
 OFFICIAL_DOCS = "https://developers.binance.com"
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     f = add_command(
         sub,
         "fetch",
@@ -45,8 +45,9 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
     from ..watch.fetch import site_of
 
     if args.base_url:
-        return args.base_url
-    sites = {site_of(r) for r in refs} - {None}
+        base: str = args.base_url
+        return base
+    sites = {s for s in map(site_of, refs) if s is not None}
     if len(sites) > 1:
         raise UsageError(f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url")
     return sites.pop() if sites else os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
@@ -99,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"doccontract fetch: {len(failed)} of {len(pages)} page(s) failed; nothing was written", file=sys.stderr)
         return 3
     # written only once every page arrived and read
-    written = store_pages([r.page for r in pages.values()], out, lambda target, new: print(f"{'written  ' if new else 'unchanged'} {target}"))
+    read = [r.page for r in pages.values() if r.page is not None]
+    assert len(read) == len(pages)  # nothing failed and nothing was known beforehand: every page was read
+    written = store_pages(read, out, lambda target, new: print(f"{'written  ' if new else 'unchanged'} {target}"))
     unchanged = len(pages) - written
     say(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
         f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")

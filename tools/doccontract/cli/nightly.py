@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ..usage import UsageError
 from .drift import add_drift_options, fetch_and_compare, send_alerts
-from .options import add_command, add_debug
+from .options import Subcommands, add_command, add_debug
 from .output import EXIT_INTERNAL, internal_line, say
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     n = add_command(
         sub,
         "nightly",
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
     if alert:
         return alert
+    assert drift_code is not None  # drift ran: a failure there set ``internal``
     if drift_code >= 2:
         return drift_code
     return 5 if check else drift_code

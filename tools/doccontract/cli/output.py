@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+from typing import Any, TextIO
 
 from ..neutral import control
 from ..wire.secrets import redact
@@ -16,7 +17,7 @@ SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 SECRET_ENV = ("BINANCE_API_KEY", "BINANCE_API_SECRET", "GITHUB_TOKEN", "DRIFT_WEBHOOK")
 
 
-def say(text: str, file=None, indent: str = "    ") -> None:
+def say(text: str, file: TextIO | None = None, indent: str = "    ") -> None:
     """One message, wrapped to 100 columns (continuation lines indented); long URLs are kept whole."""
     print(textwrap.fill(text, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False), file=file or sys.stdout)
 
@@ -42,12 +43,12 @@ class Progress:
             sys.stderr.flush()
 
 
-def wrap(text: str, indent: str, out) -> None:
+def wrap(text: str, indent: str, out: TextIO) -> None:
     """Print ``text`` within WIDTH columns, continuation lines indented under it."""
     print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False), file=out)
 
 
-def print_findings(findings: list[dict], out) -> None:
+def print_findings(findings: list[dict[str, Any]], out: TextIO) -> None:
     for f in findings:
         vals = ", ".join(f"{k}: {v}" for k, v in sorted(f.get("values", {}).items()))
         wrap(f"{SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""), "    ", out)

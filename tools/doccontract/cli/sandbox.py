@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from ..rules import IP_LIMIT_PER_MINUTE, UID_LIMIT_PER_MINUTE
-from .options import add_command, add_debug, port
+from .options import Subcommands, add_command, add_debug, port
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Subcommands) -> None:
     sb = add_command(
         sub,
         "sandbox",
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     import threading
 
     from ..contract.store import default_dir
-    from ..sandbox import Sandbox, State, StateError
+    from ..sandbox import Sandbox, SandboxServer, State, StateError
     from ..sandbox.gateway import console_log
     from ..sandbox.store import open_state
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in sandbox.problems:
         print(f"doccontract sandbox: answers 500: {problem}", file=sys.stderr)
     try:
-        server = sandbox.serve(args.host, args.port, idle_timeout=args.idle_timeout)
+        server = SandboxServer(sandbox, args.host, args.port, idle_timeout=args.idle_timeout)
     except OSError as exc:
         print(f"doccontract sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2

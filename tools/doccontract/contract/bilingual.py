@@ -11,9 +11,10 @@ a lower severity than a real conflict.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from ..read.endpoint import Endpoint, field_paths
+from ..read.endpoint import Endpoint, Field, Param, field_paths
 from ..read.model import Finding
 from ..read.prose import enum_values
 from .schema import known_type, type_key, type_schema
@@ -37,6 +38,15 @@ _SEVERITY = {
     "weight-omitted": "info",
     "mandatory-omitted": "info",
 }
+
+
+class _Add(Protocol):
+    """compare's ``add``: one finding, with the two sides' values."""
+
+    def __call__(self, what: str, part: str, message: str, en_value: Any, zh_value: Any, item: str = "") -> None: ...
+
+
+_Omitted = Callable[[Any, Any], "str | None"]  # compare's ``omitted``: the language that leaves a thing out
 
 
 def same_type(a: str, b: str) -> bool:
@@ -132,7 +142,7 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
     return found
 
 
-def _compare_params(en_params: list, zh_params: list, prefix: str, add, omitted) -> None:
+def _compare_params(en_params: list[Param], zh_params: list[Param], prefix: str, add: _Add, omitted: _Omitted) -> None:
     """Parameters by name, and the element tables of list parameters ('batchOrders.side') the same way."""
     ep = {prefix + p.name: p for p in en_params}
     zp = {prefix + p.name: p for p in zh_params}
@@ -149,7 +159,7 @@ def _compare_params(en_params: list, zh_params: list, prefix: str, add, omitted)
             _compare_params(a.items, b.items, f"{name}.", add, omitted)
 
 
-def _one_sided(en_items: dict, zh_items: dict, code: str, part: str, noun: str, add) -> None:
+def _one_sided(en_items: dict[str, Any], zh_items: dict[str, Any], code: str, part: str, noun: str, add: _Add) -> None:
     """What one language lists and the other does not (when both list something at all)."""
     if en_items and zh_items:
         for name in sorted(set(en_items) ^ set(zh_items)):
@@ -157,14 +167,14 @@ def _one_sided(en_items: dict, zh_items: dict, code: str, part: str, noun: str, 
             add(code, part, f"{noun} {name!r} is listed in {side} only", name in en_items, name in zh_items, name)
 
 
-def _same_meaning(a, b, code: str, part: str, what: str, item: str, add) -> None:
+def _same_meaning(a: Param | Field, b: Param | Field, code: str, part: str, what: str, item: str, add: _Add) -> None:
     """A parameter or field both languages list: the same type, the same values."""
     if a.type and b.type and not same_type(a.type, b.type):
         add(code, part, f"{what} has a different type", a.type, b.type, item)
     _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), what, part, item, add, (a.description, b.description))
 
 
-def _compare_weight(en: Endpoint, zh: Endpoint, add, omitted) -> None:
+def _compare_weight(en: Endpoint, zh: Endpoint, add: _Add, omitted: _Omitted) -> None:
     ew = {k: en.weight.get(k) for k in ("value", "unit")} if en.weight else None
     zw = {k: zh.weight.get(k) for k in ("value", "unit")} if zh.weight else None
     lang = omitted(ew, zw)
@@ -187,7 +197,7 @@ def _names_all(values: list[str], text: str) -> bool:
     return bool(values) and all(v in words for v in values)
 
 
-def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add, texts: tuple[str, str] = ("", "")) -> None:
+def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add: _Add, texts: tuple[str, str] = ("", "")) -> None:
     if ea == eb:
         return
     if not ea or not eb:

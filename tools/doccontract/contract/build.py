@@ -332,7 +332,7 @@ def _cache_file(out: Path, cache_dir: Path | None) -> Path:
     return base / f"build-{key}.json"
 
 
-def _load_cache(path: Path, generator: str) -> dict[str, dict]:
+def _load_cache(path: Path, generator: str) -> dict[str, dict[str, Any]]:
     """Cache entries that have the expected shape; anything else is ignored (and rewritten later)."""
     try:
         loaded = read_json(path)

@@ -123,7 +123,8 @@ class Catalogue:
 
 
 def assumed_codes() -> list[dict[str, Any]]:
-    return json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
+    codes: list[dict[str, Any]] = json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
+    return codes
 
 
 def assumed_operation_codes() -> dict[str, tuple[int, ...]]:

@@ -8,6 +8,7 @@ gives the :class:`Operation`.  Imports no reader.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ class Operation:
 
     @property
     def auth_kind(self) -> str:
-        return self.auth.get("kind", "none")
+        kind: str = self.auth.get("kind", "none")  # the contract schema holds it to a string
+        return kind
 
     @property
     def signed(self) -> bool:
@@ -49,7 +51,8 @@ class Operation:
 
     @property
     def params(self) -> dict[str, dict[str, Any]]:
-        return self.request.get("properties", {})
+        params: dict[str, dict[str, Any]] = self.request.get("properties", {})
+        return params
 
     @property
     def required(self) -> list[str]:
@@ -129,7 +132,7 @@ class Registry:
             catalogue = Catalogue([])
         return cls(ops, catalogue, str(root))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Operation]:
         return iter(self.operations)
 
     def __len__(self) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from .endpoint import Example
+from .endpoint import Example, Param
 from .model import BulletList, CodeBlock, Document, Finding, Paragraph, Table
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -28,7 +29,7 @@ _RETURNS = re.compile(r"return|response|返回|响应", re.I)
 _RETURNED_WHEN = re.compile(r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当", re.I)
 
 
-def conditional_names(doc: Document, params: list, keys: set[str]) -> set[str]:
+def conditional_names(doc: Document, params: list[Param], keys: set[str]) -> set[str]:
     """Fields the page's prose says are only sometimes returned: '`quoteId` will be returned only if
     ...', '`network` may not be in the response for old withdraw', 'return `sourceAddress` field when
     set to true' (a parameter's description).  A sentence must speak of returning and of a condition,
@@ -112,7 +113,7 @@ def example_keys(values: list[Any]) -> set[str]:
     return keys
 
 
-def _outside_strings(text: str):
+def _outside_strings(text: str) -> Iterator[tuple[int, str]]:
     """(index, char) of every character of ``text`` outside JSON string literals."""
     in_str = escaped = False
     for i, ch in enumerate(text):

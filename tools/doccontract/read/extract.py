@@ -83,9 +83,10 @@ def extract(doc: Document) -> Endpoint:
     try:
         method, path = parse_request_line(parts["http"], doc.source, repaired)
     except TemplateError:
-        path = path_only(parts["http"])
-        if path is None:
+        bare = path_only(parts["http"])
+        if bare is None:
             raise
+        path = bare
         inferred = method_from_url(parts["url"], path) if "url" in parts else None
         if inferred is None:
             raise TemplateError(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union, cast
+
+if TYPE_CHECKING:
+    from bs4.element import PageElement, Tag
 
 from .model import BulletList, CodeBlock, Document, Page, Paragraph, Section, Table, TemplateError, clean, clean_code
 
@@ -12,32 +15,38 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol"})
 
 
-def _children(node) -> list:
+#: what the readers below walk: bs4's nodes (tags, strings, comments), and the paragraphs
+#: :func:`_inline_runs` makes of bare text; told apart by ``name`` (None for all but tags)
+_Node = Union["PageElement", "_Line"]
+
+
+def _children(node: _Node) -> list[PageElement]:
     return list(node.contents) if hasattr(node, "contents") else []
 
 
-def _is_text(node) -> bool:
+def _is_text(node: object) -> bool:
     from bs4.element import CData, NavigableString
 
     return type(node) in (NavigableString, CData)
 
 
-def _html_text(node) -> str:
+def _html_text(node: Tag) -> str:
     """A node's text, ``<br>`` as a space and Docusaurus's '#' links left out; no recursion, so depth costs nothing."""
     parts: list[str] = []
-    stack = [node]
+    stack: list[PageElement] = [node]
     while stack:
         n = stack.pop()
+        name = getattr(n, "name", None)  # None for strings and comments
         if _is_text(n):
             parts.append(str(n))
-        elif getattr(n, "name", None) == "br":
+        elif name == "br":
             parts.append(" ")
-        elif n.name is not None and n.name not in _SKIPPED and not (n.name == "a" and "hash-link" in (n.get("class") or ())):
+        elif name is not None and name not in _SKIPPED and not (name == "a" and "hash-link" in (cast("Tag", n).get("class") or ())):
             stack.extend(reversed(_children(n)))
     return clean("".join(parts))
 
 
-def _list_items(node, deferred: list) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def _list_items(node: Tag, deferred: list[_Node]) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """A list's items in document order, nested lists flattened after their item's own text, and
     each item's depth (0 outermost).
 
@@ -47,7 +56,7 @@ def _list_items(node, deferred: list) -> tuple[tuple[str, ...], tuple[int, ...]]
     """
     items: list[list[str]] = []
     depths: list[int] = []
-    stack: list = [(node, None)]
+    stack: list[tuple[_Node, int | None]] = [(node, None)]
     while stack:
         n, owner = stack.pop()
         if _is_text(n):
@@ -73,7 +82,7 @@ def _list_items(node, deferred: list) -> tuple[tuple[str, ...], tuple[int, ...]]
     return tuple(texts[i] for i in kept), tuple(depths[i] for i in kept)
 
 
-def _code_text(node) -> str:
+def _code_text(node: Tag) -> str:
     lines = node.select("span.token-line")
     if lines:  # Prism's lines: some Docusaurus versions end them with <br>, others only with CSS
         return clean_code("\n".join(ln.get_text("").rstrip("\n") for ln in lines))
@@ -82,10 +91,10 @@ def _code_text(node) -> str:
     return clean_code(node.get_text(""))
 
 
-def _html_blocks(root) -> list[tuple[str, Any]]:
+def _html_blocks(root: Tag) -> list[tuple[str, Any]]:
     """The article's headings and blocks in document order: ('h2', text) or ('block', Block)."""
     out: list[tuple[str, Any]] = []
-    stack = [root]
+    stack: list[_Node] = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, _Line):
@@ -94,6 +103,7 @@ def _html_blocks(root) -> list[tuple[str, Any]]:
         name = getattr(node, "name", None)
         if name is None:
             continue
+        node = cast("Tag", node)  # only bs4's tags have a name
         if name in _HEADINGS:
             out.append((name, _html_text(node)))
         elif name == "p":
@@ -101,7 +111,7 @@ def _html_blocks(root) -> list[tuple[str, Any]]:
             if text:
                 out.append(("block", Paragraph(text)))
         elif name in _LISTS:
-            deferred: list = []
+            deferred: list[_Node] = []
             items, depths = _list_items(node, deferred)
             if items:
                 out.append(("block", BulletList(items, depths)))
@@ -141,15 +151,15 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 
 
-def _inline_runs(node) -> list:
+def _inline_runs(node: Tag) -> list[_Node]:
     """A container's children, with each run of text and inline elements standing directly in it
     made one paragraph (a Docusaurus note box's title and body, a ``<div>`` of bare text): the
     export writes them as paragraphs, so the HTML reader must not drop them."""
-    out: list = []
-    run: list = []
+    out: list[_Node] = []
+    run: list[PageElement] = []
 
     def close() -> None:
-        text = clean("".join(str(n) if _is_text(n) else _html_text(n) for n in run))
+        text = clean("".join(str(n) if _is_text(n) else _html_text(cast("Tag", n)) for n in run))  # the rest are tags
         if text:
             out.append(_Line(text))
         run.clear()
@@ -160,7 +170,7 @@ def _inline_runs(node) -> list:
             run.append(child)
         elif name is None or name in _SKIPPED:
             continue  # a comment ('<!-- -->' between React's text fragments), a button: no text, no break
-        elif name in _BLOCKS or child.find(_BLOCKS) is not None:
+        elif name in _BLOCKS or cast("Tag", child).find(_BLOCKS) is not None:  # named: a tag
             close()
             out.append(child)  # a block, or an inline element holding blocks (a card link): read as a container
         else:
@@ -185,10 +195,10 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
     meta: dict[str, str] = {}
     html_tag = soup.find("html")
     if html_tag and html_tag.get("lang"):
-        meta["lang"] = html_tag["lang"]
+        meta["lang"] = str(html_tag["lang"])  # a single-valued attribute: already a str
     canon = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
     if canon:
-        meta["source_url"] = canon.get("href") or canon.get("content") or ""
+        meta["source_url"] = str(canon.get("href") or canon.get("content") or "")  # single-valued: a str
     root = soup.select_one(".theme-doc-markdown") or soup.find("article")
     if root is None:
         raise TemplateError(source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page")

@@ -10,6 +10,7 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.token import Token
 
 from .model import BulletList, CodeBlock, Document, Paragraph, Section, Table, clean, clean_code
 
@@ -21,7 +22,7 @@ _MD = MarkdownIt("commonmark").enable("table")
 _MD_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
 
 
-def _inline_text(token) -> str:
+def _inline_text(token: Token) -> str:
     if not token.children:  # the block parser's token: inline content not parsed yet
         return _inline_source(token.content)
     parts = []
@@ -238,7 +239,7 @@ def read_markdown(text: str, lang: str, source: str = "<markdown>") -> Document:
 MAX_CUT_PARAGRAPHS = 8
 
 
-def _add_paragraph(section: Section, tok, quoted: str | None = None) -> None:
+def _add_paragraph(section: Section, tok: Token, quoted: str | None = None) -> None:
     """A paragraph, or rows a table lost to it; ``quoted``: the source lines of a paragraph markdown
     read as a quote, whose '>' may be a row's own text."""
     prev = section.blocks[-1] if section.blocks else None
@@ -252,10 +253,11 @@ def _add_paragraph(section: Section, tok, quoted: str | None = None) -> None:
     k = len(section.blocks) - 1
     while k >= 0 and len(section.blocks) - k <= MAX_CUT_PARAGRAPHS and isinstance(section.blocks[k], Paragraph):
         k -= 1
-    if isinstance(prev, Paragraph) and k >= 0 and isinstance(section.blocks[k], Table):
+    cut = section.blocks[k] if k >= 0 else None
+    if isinstance(prev, Paragraph) and isinstance(cut, Table):
         # notes or a cell's continuation lines (blank lines between them) already split a table;
         # rows after them still belong to it
-        merged = _continue_table(section.blocks[k], tok.content)
+        merged = _continue_table(cut, tok.content)
         if merged is not None:
             section.blocks[k] = merged[0]
             section.blocks.extend(Paragraph(n) for n in merged[1] if n)

@@ -47,7 +47,7 @@ class Finding:
     where: str
     values: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.severity,
@@ -105,7 +105,7 @@ class Document:
     sections: list[Section]
     source: str = ""
 
-    def canonical(self) -> dict:
+    def canonical(self) -> dict[str, Any]:
         """Content only (no source), with block kinds named: what hashes and drift compare."""
         return {
             "lang": self.lang,

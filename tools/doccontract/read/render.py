@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .model import LANGS, Block, BulletList, CodeBlock, Document, Page, Paragraph, Table
 
@@ -100,7 +101,7 @@ def _depths(block: BulletList) -> list[int]:
     return out
 
 
-def _html_list(block: BulletList, escape) -> str:
+def _html_list(block: BulletList, escape: Callable[[str], str]) -> str:
     """A list as nested ``<ul>``: an item deeper than the one above opens a list inside that item."""
     out = ["<ul>"]
     depth = 0

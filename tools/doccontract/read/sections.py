@@ -134,13 +134,14 @@ def relabel(doc: Document) -> Document:
                 current.heading = clean_label(s.heading)
                 current.blocks.append(Paragraph(rest.strip()))
         for b in s.blocks:
-            m = _LABEL.match(b.text) if isinstance(b, Paragraph) and len(b.text) < 200 else None
+            para = b if isinstance(b, Paragraph) and len(b.text) < 200 else None
+            m = _LABEL.match(para.text) if para is not None else None
             part = part_of(m.group("label") + m.group("qual")) if m else None
-            if part == "http" and "/" not in (m.group("rest") or "/"):
+            if m and part == "http" and "/" not in (m.group("rest") or "/"):
                 part = None  # 'Endpoint: see the list below' is prose, not a request
-            if m and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
+            if m and para is not None and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
                 changed = True
-                current = Section(clean_label(b.text), s.level + 1)
+                current = Section(clean_label(para.text), s.level + 1)
                 out.append(current)
                 rest = (m.group("rest") or "").strip()
                 if rest:

@@ -98,7 +98,7 @@ def _mandatory_column(table: Table, cols: dict[str, int]) -> dict[str, int]:
 
 def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Param]:
     cols = _mandatory_column(table, column_map(table.header))
-    params = []
+    params: list[Param] = []
     for row in table.rows:
         name = _cell(row, cols, "name").strip("`")
         if not name:

@@ -105,7 +105,7 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
             findings.append(Finding("page.weight-unreadable", "warning", f"a weight of {len(long)} digits is not a weight; ignored", where, {"digits": len(long)}))
     text = _LONG_NUMBER.sub("#", text)
     weight: dict[str, Any] = {}
-    limits = []
+    limits: list[dict[str, Any]] = []
     for m in _RATE_LIMITS.finditer(text) if "rate limit" in text.lower() else ():
         value, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         limits.append({"limit": clean_label(name.strip()) or name.strip(), "value": int(value)})

@@ -16,7 +16,7 @@ from .serving import SandboxServer
 from .state import State, StateError
 
 
-def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options) -> SandboxServer:
+def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options: int) -> SandboxServer:
     """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
     return SandboxServer(self, host, port, **options)
 

@@ -117,7 +117,8 @@ class Sandbox:
         route = Route(op, validator(op.response), self.model.handler(op.method, op.path))
         if route.handler is None:
             if not op.examples:  # no documented body: an empty one, when the schema allows it
-                route.example = next((e for e in ({}, []) if first_error(route.validator, e) is None), None)
+                empty: tuple[dict[str, Any], list[Any]] = ({}, [])
+                route.example = next((e for e in empty if first_error(route.validator, e) is None), None)
                 if route.example is None:
                     route.broken = f"{op.id}: the page documents no response example and its schema needs one"
             else:

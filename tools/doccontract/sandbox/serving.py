@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
@@ -24,6 +24,9 @@ from waitress.utilities import BadRequest
 
 from .gateway import Sandbox, dumps
 from .seam import message
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 MAX_BODY = 64 * 1024
 BACKLOG = 2048  # holds a burst of 1,000 connections with room to spare
@@ -112,10 +115,10 @@ def _answer_stalled(server: Any, now: float) -> None:
             channel.last_activity = now
 
 
-def make_app(sandbox: Sandbox):
+def make_app(sandbox: Sandbox) -> WSGIApplication:
     """The WSGI application: one JSON answer per request, whatever it holds."""
 
-    def app(environ: dict[str, Any], start_response):
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         try:
             method = environ.get("REQUEST_METHOD", "GET")
             target = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")

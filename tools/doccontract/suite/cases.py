@@ -169,7 +169,7 @@ def probe_params(probe: Probe, base: dict[str, Any], now_ms: int | None = None) 
     the request really carries it twice, both copies inside recvWindow.
     """
     items = list(base.items())
-    spec = probe.params or {}
+    spec = probe.params if isinstance(probe.params, dict) else {}  # a list is the params themselves: nothing to change
     if "$drop" in spec:
         items = [(k, v) for k, v in items if k != spec["$drop"]]
     if "$duplicate" in spec:

@@ -7,7 +7,7 @@ Every expectation comes from the operation's contract or Binance's general rules
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .._files import json_pointer
@@ -82,13 +82,15 @@ def success_is_not_an_error(answer: Answer) -> str:
 def body_matches_response_schema(answer: Answer, op: Operation) -> str:
     e = first_error(validator(op.response), answer.body)
     if e is not None:
-        documented = e.schema.get("x-doc-type") or e.schema.get("type") or e.validator
+        schema = e.schema if isinstance(e.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
+        documented = schema.get("x-doc-type") or schema.get("type") or e.validator
         raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {e.message[:100]} (documented: {documented})")
     return "body matches the response schema"
 
 
 def enum_values_are_documented(answer: Answer, op: Operation) -> str:
-    said, wrong = [], []
+    said: list[tuple[str, Any, list[Any]]] = []
+    wrong: list[tuple[str, Any, list[Any]]] = []
     for pointer, value, enum in _enum_fields(op.response, answer.body, ""):
         (said if value in enum else wrong).append((pointer, value, enum))
     if wrong:
@@ -96,7 +98,7 @@ def enum_values_are_documented(answer: Answer, op: Operation) -> str:
         raise CheckFailed(f"{pointer.lstrip('/')} is {value!r}, documented: {', '.join(map(str, enum))}")
     if not said:
         return "no enum fields answered"
-    seen: dict[str, set] = {}
+    seen: dict[str, set[str]] = {}
     for pointer, value, _ in said:
         seen.setdefault(_field(pointer), set()).add(str(value))
     return "; ".join(f"{name} is {'/'.join(sorted(values))}, as documented" for name, values in seen.items())
@@ -130,18 +132,26 @@ def weight_header_is_documented(answer: Answer, op: Operation) -> str:
     return f"{op.weight_header} reported"
 
 
+def _weight_used(answer: Answer, op: Operation) -> int:
+    """The used-weight header as a number (weight_header_is_documented has checked it is one)."""
+    value = answer.header(op.weight_header)
+    assert value is not None  # weight_header_is_documented raised otherwise
+    return int(value)
+
+
 def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) -> str:
     weight_header_is_documented(first, op)
     weight_header_is_documented(second, op)
-    step = int(second.header(op.weight_header)) - int(first.header(op.weight_header))
+    before, after = _weight_used(first, op), _weight_used(second, op)
+    step = after - before
     if step < 0:  # a new minute window began between the two calls
-        step = int(second.header(op.weight_header))
+        step = after
     if step != op.weight_value:
         raise CheckFailed(f"one call added {step} to {op.weight_header}, documented weight {op.weight_value}")
     return f"one call costs {op.weight_value} {op.weight_unit} weight, as documented"
 
 
-def _enum_fields(schema: dict[str, Any], value: Any, pointer: str):
+def _enum_fields(schema: dict[str, Any], value: Any, pointer: str) -> Iterator[tuple[str, Any, list[Any]]]:
     if not isinstance(schema, dict):
         return
     if "enum" in schema and schema["enum"] and not isinstance(value, (dict, list)):

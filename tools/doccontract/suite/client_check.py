@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from ..client import Client, ClientError
-from ..wire.request import ParamError, read
+from ..client import Client, ClientError, Result
+from ..sandbox.gateway import Recorded
+from ..wire.request import ParamError, Request, read
 from ..wire.signing import verify
 from .cases import valid_params
 from .checks import Checker, CheckFailed
@@ -18,11 +19,12 @@ from .operations import Operation
 from .target import Target
 
 
-def client_request_checks(op: Operation, target: Target, checker: Checker, family: tuple = ()) -> None:
+def client_request_checks(op: Operation, target: Target, checker: Checker, family: tuple[Any, ...] = ()) -> None:
     if target.server is None:
         pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
     client = Client(target.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, strict=True, **target.credentials)
+    result: Result | ClientError
     try:
         result = client.call(op.key, **params)
     except ClientError as exc:  # the answer may be a rejection: what was sent is judged all the same
@@ -42,7 +44,7 @@ def client_request_checks(op: Operation, target: Target, checker: Checker, famil
     _echoed(checker, params, result)
 
 
-def _method_and_path_are_documented(seen, op: Operation) -> str:
+def _method_and_path_are_documented(seen: Recorded, op: Operation) -> str:
     if (seen.method, seen.path) != (op.method, op.path):
         raise CheckFailed(f"the client sent {seen.method} {seen.path}, documented {op.key}")
     if op.auth_kind != "none" and not seen.has_api_key:
@@ -50,7 +52,7 @@ def _method_and_path_are_documented(seen, op: Operation) -> str:
     return f"client sends {op.key} with its API key"
 
 
-def _signature_is_last_and_valid(seen, request, target: Target) -> str:
+def _signature_is_last_and_valid(seen: Recorded, request: Request, target: Target) -> str:
     last = (seen.body or seen.query).rsplit("&", 1)[-1]
     if not last.startswith("signature="):
         raise CheckFailed("signature is not the last parameter sent")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pluggy
 import pytest
 
 from ..contract.store import CLOSE_RISK_UNIT, default_dir
@@ -108,7 +110,7 @@ class Suite:
             self._known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
         return self._known
 
-    def family_examples(self, op: Operation) -> tuple:
+    def family_examples(self, op: Operation) -> tuple[Any, ...]:
         """The documented response examples of the other pages of ``op``'s family (same id folder root)."""
         root = op.id.split("/")[:2]
         return tuple(e for o in self.operations if o is not op and o.id.split("/")[:2] == root for e in o.examples)
@@ -208,7 +210,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def suite(request) -> Suite:
+def suite(request: pytest.FixtureRequest) -> Iterator[Suite]:
     s = suite_of(request.config)
     yield s
     s.close()
@@ -220,7 +222,7 @@ def target(suite: Suite, operation: Operation) -> Target:
 
 
 @pytest.fixture
-def fresh_target(suite: Suite, operation: Operation) -> Target:
+def fresh_target(suite: Suite, operation: Operation) -> Iterator[Target]:
     """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
     if suite.kind == "live" or suite.sandbox_url:
         yield suite.target(operation)
@@ -244,7 +246,7 @@ def sandbox_only(suite: Suite) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     outcome = yield
     report = outcome.get_result()
     if not _is_suite_test(item):
@@ -262,8 +264,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             report.user_properties.append(("checked", "; ".join(checker.said)))
     if call.excinfo is not None and not report.passed and not report.skipped:
         exc = call.excinfo.value
-        while getattr(exc, "exceptions", None):  # an exception group (hypothesis' Flaky): the failure inside
-            exc = exc.exceptions[0]
+        while inner := getattr(exc, "exceptions", None):  # an exception group (hypothesis' Flaky): the failure inside
+            exc = inner[0]
         if isinstance(exc, Unreachable):
             suite.unreachable = str(exc)
             item.session.shouldstop = str(exc)
@@ -291,7 +293,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus = UNREACHABLE_EXIT
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     suite = suite_of(config)
     if suite.clock_note:
         terminalreporter.write_line(suite.clock_note)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 
@@ -39,17 +39,17 @@ class Summary:
     def pytest_configure(self, config: pytest.Config) -> None:
         self.suite = suite_plugin.suite_of(config)
 
-    def pytest_keyboard_interrupt(self, excinfo) -> None:
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """pytest answers Ctrl-C with the exit code it also gives collection errors; remember which it was.
 
         pytest calls this hook for ``pytest.exit()`` and for its own ``Session.Interrupted`` (a subclass,
         raised when the suite stops on an unreachable host) too: only Ctrl-C itself counts."""
         self.interrupted = excinfo.type is KeyboardInterrupt
 
-    def pytest_runtest_logreport(self, report) -> None:
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
             return
-        props = dict(report.user_properties)
+        props = {str(k): str(v) for k, v in report.user_properties}  # the plugin's own, all strings
         if report.skipped:
             detail = report.longrepr[2].removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
         elif report.failed:
@@ -71,7 +71,7 @@ def run_check(
     operation: str | None = None,
     fmt: str = "table",
     require_coverage: bool = False,
-    out=None,
+    out: TextIO | None = None,
 ) -> int:
     out = out or sys.stdout
     contracts_dir = Path(contracts) if contracts else default_dir()
@@ -127,7 +127,7 @@ def run_check(
     exit_code = EXIT_FAILED if failed or (require_coverage and gaps) else 0
     note = suite.clock_note if suite else ""
     text = (
-        terminal_json(_json(target, summary.rows, coverage, exit_code, require_coverage and gaps) | ({"clock": note} if note else {}), indent=2)
+        terminal_json(_json(target, summary.rows, coverage, exit_code, gaps if require_coverage else []) | ({"clock": note} if note else {}), indent=2)
         if fmt == "json"
         else _table(target, summary.rows, coverage, gaps if require_coverage else [], note)
     )
@@ -157,7 +157,7 @@ def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any
     return "\n".join(lines)
 
 
-def _json(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], exit_code: int, gaps) -> dict[str, Any]:
+def _json(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], exit_code: int, gaps: list[str]) -> dict[str, Any]:
     n = {k.lower(): sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
     return {
         "schema": "doccontract-check/1",

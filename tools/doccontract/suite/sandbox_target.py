@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..sandbox import Sandbox, State
+from ..sandbox import Sandbox, SandboxServer, State
 from .operations import Operation
 from .target import Clock, Target
 
@@ -31,7 +31,7 @@ def sandbox_target(op: Operation, contracts: Path, clock: Clock) -> Target:
     sandbox = Sandbox(contracts=contracts, clock=clock.now)
     if op.method not in sandbox.routes.get(op.path, {}):
         pytest.skip(f"the sandbox does not serve {op.key}")
-    server = sandbox.serve(threads=2).start()
+    server = SandboxServer(sandbox, threads=2).start()
     key, creds = demo_credentials(op.caller)
     return Target("sandbox", server.url, key, creds, clock, server)
 

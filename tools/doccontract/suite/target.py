@@ -81,7 +81,8 @@ class Answer:
     @property
     def code(self) -> int | None:
         if isinstance(self.body, dict) and isinstance(self.body.get("code"), int) and not isinstance(self.body.get("code"), bool):
-            return self.body["code"]
+            code: int = self.body["code"]
+            return code
         return None
 
 
@@ -186,6 +187,7 @@ class Target:
                 self.clock.wait(int(retry))
                 continue
             return answer
+        assert answer is not None  # the loop ran
         return answer
 
     def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
@@ -217,7 +219,7 @@ def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
     return Answer(resp.status_code, dict(resp.headers), text, body, sent)
 
 
-def _text(value: Any) -> str | None:
+def _text(value: bytes | str | None) -> str | None:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
@@ -262,6 +264,7 @@ def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, 
     check_credential("BINANCE_API_KEY", key)
     if secret:
         return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
+    assert key_path is not None  # checked above: a secret or a key path
     try:
         return key, {"private_key": Path(key_path).read_bytes()}
     except OSError as exc:

@@ -8,16 +8,28 @@ only requests that are rejected before any state changes, unless both opt-ins as
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doccontract.contract.validation import validator as make_validator
-from doccontract.suite.cases import PARAMETER_CODES, UNDOCUMENTED_NAME, malformed_strategy, out_of_range_strategy, probe_params, valid_params, value_strategy
-from doccontract.suite.checks import CheckFailed, weight_per_call_is_documented
-from doccontract.suite.plugin import is_close
-from doccontract.suite.target import Answer
+from doccontract.suite.cases import (
+    PARAMETER_CODES,
+    UNDOCUMENTED_NAME,
+    Probe,
+    malformed_strategy,
+    out_of_range_strategy,
+    probe_params,
+    valid_params,
+    value_strategy,
+)
+from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented
+from doccontract.suite.operations import Operation
+from doccontract.suite.plugin import Suite, is_close
+from doccontract.suite.target import Answer, Target
 
 # DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
 GENERATED = settings(
@@ -27,7 +39,7 @@ BATCH = 8
 LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 
 
-def _base(suite, operation) -> dict:
+def _base(suite: Suite, operation: Operation) -> dict[str, Any]:
     """Valid parameters; live requests to other methods than GET name nothing real (computed once per operation)."""
     inert = suite.kind == "live" and not operation.read_only
     key = (operation.key, inert)
@@ -36,7 +48,7 @@ def _base(suite, operation) -> dict:
     return dict(suite.valid[key])
 
 
-def test_documented_examples_match_the_response_schema(operation, checker):
+def test_documented_examples_match_the_response_schema(operation: Operation, checker: Checker) -> None:
     if not operation.examples:
         pytest.skip("the page documents no response example")
     validator = make_validator(operation.response)
@@ -47,7 +59,7 @@ def test_documented_examples_match_the_response_schema(operation, checker):
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
 
-def test_probe(suite, operation, probe, target, checker):
+def test_probe(suite: Suite, operation: Operation, probe: Probe, target: Target, checker: Checker) -> None:
     """One documented rule broken at a time; the exact documented code comes back."""
     if probe.otherwise_valid and suite.kind == "live" and not operation.read_only:
         pytest.skip(f"{operation.method} changes state: a request valid but for this rule is not sent live")
@@ -69,7 +81,7 @@ def _status_is_405(answer: Answer) -> str:
     return "HTTP 405 for an undocumented method"
 
 
-def test_documented_request_is_answered_as_documented(suite, operation, fresh_target, checker, request):
+def test_documented_request_is_answered_as_documented(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
     """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
     params = _base(suite, operation)
     if suite.kind == "live" and not operation.read_only:
@@ -83,7 +95,7 @@ def test_documented_request_is_answered_as_documented(suite, operation, fresh_ta
     checker.succeeded(answer, operation)
 
 
-def test_weight_header_reports_the_documented_weight_per_call(suite, operation, target, checker):
+def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: Operation, target: Target, checker: Checker) -> None:
     """Two identical requests: the documented header grows by the documented weight."""
     params = _base(suite, operation)
     if not operation.read_only:  # rejected before any state change: a mandatory parameter is missing
@@ -95,7 +107,7 @@ def test_weight_header_reports_the_documented_weight_per_call(suite, operation, 
     checker(weight_per_call_is_documented, first, second, operation)
 
 
-def test_client_sends_what_the_contract_documents(suite, operation, fresh_target, checker):
+def test_client_sends_what_the_contract_documents(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker) -> None:
     """Our own client, judged by the request contract: documented parameters, signed, signature last."""
     from doccontract.suite.client_check import client_request_checks
 
@@ -107,14 +119,14 @@ def test_client_sends_what_the_contract_documents(suite, operation, fresh_target
 # --------------------------------------------------------------------------- generated cases
 
 
-def _batch(data, strategy):
+def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any]) -> list[Any]:
     """Cases come in batches: one hypothesis example sends BATCH requests over the kept-alive connection."""
     return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
 
 
-def _bad_values(suite, operation, target, checker, data, strategy_of, missing: str) -> None:
+def _bad_values(suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
     """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
-    strategies = {n: strategy_of(s) for n, s in operation.params.items() if strategy_of(s) is not None}
+    strategies = {n: made for n, s in operation.params.items() if (made := strategy_of(s)) is not None}
     if not strategies:
         pytest.skip(missing)
     base = _base(suite, operation)
@@ -125,19 +137,19 @@ def _bad_values(suite, operation, target, checker, data, strategy_of, missing: s
 
 @GENERATED
 @given(data=st.data())
-def test_generated_malformed_values_are_illegal(sandbox_only, suite, operation, target, checker, data):
+def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_out_of_range_integers_are_illegal(sandbox_only, suite, operation, target, checker, data):
+def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_undocumented_parameters_are_not_read(sandbox_only, suite, operation, target, checker, data):
+def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
     documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
@@ -145,7 +157,7 @@ def test_generated_undocumented_parameters_are_not_read(sandbox_only, suite, ope
         checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
 
 
-def _valid_request(operation):
+def _valid_request(operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
     required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
     optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
     return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
@@ -153,7 +165,7 @@ def _valid_request(operation):
 
 @GENERATED
 @given(data=st.data())
-def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only, suite, operation, target, checker, data):
+def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
     """The other side: requests the schema accepts are never rejected for their parameters."""
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)

@@ -20,13 +20,13 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import urllib3
@@ -40,7 +40,7 @@ from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
 from ..read.load import decode, parse_page, read_bytes, read_page
-from ..read.model import LANGS, Page, PageError
+from ..read.model import LANGS, Document, Page, PageError
 from ..read.render import render_crawler
 from ..usage import UsageError
 
@@ -52,6 +52,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: The largest page accepted, compressed on the wire and decompressed (real pages are < 1 MB).
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 
+
+#: a page's HTTP validators: (en etag, en last-modified, zh-CN etag, zh-CN last-modified), or () when it failed;
+#: read back from a work folder's index they are the same values in a list
+Validators = Sequence[str | None]
+_T = TypeVar("_T")
 
 class FetchError(Exception):
     """A page that could not be fetched or is not the page; names the URL and why.
@@ -66,7 +71,7 @@ class FetchError(Exception):
         super().__init__(message)
         self.kind = kind
 
-    def __reduce__(self):  # keeps ``kind`` across the worker-process boundary
+    def __reduce__(self) -> tuple[type[FetchError], tuple[str, str]]:  # keeps ``kind`` across the worker-process boundary
         return (FetchError, (str(self), self.kind))
 
 
@@ -329,7 +334,7 @@ class Fetcher:
     def fetch_pages(
         self,
         refs: list[str],
-        known: dict[str, tuple] | None = None,
+        known: Mapping[str, Validators] | None = None,
         then: Callable[[Page], Any] | None = None,
         parse_workers: int | None = None,
         expect: dict[str, dict[str, Known]] | None = None,
@@ -361,7 +366,7 @@ class Fetcher:
 
         with ThreadPoolExecutor(self.max_connections) as net, _parser_pool(workers) as cpu:
             pending = {net.submit(self.get, url): key for key, url in urls.items()}
-            reading: dict[Future, str] = {}
+            reading: dict[Future[tuple[Page, Any]], str] = {}
             try:
                 for fut in as_completed(list(pending)):
                     path, lang = pending[fut]
@@ -379,17 +384,18 @@ class Fetcher:
                     else:
                         want = (expect or {}).get(path)
                         reading[cpu.submit(read_pair, path, en.url, en.html, zh.url, zh.html, then, want)] = path
-                for fut in as_completed(list(reading)):
-                    path = reading[fut]
+                for job in as_completed(list(reading)):
+                    path = reading[job]
                     try:
-                        read[path] = fut.result()
+                        read[path] = job.result()
                     except (FetchError, PageError, RecursionError, ValueError) as exc:
                         done(path, exc if isinstance(exc, FetchError) else FetchError(f"{urls[(path, 'en')]}: the page could not be read: {_short(exc)}"))
                     else:
                         done(path)
             except BaseException:
-                for f in list(pending) + list(reading):
-                    f.cancel()
+                unfinished: list[Future[Any]] = [*pending, *reading]
+                for job_ in unfinished:
+                    job_.cancel()
                 raise
         out: dict[str, PageFetch] = {}
         for p in paths:
@@ -416,7 +422,7 @@ def read_pair(
     zh_url: str,
     zh_html: str,
     then: Callable[[Page], Any] | None = None,
-    expect: dict[str, Known | Identity] | None = None,
+    expect: Mapping[str, Known | Identity] | None = None,
 ) -> tuple[Page, Any]:
     """Both languages of one fetched page, checked to be the page (runs in a worker process).
 
@@ -450,13 +456,13 @@ def read_pair(
 @dataclass
 class PageFetch:
     page: Page | None  # None: unchanged since ``known`` (not read again), or failed (``error`` says why)
-    validators: tuple
+    validators: Validators
     extra: Any = None  # what ``then(page)`` returned
     error: str | None = None
     kind: str = ""  # FetchError.kind when ``error``
 
 
-def _unchanged(known: dict[str, tuple] | None, path: str, en: Fetched, zh: Fetched) -> bool:
+def _unchanged(known: Mapping[str, Validators] | None, path: str, en: Fetched, zh: Fetched) -> bool:
     if not known or path not in known or not (en.not_modified and zh.not_modified):
         return False
     return tuple(known[path]) == (en.etag, en.last_modified, zh.etag, zh.last_modified)
@@ -471,8 +477,8 @@ class _InlinePool:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def submit(self, fn, *args) -> Future:
-        fut: Future = Future()
+    def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        fut: Future[_T] = Future()
         try:
             fut.set_result(fn(*args))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
@@ -487,7 +493,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _parser_pool(workers: int):
+def _parser_pool(workers: int) -> ProcessPoolExecutor | _InlinePool:
     return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
 
 
@@ -506,7 +512,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None):
+def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None) -> tuple[Document, bool]:
     """The article of a fetched page and whether its canonical link names ``docs_path_``; or
     FetchError saying why this is not the page.
 
@@ -597,9 +603,9 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         planned.append((f, target, "added" if kind is None else f"added ({kind})", data))
     if any(target is not None for _, target, _, _ in planned):
         probe_writable(specs_dir)
-    for _, target, _, data in planned:
-        if target is not None:
-            write_atomic(target, data, specs_dir)
+    for _, dest, _, data in planned:
+        if dest is not None:
+            write_atomic(dest, data, specs_dir)
     return [(f, target, why) for f, target, why, _ in planned]
 
 

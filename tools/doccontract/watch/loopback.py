@@ -35,7 +35,7 @@ class LoopbackServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def start(self):
+    def start(self) -> LoopbackServer:
         self._thread.start()
         return self
 
@@ -44,7 +44,7 @@ class LoopbackServer:
         self.httpd.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self):
+    def __enter__(self) -> LoopbackServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

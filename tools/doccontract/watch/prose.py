@@ -9,7 +9,7 @@ from typing import Any
 
 from ..contract.error_pages import codes_from_error_page
 from ..read.classify import classify
-from ..read.model import LANGS, BulletList, CodeBlock, Page, PageError, Paragraph, Section, Table, zh_url
+from ..read.model import LANGS, BulletList, CodeBlock, Document, Page, PageError, Paragraph, Section, Table, zh_url
 from ..read.sections import heading_key, part_of
 from .changes import CLASSES, Change, ContractDrift, wording
 
@@ -201,12 +201,12 @@ def _text_key(section: Section, part: str | None, every_section: bool, lists_rea
     return _section_text(shaped, part, every_section, lists_read)
 
 
-def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | None, str | None]]:
+def match_sections(old_doc: Document, new_doc: Document) -> list[tuple[Section | None, Section | None, str | None]]:
     """Sections of two versions paired by the part they are (``extract.part_of``: description,
     params, ...), by heading within a part, then by position among the sections of that part: a
     heading translated or renamed ("API Description" -> "接口描述") still pairs.  A section on one
     side only comes with None on the other."""
-    def groups(doc) -> dict[str | None, list[Section]]:
+    def groups(doc: Document) -> dict[str | None, list[Section]]:
         out: dict[str | None, list[Section]] = {}
         for s in doc.sections:
             out.setdefault(part_of(s.heading) if s.heading else "(top)", []).append(s)
@@ -228,7 +228,7 @@ def match_sections(old_doc, new_doc) -> list[tuple[Section | None, Section | Non
     return pairs
 
 
-def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
+def _text_changes(old_doc: Document, new_doc: Document, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
     """Sections whose prose changed (the API description, notes), with before and after; a section
     with prose on one side only is ``section.added`` / ``section.removed`` (unless the same prose is
     on the other side under a heading of another part: a renamed heading, '接口描述' -> '描述')."""
@@ -238,6 +238,7 @@ def _text_changes(old_doc, new_doc, lang: str, every_section: bool = False, list
         part = None if part == "(top)" else part
         if os_ is None or ns is None:
             only = os_ or ns
+            assert only is not None  # match_sections pairs a section with None, never None with None
             text = _section_text(only, part, every_section, lists_read)
             if text:
                 heading = only.heading or "(top)"
@@ -313,7 +314,7 @@ def _uncommented(text: str) -> str:
     return "\n".join(out)
 
 
-def _example_values(doc) -> list[str]:
+def _example_values(doc: Document) -> list[str]:
     """The examples under the parameter and response headings, by shape and without comments: what an
     example states that no prose and no field table does (its other sections' code is their text)."""
     return [code_shape(_uncommented(b.text)) for s in doc.sections if _holds_examples(s) for b in s.blocks if isinstance(b, CodeBlock)]
@@ -346,7 +347,7 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
     drift.changes.sort(key=lambda c: (order[c.cls], c.code, c.subject))
 
 
-def _content(doc, examples: bool = True) -> list[str]:
+def _content(doc: Document, examples: bool = True) -> list[str]:
     """A document as a reader reads it, layout aside: every block's text in order, code blocks by
     :func:`code_shape`, tables cell by cell, wording as :func:`wording` sees it; headings (their
     wording, their level) left out, since a renamed heading over the same text changes nothing.
@@ -366,7 +367,7 @@ def _content(doc, examples: bool = True) -> list[str]:
     return out
 
 
-def _content_changed(old_doc, new_doc, lang: str, examples: bool = True) -> list[Change]:
+def _content_changed(old_doc: Document, new_doc: Document, lang: str, examples: bool = True) -> list[Change]:
     """The fallback when nothing finer was found in a language: its content still differs (a new
     column in a parameter table, a weight statement that moved no field), so say so, with the first
     line that differs before and after, rather than report no drift."""

@@ -6,19 +6,20 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from ..contract import error_pages
-from ..contract.build import build_one, contract_for, find_specs
+from ..contract.build import Spec, build_one, contract_for, find_specs
 from ..contract.openapi import openapi_document
 from ..contract.store import OPENAPI_NAME, load_contracts
 from ..read.classify import NotAnEndpoint
 from ..read.load import parse_page, read_meta, read_page
-from ..read.model import LANGS, PageError
+from ..read.model import LANGS, Page, PageError
 from ..read.render import render_crawler
 from ..usage import UsageError
 from .changes import Change, ContractDrift, exit_code
@@ -26,6 +27,10 @@ from .prose import diff_other_page
 from .report import report_json, write_reports
 from .tree import contract_ids, diff_trees, page_reader
 from .waivers import Waiver, apply_waivers
+
+if TYPE_CHECKING:
+    from ..read.identity import Known
+    from .fetch import Fetcher
 
 # --------------------------------------------------------------------------- the live run
 
@@ -40,7 +45,7 @@ class DriftRun:
     refused: list[str] = field(default_factory=list)  # URLs that now serve another page: not compared, not drift
 
 
-def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, dict[str, bytes], str]:
+def spec_and_contract(names: dict[str, tuple[str, str]], page: Page) -> tuple[bytes, dict[str, bytes], str]:
     """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
     makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
     worker process.  A page without an endpoint (an error-code list) has no contract."""
@@ -60,13 +65,13 @@ def spec_and_contract(names: dict[str, tuple[str, str]], page) -> tuple[bytes, d
     return spec, {c["id"]: dumps(c) for c in contracts}, ""
 
 
-def owned(ids, spec_cid: str, spec_ids: set[str]) -> set[str]:
+def owned(ids: Iterable[str], spec_cid: str, spec_ids: set[str]) -> set[str]:
     """The contract ids that belong to one spec: its own id, or ``<its id>/<anchor>`` for a page
     documenting several endpoints (unless that id is another spec's)."""
     return {c for c in ids if c == spec_cid or (c.rsplit("/", 1)[0] == spec_cid and c not in spec_ids)}
 
 
-def _load_index(path: Path) -> dict[str, list]:
+def _load_index(path: Path) -> dict[str, list[str | None]]:
     try:
         data = read_json(path)
     except OSError:
@@ -81,7 +86,7 @@ def _prune(folder: Path, keep: set[Path]) -> None:
             f.unlink()
 
 
-def _expected(spec, contracts_dir: Path):
+def _expected(spec: Spec, contracts_dir: Path) -> dict[str, Known]:
     """What a spec documents, per language (from its committed contract when there is one: cheap)."""
     from ..read.identity import known, known_from_contract
 
@@ -99,13 +104,13 @@ def run_drift(
     specs_dir: Path,
     contracts_dir: Path,
     report_dir: Path | None,
-    fetcher,
+    fetcher: Fetcher,
     update: bool = False,
     work_dir: Path | None = None,
     waivers: list[Waiver] | None = None,
     today: str | None = None,
     run_url: str = "",
-    progress=None,
+    progress: Callable[[str, str | None], None] | None = None,
 ) -> DriftRun:
     """Fetch every committed spec's pages, make their contracts aside, diff against the committed ones.
 
@@ -220,7 +225,7 @@ def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
     return ContractDrift(cid, old.get("method", ""), old.get("path", ""), [change], urls)
 
 
-def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
+def _update(specs: list[Spec], specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
     """Write the fetched spec and contracts of every page with a change; a contract the page no longer
     makes is removed; then openapi.json and errors.json again (a page may name a new code; the error-code
     list itself may have changed)."""
@@ -246,7 +251,7 @@ def _update(specs, specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_co
     error_pages.write_catalogue(contracts_dir, _error_code_pages(specs, contracts_dir, spec_ids))
 
 
-def _error_code_pages(specs, contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes, Any]]:
+def _error_code_pages(specs: list[Spec], contracts_dir: Path, spec_ids: set[str]) -> list[tuple[str, bytes, Any]]:
     """The error-code lists among the specs, told apart as ``doccontract build`` tells them (build_one's
     category, with the page it read), for the build's own catalogue writer.  A spec with a contract is
     an endpoint: not read."""

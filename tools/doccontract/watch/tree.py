@@ -51,7 +51,11 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
     return out
 
 
-def _weight_changes(ow: dict[str, Any], nw: dict[str, Any], add) -> None:
+#: diff_contract's ``add``: (class, code, subject, message, before, after)
+_Add = Callable[[str, str, str, str, Any, Any], None]
+
+
+def _weight_changes(ow: dict[str, Any], nw: dict[str, Any], add: _Add) -> None:
     """The weight: its unit (only when both sides name one: a unit a conditional table leaves unnamed
     is not another limit), its value (a conditional weight's value is the largest it names), and the
     conditions it newly depends on."""
@@ -79,7 +83,7 @@ def _conditions(weight: dict[str, Any]) -> list[str]:
     return [wording(str(r.get("when", ""))) for r in rows if r.get("when")]
 
 
-def _diff_members(old: dict, new: dict, area: str, noun: str, add, request: bool) -> None:
+def _diff_members(old: dict[str, Any], new: dict[str, Any], area: str, noun: str, add: _Add, request: bool) -> None:
     removed = sorted(set(old) - set(new))
     added = sorted(set(new) - set(old))
     if len(removed) == 1 and len(added) == 1 and old[removed[0]]["type"].upper() == new[added[0]]["type"].upper():
@@ -210,7 +214,7 @@ def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change
 
 
 #: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
-_ENFORCED = {
+_ENFORCED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "method.changed": ("method", lambda c: c.get("method")),
     "path.changed": ("path", lambda c: c.get("path")),
     "weight.unit-changed": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
@@ -284,7 +288,7 @@ def _value(summary: dict[str, Any], ch: Change) -> Any:
 
 
 def _bilingual_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    def keyed(c: dict[str, Any]) -> dict[tuple[str, str], dict]:
+    def keyed(c: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(f["code"], f["message"]): f for f in c.get("findings", []) if f["code"].startswith("bilingual.")}
 
     o, n = keyed(old), keyed(new)
@@ -358,6 +362,7 @@ def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages
         else:
             changes = [] if n is o else diff_contract(o, n)
         c = n or o
+        assert c is not None  # cid is in old or new, so one side was read
         drift = ContractDrift(c.get("id", cid), c["method"], c["path"], changes, _urls(c))
         if changes and pages is not None and o is not None and n is not None:
             op, np_ = pages(cid)

@@ -22,6 +22,11 @@ class Waiver:
     subject: str = ""  # optional: only the change to this parameter / field / subject
 
 
+def _filled(value: object) -> bool:
+    """A string with something in it (what each of a waiver's keys must be)."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def load_waivers(path: Path | None) -> list[Waiver]:
     """The committed file of accepted drift; a missing file is no waivers, a bad one a UsageError naming the entry."""
     import datetime
@@ -40,7 +45,7 @@ def load_waivers(path: Path | None) -> list[Waiver]:
         where = f"{path}: waivers[{i}]"
         if not isinstance(item, dict):
             raise UsageError(f"{where}: expected an object")
-        missing = [k for k in ("contract", "code", "reason", "expires") if not isinstance(item.get(k), str) or not item.get(k).strip()]
+        missing = [k for k in ("contract", "code", "reason", "expires") if not _filled(item.get(k))]
         if missing:
             raise UsageError(f"{where}: missing or empty {', '.join(missing)}")
         try:
@@ -50,7 +55,8 @@ def load_waivers(path: Path | None) -> list[Waiver]:
         unknown = set(item) - {"contract", "code", "reason", "expires", "subject"}
         if unknown:
             raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        code = RENAMED_CODES.get(item["code"], item["code"])
+        given: str = item["code"]  # checked a string above
+        code = RENAMED_CODES.get(given, given)
         out.append(Waiver(item["contract"], code, item["reason"], item["expires"], item.get("subject", "")))
     return out
 
