@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import SEED
+from helpers import SEED, sandboxes_served
 
 # the contract suite's options, fixtures and parametrization (--target, --contracts, --operation ...)
 pytest_plugins = ["doccontract.suite.plugin"]
@@ -30,3 +30,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+
+@pytest.fixture
+def serve_sandbox():
+    """``serve_sandbox(Sandbox(...), **serve_options)``: the sandbox on 127.0.0.1, stopped at teardown;
+    an internal error it answered as a 500 is re-raised at teardown (see helpers.sandboxes_served)."""
+    with sandboxes_served() as serve:
+        yield serve

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -100,3 +101,28 @@ def pem_pair(kind: str) -> tuple[bytes, str]:
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     return private, public
+
+
+@contextlib.contextmanager
+def sandboxes_served():
+    """Serve sandboxes on 127.0.0.1 (``serve(Sandbox(...), **options)``) and stop them on the way out.
+
+    As pytest-httpserver does with a handler's own exception, an internal error the gateway
+    answered as a 500 is re-raised on a clean exit: a test cannot pass over a hidden bug."""
+    from doccontract.sandbox import Sandbox
+
+    servers = []
+
+    def serve(sandbox: Sandbox | None = None, **options):
+        server = (sandbox or Sandbox()).serve(**options).start()
+        servers.append(server)
+        return server
+
+    try:
+        yield serve
+    finally:
+        for server in servers:
+            server.stop()
+    errors = [exc for server in servers for exc in server.sandbox.internal_errors]
+    if errors:
+        raise errors[0]

@@ -44,7 +44,8 @@ def test_anything_else_goes_to_the_parser(src):
     assert md._plain_markup(src) is None and md._inline_source(src) == clean(parsed(src))
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+# 1,000 strings the shortcut reads (about what 3,000 unfiltered strings gave before the filter)
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.lists(st.sampled_from(["*", "**", "`", "_", "a", "b", "1", " ", ":", "(", ")", "\n", "\t", "中", "，", "-", "'"]), max_size=14))
 def test_the_shortcut_never_disagrees_with_the_parser(pieces):
     src = "".join(pieces)

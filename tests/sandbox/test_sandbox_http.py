@@ -356,3 +356,59 @@ def test_control_bytes_in_a_request_line_reach_the_log_escaped():
     assert error_of(raw) == (404, -1000)
     assert len(lines) == 1 and lines[0].isprintable(), lines
     assert "/sapi/v1/\\x1b[2J\\x1b]0;owned\\x07\\x08\\x08x 404" in lines[0]
+
+
+def test_serve_is_the_sandbox_s_own_method_not_one_patched_on_at_import():
+    from doccontract.sandbox.gateway import Sandbox as GatewaySandbox
+
+    assert GatewaySandbox.serve.__qualname__ == "Sandbox.serve" and "serve" in vars(GatewaySandbox)
+
+
+def _contracts_with_wording(folder, wording: str):
+    import shutil
+
+    from helpers import ROOT
+
+    shutil.copytree(ROOT / "contracts", folder)
+    errors = json.loads((folder / "errors.json").read_text(encoding="utf-8"))
+    (entry,) = [c for c in errors["codes"] if c["code"] == -2015]
+    entry["messages"]["en"] = [wording]
+    (folder / "errors.json").write_text(json.dumps(errors), encoding="utf-8")
+    return folder
+
+
+def test_each_sandbox_words_errors_from_its_own_contracts_folder(tmp_path):
+    """The catalogue is the sandbox's: loading a second folder does not reword the first's answers."""
+    first = Sandbox(contracts=_contracts_with_wording(tmp_path / "a", "Key unknown to folder A."), clock=Clock())
+    second = Sandbox(contracts=_contracts_with_wording(tmp_path / "b", "Key unknown to folder B."), clock=Clock())
+    with first.serve(threads=1) as a, second.serve(threads=1) as b:
+        for server, wording in ((a, "A"), (b, "B"), (a, "A")):
+            r = requests.get(f"{server.url}/sapi/v1/margin/loan-group/ltv-details", headers={"X-MBX-APIKEY": "no-such-key-1234"}, timeout=10)
+            assert (r.status_code, r.json()) == (401, {"code": -2015, "msg": f"Key unknown to folder {wording}."})
+
+
+def _failing(sandbox: Sandbox) -> Sandbox:
+    """A sandbox whose close handler has a bug (as a pytest-httpserver handler might)."""
+
+    def broken(call):
+        raise ZeroDivisionError("a bug in the handler")
+
+    sandbox.routes["/sapi/v1/margin/loan-group"]["DELETE"].handler = broken
+    return sandbox
+
+
+def test_an_internal_error_is_answered_as_a_500_and_kept():
+    sandbox = _failing(Sandbox(clock=Clock()))
+    with sandbox.serve(threads=1) as server:
+        r = call(server, "DELETE", "/sapi/v1/margin/loan-group", {"groupId": 10001})
+    assert r.status_code == 500 and r.json()["code"] == -1000 and "ZeroDivisionError" in r.json()["msg"]
+    assert [type(e) for e in sandbox.internal_errors] == [ZeroDivisionError]
+
+
+def test_the_serve_sandbox_fixture_re_raises_a_hidden_internal_error_at_teardown():
+    from helpers import sandboxes_served  # what the serve_sandbox fixture runs
+
+    with pytest.raises(ZeroDivisionError, match="a bug in the handler"):
+        with sandboxes_served() as serve:
+            server = serve(_failing(Sandbox(clock=Clock())), threads=1)
+            assert call(server, "DELETE", "/sapi/v1/margin/loan-group", {"groupId": 10001}).status_code == 500

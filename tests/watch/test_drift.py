@@ -261,14 +261,3 @@ def test_conditional_get_reuses_unchanged_pages(repo):
         run = run_drift(repo / "specs", repo / "contracts", None, second)
     assert run.exit_code == 0
     assert (first.not_modified, second.not_modified) == (0, 2)
-
-
-def test_retry_after_in_seconds_or_as_an_http_date():
-    from email.utils import formatdate
-
-    from doccontract.watch.fetch import _retry_after
-
-    assert _retry_after("7") == 7.0
-    assert 25 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 31
-    assert _retry_after(formatdate(time.time() - 30, usegmt=True)) == 0.0
-    assert _retry_after("soon") is None and _retry_after(None) is None

@@ -18,7 +18,8 @@ import pytest
 from helpers import ROOT, SEED, SEED_ID
 from test_drift import DOCS_PATH, committed_seed, serve
 
-from doccontract.read.load import read_page
+from doccontract.read.load import MAX_PAGE_BYTES, decode, read_page
+from doccontract.read.model import CJK, PageError
 from doccontract.watch.docsite import DocSite
 from doccontract.watch.fetch import Fetcher, FetchError, docs_path
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
@@ -91,6 +92,24 @@ def test_a_gzip_bomb_is_refused_without_inflating_it_in_memory():
     assert peak < 64 * 1024 * 1024, peak
 
 
+def gzip_then_junk(h: BaseHTTPRequestHandler) -> None:
+    """A small gzip page followed by 9 MB that inflates to nothing: the wire bytes count too."""
+    h.send_response(200)
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Connection", "close")
+    h.close_connection = True
+    h.end_headers()
+    h.wfile.write(zlib.compress(b"<p>page</p>", wbits=16 + zlib.MAX_WBITS))
+    for _ in range(9):
+        h.wfile.write(bytes(1024 * 1024))
+
+
+def test_bytes_after_the_end_of_a_gzip_page_count_against_the_limit():
+    with Misbehaving(gzip_then_junk) as srv:
+        with pytest.raises(FetchError, match="is larger than 8 MB; refused"):
+            Fetcher(srv.url, timeout=20, retries=0).get(f"{srv.url}/docs/x/Y")
+
+
 def big_page(with_length: bool):
     def answer(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)
@@ -115,6 +134,15 @@ def test_a_30_mb_page_is_refused_and_nothing_is_written(tmp_path, with_length):
     assert r.returncode == 3, r.stderr
     assert "larger than 8 MB; refused" in r.stderr and "nothing was written" in r.stderr
     assert not (tmp_path / "specs").exists()
+
+
+def test_a_page_the_fetcher_accepts_is_never_too_large_for_the_reader(tmp_path):
+    """One page limit and one Chinese-script range, in read/, for fetching and reading alike."""
+    assert Fetcher("http://127.0.0.1:9", cache_dir=tmp_path).max_bytes == MAX_PAGE_BYTES == 8 * 1024 * 1024
+    assert decode(b"x" * MAX_PAGE_BYTES, "page.md")
+    with pytest.raises(PageError, match="larger than"):
+        decode(b"x" * (MAX_PAGE_BYTES + 1), "page.md")
+    assert CJK.search("\u3400") and CJK.search("\u9fff") and not CJK.search("\u3000\ua000")
 
 
 def test_docs_paths_and_full_urls_name_the_page_and_the_site(tmp_path):

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..wire import request as _wire_request
 from ..wire.secrets import redact
+from ..wire.transport import retry_after as read_retry_after
 
 
 @dataclass(frozen=True)
@@ -124,17 +123,8 @@ class RedirectRefused(ClientError):
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():  # str.isdigit() alone also takes '²' (a header is read as latin-1)
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+    """Seconds from the ``Retry-After`` header, read as :func:`doccontract.wire.transport.retry_after` reads it."""
+    return read_retry_after(next((v for k, v in headers.items() if k.lower() == "retry-after"), None))
 
 
 def _clean(value: Any, secrets: list[str]) -> Any:

@@ -186,7 +186,7 @@ def contract_for(page: Page, cid: str) -> dict[str, Any]:
 
 
 @dataclass
-class Result:
+class BuildResult:
     """What became of one contract, or of one page that gave none: ``page`` names the spec file.
 
     ``contract`` is None for an unchanged contract and for one built in a worker process
@@ -251,7 +251,7 @@ def _same_ids(specs: list[Spec]) -> str | None:
     return None
 
 
-def _same_contracts(specs: list[Spec], per_spec: list[list[Result] | None]) -> str | None:
+def _same_contracts(specs: list[Spec], per_spec: list[list[BuildResult] | None]) -> str | None:
     """What is wrong when two specs would write one contract file: a page split into endpoints
     ('market/order-book') beside a page of that name, or ids that differ only in case (one file on
     macOS and Windows).  Said before anything is written."""
@@ -266,7 +266,7 @@ def _same_contracts(specs: list[Spec], per_spec: list[list[Result] | None]) -> s
     return None
 
 
-def build_one(spec: Spec, data: bytes) -> list[Result]:
+def build_one(spec: Spec, data: bytes) -> list[BuildResult]:
     """The results of one spec file; nothing a page holds can make this raise."""
     page = None
     try:
@@ -277,18 +277,18 @@ def build_one(spec: Spec, data: bytes) -> list[Result]:
             if problem:
                 heading = contract.get("page", {}).get("headings", {})
                 named = f" (heading '{next(iter(heading.values()))[:60]}...')" if heading else ""
-                return [Result(spec.cid, "failed", f"{spec.display}: {problem}{named}", page=spec.display)]
-            out.append(Result(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
+                return [BuildResult(spec.cid, "failed", f"{spec.display}: {problem}{named}", page=spec.display)]
+            out.append(BuildResult(contract["id"], "built", contract=contract, page=spec.display, data=dumps(contract)))
         return out
     except NotAnEndpoint as exc:
         read = page if exc.kind == "error-codes" else None  # read once: the error catalogue is built from it
-        return [Result(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind, read=read)]
+        return [BuildResult(spec.cid, "skipped", exc.reason, page=spec.display, category=exc.kind, read=read)]
     except TemplateError as exc:  # read, but laid out as no reader knows: skipped and counted, the folder goes on
-        return [Result(spec.cid, "skipped", str(exc), page=spec.display, category="unknown-template")]
+        return [BuildResult(spec.cid, "skipped", str(exc), page=spec.display, category="unknown-template")]
     except PageError as exc:
-        return [Result(spec.cid, "failed", str(exc), page=spec.display)]
+        return [BuildResult(spec.cid, "failed", str(exc), page=spec.display)]
     except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
-        return [Result(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
+        return [BuildResult(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
 
 
 #: The longest file or folder name most file systems take (NAME_MAX), in bytes.
@@ -309,7 +309,7 @@ def file_name_problem(cid: str) -> str | None:
     return None
 
 
-def _build_in_worker(spec: Spec, data: bytes) -> list[Result]:
+def _build_in_worker(spec: Spec, data: bytes) -> list[BuildResult]:
     """build_one for a worker process: the contract travels back once, as its bytes."""
     results = build_one(spec, data)
     for r in results:
@@ -437,7 +437,7 @@ def build(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Result]:
+) -> list[BuildResult]:
     """Build every spec under ``paths`` into ``out``; pages whose bytes did not change are skipped.
 
     Raises BuildError when there is nothing to build or ``out`` cannot be written.
@@ -460,7 +460,7 @@ def build(
     generator = _generator_hash()
     cache = _load_cache(cache_path, generator) if use_cache else {}
     warm = bool(cache)
-    per_spec: list[list[Result] | None] = [None] * len(specs)
+    per_spec: list[list[BuildResult] | None] = [None] * len(specs)
     todo: list[int] = []
     inputs: dict[int, bytes] = {}  # each spec is read once: for its hash and, if needed, its build
     digests: dict[str, str] = {}
@@ -468,17 +468,17 @@ def build(
         try:
             inputs[i] = read_bytes(spec.path, spec.display)  # bounded; a FIFO or folder is refused at once
         except PageError as exc:
-            per_spec[i] = [Result(spec.cid, "failed", str(exc), page=spec.display)]
+            per_spec[i] = [BuildResult(spec.cid, "failed", str(exc), page=spec.display)]
             continue
         digest = digests[spec.cid] = hashlib.sha256(inputs[i]).hexdigest()
         entry = cache.get(spec.cid)
         if entry and entry.get("input") == digest:
             if "skipped" in entry:
                 kind, reason = entry["skipped"]
-                per_spec[i] = [Result(spec.cid, "skipped", reason, page=spec.display, category=kind)]
+                per_spec[i] = [BuildResult(spec.cid, "skipped", reason, page=spec.display, category=kind)]
                 continue
             if all(_sha_of(out / f"{cid}.json") == sha for cid, sha in entry["outputs"].items()):
-                per_spec[i] = [Result(cid, "unchanged", page=spec.display) for cid in entry["outputs"]]
+                per_spec[i] = [BuildResult(cid, "unchanged", page=spec.display) for cid in entry["outputs"]]
                 continue
         todo.append(i)
     total = len(specs)
@@ -551,18 +551,18 @@ def _locked(out: Path, wait: float | None = None) -> Iterator[None]:
 def _write(
     out: Path,
     specs: list[Spec],
-    per_spec: list[list[Result] | None],
+    per_spec: list[list[BuildResult] | None],
     inputs: dict[int, bytes],
     digests: dict[str, str],
     cache: dict[str, dict[str, Any]],
     use_cache: bool,
     warm: bool,
-) -> list[Result]:
+) -> list[BuildResult]:
     """Write the contracts, sweep stale ones, then the manifest, openapi.json and errors.json."""
     manifest = _load_manifest(out)
     current: dict[Path | None, dict[str, list[str] | None]] = {}  # folder read -> spec key -> its contract files
     changed = False  # a contract file written or removed: only then is openapi.json made again
-    done: list[Result] = []
+    done: list[BuildResult] = []
     try:
         for spec, results in zip(specs, per_spec, strict=True):
             results = results or []
@@ -590,7 +590,7 @@ def _write(
                 cache[spec.cid] = {"input": digests[spec.cid], "outputs": outputs}
         manifest, removed = _sweep(out, manifest, current)
         for name in removed:
-            done.append(Result(name[: -len(".json")], "removed", "its spec no longer documents it"))
+            done.append(BuildResult(name[: -len(".json")], "removed", "its spec no longer documents it"))
         write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode(), out)
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():

@@ -13,10 +13,13 @@ import json
 import re
 from typing import Any
 
+from jsonschema import ValidationError
+
 from .._files import json_pointer
 from ..read.endpoint import Endpoint, Field, field_paths
 from ..read.model import Finding
 from .types import SCALARS, json_kind, known_type, schema_kinds, type_schema
+from .validation import best_error
 from .validation import validator as make_validator
 
 
@@ -141,14 +144,12 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
     else:
         found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
     validator = make_validator(schema)
-    seen = set()
-    errors = [e for v in ep.example.values for e in validator.iter_errors(v)]
-    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+    by_field: dict[str, list[ValidationError]] = {}  # one finding per field, not one per array element, in instance order
+    for each in sorted((e for v in ep.example.values for e in validator.iter_errors(v)), key=lambda e: [str(p) for p in e.absolute_path]):
+        by_field.setdefault(re.sub(r"/\d+(?=/|$)", "/*", json_pointer(each)), []).append(each)
+    for group in by_field.values():
+        err: Any = best_error(group)  # never None: a group holds at least one error
         pointer = json_pointer(err)
-        shape = re.sub(r"/\d+(?=/|$)", "/*", pointer)
-        if shape in seen:
-            continue  # one finding per field, not one per array element
-        seen.add(shape)
         found.append(
             Finding(
                 "page.example-invalid",

@@ -9,14 +9,20 @@ refuses, and :func:`schema_problem` (run when a contract is loaded) names any
 consumes no instance depth (``{"$ref": "#"}``), which would recurse until
 Python's stack runs out.  :func:`first_error` turns a RecursionError that gets
 through anyway into a validation error rather than a traceback.
+
+Which error a person is shown is chosen in one place, :func:`best_error`:
+jsonschema's ``best_match`` (descend into ``anyOf``/``oneOf`` to the branch that
+nearly matched; prefer the shallower, stronger error), ties going to the error
+earliest in the instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match, relevance
 from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -43,15 +49,32 @@ def validator(schema: Any) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=NO_FETCH)
 
 
+def _position(error: ValidationError) -> list[str]:
+    return [str(p) for p in error.absolute_path]
+
+
+def _relevance(error: ValidationError) -> tuple[Any, ...]:
+    """jsonschema's relevance without its sibling order (which takes the last array element's
+    error, and cannot compare paths of two instances): ties go to the order given."""
+    rank = cast(tuple[Any, ...], relevance(error))
+    return (rank[0], *rank[2:])
+
+
+def best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
+    """The one error to report of ``errors`` (``best_match``, earliest in the instance on a tie), or None."""
+    best: ValidationError | None = best_match(sorted(errors, key=_position), key=_relevance)
+    return best
+
+
 def first_error(v: Draft202012Validator, instance: Any) -> ValidationError | None:
-    """The first error (by position in the instance), or None; a schema that recurses without end is an error too."""
+    """The error to report about ``instance`` (:func:`best_error`), or None; a schema that recurses
+    without end is an error too."""
     try:
-        errors = sorted(v.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+        return best_error(v.iter_errors(instance))
     except RecursionError:
         return ValidationError("the schema refers to itself without end (a $ref cycle)", validator="$ref", schema={})
     except Unresolvable as exc:  # a schema not loaded through schema_problem
         return ValidationError(f"$ref {str(exc).removeprefix('Unresolvable: ')[:200]!r} does not resolve inside the contract (schemas are never fetched)", validator="$ref", schema={})
-    return errors[0] if errors else None
 
 
 def schema_problem(schema: Any) -> str | None:

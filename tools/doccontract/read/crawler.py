@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .markdown import read_markdown
-from .model import Finding, Page, TemplateError
+from .model import CJK, Finding, Page, TemplateError
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 
@@ -37,7 +37,6 @@ def _split_languages(body: str) -> tuple[str, str] | None:
     return None
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 _RULE_LINE = re.compile(r"^---[ \t]*$", re.M)
@@ -50,7 +49,7 @@ def _lone_language(meta: dict[str, str], body: str) -> str:
     """The language of a page exported without its twin: a Chinese URL or a title in Chinese script
     says Chinese; anything else is English."""
     title = next((line for line in body.splitlines() if line.startswith("# ")), "")
-    return "zh-CN" if "/zh-CN/" in meta.get("source_url", "") or _CJK.search(title) else "en"
+    return "zh-CN" if "/zh-CN/" in meta.get("source_url", "") or CJK.search(title) else "en"
 
 
 def _empty_half(body: str) -> tuple[str, str] | None:
@@ -93,7 +92,7 @@ def read_crawler(text: str, source: str) -> Page:
     elif halves is None and _RULE_LINE.search(body) and len(_TITLE_LINE.findall(body)) > 1:
         # a '---' line and several titles: two languages whose split is broken, not one language
         raise TemplateError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
-    elif halves is not None and not _CJK.search(halves[1]) and not _CJK.search(halves[0]):
+    elif halves is not None and not CJK.search(halves[1]) and not CJK.search(halves[0]):
         findings.append(_missing(source, "the second half, where the Chinese page belongs, holds no Chinese (the English again?); read as en only"))
         body, halves = halves[0], None
     texts = {"en": halves[0], "zh-CN": halves[1]} if halves else {_lone_language(meta, body): body}

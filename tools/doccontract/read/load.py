@@ -10,7 +10,11 @@ from .html import looks_like_html, read_html
 from .markdown import read_markdown
 from .model import Page, PageError, TemplateError
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+#: The largest doc page read or fetched, on the wire or inflated (real pages are < 1 MB).  One limit
+#: for both: a fetched page (the site's chrome around the article, both languages' specs come from
+#: it) must not pass the fetcher only to be refused by the reader; 8 MiB is the larger of the two
+#: limits there were, so no page either accepted before is refused now.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
 
 
 def decode(data: bytes, source: str) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGS = ("en", "zh-CN")
+#: Chinese script, CJK Unified Ideographs with Extension A: what tells a Chinese title or heading.
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")

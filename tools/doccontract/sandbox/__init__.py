@@ -10,17 +10,9 @@ real HTTP (waitress).
 from __future__ import annotations
 
 from ..rules import IP_LIMIT_PER_MINUTE, SIGNING_NAMES, UID_LIMIT_PER_MINUTE
-from .gateway import Answer, Sandbox
+from .gateway import Reply, Sandbox
 from .seam import ApiError
 from .serving import SandboxServer
 from .state import State, StateError
 
-
-def _serve(self: Sandbox, host: str = "127.0.0.1", port: int = 0, **options: int) -> SandboxServer:
-    """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
-    return SandboxServer(self, host, port, **options)
-
-
-Sandbox.serve = _serve  # type: ignore[attr-defined]
-
-__all__ = ["SIGNING_NAMES", "Answer", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]
+__all__ = ["SIGNING_NAMES", "Reply", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]

@@ -8,7 +8,6 @@ operation's contract, or Binance's ``{code, msg}``.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
@@ -27,13 +26,14 @@ from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
 from .models.institutional_loan import Call, InstitutionalLoan
-from .seam import ApiError, Operation, api_error, load_registry, read_request
+from .seam import ApiError, Messages, Operation, api_error, load_registry, read_request
+from .serving import SandboxServer
 from .state import API_KEY_PATTERN, Account, State
 from .store import Store, StoreError
 
 
 @dataclass
-class Answer:
+class Reply:
     status: int
     headers: dict[str, str]
     payload: Any
@@ -68,6 +68,10 @@ class Limits:
     used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
 
 
+#: How many internal errors a sandbox keeps (a long-running one must not grow without end).
+MAX_INTERNAL_ERRORS = 20
+
+
 class Sandbox:
     """Every operation of a contracts folder behind Binance's gateway rules; the Institutional Loan model behind its family."""
 
@@ -82,6 +86,7 @@ class Sandbox:
         ip_limit: int = IP_LIMIT_PER_MINUTE,
         persist: str | Path | Store | None = None,
         log: Callable[[str], None] | None = None,
+        messages: Messages | None = None,
     ):
         self.store: Store | None = None
         self._owns_store = False
@@ -108,7 +113,14 @@ class Sandbox:
         self.recorded: list[Recorded] = []
         self.routes: dict[str, dict[str, Route]] = {}
         self.problems: list[str] = []
-        ops = operations if operations is not None else list(load_registry(contracts or default_dir()))
+        #: The gateway's own failures it answered as a 500 (the first few): a test or an operator
+        #: can tell a bug in the sandbox from an answer the contract asked for.
+        self.internal_errors: list[BaseException] = []
+        if operations is not None:
+            ops, self.messages = operations, messages or Messages()
+        else:
+            registry, loaded = load_registry(contracts or default_dir())
+            ops, self.messages = list(registry), messages or loaded  # this sandbox's wording, no other's
         for op in ops:
             self._add_route(op)
 
@@ -131,15 +143,17 @@ class Sandbox:
         self.routes.setdefault(op.path, {})[op.method] = route
 
     # -- one request
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Answer:
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Reply:
         """The answer to one request; never raises."""
         started = time.perf_counter()
         try:
             answer = self._handle(method, target, body, headers, client)
         except ApiError as err:
-            answer = Answer(err.status, err.headers, {"code": err.code, "msg": err.msg}, err.code)
+            answer = Reply(err.status, err.headers, {"code": err.code, "msg": err.text(self.messages)}, err.code)
         except Exception as exc:  # the catch-all: an answer, never a dropped connection
-            answer = Answer(
+            if len(self.internal_errors) < MAX_INTERNAL_ERRORS:
+                self.internal_errors.append(exc)
+            answer = Reply(
                 500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
             )
         if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
@@ -151,7 +165,7 @@ class Sandbox:
             self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer
 
-    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Answer:
+    def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Reply:
         parts = urlsplit(target)
         try:
             path = unquote(parts.path, errors="strict")
@@ -172,7 +186,7 @@ class Sandbox:
         account = self._authenticate(api_key) if op.auth_kind != "none" else None
         weight_headers, weight = self._charge(op, account, client)
         try:
-            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock)
+            request = read_request(op, parts.query, text, headers.get("content-type", ""), self.clock, self.messages)
             if op.signed and account is not None:
                 signature = request.raw.signature or ""
                 if not (signature.isascii() and signature.isprintable()) or not verify(
@@ -187,7 +201,7 @@ class Sandbox:
         problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
             raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
-        return Answer(200, weight_headers, payload, None, weight)
+        return Reply(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
         if (route.op.method, route.op.path) == SERVER_TIME:  # the page's example time would be years off
@@ -218,6 +232,10 @@ class Sandbox:
             if self.log is not None:
                 self.log(f"state not saved, request undone: {exc}")
             raise api_error(-1001, status=503) from None
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> SandboxServer:
+        """The sandbox on a loopback port; ``with sandbox.serve() as server: server.url``."""
+        return SandboxServer(self, host, port, **options)
 
     def close(self) -> None:
         """Releases the state file this sandbox opened (its lock); a store passed in is its opener's to close."""
@@ -274,7 +292,3 @@ def console_log(line: str) -> None:
         print(f"sandbox: {printable(line)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
-
-
-def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")

@@ -12,9 +12,10 @@ would let a request hidden in the body run (request smuggling).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
@@ -22,8 +23,7 @@ from waitress.server import create_server
 from waitress.task import ErrorTask
 from waitress.utilities import BadRequest
 
-from .gateway import Sandbox, dumps
-from .seam import message
+from .seam import Messages
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -34,12 +34,29 @@ CONNECTION_LIMIT = 4000
 JSON_TYPE = "application/json;charset=UTF-8"
 
 
+class Served(Protocol):
+    """What is served (a ``gateway.Sandbox``): named by its shape, so serving imports no gateway
+    and the gateway's ``Sandbox.serve`` can import serving without a circle."""
+
+    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = ...) -> Any: ...
+
+    def close(self) -> None: ...
+
+    messages: Messages
+
+
+def dumps(payload: Any) -> bytes:
+    """An answer's body as Binance sends it: compact UTF-8 JSON."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+
+
 class _JsonErrorTask(ErrorTask):
     """waitress's framing errors (bad Content-Length, oversized bodies, bad request lines) in Binance's shape."""
 
     def execute(self) -> None:
         e = self.request.error
-        body = dumps({"code": -1000, "msg": message(-1000, f"{e.reason}: {e.body}")})
+        messages = getattr(self.channel.server, "messages", None) or Messages()  # the served sandbox's wording
+        body = dumps({"code": -1000, "msg": messages.text(-1000, f"{e.reason}: {e.body}")})
         self.status = f"{e.code} {e.reason}"
         self.response_headers.append(("Content-Type", JSON_TYPE))
         self.set_close_on_finish()
@@ -115,7 +132,7 @@ def _answer_stalled(server: Any, now: float) -> None:
             channel.last_activity = now
 
 
-def make_app(sandbox: Sandbox) -> WSGIApplication:
+def make_app(sandbox: Served) -> WSGIApplication:
     """The WSGI application: one JSON answer per request, whatever it holds."""
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
@@ -158,7 +175,7 @@ _REASONS = {
 class SandboxServer:
     """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
 
-    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
+    def __init__(self, sandbox: Served, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
         self.sandbox = sandbox
         logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
         self.server = create_server(
@@ -179,6 +196,7 @@ class SandboxServer:
             log_socket_errors=False,
         )
         self.server.channel_class = _Channel
+        self.server.messages = sandbox.messages  # framing errors are worded by the served sandbox's catalogue
         maintenance = self.server.maintenance
 
         def _maintenance(now: float) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from .._files import json_pointer
-from ..contract.validation import validator
+from .._files import FileProblem, json_pointer, read_regular
+from ..contract.validation import first_error, validator
 
 STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
@@ -209,9 +209,8 @@ class State:
     @classmethod
     def from_json(cls, data: Any, source: str = "<state>", now: float | None = None) -> State:
         """``now`` (seconds): a state that says ``relativeTo`` has its times moved so that moment is now."""
-        errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            e = errors[0]
+        e = first_error(_VALIDATOR, data)
+        if e is not None:
             raise StateError(f"{source}: at {json_pointer(e)}: {e.message}")
         if now is not None and "relativeTo" in data:
             data = _moved(data, int(now * 1000))
@@ -287,16 +286,14 @@ class State:
             text = resources.files("doccontract").joinpath("data/sandbox_state.json").read_text(encoding="utf-8")
             return cls.from_json(json.loads(text), "doccontract/data/sandbox_state.json", now)
         try:
-            fd = open_regular(path, str(path))
-        except FileNotFoundError:
-            raise StateError(f"{path}: cannot read: No such file or directory") from None
-        try:
-            with os.fdopen(fd, "rb") as f:
-                raw = f.read(MAX_STATE_BYTES + 1)
-        except OSError as exc:
-            raise StateError(f"{path}: cannot read: {exc.strerror}") from None
-        if len(raw) > MAX_STATE_BYTES:
-            raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state")
+            raw = read_regular(path, MAX_STATE_BYTES)  # a FIFO or device refused before any read
+        except FileProblem as exc:
+            problem = exc.problem.removeprefix("cannot read: ")
+            if problem.endswith(", not a file"):
+                raise StateError(f"{path}: {problem.removesuffix(', not a file')}, not a state file") from None
+            if problem.startswith("larger than"):
+                raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state") from None
+            raise StateError(f"{path}: cannot read: {problem}") from None
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
         except (ValueError, RecursionError) as exc:

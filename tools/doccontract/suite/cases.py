@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .operations import Operation
+from .operations import SuiteOperation
 
 #: A well-formed key (64 letters and digits, like Binance's) that no account holds: -2015.
 UNKNOWN_KEY = "doccontractUnknownKey" + "0" * 43
@@ -37,7 +37,7 @@ class Probe:
     otherwise_valid: bool = False
 
 
-def example_value(op: Operation, name: str, family: tuple[Any, ...] = ()) -> Any:
+def example_value(op: SuiteOperation, name: str, family: tuple[Any, ...] = ()) -> Any:
     """The value the page's own examples give a field of this name; else its family's pages' examples."""
     for example in (*op.examples, *family):
         found = _find(example, name)
@@ -74,7 +74,7 @@ def schema_value(schema: dict[str, Any]) -> Any:
     return "A"
 
 
-def valid_params(op: Operation, inert: bool = False, family: tuple[Any, ...] = ()) -> dict[str, Any]:
+def valid_params(op: SuiteOperation, inert: bool = False, family: tuple[Any, ...] = ()) -> dict[str, Any]:
     """Every mandatory parameter: the documented examples' value first, else one from the schema.
 
     ``inert``: schema values only, never the examples' identifiers (live requests to methods
@@ -96,7 +96,7 @@ def _rejects(schema: dict[str, Any], value: Any) -> bool:
     return not validator(schema).is_valid(value)
 
 
-def undocumented_method(op: Operation, documented: set[tuple[str, str]]) -> str | None:
+def undocumented_method(op: SuiteOperation, documented: set[tuple[str, str]]) -> str | None:
     """A method no contract documents on this path, if one exists."""
     for method in ("PUT", "PATCH", "DELETE", "POST", "GET"):
         if (method, op.path) not in documented:
@@ -104,7 +104,7 @@ def undocumented_method(op: Operation, documented: set[tuple[str, str]]) -> str 
     return None
 
 
-def probes(op: Operation, documented: set[tuple[str, str]]) -> list[Probe]:
+def probes(op: SuiteOperation, documented: set[tuple[str, str]]) -> list[Probe]:
     """Binance's documented rules, one broken at a time (error-code.md, general-info.md)."""
     out: list[Probe] = []
     if op.auth_kind in ("api-key", "signed"):

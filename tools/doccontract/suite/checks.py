@@ -13,7 +13,7 @@ from typing import Any
 from .._files import json_pointer
 from ..contract.validation import first_error, validator
 from ..rules import SIGNING_NAMES, weight_header
-from .operations import Operation
+from .operations import SuiteOperation
 from .target import Answer
 
 
@@ -31,7 +31,7 @@ def status_is(answer: Answer, expected: int | str) -> str:
     return f"HTTP {expected}"
 
 
-def documented_path_answers(answer: Answer, op: Operation) -> str:
+def documented_path_answers(answer: Answer, op: SuiteOperation) -> str:
     if answer.status in (404, 405):
         raise CheckFailed(f"HTTP {answer.status} on the documented {op.key}: the endpoint is not there")
     return f"{op.key} exists"
@@ -79,7 +79,7 @@ def success_is_not_an_error(answer: Answer) -> str:
     return "no error in the body"
 
 
-def body_matches_response_schema(answer: Answer, op: Operation) -> str:
+def body_matches_response_schema(answer: Answer, op: SuiteOperation) -> str:
     e = first_error(validator(op.response), answer.body)
     if e is not None:
         schema = e.schema if isinstance(e.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
@@ -88,7 +88,7 @@ def body_matches_response_schema(answer: Answer, op: Operation) -> str:
     return "body matches the response schema"
 
 
-def enum_values_are_documented(answer: Answer, op: Operation) -> str:
+def enum_values_are_documented(answer: Answer, op: SuiteOperation) -> str:
     said: list[tuple[str, Any, list[Any]]] = []
     wrong: list[tuple[str, Any, list[Any]]] = []
     for pointer, value, enum in _enum_fields(op.response, answer.body, ""):
@@ -104,7 +104,7 @@ def enum_values_are_documented(answer: Answer, op: Operation) -> str:
     return "; ".join(f"{name} is {'/'.join(sorted(values))}, as documented" for name, values in seen.items())
 
 
-def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
+def identifiers_echo_the_request(answer: Answer, op: SuiteOperation) -> str:
     props = op.response.get("properties") or {}
     said = []
     if not isinstance(answer.body, dict):
@@ -119,7 +119,7 @@ def identifiers_echo_the_request(answer: Answer, op: Operation) -> str:
     return "; ".join(said) or "no identifiers to echo"
 
 
-def weight_header_is_documented(answer: Answer, op: Operation) -> str:
+def weight_header_is_documented(answer: Answer, op: SuiteOperation) -> str:
     value = answer.header(op.weight_header)
     other = weight_header("IP" if op.weight_unit == "UID" else "UID")
     if value is None:
@@ -132,14 +132,14 @@ def weight_header_is_documented(answer: Answer, op: Operation) -> str:
     return f"{op.weight_header} reported"
 
 
-def _weight_used(answer: Answer, op: Operation) -> int:
+def _weight_used(answer: Answer, op: SuiteOperation) -> int:
     """The used-weight header as a number (weight_header_is_documented has checked it is one)."""
     value = answer.header(op.weight_header)
     assert value is not None  # weight_header_is_documented raised otherwise
     return int(value)
 
 
-def weight_per_call_is_documented(first: Answer, second: Answer, op: Operation) -> str:
+def weight_per_call_is_documented(first: Answer, second: Answer, op: SuiteOperation) -> str:
     weight_header_is_documented(first, op)
     weight_header_is_documented(second, op)
     before, after = _weight_used(first, op), _weight_used(second, op)
@@ -189,7 +189,7 @@ class Checker:
             self.said.append(said)
         return said
 
-    def rejected(self, answer: Answer, op: Operation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
+    def rejected(self, answer: Answer, op: SuiteOperation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
         """A rejection as Binance documents it: 4XX, JSON ``{code, msg}``, the exact code."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, status)
@@ -199,7 +199,7 @@ class Checker:
         if param:
             self(error_names_parameter, answer, param)
 
-    def succeeded(self, answer: Answer, op: Operation) -> None:
+    def succeeded(self, answer: Answer, op: SuiteOperation) -> None:
         """A success as the contract documents it: 200, JSON, schema, enums, echoed ids, weight header."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, 200)

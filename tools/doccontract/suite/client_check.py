@@ -15,11 +15,11 @@ from ..wire.request import ParamError, Request, read
 from ..wire.signing import verify
 from .cases import valid_params
 from .checks import Checker, CheckFailed
-from .operations import Operation
+from .operations import SuiteOperation
 from .target import Target
 
 
-def client_request_checks(op: Operation, target: Target, checker: Checker, family: tuple[Any, ...] = ()) -> None:
+def client_request_checks(op: SuiteOperation, target: Target, checker: Checker, family: tuple[Any, ...] = ()) -> None:
     if target.server is None:
         pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
@@ -44,7 +44,7 @@ def client_request_checks(op: Operation, target: Target, checker: Checker, famil
     _echoed(checker, params, result)
 
 
-def _method_and_path_are_documented(seen: Recorded, op: Operation) -> str:
+def _method_and_path_are_documented(seen: Recorded, op: SuiteOperation) -> str:
     if (seen.method, seen.path) != (op.method, op.path):
         raise CheckFailed(f"the client sent {seen.method} {seen.path}, documented {op.key}")
     if op.auth_kind != "none" and not seen.has_api_key:

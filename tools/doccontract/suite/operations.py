@@ -1,4 +1,4 @@
-"""What the suite needs from each contract: one ``Operation`` per documented endpoint.
+"""What the suite needs from each contract: one ``SuiteOperation`` per documented endpoint.
 
 Read through ``doccontract.contract.registry`` (the one reader of contracts) plus Binance's general
 rules, which apply to every SAPI endpoint; nothing about an endpoint is written by hand.
@@ -21,7 +21,7 @@ class ContractsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Operation(registry.Operation):
+class SuiteOperation(registry.Operation):
     """The registry's operation, with what the suite adds: the codes Binance's rules document for it."""
 
     documented_codes: tuple[int, ...] = ()
@@ -52,13 +52,13 @@ class Operation(registry.Operation):
         return [n for n in super().required if n not in SIGNING_NAMES]
 
 
-def operation(contract: dict[str, Any]) -> Operation:
+def operation(contract: dict[str, Any]) -> SuiteOperation:
     base = registry.Operation.from_contract(contract)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-    return Operation(**fields, documented_codes=documented_codes(contract, base.auth_kind))
+    return SuiteOperation(**fields, documented_codes=documented_codes(contract, base.auth_kind))
 
 
-def load_operations(root: str | Path, pattern: str | None = None) -> list[Operation]:
+def load_operations(root: str | Path, pattern: str | None = None) -> list[SuiteOperation]:
     """Every operation under ``root`` whose ``"METHOD /path"`` or id matches ``pattern``."""
     root = Path(root)
     if not root.is_dir():
@@ -76,7 +76,7 @@ def load_operations(root: str | Path, pattern: str | None = None) -> list[Operat
     return ops
 
 
-def matches(op: Operation, pattern: str) -> bool:
+def matches(op: SuiteOperation, pattern: str) -> bool:
     if any(ch in pattern for ch in "*?["):
         return fnmatch.fnmatchcase(op.key, pattern) or fnmatch.fnmatchcase(op.id, pattern)
     return pattern in op.key or pattern in op.id

@@ -7,7 +7,6 @@ Loaded by ``doccontract check`` (``-p doccontract.suite.plugin``) and by the pro
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from typing import Any
 import pluggy
 import pytest
 
+from .._files import read_json
 from ..contract.store import CLOSE_RISK_UNIT, default_dir
 from .cases import probes
 from .checks import Checker, CheckFailed
-from .operations import ContractsError, Operation, load_operations
+from .operations import ContractsError, SuiteOperation, load_operations
 from .scrub import redact, scrub_file
 from .target import Answer, BadCredentials, Clock, NoCredentials, Target, Unreachable, live_base_url, live_credentials
 
@@ -38,7 +38,7 @@ class Coverage:
     codes: dict[str, set[int]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
 
-    def observe(self, op: Operation, answer: Answer) -> None:
+    def observe(self, op: SuiteOperation, answer: Answer) -> None:
         self.statuses.setdefault(op.key, set()).add(answer.status)
         if answer.code is not None:
             self.codes.setdefault(op.key, set()).add(answer.code)
@@ -88,12 +88,12 @@ class Suite:
         self.unreachable: str | None = None
         self.clock_note = ""  # live: whose time signed requests carry
         self.secrets: list[str] = []
-        self._ops: list[Operation] | None = None
+        self._ops: list[SuiteOperation] | None = None
         self._targets: dict[str, Target] = {}
         self._live: Target | None = None
 
     @property
-    def operations(self) -> list[Operation]:
+    def operations(self) -> list[SuiteOperation]:
         if self._ops is None:
             try:
                 self._ops = load_operations(self.contracts, self.pattern)
@@ -107,10 +107,10 @@ class Suite:
     def known(self) -> dict[str, str]:
         if self._known is None:
             path = self.config.getoption("--known-deviations")
-            self._known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+            self._known = read_json(path) if path else {}  # bounded; a FIFO or device is refused, not waited on
         return self._known
 
-    def family_examples(self, op: Operation) -> tuple[Any, ...]:
+    def family_examples(self, op: SuiteOperation) -> tuple[Any, ...]:
         """The documented response examples of the other pages of ``op``'s family (same id folder root)."""
         root = op.id.split("/")[:2]
         return tuple(e for o in self.operations if o is not op and o.id.split("/")[:2] == root for e in o.examples)
@@ -120,7 +120,7 @@ class Suite:
         return {(op.method, op.path) for op in self.operations}
 
     # -- targets
-    def target(self, op: Operation) -> Target:
+    def target(self, op: SuiteOperation) -> Target:
         if self.kind == "live":
             return self.live()
         if op.key not in self._targets:
@@ -153,7 +153,7 @@ class Suite:
         self.clock.offset = offset_ms / 1000
         self.clock_note = f"clock: the API's time is {offset_ms:+.0f} ms from ours; signed requests carry the API's time"
 
-    def sandbox(self, op: Operation, clock: Clock) -> Target:
+    def sandbox(self, op: SuiteOperation, clock: Clock) -> Target:
         """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
         from .sandbox_target import running_sandbox, sandbox_target
 
@@ -217,12 +217,12 @@ def suite(request: pytest.FixtureRequest) -> Iterator[Suite]:
 
 
 @pytest.fixture
-def target(suite: Suite, operation: Operation) -> Target:
+def target(suite: Suite, operation: SuiteOperation) -> Target:
     return suite.target(operation)
 
 
 @pytest.fixture
-def fresh_target(suite: Suite, operation: Operation) -> Iterator[Target]:
+def fresh_target(suite: Suite, operation: SuiteOperation) -> Iterator[Target]:
     """A sandbox in its demo state for this test alone (tests that change state); live: the live target."""
     if suite.kind == "live" or suite.sandbox_url:
         yield suite.target(operation)
@@ -311,5 +311,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     scrub_file(xml, suite.secrets, suite.coverage.rows())
 
 
-def is_close(op: Operation) -> bool:
+def is_close(op: SuiteOperation) -> bool:
     return op.id == CLOSE_RISK_UNIT

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..sandbox import Sandbox, SandboxServer, State
-from .operations import Operation
+from .operations import SuiteOperation
 from .target import Clock, Target
 
 #: The demo account the suite calls as, per role: credit account 2001 owns the examples' units; parent 1001 is its parent.
@@ -27,7 +27,7 @@ def demo_credentials(role: str | None = None) -> tuple[str, dict[str, str]]:
     return account.api_key, {"secret": account.secret or ""}
 
 
-def sandbox_target(op: Operation, contracts: Path, clock: Clock) -> Target:
+def sandbox_target(op: SuiteOperation, contracts: Path, clock: Clock) -> Target:
     sandbox = Sandbox(contracts=contracts, clock=clock.now)
     if op.method not in sandbox.routes.get(op.path, {}):
         pytest.skip(f"the sandbox does not serve {op.key}")

@@ -14,15 +14,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from .._files import FileProblem, read_regular
 from ..wire.signing import Signer, encode_params
-from .operations import Operation
+from ..wire.transport import retry_after
+from .operations import SuiteOperation
 
+#: A PEM private key is a few KB; a path naming anything larger is not one.
+MAX_KEY_BYTES = 64 * 1024
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
 USER_AGENT = "doccontract-suite"
 
@@ -93,14 +96,14 @@ class Budget:
     clock: Clock
     used: dict[str, tuple[int, int]] = field(default_factory=dict)  # op key -> (minute, used)
 
-    def before(self, op: Operation) -> None:
+    def before(self, op: SuiteOperation) -> None:
         """Wait for the next minute window when this call would pass the documented limit."""
         minute = int(self.clock.now() // 60)
         window, used = self.used.get(op.key, (minute, 0))
         if window == minute and used + op.weight_value > op.limit:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
-    def after(self, op: Operation, answer: Answer) -> None:
+    def after(self, op: SuiteOperation, answer: Answer) -> None:
         value = answer.header(op.weight_header)
         minute = int(self.clock.now() // 60)
         if value and value.strip().isdigit():
@@ -128,7 +131,7 @@ class Target:
         self.budget = Budget(clock) if budget else None  # None: the server's 429 + Retry-After alone pace the run
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.requests_sent = 0
-        self.observe: Callable[[Operation, Answer], None] | None = None  # coverage
+        self.observe: Callable[[SuiteOperation, Answer], None] | None = None  # coverage
 
     def __repr__(self) -> str:
         return f"Target({self.kind!r}, {self.base_url!r}, credentials=<hidden>)"
@@ -139,7 +142,7 @@ class Target:
 
     def send(
         self,
-        op: Operation,
+        op: SuiteOperation,
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         *,
         method: str | None = None,
@@ -182,15 +185,15 @@ class Target:
             url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
             sent = dict(items) | (dict(body_params) if body_params else {})
             answer = self._exchange(op, method or op.method, url, body, headers, sent)
-            retry = answer.header("Retry-After")
-            if answer.status in (418, 429) and retry and retry.strip().isdigit() and int(retry) <= MAX_RETRY_AFTER:
-                self.clock.wait(int(retry))
+            wait = retry_after(answer.header("Retry-After"))
+            if answer.status in (418, 429) and wait is not None and wait <= MAX_RETRY_AFTER:
+                self.clock.wait(wait)
                 continue
             return answer
         assert answer is not None  # the loop ran
         return answer
 
-    def _exchange(self, op: Operation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+    def _exchange(self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
         try:
             resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
@@ -266,9 +269,9 @@ def live_credentials(env: dict[str, str] | None = None) -> tuple[str, dict[str, 
         return key, {"secret": check_credential("BINANCE_API_SECRET", secret)}
     assert key_path is not None  # checked above: a secret or a key path
     try:
-        return key, {"private_key": Path(key_path).read_bytes()}
-    except OSError as exc:
-        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from None
+        return key, {"private_key": read_regular(key_path, MAX_KEY_BYTES)}  # a FIFO or device refused, never waited on
+    except FileProblem as exc:
+        raise BadCredentials(f"BINANCE_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.problem.removeprefix('cannot read: ')}") from None
 
 
 def live_base_url(env: dict[str, str] | None = None) -> str:

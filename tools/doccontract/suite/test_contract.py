@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from doccontract.contract.validation import first_error
 from doccontract.contract.validation import validator as make_validator
 from doccontract.suite.cases import (
     PARAMETER_CODES,
@@ -27,7 +28,7 @@ from doccontract.suite.cases import (
     value_strategy,
 )
 from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented
-from doccontract.suite.operations import Operation
+from doccontract.suite.operations import SuiteOperation
 from doccontract.suite.plugin import Suite, is_close
 from doccontract.suite.target import Answer, Target
 
@@ -39,7 +40,7 @@ BATCH = 8
 LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 
 
-def _base(suite: Suite, operation: Operation) -> dict[str, Any]:
+def _base(suite: Suite, operation: SuiteOperation) -> dict[str, Any]:
     """Valid parameters; live requests to other methods than GET name nothing real (computed once per operation)."""
     inert = suite.kind == "live" and not operation.read_only
     key = (operation.key, inert)
@@ -48,18 +49,18 @@ def _base(suite: Suite, operation: Operation) -> dict[str, Any]:
     return dict(suite.valid[key])
 
 
-def test_documented_examples_match_the_response_schema(operation: Operation, checker: Checker) -> None:
+def test_documented_examples_match_the_response_schema(operation: SuiteOperation, checker: Checker) -> None:
     if not operation.examples:
         pytest.skip("the page documents no response example")
     validator = make_validator(operation.response)
     for i, example in enumerate(operation.examples):
-        problems = list(validator.iter_errors(example))
-        if problems:  # the type policy makes every contract accept its page's examples: this is a build defect
-            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problems[0].message[:100]}")
+        problem = first_error(validator, example)
+        if problem is not None:  # the type policy makes every contract accept its page's examples: this is a build defect
+            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problem.message[:100]}")
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
 
-def test_probe(suite: Suite, operation: Operation, probe: Probe, target: Target, checker: Checker) -> None:
+def test_probe(suite: Suite, operation: SuiteOperation, probe: Probe, target: Target, checker: Checker) -> None:
     """One documented rule broken at a time; the exact documented code comes back."""
     if probe.otherwise_valid and suite.kind == "live" and not operation.read_only:
         pytest.skip(f"{operation.method} changes state: a request valid but for this rule is not sent live")
@@ -81,7 +82,7 @@ def _status_is_405(answer: Answer) -> str:
     return "HTTP 405 for an undocumented method"
 
 
-def test_documented_request_is_answered_as_documented(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
+def test_documented_request_is_answered_as_documented(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
     """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
     params = _base(suite, operation)
     if suite.kind == "live" and not operation.read_only:
@@ -95,7 +96,7 @@ def test_documented_request_is_answered_as_documented(suite: Suite, operation: O
     checker.succeeded(answer, operation)
 
 
-def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: Operation, target: Target, checker: Checker) -> None:
+def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker) -> None:
     """Two identical requests: the documented header grows by the documented weight."""
     params = _base(suite, operation)
     if not operation.read_only:  # rejected before any state change: a mandatory parameter is missing
@@ -107,7 +108,7 @@ def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, oper
     checker(weight_per_call_is_documented, first, second, operation)
 
 
-def test_client_sends_what_the_contract_documents(suite: Suite, operation: Operation, fresh_target: Target, checker: Checker) -> None:
+def test_client_sends_what_the_contract_documents(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker) -> None:
     """Our own client, judged by the request contract: documented parameters, signed, signature last."""
     from doccontract.suite.client_check import client_request_checks
 
@@ -124,7 +125,7 @@ def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any]) -> list[Any]:
     return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
 
 
-def _bad_values(suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
+def _bad_values(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
     """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
     strategies = {n: made for n, s in operation.params.items() if (made := strategy_of(s)) is not None}
     if not strategies:
@@ -137,19 +138,19 @@ def _bad_values(suite: Suite, operation: Operation, target: Target, checker: Che
 
 @GENERATED
 @given(data=st.data())
-def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
@@ -157,7 +158,7 @@ def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suit
         checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
 
 
-def _valid_request(operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
+def _valid_request(operation: SuiteOperation) -> st.SearchStrategy[dict[str, Any]]:
     required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
     optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
     return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
@@ -165,7 +166,7 @@ def _valid_request(operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
 
 @GENERATED
 @given(data=st.data())
-def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: Operation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
     """The other side: requests the schema accepts are never rejected for their parameters."""
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)

@@ -19,18 +19,14 @@ import os
 import re
 import threading
 import time
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 
 from .. import __version__
 from .._files import FileProblem, check_inside, read_json, write_atomic
@@ -39,18 +35,14 @@ from ..read.classify import classify
 from ..read.html import read_html
 from ..read.identity import Identity, Known, describe, identity, same_page, wrong_page
 from ..read.identity import known as known_of
-from ..read.load import decode, parse_page, read_bytes, read_page
-from ..read.model import LANGS, Document, Page, PageError
+from ..read.load import MAX_PAGE_BYTES, decode, parse_page, read_bytes, read_page
+from ..read.model import CJK, LANGS, Document, Page, PageError
 from ..read.render import render_crawler
 from ..usage import UsageError
+from ..wire.transport import Deadline, TooLarge, WatchedAdapter, read_capped, retry_after
 
 OFFICIAL = "https://developers.binance.com"
 USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers.binance.com/docs)"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-#: The largest page accepted, compressed on the wire and decompressed (real pages are < 1 MB).
-MAX_PAGE_BYTES = 8 * 1024 * 1024
 
 
 #: a page's HTTP validators: (en etag, en last-modified, zh-CN etag, zh-CN last-modified), or () when it failed;
@@ -75,94 +67,13 @@ class FetchError(Exception):
         return (FetchError, (str(self), self.kind))
 
 
-#: How long past ``timeout`` a request may run before it is abandoned (the body's own deadline comes first).
+#: How long past ``timeout`` the total deadline falls: a server that stalls outright trips the
+#: per-read ``timeout`` first, a transient fault that is retried; one that trickles meets the deadline.
 DEADLINE_SLACK = 0.5
 
 
-def _within(seconds: float, url: str, timeout: float, work: Callable[[], Any]) -> Any:
-    """``work()``, or FetchError once ``seconds`` have passed, whatever it is waiting for (a server
-    that trickles its status line and headers a byte at a time never hits a per-read timeout).
-    The abandoned request ends on its own, in a daemon thread, at its socket's read timeout."""
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            box["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="doccontract-fetch", daemon=True).start()
-    if not done.wait(seconds):
-        raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole answer)")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def read_bounded(resp: requests.Response, url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
-    """The body of ``resp`` (opened with ``stream=True``), decompressed here chunk by chunk so that
-    neither the wire bytes nor the inflated bytes can pass ``max_bytes``, and given up at ``deadline``
-    however slowly the bytes arrive (each read waits at most the time left)."""
-    too_big = f"{url}: the page is larger than {max_bytes // (1024 * 1024)} MB; refused"
-    length = resp.headers.get("Content-Length", "")
-    if length.strip().isdigit() and int(length) > max_bytes:
-        raise FetchError(too_big)
-    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
-    if encoding in ("", "identity"):
-        inflate = None
-    elif encoding in ("gzip", "x-gzip", "deflate"):
-        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, told apart by the header
-    else:
-        raise FetchError(f"{url}: unsupported Content-Encoding {encoding!r}")
-    raw = resp.raw
-    out = bytearray()
-    wire = 0
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole body)")
-            _set_read_timeout(raw, left)
-            try:
-                chunk = raw.read1(65536, decode_content=False)
-            except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-                if deadline - time.monotonic() <= 0.05:
-                    raise FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole body)") from None
-                raise
-            if not chunk:
-                break
-            wire += len(chunk)
-            if wire > max_bytes:
-                raise FetchError(too_big)
-            if inflate is None:
-                out += chunk
-                continue
-            out += inflate.decompress(chunk, max_bytes - len(out) + 1)
-            if inflate.unconsumed_tail or len(out) > max_bytes:
-                raise FetchError(f"{url}: the page inflates to more than {max_bytes // (1024 * 1024)} MB; refused")
-        if inflate is not None:
-            out += inflate.flush()
-            if len(out) > max_bytes:
-                raise FetchError(f"{url}: the page inflates to more than {max_bytes // (1024 * 1024)} MB; refused")
-    except zlib.error:
-        raise FetchError(f"{url}: the {encoding} body is corrupt") from None
-    return bytes(out)
-
-
-def _set_read_timeout(raw: Any, seconds: float) -> None:
-    """Let the next socket read wait at most ``seconds`` (the time left before the deadline)."""
-    sock = getattr(getattr(raw, "_connection", None), "sock", None)
-    if sock is None:
-        fp = getattr(getattr(raw, "_fp", None), "fp", None)
-        sock = getattr(getattr(fp, "raw", None), "_sock", None)
-    if sock is not None:
-        try:
-            sock.settimeout(max(0.01, seconds))
-        except OSError:
-            pass
+def _late(url: str, timeout: float, phase: str) -> FetchError:
+    return FetchError(f"{url}: the page did not arrive within {timeout:g}s (the deadline covers the whole {phase})")
 
 
 def _decode_html(body: bytes, declared: str | None) -> str:
@@ -230,7 +141,7 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=max_connections, pool_maxsize=max_connections)  # obeys each request's Deadline
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html", "Accept-Encoding": "gzip, deflate"})
@@ -260,12 +171,11 @@ class Fetcher:
                 headers["If-Modified-Since"] = cached["last_modified"]
         last = ""
         for attempt in range(self.retries + 1):
-            deadline = time.monotonic() + self.timeout
             try:
                 with self._gate:  # read within the gate: a connection is busy until then
                     with self._count_lock:
                         self.requests_made += 1
-                    resp, body = _within(self.timeout + DEADLINE_SLACK, url, self.timeout, partial(self._attempt, url, headers, deadline))
+                    resp, body = self._attempt(url, headers)
             except requests.exceptions.Timeout:
                 last = f"no answer within {self.timeout}s"
             except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
@@ -290,7 +200,7 @@ class Fetcher:
                     raise FetchError(f"{url}: HTTP {resp.status_code}: the page is gone", "gone")
                 if resp.status_code == 429 or resp.status_code >= 500:
                     last = f"HTTP {resp.status_code}"
-                    wait = _retry_after(resp.headers.get("Retry-After"))
+                    wait = retry_after(resp.headers.get("Retry-After"))
                     if wait is not None and attempt < self.retries:
                         if wait > self.max_retry_after:
                             raise FetchError(f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s")
@@ -302,18 +212,36 @@ class Fetcher:
                 time.sleep(self.backoff * 2**attempt)
         raise FetchError(f"{url}: {last} after {self.retries + 1} attempt{'s' if self.retries else ''}")
 
-    def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[requests.Response, bytes]:
-        """One request and its (bounded) body; the connection goes back to the pool only when read to the end."""
-        resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
-        body = b""
-        try:
-            if resp.status_code == 200:
-                body = read_bounded(resp, url, deadline, self.timeout, self.max_bytes)
-            elif resp.status_code == 304:
-                resp.raw.read(decode_content=False)  # no body, but the connection must see the answer end
-        except BaseException:
-            resp.close()
-            raise
+    def _attempt(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, bytes]:
+        """One request and its (bounded) body, all within one total :class:`Deadline` (a server
+        trickling its headers or its body a byte at a time is cut off there, not per read);
+        the connection goes back to the pool only when read to the end."""
+        phase = "answer"
+        with Deadline(self.timeout + DEADLINE_SLACK) as deadline:
+            try:
+                resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
+                phase = "body"
+                body = b""
+                try:
+                    if resp.status_code == 200:
+                        body = read_capped(resp, self.max_bytes)
+                    elif resp.status_code == 304:
+                        resp.raw.read(decode_content=False)  # no body, but the connection must see the answer end
+                except BaseException:
+                    resp.close()
+                    raise
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+                if deadline.expired:
+                    raise _late(url, self.timeout, phase) from None
+                raise
+            except TooLarge as exc:
+                mb = self.max_bytes // (1024 * 1024)
+                raise FetchError(f"{url}: the page {'inflates to more than' if exc.inflated else 'is larger than'} {mb} MB; refused") from None
+            except ValueError as exc:  # read_capped: an unknown or corrupt Content-Encoding
+                raise FetchError(f"{url}: {exc}") from None
+            if deadline.expired:  # the deadline's shutdown can look like a complete (short) body
+                resp.close()
+                raise _late(url, self.timeout, phase)
         if resp.status_code in (200, 304):
             resp.raw.release_conn()
         else:
@@ -497,21 +425,6 @@ def _parser_pool(workers: int) -> ProcessPoolExecutor | _InlinePool:
     return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait: Retry-After is either a number of seconds or an HTTP date."""
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None) -> tuple[Document, bool]:
     """The article of a fetched page and whether its canonical link names ``docs_path_``; or
     FetchError saying why this is not the page.
@@ -549,7 +462,7 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
         # the page's own lang attribute decides (an untranslated zh-CN page is still the zh-CN page);
         # without one, a zh-CN page with no Chinese in its title or headings is taken for English
         text = doc.title + "".join(s.heading for s in doc.sections)
-        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not _CJK.search(text)):
+        if (page_lang and not page_lang.startswith("zh")) or (not page_lang and not CJK.search(text)):
             raise FetchError(f"{url}: the zh-CN URL served an English page (lang={page_lang or 'none'})")
     return doc, confirmed
 
