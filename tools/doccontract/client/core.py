@@ -37,12 +37,12 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from jsonschema.exceptions import ValidationError, best_match, relevance
+from jsonschema.exceptions import ValidationError
 from referencing.exceptions import Unresolvable
 
 from .. import __version__
 from ..contract.registry import Operation, Registry
-from ..contract.validation import first_error, validator
+from ..contract.validation import best_error, first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
 from ..wire import request as wire_request
 from ..wire.request import to_wire
@@ -511,21 +511,29 @@ class Violation:
 
 
 def _violation(err: ValidationError) -> Violation:
-    err = best_match([err]) or err  # into anyOf/oneOf alternatives, as jsonschema's best_match reads them
+    err = best_error([err]) or err  # into anyOf/oneOf alternatives, as the one choice (contract.validation) reads them
     schema = err.schema if isinstance(err.schema, dict) else {}
     documented = schema.get("description") or schema.get("x-doc-type") or json.dumps(schema, default=str)[:200]
     message = err.message if len(err.message) <= MAX_MESSAGE else err.message[: MAX_MESSAGE - 3] + "..."
     return Violation("/" + "/".join(str(p) for p in err.absolute_path), message, str(documented))
 
 
+def _holds(error: ValidationError, found: ValidationError | None) -> bool:
+    """Whether ``found`` is ``error`` or one of its alternatives' errors (bounded by the schema's nesting)."""
+    return error is found or any(_holds(sub, found) for sub in error.context or ())
+
+
 def _violations(op: Operation, body: Any) -> list[Violation]:
-    """Every way ``body`` breaks the contract, the most relevant first (jsonschema's ``relevance``), bounded."""
+    """Every way ``body`` breaks the contract, bounded: first the one :func:`best_error` reports (the error
+    every part of the project shows, jsonschema's ``best_match``), then the others in the answer's order."""
     validator = _validator(json.dumps(op.response, sort_keys=True))
     try:
-        errors = sorted(validator.iter_errors(body), key=relevance, reverse=True)
+        errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     except (RecursionError, Unresolvable):  # a schema that recurses or refers outside itself: one error that says so
         first = first_error(validator, body)
         errors = [first] if first is not None else []
+    best = best_error(errors)
+    errors.sort(key=lambda e: not _holds(e, best))  # stable: the rest keep the answer's order
     return [_violation(e) for e in errors[:MAX_VIOLATIONS]]
 
 
