@@ -187,7 +187,7 @@ def test_concurrent_closes_of_one_unit_give_exactly_one_closed(srv, clock):
         answers = list(pool.map(close, range(40)))
     assert sum(a == (200, {"groupId": 10001, "status": "CLOSED"}) for a in answers) == 1
     assert sum(a[0] == 400 and a[1]["code"] == UNIT_NOT_FOUND for a in answers) == 39
-    assert srv.sandbox.limits.used[("UID", 2001)][1] == 40 * 1000  # every call's weight counted, none lost
+    assert srv.sandbox.limits.used[("UID", 2001, "DELETE /sapi/v1/margin/loan-group")][1] == 40 * 1000  # every call's weight counted, none lost
 
 
 def test_uid_weight_limit_gives_429_with_retry_after(clock):
@@ -202,7 +202,7 @@ def test_uid_weight_limit_gives_429_with_retry_after(clock):
         assert call(server, "DELETE", PATH, {"groupId": 424242}).headers["X-SAPI-USED-UID-WEIGHT-1M"] == "1000"
 
 
-def test_ip_weight_is_counted_per_address_with_its_header(clock):
+def test_ip_weight_is_counted_per_address_and_endpoint_with_its_header(clock):
     with Sandbox(clock=clock, ip_limit=25).serve() as server:
         path = "/sapi/v1/margin/loan-groups/activated"  # 10(IP)
         for used in ("10", "20"):
@@ -210,8 +210,8 @@ def test_ip_weight_is_counted_per_address_with_its_header(clock):
             assert r.status_code == 200 and r.headers["X-SAPI-USED-IP-WEIGHT-1M"] == used and "X-SAPI-USED-UID-WEIGHT-1M" not in r.headers
         r = call(server, "GET", path, key=PARENT[0], secret=PARENT[1])
         assert r.status_code == 429 and r.json()["code"] == -1003 and r.headers["Retry-After"] == "30"
-        # the IP budget is the address's, whoever calls: another account's 1(IP) call adds to the same 20
-        assert call(server, "GET", "/sapi/v1/margin/loan-groups/closed").headers["X-SAPI-USED-IP-WEIGHT-1M"] == "21"
+        # SAPI counts each endpoint apart ("each endpoint with IP limits has an independent ... limit")
+        assert call(server, "GET", "/sapi/v1/margin/loan-groups/closed").headers["X-SAPI-USED-IP-WEIGHT-1M"] == "1"
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,10 @@ IP_LIMIT_PER_MINUTE = LIMITS_PER_MINUTE["IP"]
 UID_LIMIT_PER_MINUTE = LIMITS_PER_MINUTE["UID"]
 #: SAPI reports the weight used in the last minute per limit; other APIs' headers are not invented here.
 SAPI_WEIGHT_HEADERS = {"IP": "X-SAPI-USED-IP-WEIGHT-1M", "UID": "X-SAPI-USED-UID-WEIGHT-1M"}
+#: SAPI: "Each endpoint with IP limits has an independent 12000 per minute limit" (and UID likewise):
+#: weight is counted per endpoint.  Spot (/api/) counts one request weight per IP over all its endpoints
+#: and reports it in this header (rest-api/limits.md).
+SPOT_WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M"
 INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
 
 #: Codes every endpoint can answer by the general rules (error-code.md), per auth kind:
@@ -89,6 +93,18 @@ def is_signed(security: dict[str, str | None]) -> bool:
 def weight_header(unit: str) -> str:
     """The header reporting the weight a limit has used (SAPI's names)."""
     return SAPI_WEIGHT_HEADERS.get(unit.upper(), f"X-SAPI-USED-{unit.upper()}-WEIGHT-1M")
+
+
+def rule_codes(auth: str, has_params: bool) -> tuple[int, ...]:
+    """The general rules' codes a request to an endpoint of this shape can be answered with.
+
+    The parameter rules need a parameter to break: a signed endpoint always has ``timestamp`` (a
+    malformed one is -1100, a repeated one -1101, a missing one -1102); an unsigned endpoint without
+    parameters can only be sent one it does not read (-1104)."""
+    codes = SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES
+    if auth == "signed" or has_params:
+        return codes
+    return tuple(c for c in codes if c not in (-1102, -1100, -1101))
 
 
 def documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:

@@ -4,7 +4,8 @@ Reads contracts only; imports no page reader.  The exception tree is :mod:`.erro
 are :mod:`.records`; named methods are generated from the tables in :mod:`.families`.
 """
 
-from .core import SERVER_TIME_CONTRACT, Client
+from ..contract.general import SERVER_TIME_CONTRACT  # the one statement of Binance's server time
+from .core import Client
 from .errors import (
     Answer,
     BinanceAPIError,

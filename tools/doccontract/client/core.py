@@ -41,6 +41,7 @@ from jsonschema.exceptions import ValidationError
 from referencing.exceptions import Unresolvable
 
 from .. import __version__
+from ..contract.general import SERVER_TIME_CONTRACT
 from ..contract.registry import Operation, Registry
 from ..contract.validation import best_error, first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
@@ -365,27 +366,14 @@ class Client(FamilyMethods):
         return Result(body, _weights(headers), status, headers, texts)
 
 
-#: GET /api/v3/time as Binance's spot general endpoints document it ("Check server time": weight 1,
-#: no parameters, ``{"serverTime": 1499827319559}``), for contracts folders that do not hold it.
+#: GET /api/v3/time as Binance's spot general endpoints document it (:mod:`doccontract.contract.general`),
+#: for contracts folders that do not hold it.
 #: A measured offset past a day is no clock skew (a clock set to local time for UTC is off by at most
 #: 14 hours) but a broken answer; a round trip past two seconds leaves the midpoint too uncertain for
 #: Binance's one-second tolerance of early timestamps.
 MAX_CLOCK_OFFSET_MS = 86_400_000
 MAX_CLOCK_ROUND_TRIP_S = 2.0
 
-SERVER_TIME_CONTRACT: dict[str, Any] = {
-    "format": 2,
-    "id": "binance/spot/general-endpoints/check-server-time",
-    "title": {"en": "Check server time"},
-    "method": SERVER_TIME[0],
-    "path": SERVER_TIME[1],
-    "security": {"en": "NONE"},
-    "auth": {"kind": "none"},
-    "weight": {"value": 1, "unit": "IP", "limit": "IP", "header": None},
-    "request": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
-    "response": {"type": "object", "properties": {"serverTime": {"type": "integer", "minimum": 0}}, "required": ["serverTime"]},
-    "examples": {"response": [{"serverTime": 1499827319559}]},
-}
 SERVER_TIME_OPERATION = Operation.from_contract(SERVER_TIME_CONTRACT, "doccontract.client.SERVER_TIME_CONTRACT")
 
 

@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .._files import json_pointer
+from ..contract.general import missing_from
 from ..contract.store import default_dir
 from ..contract.validation import first_error, validator
-from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, UID_LIMIT_PER_MINUTE, weight_header
+from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, SPOT_WEIGHT_HEADER, UID_LIMIT_PER_MINUTE, weight_header
 from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
@@ -65,7 +66,7 @@ class Recorded:
 class Limits:
     uid: int = UID_LIMIT_PER_MINUTE
     ip: int = IP_LIMIT_PER_MINUTE
-    used: dict[tuple[str, Any], tuple[int, int]] = field(default_factory=dict)  # (unit, who) -> (minute, used)
+    used: dict[tuple[str, Any, str], tuple[int, int]] = field(default_factory=dict)  # (unit, who, endpoint) -> (minute, used)
 
 
 #: How many internal errors a sandbox keeps (a long-running one must not grow without end).
@@ -121,6 +122,8 @@ class Sandbox:
         else:
             registry, loaded = load_registry(contracts or default_dir())
             ops, self.messages = list(registry), messages or loaded  # this sandbox's wording, no other's
+        # Binance's general endpoints (ping, server time) are served whatever the folder documents
+        ops = [*ops, *(Operation.from_contract(c, "doccontract.contract.general") for c in missing_from((o.method, o.path) for o in ops))]
         for op in ops:
             self._add_route(op)
 
@@ -200,7 +203,9 @@ class Sandbox:
         payload = conform(payload, op.response)
         problem = first_error(route.validator, payload)
         if problem is not None:  # the sandbox never answers outside its own contract
-            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {json_pointer(problem) or '/'}: {problem.message}", status=500)
+            where = json_pointer(problem) or "/"
+            # the weight was spent: the answer reports it, as every answer after the charge does
+            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {where}: {problem.message}", status=500, headers=weight_headers)
         return Reply(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:
@@ -252,19 +257,26 @@ class Sandbox:
         return account
 
     def _charge(self, op: Operation, account: Account | None, client: str) -> tuple[dict[str, str], str]:
-        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address."""
+        """Weight per minute (fixed windows, as Binance counts them): UID weight per account, IP weight per address.
+
+        SAPI counts each endpoint apart ("each endpoint with IP limits has an independent 12000 per
+        minute limit", UID likewise); spot (/api/) counts all its endpoints together per IP."""
         documented = str((op.weight or {}).get("limit") or (op.weight or {}).get("unit") or "IP").upper()
         unit = "UID" if documented == "UID" and account is not None else "IP"
+        spot = op.path.startswith("/api/")
         header = op.weight_header if unit == documented else None
         if header is None and op.path.startswith("/sapi/"):
             header = weight_header(unit)
+        elif header is None and spot:
+            header = SPOT_WEIGHT_HEADER
         who = account.uid if unit == "UID" and account is not None else client
+        counter = (unit, who, "/api/" if spot else op.key)
         limit = self.limits.uid if unit == "UID" else self.limits.ip
         cost = op.weight_value
         now = self.clock()
         minute = int(now // 60)
         with self._weight_lock:
-            window, used = self.limits.used.get((unit, who), (minute, 0))
+            window, used = self.limits.used.get(counter, (minute, 0))
             if window != minute:
                 used = 0
             if used + cost > limit:
@@ -272,7 +284,7 @@ class Sandbox:
                 headers = {"Retry-After": str(retry), **({header: str(used)} if header else {})}
                 raise api_error(-1003, limit, "1 MINUTE", status=429, headers=headers)
             used += cost
-            self.limits.used[(unit, who)] = (minute, used)
+            self.limits.used[counter] = (minute, used)
         return ({header: str(used)} if header else {}), f"{unit}:{cost}"
 
 

@@ -118,6 +118,7 @@ def probes(op: SuiteOperation, documented: set[tuple[str, str]]) -> list[Probe]:
             Probe("bad signature", (-1022,), {"sign": "0" * 64}),
             Probe("missing signature", (-1102,), {"sign": False}, names="signature"),
             Probe("missing timestamp", (-1102,), {"timestamp": None}, names="timestamp"),
+            Probe("timestamp not a number", (-1100,), {"timestamp": "12a"}, names="timestamp"),
             Probe("stale timestamp", (-1021,), {"timestamp": "stale"}),
             Probe("future timestamp", (-1021,), {"timestamp": "future"}),
             Probe("recvWindow above 60000", (-1131,), {"recv_window": 60001}),

@@ -21,6 +21,19 @@ class CheckFailed(AssertionError):
     """A check's reason, shown as is in the table, the JSON and the JUnit report."""
 
 
+#: A quoted answer or message is bounded (a server may send megabytes), never cut mid-word.
+QUOTE_LIMIT = 300
+
+
+def whole(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text``, or its first words within ``limit`` characters followed by '…' (never half a word)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip() + " …"
+
+
 def status_is(answer: Answer, expected: int | str) -> str:
     if isinstance(expected, str):  # a class such as "4XX"
         if str(answer.status)[0] != expected[0]:
@@ -42,18 +55,18 @@ def content_type_is_json(answer: Answer) -> str:
     if not ctype.lower().startswith("application/json"):
         raise CheckFailed(f"Content-Type is {ctype or 'missing'!r}, expected application/json")
     if answer.body is None:
-        raise CheckFailed(f"the body is not JSON: {answer.text[:60]!r}")
+        raise CheckFailed(f"the body is not JSON: {whole(answer.text)!r}")
     return "JSON body"
 
 
 def error_body_is_code_and_msg(answer: Answer) -> str:
     body = answer.body
     if not isinstance(body, dict):
-        raise CheckFailed(f"error body is not a {{code, msg}} object: {answer.text[:60]!r}")
+        raise CheckFailed(f"error body is not a {{code, msg}} object: {whole(answer.text)!r}")
     if answer.code is None:
-        raise CheckFailed(f"error body has no integer 'code': {answer.text[:80]!r}")
+        raise CheckFailed(f"error body has no integer 'code': {whole(answer.text)!r}")
     if not isinstance(body.get("msg"), str):
-        raise CheckFailed(f"error body has no string 'msg': {answer.text[:80]!r}")
+        raise CheckFailed(f"error body has no string 'msg': {whole(answer.text)!r}")
     return "error is {code, msg}"
 
 
@@ -68,7 +81,7 @@ def error_code_is(answer: Answer, codes: Iterable[int]) -> str:
 def error_names_parameter(answer: Answer, name: str) -> str:
     msg = answer.body.get("msg", "") if isinstance(answer.body, dict) else ""
     if name not in msg:
-        raise CheckFailed(f"msg does not name the parameter {name!r}: {msg[:80]!r}")
+        raise CheckFailed(f"msg does not name the parameter {name!r}: {whole(msg)!r}")
     return f"msg names {name}"
 
 
@@ -84,7 +97,7 @@ def body_matches_response_schema(answer: Answer, op: SuiteOperation) -> str:
     if e is not None:
         schema = e.schema if isinstance(e.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
         documented = schema.get("x-doc-type") or schema.get("type") or e.validator
-        raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {e.message[:100]} (documented: {documented})")
+        raise CheckFailed(f"answer at {json_pointer(e) or '/'}: {whole(e.message)} (documented: {documented})")
     return "body matches the response schema"
 
 
@@ -171,8 +184,8 @@ def _field(pointer: str) -> str:
 
 def _brief(answer: Answer) -> str:
     if isinstance(answer.body, dict) and ("code" in answer.body or "msg" in answer.body):
-        return f"{answer.body.get('code')} {str(answer.body.get('msg', ''))[:60]}"
-    return repr(answer.text[:60])
+        return f"{answer.body.get('code')} {whole(str(answer.body.get('msg', '')))}"
+    return repr(whole(answer.text))
 
 
 class Checker:

@@ -27,7 +27,7 @@ from doccontract.suite.cases import (
     valid_params,
     value_strategy,
 )
-from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented
+from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_documented, whole
 from doccontract.suite.operations import SuiteOperation
 from doccontract.suite.plugin import Suite, is_close
 from doccontract.suite.target import Answer, Target
@@ -56,7 +56,7 @@ def test_documented_examples_match_the_response_schema(operation: SuiteOperation
     for i, example in enumerate(operation.examples):
         problem = first_error(validator, example)
         if problem is not None:  # the type policy makes every contract accept its page's examples: this is a build defect
-            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {problem.message[:100]}")
+            raise CheckFailed(f"documented example {i + 1} breaks the response schema: {whole(problem.message)}")
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
 
@@ -171,7 +171,7 @@ def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, s
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
-            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {answer.body.get('msg', '')[:80]} (sent {params})")
+            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})")
         if answer.status >= 500:
             raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
     checker.note("requests the schema accepts pass the parameter rules")
