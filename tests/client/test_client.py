@@ -10,7 +10,7 @@ import requests
 from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
 from stub import DROP, SLOW, StubServer
 
-from doccontract.client import BinanceAPIError, Client, ContractViolation, ExecutionStatusUnknown, RateLimited, RequestNotSent
+from doccontract.client import BinanceAPIError, Client, ContractViolation, ContractWarning, ExecutionStatusUnknown, RateLimited, RequestNotSent
 from doccontract.sandbox import Sandbox
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
@@ -54,12 +54,15 @@ def test_success_returns_the_closure_with_used_weight():
         ({"status": "CLOSED"}, "/", ""),
     ],
 )
-def test_an_answer_that_breaks_the_contract_raises(body, pointer, wording):
-    with StubServer([ok(body)]) as srv:
+def test_an_answer_that_breaks_the_contract_raises_under_strict(body, pointer, wording):
+    with StubServer([ok(body)] * 2) as srv:
         with pytest.raises(ContractViolation) as exc:
-            client(srv.url).close_risk_unit(7)
+            client(srv.url, strict=True).close_risk_unit(7)
+        with pytest.warns(ContractWarning):  # by default the closure (done) comes back with what is wrong in it
+            closed = client(srv.url).close_risk_unit(7)
     assert exc.value.pointer == pointer
     assert wording in str(exc.value)
+    assert closed.violations == exc.value.violations and closed.violations[0].startswith(pointer)
 
 
 def test_error_body_raises_binance_api_error():

@@ -84,7 +84,7 @@ def test_a_schema_that_skipped_loading_still_fetches_nothing(schema_server):
     op = dataclasses.replace(Operation.from_contract(BASE), response=remote(schema_server, at_root=True))
     with StubServer([(200, {"Content-Type": "application/json"}, b'{"groupId": 1, "status": "CLOSED"}')]) as api:
         with pytest.raises(ContractViolation, match="never fetched"):
-            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op])).call(op, groupId=1)
+            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op]), strict=True).call(op, groupId=1)
     sandbox = Sandbox(operations=[op], clock=Clock())
     answer = sandbox.handle("GET", "/sapi/v1/nothing", b"", {})
     assert answer.status == 404
@@ -115,14 +115,14 @@ def test_a_recursive_schema_that_reads_deeper_each_time_is_a_contract():
     body = b'{"groupId": 1, "children": [{"groupId": 2, "children": [{"groupId": "three"}]}]}'
     with StubServer([(200, {"Content-Type": "application/json"}, body)]) as api:
         with pytest.raises(ContractViolation, match="/children/0/children/0/groupId"):
-            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op])).call(op, groupId=1)
+            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op]), strict=True).call(op, groupId=1)
 
 
 def test_a_cycle_that_skipped_loading_is_an_answer_not_a_recursion_error():
     op = dataclasses.replace(Operation.from_contract(BASE), response=SELF)
     with StubServer([(200, {"Content-Type": "application/json"}, b'{"groupId": 1}')]) as api:
         with pytest.raises(ContractViolation, match=r"\$ref cycle"):
-            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op])).call(op, groupId=1)
+            Client(KEY, secret=SECRET, base_url=api.url, contracts=Registry([op]), strict=True).call(op, groupId=1)
     clock = Clock()
     sandbox = Sandbox(operations=[op], clock=clock)
     query = f"groupId=10001&timestamp={clock.ms()}"

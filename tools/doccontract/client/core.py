@@ -1,7 +1,12 @@
-"""A signed client for every contract: ``Client.call(operation, **params)`` and named methods for the family.
+"""A signed client for every contract: ``Client.call(operation, **params)``; the family's named methods
+come from :mod:`.families`, exceptions from :mod:`.errors`, typed records from :mod:`.records`.
 
 Strict where a wrong guess would cost: parameters are checked against the
-contract before anything is sent, answers are checked against it after; a 5XX
+contract before anything is sent, answers are checked against it after.  A
+done state change is never turned into an exception: a 2XX answer to anything
+but a GET that breaks its contract is returned with its ``violations`` and a
+:class:`~.errors.ContractWarning` (``strict=True`` raises instead); a GET that
+breaks it raises, since nothing changed and asking again is safe.  A 5XX
 or a connection lost after sending is reported as UNKNOWN (a close or a
 borrow may have happened).  Only GET is retried (bounded, with backoff,
 honouring Retry-After); nothing else ever is.  Redirects are never followed,
@@ -18,11 +23,13 @@ from __future__ import annotations
 import http.client
 import json
 import math
+import os
 import re
+import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, make_dataclass
-from decimal import Decimal
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,18 +37,37 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from jsonschema.exceptions import ValidationError
+from referencing.exceptions import Unresolvable
 
 from .. import __version__
 from ..contract.general import SERVER_TIME_CONTRACT
 from ..contract.registry import Operation, Registry
-from ..contract.validation import first_error, validator
+from ..contract.validation import best_error, first_error, validator
 from ..rules import RECV_WINDOW_MAX, RECV_WINDOW_RE, SERVER_TIME
+from ..wire import request as wire_request
 from ..wire.credentials import Credentials, Keyring, role_account
-from ..wire.request import ParamError, to_wire
+from ..wire.request import to_wire
 from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
 from ..wire.transport import Deadline, WatchedAdapter
-from ..wire.transport import retry_after as read_retry_after
+from .errors import (
+    Answer,
+    BinanceAPIError,
+    ClientError,
+    ContractViolation,
+    ContractWarning,
+    CredentialsMissing,
+    ExecutionStatusUnknown,
+    ParamError,
+    RateLimited,
+    RedirectRefused,
+    RequestNotSent,
+    retry_after,
+    scrubbed,
+)
+from .families import FamilyMethods
+from .records import Number, Result, snake, to_record
 
 USER_AGENT = f"doccontract/{__version__}"
 MAX_BODY = 16 * 1024 * 1024  # decoded bytes; Binance's answers are far smaller
@@ -51,76 +77,6 @@ _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
 # pages show is 64 of them; a key outside its format gets -2014), so a quote or backslash is a paste
 # error; and those two are what JSON escapes, so a key written into a report would no longer read as itself.
 _CREDENTIAL = re.compile(r'[!#-\[\]-~]+')
-
-
-class ClientError(Exception):
-    """Base of everything the client raises about a call (a bad parameter is a ValueError)."""
-
-
-class ContractViolation(ClientError):
-    """The answer breaks the contract (or cannot be read): a silently wrong object is worse than an error."""
-
-    def __init__(self, pointer: str, message: str, documented: str, body: Any):
-        self.pointer, self.documented, self.body = pointer, documented, body
-        super().__init__(f"response at {pointer or '/'} breaks the contract: {message} (the docs say: {documented})")
-
-
-class BinanceAPIError(ClientError):
-    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault).
-
-    Also on a 2XX whose body is Binance's error shape and not the page's documented answer:
-    Binance refused (``200 {"code": -3041, "msg": "Balance is not enough"}``), nothing happened.
-
-    ``role``: for a -2015 on an operation the pages restrict to one account role, that role
-    (the message says so, and which key was sent); None otherwise.
-    """
-
-    def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
-        self.status, self.code, self.msg, self.headers = status, code, msg, headers
-        self.role: str | None = None
-        super().__init__(f"HTTP {status}: {code} {msg}")
-
-
-class RateLimited(BinanceAPIError):
-    """429 (back off) or 418 (IP banned): wait ``retry_after`` seconds before the next request."""
-
-    def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
-        super().__init__(status, code, msg, headers)
-        self.retry_after = retry_after(headers)
-
-
-class ExecutionStatusUnknown(ClientError):
-    """A 5XX, an answer cut short, or a connection lost after sending: the call may or may not have taken effect.
-
-    Query the state before trying again; never resend blindly.
-    """
-
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
-        self.status, self.retry_after = status, retry_after
-        super().__init__(message)
-
-
-class RequestNotSent(ClientError):
-    """The connection could not be opened (refused, DNS, TLS): nothing reached the server, so nothing changed."""
-
-
-class RedirectRefused(ClientError):
-    """The server answered with a redirect; it is not followed (the key would go elsewhere) and nothing is resent."""
-
-    def __init__(self, status: int, location: str):
-        self.status = status
-        self.target_host = urlsplit(location).netloc or "(same host)"
-        super().__init__(f"HTTP {status}: redirect to {self.target_host} refused; signed requests and the API key are never sent anywhere else")
-
-
-@dataclass(frozen=True)
-class Result:
-    """A validated answer: ``data`` is the body, ``weights`` the used weights the headers report."""
-
-    data: Any
-    weights: dict[str, int]
-    status: int
-    headers: dict[str, str] = field(repr=False)
 
 
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' (a header is read as latin-1)
@@ -137,11 +93,6 @@ def recv_window_problem(value: Any) -> tuple[int, str] | None:
     return None
 
 
-def retry_after(headers: dict[str, str]) -> float | None:
-    """Seconds from the ``Retry-After`` header, read as :func:`..wire.transport.retry_after` reads it."""
-    return read_retry_after(next((v for k, v in headers.items() if k.lower() == "retry-after"), None))
-
-
 def _credential(name: str, value: Any) -> None:
     if not isinstance(value, str) or not _CREDENTIAL.fullmatch(value):
         kind = type(value).__name__
@@ -151,8 +102,14 @@ def _credential(name: str, value: Any) -> None:
         )
 
 
-class Client:
-    """Every operation the contracts describe, signed as each one's ``auth`` section says."""
+class Client(FamilyMethods):
+    """Every operation the contracts describe, signed as each one's ``auth`` section says.
+
+    ``strict``: None (the default) raises :class:`ContractViolation` for a GET whose answer breaks its
+    contract and returns any other call's answer with ``violations`` and a :class:`ContractWarning`
+    (the change was made; an exception would invite a second one); True raises for every call;
+    False returns every call's answer with its violations.
+    """
 
     def __init__(
         self,
@@ -170,6 +127,7 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         sync_time: bool = False,
+        strict: bool | None = None,
         keys: Keyring | None = None,
     ):
         """``api_key`` with ``secret`` or ``private_key`` is the default key; ``keys`` adds a key per
@@ -204,6 +162,7 @@ class Client:
         self.timeout = float(timeout)
         self.retries, self.backoff, self.sleep, self.clock = max(0, int(retries)), backoff, sleep, clock
         self.sync_time = sync_time
+        self.strict = strict
         self.offset_ms: float | None = None  # Binance's clock minus ours, once measured
         self.session = session or requests.Session()
         adapter = WatchedAdapter()
@@ -230,28 +189,43 @@ class Client:
 
     # -- any operation
     def call(self, operation: str | Operation, /, **params: Any) -> Result:
-        """Call an operation (contract id, ``"METHOD /path"`` or an Operation) with its documented parameters.
+        """Call an operation (contract id, ``"METHOD /path"`` or an Operation) with its documented parameters,
+        by the page's name (``groupId``) or in snake_case (``group_id``); ``None`` leaves one out.
 
-        ValueError (a :class:`~doccontract.wire.request.ParamError`) before anything is sent for a bad parameter;
-        the documented ClientError subclasses for everything that happens after.
+        A :class:`ParamError` (also a ValueError) before anything is sent for a bad parameter; the
+        ClientError subclasses of :mod:`doccontract.client.errors` for everything that happens after.
         """
         op = operation if isinstance(operation, Operation) else self.registry.get(operation)
-        recv_window = params.pop("recvWindow", None) if op.signed else None
-        problem = recv_window_problem(recv_window) if recv_window is not None else None
-        if problem:
-            raise ParamError(problem[0], problem[1], "recvWindow")
-        pairs = to_wire(op, params)
-        creds = self._credentials(op)
-        auth = self._auth(op, recv_window, creds)
-        if auth is not None and auth.signer is not None and self.sync_time and self.offset_ms is None:
-            self.sync_clock()
+        creds: Credentials | None = None
         try:
+            params = page_names(op, params)
+            recv_window = params.pop("recvWindow", None) if op.signed else None
+            problem = recv_window_problem(recv_window) if recv_window is not None else None
+            if problem:
+                raise ParamError(problem[0], problem[1], "recvWindow")
+            try:
+                pairs = to_wire(op, params)
+            except wire_request.ParamError as exc:
+                raise ParamError.from_wire(exc) from None
+            creds = self._credentials(op)
+            auth = self._auth(op, recv_window, creds)
+            if auth is not None and auth.signer is not None and self.sync_time and self.offset_ms is None:
+                self.sync_clock()
             return self._send(op, pairs, auth)
         except ClientError as exc:
             if isinstance(exc, BinanceAPIError) and exc.code == -2015 and op.caller and creds is not None:
                 exc.role = op.caller  # the one refusal whose cause is often the key's role: say which role it needs
                 exc.args = (f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name})",)
-            raise _scrubbed(exc, self._secrets) from None
+            if exc.operation is None:
+                exc.operation = op.key
+            raise scrubbed(exc, self._secrets) from None
+
+    def named(self, operation: str, record: str, /, **params: Any) -> Any:
+        """``call`` an operation and return its answer as a typed record named ``record`` (what the family's
+        named methods do); parameters that are None are not sent."""
+        op = self.registry.get(operation)
+        result = self.call(op, **{k: v for k, v in params.items() if v is not None})
+        return to_record(record, op.response, result.data, result.weights, result.violations, hints=op.params, examples=op.examples)
 
     def _credentials(self, op: Operation) -> Credentials | None:
         """The key of the role the operation's page restricts it to, else the default key."""
@@ -260,8 +234,8 @@ class Client:
         creds = self.keys.pick(op.caller)
         if creds is None:
             if op.caller:
-                raise ValueError(f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})")
-            raise ValueError(f"{op.key} needs an API key (security: {op.auth_kind})")
+                raise CredentialsMissing(f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})")
+            raise CredentialsMissing(f"{op.key} needs an API key (security: {op.auth_kind})")
         return creds
 
     def _auth(self, op: Operation, recv_window: int | float | None, creds: Credentials | None) -> BinanceAuth | None:
@@ -269,7 +243,7 @@ class Client:
             return None
         signer = self._signers.get(id(creds))
         if op.signed and signer is None:
-            raise ValueError(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
+            raise CredentialsMissing(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
         signer = signer if op.signed else None
         return BinanceAuth(creds.api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self._server_clock)
 
@@ -294,8 +268,8 @@ class Client:
                 result = self._once(op, [], None, deadline)
                 after = self.clock()
         except ClientError as exc:
-            raise _scrubbed(exc, self._secrets) from None
-        server = result.data["serverTime"]
+            raise scrubbed(exc, self._secrets) from None
+        server = result.data.get("serverTime") if isinstance(result.data, dict) else None  # strict=False returns a broken answer
         offset = server - (before + after) * 500 if isinstance(server, int) and not isinstance(server, bool) else None
         if offset is None or abs(offset) > MAX_CLOCK_OFFSET_MS or after - before > MAX_CLOCK_ROUND_TRIP_S:
             # a time no clock is off by, or one measured too slowly to trust: signing with it would
@@ -345,7 +319,7 @@ class Client:
                 stream=True,
             )
             try:
-                raw: bytes | None = _read_body(resp)
+                raw: Any = _read_body(resp)
             except requests.exceptions.ContentDecodingError:
                 raw = None  # a complete answer whose encoding is broken: the status still says what happened
             finally:
@@ -367,78 +341,66 @@ class Client:
             return ExecutionStatusUnknown(f"{where}: the answer was cut short ({type(exc).__name__}); the outcome is UNKNOWN")
         return ExecutionStatusUnknown(f"{where}: connection lost after sending ({type(exc).__name__}); the outcome is UNKNOWN")
 
-    def _answer(self, op: Operation, status: int, headers: dict[str, str], raw: bytes | None, where: str) -> Result:
-        if 300 <= status < 400:
-            raise RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
-        if status >= 500:
-            raise ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+    def _answer(self, op: Operation, status: int, headers: dict[str, str], raw: Any, where: str) -> Result:
+        if 300 <= status < 400 or status >= 500:
+            redirect = 300 <= status < 400
+            error: ClientError = (
+                RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
+                if redirect
+                else ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+            )
+            error.response = Answer(status, headers, raw[:200].decode("utf-8", "replace") if isinstance(raw, bytes) else None)
+            raise error
+        body: Any = None
+        unreadable: Violation | None = None
         if raw is None:
             encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "?")
-            raise ContractViolation("", f"the body cannot be decoded (Content-Encoding: {encoding})", "a JSON body", None)
-        body = _json(raw)
+            unreadable = Violation("", f"the body cannot be decoded (Content-Encoding: {encoding})", "a JSON body")
+        elif raw is _TOO_LARGE:
+            unreadable = Violation("", f"the body is larger than {MAX_BODY} bytes", "a Binance-sized JSON body")
+        else:
+            body = _json(raw)
+            unreadable = _shape_problem(body, MAX_DEPTH) if body is not _NOT_JSON else None
+            if unreadable is not None:  # past MAX_DEPTH nothing is read; a number no float holds is never a value
+                body = None if "deeper" in unreadable.message else _finite_only(body)
+        if unreadable is not None and not 200 <= status < 300:
+            raise unreadable.error(None)  # a refusal or a non-answer we cannot read: nothing was done that we know of
         if status >= 400:
             code, msg = (body.get("code"), str(body.get("msg", ""))) if isinstance(body, dict) else (None, raw[:200].decode("utf-8", "replace"))
             cls = RateLimited if status in (418, 429) else BinanceAPIError
-            raise cls(status, code if isinstance(code, int) and not isinstance(code, bool) else None, msg, headers)
+            error = cls(status, code if isinstance(code, int) and not isinstance(code, bool) else None, msg, headers)
+            error.response = Answer(status, headers, body if body is not _NOT_JSON else raw[:200].decode("utf-8", "replace"))
+            raise error
         if status < 200:
             raise ContractViolation("", f"HTTP {status} is not a final answer", "a 200 answer", None)
         refusal = _refusal(op, body)
-        if refusal is not None:  # Binance said no, whatever the status said
-            raise BinanceAPIError(status, refusal[0], refusal[1], headers)
+        if refusal is not None:  # Binance said no, whatever the status said: nothing was done
+            error = BinanceAPIError(status, refusal[0], refusal[1], headers)
+            error.response = Answer(status, headers, body)
+            raise error
         if body is _NOT_JSON:
             if not raw.strip() and not _has_shape(op.response):
                 return Result(None, _weights(headers), status, headers)  # the page documents no body
-            raise ContractViolation("", "the body is not JSON", "a JSON body", raw[:200].decode("utf-8", "replace"))
-        _check(op, body)
-        return Result(body, _weights(headers), status, headers)
+            body, unreadable = raw[:200].decode("utf-8", "replace"), Violation("", "the body is not JSON", "a JSON body")
+        found = [unreadable] if unreadable is not None else _violations(op, body)
+        return self._verdict(op, status, headers, body, found)
 
-    # -- the Institutional Loan family: thin wrappers returning dataclasses
-    def close_risk_unit(self, group_id: int) -> Any:
-        """Close a risk unit (irreversible)."""
-        return self._named("DELETE /sapi/v1/margin/loan-group", "RiskUnitClosure", groupId=group_id)
-
-    def query_risk_units(self) -> Any:
-        """The caller's active risk units."""
-        return self._named("GET /sapi/v1/margin/loan-groups/activated", "RiskUnits")
-
-    def query_risk_unit_details(self, group_id: int | None = None) -> Any:
-        return self._named("GET /sapi/v1/margin/loan-group/ltv-details", "RiskUnitDetails", groupId=group_id)
-
-    def query_closed_risk_units(self, current: int | None = None, size: int | None = None) -> Any:
-        return self._named("GET /sapi/v1/margin/loan-groups/closed", "ClosedRiskUnits", current=current, size=size)
-
-    def edit_member(self, group_id: int, sub_email: str, enable_spot: bool, enable_margin: bool) -> Any:
-        """Add collateral accounts to a risk unit."""
-        return self._named(
-            "POST /sapi/v1/margin/loan-group/edit-member", "MemberEdit", groupId=group_id, subEmail=sub_email, enableSpot=enable_spot, enableMargin=enable_margin
-        )
-
-    def borrow(self, group_id: int, asset_name: str, amount: Decimal | int | str) -> Any:
-        return self._named("POST /sapi/v1/margin/loan-group/borrow", "Borrow", groupId=group_id, assetName=asset_name, amount=amount)
-
-    def repay(self, group_id: int, asset_name: str, amount: Decimal | int | str) -> Any:
-        return self._named("POST /sapi/v1/margin/loan-group/repay", "Repay", groupId=group_id, assetName=asset_name, amount=amount)
-
-    def borrow_repay_records(self, type: str, group_id: int | None = None, asset: str | None = None, **page: Any) -> Any:  # noqa: A002 - the page's name
-        """``page``: startTime, endTime, current, size."""
-        return self._named("GET /sapi/v1/margin/loan-group/borrow-repay", "BorrowRepayRecords", type=type, groupId=group_id, asset=asset, **page)
-
-    def interest_history(self, group_id: int | None = None, asset: str | None = None, **page: Any) -> Any:
-        return self._named("GET /sapi/v1/margin/loan-group/interest-history", "InterestHistory", groupId=group_id, asset=asset, **page)
-
-    def transfer(self, asset: str, amount: Decimal | int | str, sub_email: str | None = None) -> Any:
-        return self._named("POST /sapi/v1/margin/loan-group/transfer-out", "Transfer", asset=asset, amount=amount, subEmail=sub_email)
-
-    def force_liquidation_records(self, group_id: int | None = None, **page: Any) -> Any:
-        return self._named("GET /sapi/v1/margin/loan-group/force-liquidation", "ForceLiquidationRecords", groupId=group_id, **page)
-
-    def force_liquidation_transfer_records(self, **page: Any) -> Any:
-        return self._named("GET /sapi/v1/margin/loan-group/force-liquidation-transfer-record", "ForceLiquidationTransferRecords", **page)
-
-    def _named(self, key: str, name: str, **params: Any) -> Any:
-        op = self.registry.get(key)
-        result = self.call(op, **{k: v for k, v in params.items() if v is not None})
-        return to_record(name, op.response, result.data, result.weights)
+    def _verdict(self, op: Operation, status: int, headers: dict[str, str], body: Any, found: list[Violation]) -> Result:
+        """A valid answer is returned; one that breaks the contract raises for a GET (nothing changed) or
+        under ``strict=True``, and is otherwise returned with its violations and a ContractWarning."""
+        if not found:
+            return Result(body, _weights(headers), status, headers)
+        texts = tuple(scrubbed_text(v.text(), self._secrets) for v in found)
+        if self.strict or (self.strict is None and op.method == "GET"):
+            error = found[0].error(body, texts)
+            error.response = Answer(status, headers, body)
+            raise error
+        done = "was done" if op.method != "GET" else "was answered"
+        message = f"{op.key}: HTTP {status}, the call {done} but its answer breaks the contract: {texts[0]}"
+        if len(texts) > 1:
+            message += f" (and {len(texts) - 1} more in result.violations)"
+        warnings.warn(message, ContractWarning, stacklevel=_outside_the_client())
+        return Result(body, _weights(headers), status, headers, texts)
 
 
 #: GET /api/v3/time as Binance's spot general endpoints document it (:mod:`doccontract.contract.general`),
@@ -455,18 +417,22 @@ SERVER_TIME_OPERATION = Operation.from_contract(SERVER_TIME_CONTRACT, "doccontra
 # --------------------------------------------------------------------------- answers
 
 _NOT_JSON = object()
+_TOO_LARGE = object()  # what _read_body gives for a body past MAX_BODY
+MAX_VIOLATIONS = 20  # listed per answer; a body breaking its contract everywhere still makes a bounded report
+MAX_MESSAGE = 300  # characters of one violation's message (jsonschema quotes the whole offending value)
 
 
-#: What a transport can raise; ContractViolation (a too-large body) passes through untouched.
+#: What a transport can raise.
 _TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError, http.client.HTTPException)
 
 
-def _read_body(resp: requests.Response) -> bytes:
+def _read_body(resp: requests.Response) -> Any:
+    """The body, or _TOO_LARGE once it passes MAX_BODY (the rest is never read)."""
     chunks, size = [], 0
     for chunk in resp.iter_content(64 * 1024):
         size += len(chunk)
         if size > MAX_BODY:
-            raise ContractViolation("", f"the body is larger than {MAX_BODY} bytes", "a Binance-sized JSON body", None)
+            return _TOO_LARGE
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -476,32 +442,46 @@ class _NonFinite(str):
 
 
 def _number(text: str) -> Any:
-    value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)
+    """A fraction as a :class:`~.records.Number` (a float keeping its digits), or _NonFinite where no float holds it."""
+    return Number(text) if math.isfinite(float(text)) else _NonFinite(text)
 
 
 def _json(raw: bytes) -> Any:
-    """The body parsed, or _NOT_JSON; a ContractViolation if it is too deep or holds a number that is not finite."""
+    """The body parsed (fractions as :class:`~.records.Number`, exact digits kept), or _NOT_JSON; its shape is
+    judged apart (:func:`_shape_problem`)."""
     try:
         value = json.loads(raw, parse_float=_number, parse_constant=_NonFinite)
     except (ValueError, RecursionError):
         return _NOT_JSON
-    _check_shape(value, MAX_DEPTH)
     return value
 
 
-def _check_shape(value: Any, limit: int) -> None:
-    """One walk (no recursion): nesting within ``limit``, and every number finite, named by its pointer."""
+def _shape_problem(value: Any, limit: int) -> Violation | None:
+    """One walk (no recursion): nesting within ``limit`` (judged first: nothing too deep is read), then every
+    number finite, the first one that is not named by its pointer."""
     stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    non_finite: Violation | None = None
     while stack:
         v, d, at = stack.pop()
-        if isinstance(v, _NonFinite):
-            raise ContractViolation(at, f"{v[:40]} is not a finite number", "a finite JSON number", None)
+        if isinstance(v, _NonFinite) and non_finite is None:
+            non_finite = Violation(at, f"{v[:40]} is not a finite number", "a finite JSON number")
         if isinstance(v, (dict, list)):
             if d > limit:
-                raise ContractViolation("", f"the body is nested deeper than {limit} levels", "a Binance-sized JSON body", None)
+                return Violation("", f"the body is nested deeper than {limit} levels", "a Binance-sized JSON body")
             items = v.items() if isinstance(v, dict) else enumerate(v)
             stack.extend((c, d + 1, f"{at}/{str(k).replace('~', '~0').replace('/', '~1')}") for k, c in items)
+    return non_finite
+
+
+def _finite_only(value: Any) -> Any:
+    """``value`` with every number no float holds replaced by None (called within MAX_DEPTH: the recursion is bounded)."""
+    if isinstance(value, _NonFinite):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 def _refusal(op: Operation, body: Any) -> tuple[int, str] | None:
@@ -540,13 +520,60 @@ def _validator(schema_json: str) -> Any:
     return validator(json.loads(schema_json))
 
 
-def _check(op: Operation, body: Any) -> None:
+@dataclass(frozen=True)
+class Violation:
+    """One way an answer breaks its contract: where (a JSON pointer), what, and the docs' wording there."""
+
+    pointer: str
+    message: str
+    documented: str
+
+    def text(self) -> str:
+        return f"{self.pointer or '/'}: {self.message} (the docs say: {self.documented})"
+
+    def error(self, body: Any, texts: tuple[str, ...] = ()) -> ContractViolation:
+        return ContractViolation(self.pointer, self.message, self.documented, body, texts)
+
+
+def _violation(err: ValidationError) -> Violation:
+    err = best_error([err]) or err  # into anyOf/oneOf alternatives, as the one choice (contract.validation) reads them
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    documented = schema.get("description") or schema.get("x-doc-type") or json.dumps(schema, default=str)[:200]
+    message = err.message if len(err.message) <= MAX_MESSAGE else err.message[: MAX_MESSAGE - 3] + "..."
+    return Violation("/" + "/".join(str(p) for p in err.absolute_path), message, str(documented))
+
+
+def _holds(error: ValidationError, found: ValidationError | None) -> bool:
+    """Whether ``found`` is ``error`` or one of its alternatives' errors (bounded by the schema's nesting)."""
+    return error is found or any(_holds(sub, found) for sub in error.context or ())
+
+
+def _violations(op: Operation, body: Any) -> list[Violation]:
+    """Every way ``body`` breaks the contract, bounded: first the one :func:`best_error` reports (the error
+    every part of the project shows, jsonschema's ``best_match``), then the others in the answer's order."""
     validator = _validator(json.dumps(op.response, sort_keys=True))
-    err = first_error(validator, body)
-    if err is not None:
-        schema = err.schema if isinstance(err.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
-        documented = schema.get("description") or schema.get("x-doc-type") or json.dumps(err.schema)[:200]
-        raise ContractViolation("/" + "/".join(str(p) for p in err.absolute_path), err.message, documented, body)
+    try:
+        errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
+    except (RecursionError, Unresolvable):  # a schema that recurses or refers outside itself: one error that says so
+        first = first_error(validator, body)
+        errors = [first] if first is not None else []
+    best = best_error(errors)
+    errors.sort(key=lambda e: not _holds(e, best))  # stable: the rest keep the answer's order
+    return [_violation(e) for e in errors[:MAX_VIOLATIONS]]
+
+
+def _outside_the_client() -> int:
+    """The ``stacklevel`` that points a warning at the caller's line, not at the client's own frames."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame: Any = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def scrubbed_text(text: str, secrets: list[str]) -> str:
+    return redact(text, secrets) if secrets else text
 
 
 def _weights(headers: dict[str, str]) -> dict[str, int]:
@@ -557,84 +584,16 @@ def _weights(headers: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def _scrubbed(exc: ClientError, secrets: list[str]) -> ClientError:
-    """The same exception with every configured secret removed from its text and attributes."""
-    if not secrets:
-        return exc
-    exc.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in exc.args)
-    for name, value in list(vars(exc).items()):
-        if isinstance(value, str):
-            setattr(exc, name, redact(value, secrets))
-        elif isinstance(value, (dict, list)):
-            text = json.dumps(value, ensure_ascii=False, default=str)
-            clean = redact(text, secrets)
-            if clean != text:
-                setattr(exc, name, json.loads(clean))
-    return exc
+def page_names(op: Operation, params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters by the page's names: ``group_id`` is ``groupId``; giving both is an error naming it.
 
-
-# --------------------------------------------------------------------------- dataclasses from the response schema
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def _fields(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for name, sub in (schema.get("properties") or {}).items():
-        field_name = snake(name)
-        if field_name.isidentifier() and not field_name.startswith("_") and field_name != "weights":
-            yield name, field_name, sub
-
-
-@lru_cache(maxsize=512)
-def _record_class(name: str, schema_json: str) -> type:
-    schema = json.loads(schema_json)
-    return make_dataclass(name, [(f, Any, field(default=None)) for _, f, _ in _fields(schema)], frozen=True)
-
-
-def _value(name: str, schema: dict[str, Any], value: Any) -> Any:
-    if isinstance(value, dict) and schema.get("type") == "object" and schema.get("properties"):
-        return to_record(name, schema, value)
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_value(name, schema["items"], v) for v in value]
-    if isinstance(value, str) and str(schema.get("x-doc-type", "")).upper() in ("DECIMAL", "BIGDECIMAL") and re.fullmatch(r"-?\d+(\.\d+)?", value):
-        return Decimal(value)
-    return value
-
-
-def to_record(name: str, schema: dict[str, Any], data: Any, weights: dict[str, int] | None = None) -> Any:
-    """A frozen dataclass named ``name`` with the schema's fields in snake_case (DECIMAL strings as Decimal).
-
-    An array answer becomes ``name(items=[...])``; with ``weights``, the record also carries the used weights.
-    """
-    if isinstance(data, list):
-        items_schema = schema.get("items")
-        item = items_schema if isinstance(items_schema, dict) else {}
-        items = [_value(name.rstrip("s") or name, item, v) for v in data]
-        return _wrapper_class(name, "items")(items, weights or {})
-    if not isinstance(data, dict):
-        return _wrapper_class(name, "value")(data, weights or {})
-    base = _record_class(name, json.dumps(schema, sort_keys=True))
-    values = {f: _value(name + f.title().replace("_", ""), sub, data.get(key)) for key, f, sub in _fields(schema)}
-    if weights is None:
-        return base(**values)
-    cls = _with_weights(base)
-    return cls(**values, weights=weights)
-
-
-def _used(limit: str) -> property:
-    return property(lambda self: next((v for k, v in self.weights.items() if f"-{limit}-WEIGHT" in k), None), doc=f"used {limit} weight, from the headers")
-
-
-_WEIGHT_PROPS = {"used_uid_weight": _used("UID"), "used_ip_weight": _used("IP")}
-
-
-@lru_cache(maxsize=512)
-def _with_weights(base: type) -> type:
-    return make_dataclass(base.__name__, [("weights", dict, field(default_factory=dict))], bases=(base,), frozen=True, namespace=dict(_WEIGHT_PROPS))
-
-
-@lru_cache(maxsize=512)
-def _wrapper_class(name: str, attr: str) -> type:
-    return make_dataclass(name, [(attr, Any), ("weights", dict, field(default_factory=dict))], frozen=True, namespace=dict(_WEIGHT_PROPS))
+    ``recv_window`` is ``recvWindow``; a name the operation does not document passes through (to_wire names it)."""
+    documented = list(op.params) + (["recvWindow"] if op.signed and "recvWindow" not in op.params else [])
+    by_snake = {snake(name): name for name in documented}
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        page = name if name in documented else by_snake.get(name, name)
+        if page in out:
+            raise ParamError(wire_request.DUPLICATE, f"given twice (as {page!r} and {snake(page)!r}); give one", page)
+        out[page] = value
+    return out

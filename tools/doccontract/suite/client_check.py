@@ -1,6 +1,7 @@
 """Our own client judged by the request contract: what it sends is captured by the sandbox it
 talks to and read back by the one request model (``doccontract.wire.request``), never by the
-sandbox's own parsing; the signature is verified with the configured secret."""
+sandbox's own parsing; the signature is verified with the configured secret.  The suite's clients
+are ``strict=True``: an answer that breaks its contract is a finding here, never a warning."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def client_request_checks(op: SuiteOperation, target: Target, checker: Checker, 
         pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
     creds = target.credentials(op)
-    client = Client(creds.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, **creds.signer_args)
+    client = Client(creds.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, strict=True, **creds.signer_args)
     result: Result | ClientError
     try:
         result = client.call(op.key, **params)

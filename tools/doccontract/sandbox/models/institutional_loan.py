@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from ...client.families import TABLES
 from ..seam import api_error
 from ..state import ASSETS, Account, Member, RiskUnit, State, fits
 
@@ -121,20 +122,26 @@ class InstitutionalLoan:
         for u in state.units.values():
             if u.interest_accrued_to is None:
                 u.interest_accrued_to = now - now % HOUR_MS
-        self.handlers: dict[str, tuple[str, Callable[[Call], Any]]] = {
-            "/sapi/v1/margin/loan-group/ltv-details": ("GET", self.ltv_details),
-            "/sapi/v1/margin/loan-groups/activated": ("GET", self.active_units),
-            "/sapi/v1/margin/loan-groups/closed": ("GET", self.closed_units),
-            "/sapi/v1/margin/loan-group/edit-member": ("POST", self.edit_member),
-            "/sapi/v1/margin/loan-group": ("DELETE", self.close),
-            "/sapi/v1/margin/loan-group/borrow": ("POST", self.borrow),
-            "/sapi/v1/margin/loan-group/repay": ("POST", self.repay),
-            "/sapi/v1/margin/loan-group/borrow-repay": ("GET", self.borrow_repay_records),
-            "/sapi/v1/margin/loan-group/interest-history": ("GET", self.interest_history),
-            "/sapi/v1/margin/loan-group/transfer-out": ("POST", self.transfer_out),
-            "/sapi/v1/margin/loan-group/force-liquidation": ("GET", self.force_liquidations),
-            "/sapi/v1/margin/loan-group/force-liquidation-transfer-record": ("GET", self.liquidation_transfers),
+        # By the client's method name: the operations (method and path) are named once, in the family's
+        # table (doccontract.client.families), for the client's methods and for these handlers alike.
+        by_name: dict[str, Callable[[Call], Any]] = {
+            "query_risk_unit_details": self.ltv_details,
+            "query_risk_units": self.active_units,
+            "query_closed_risk_units": self.closed_units,
+            "edit_member": self.edit_member,
+            "close_risk_unit": self.close,
+            "borrow": self.borrow,
+            "repay": self.repay,
+            "borrow_repay_records": self.borrow_repay_records,
+            "interest_history": self.interest_history,
+            "transfer": self.transfer_out,
+            "force_liquidation_records": self.force_liquidations,
+            "force_liquidation_transfer_records": self.liquidation_transfers,
         }
+        self.handlers: dict[str, tuple[str, Callable[[Call], Any]]] = {}
+        for name, operation, *_ in TABLES["institutional_loan"]:
+            method, path = operation.split(" ", 1)
+            self.handlers[path] = (method, by_name[name])
 
     def handler(self, method: str, path: str) -> Callable[[Call], Any] | None:
         found = self.handlers.get(path)
