@@ -83,10 +83,15 @@ class ContractWarning(UserWarning):
 
 
 class BinanceAPIError(ClientError):
-    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault)."""
+    """A ``{code, msg}`` answer: the request was rejected (4XX: the caller's fault).
+
+    ``role``: for a -2015 on an operation the pages restrict to one account role, that role (the
+    message says so, and which key was sent); None otherwise.
+    """
 
     def __init__(self, status: int, code: int | None, msg: str, headers: dict[str, str]):
         self.status, self.code, self.msg, self.headers = status, code, msg, headers
+        self.role: str | None = None
         super().__init__(f"HTTP {status}: {code} {msg}")
 
 
