@@ -32,7 +32,6 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
-
 @pytest.fixture
 def serve_sandbox():
     """``serve_sandbox(Sandbox(...), **serve_options)``: the sandbox on 127.0.0.1, stopped at teardown;

@@ -25,7 +25,14 @@ def endpoint_page(
     named = url_path if anchors is None else anchors
     halves = []
     for lang, (t, d) in (("en", (title[0], description[0])), ("zh-CN", (title[1], description[1]))):
-        heads = ("API Description", "HTTP Request", "Request Weight", "Request Parameters", "Response Example", "Response")
+        heads = (
+            "API Description",
+            "HTTP Request",
+            "Request Weight",
+            "Request Parameters",
+            "Response Example",
+            "Response",
+        )
         if lang == "zh-CN":
             heads = ("接口描述", "HTTP 请求", "请求权重", "请求参数", "响应示例", "响应")
         prefix = "/docs/zh-CN/" if lang == "zh-CN" else "/docs/"
@@ -80,7 +87,9 @@ def _anchored(url_path: str, lang: str, level: str, text: str) -> str:
     return f'{level} {text}[\u200b]({prefix}{url_path}#{text.lower().replace(" ", "-")} "Direct link to {text}")'
 
 
-def prose_page(url_path: str, title: tuple[str, str], sections: dict[str, list[tuple[str, str]]], level: str = "##") -> str:
+def prose_page(
+    url_path: str, title: tuple[str, str], sections: dict[str, list[tuple[str, str]]], level: str = "##"
+) -> str:
     """A page without an endpoint: ``sections`` maps language -> [(heading, body)], headings anchored."""
     halves = []
     for lang, t in (("en", title[0]), ("zh-CN", title[1])):
@@ -91,13 +100,17 @@ def prose_page(url_path: str, title: tuple[str, str], sections: dict[str, list[t
 
 def error_page(codes: dict[int, tuple[str, list[str], list[str]]]) -> str:
     """An error-code list: code -> (NAME, English messages, Chinese messages)."""
+
     def sections(lang: int) -> list[tuple[str, str]]:
         return [(f"{c} {name}", "\n".join(f"  * {m}" for m in msgs[lang])) for c, (name, *msgs) in codes.items()]
 
     return prose_page(ERRORS, ("Error Codes", "错误代码"), {"en": sections(0), "zh-CN": sections(1)}, level="###")
 
 
-def rules_page(recv_en: str = "recvWindow defaults to 5000 ms. It may not exceed 60000 ms.", recv_zh: str = "recvWindow 默认为 5000 毫秒。不能超过 60000 毫秒。") -> str:
+def rules_page(
+    recv_en: str = "recvWindow defaults to 5000 ms. It may not exceed 60000 ms.",
+    recv_zh: str = "recvWindow 默认为 5000 毫秒。不能超过 60000 毫秒。",
+) -> str:
     return prose_page(
         RULES,
         ("General Info", "基本信息"),
@@ -111,5 +124,7 @@ def rules_page(recv_en: str = "recvWindow defaults to 5000 ms. It may not exceed
 def changelog_page(entries: list[tuple[str, str, str]]) -> str:
     """A change log: [(date, English entry, Chinese entry)], newest first."""
     return prose_page(
-        CHANGES, ("Change Log", "更新日志"), {"en": [(d, e) for d, e, _ in entries], "zh-CN": [(d, z) for d, _, z in entries]}
+        CHANGES,
+        ("Change Log", "更新日志"),
+        {"en": [(d, e) for d, e, _ in entries], "zh-CN": [(d, z) for d, _, z in entries]},
     )

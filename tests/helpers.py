@@ -49,7 +49,13 @@ def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/do
     return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, env_extra: dict[str, str] | None = None, timeout: float = 120):
+def run_cli(
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    env_extra: dict[str, str] | None = None,
+    timeout: float = 120,
+):
     """``python -m doccontract ARGS`` as a real process, bounded in time; the completed process."""
     import os
     import subprocess
@@ -57,7 +63,9 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, env
 
     if env_extra:
         env = {**(env if env is not None else os.environ), **env_extra}
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def sandbox_process(*extra: str, timeout: float = 30):
@@ -70,7 +78,12 @@ def sandbox_process(*extra: str, timeout: float = 30):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *extra], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     line = proc.stdout.readline() if ready else ""
     if " on " not in line:
@@ -97,9 +110,19 @@ class Clock:
 
 
 def pem_pair(kind: str) -> tuple[bytes, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "RSA" else ed25519.Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if kind == "RSA"
+        else ed25519.Ed25519PrivateKey.generate()
+    )
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 

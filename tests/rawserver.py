@@ -44,7 +44,14 @@ class RawServer:
                         return
                     data += chunk
                 head, _, rest = data.partition(b"\r\n\r\n")
-                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":", 1)[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 while len(rest) < length:
                     rest += conn.recv(4096)
                 self.requests.append(head + b"\r\n\r\n" + rest)

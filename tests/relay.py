@@ -22,7 +22,14 @@ def relay(upstream: str, change: Callable[[Seen, Reply], Reply | None] | None = 
 
     def answer(seen: Seen) -> Reply:
         headers = {k: v for k, v in seen.headers.items() if k not in HOP}
-        resp = session.request(seen.method, upstream + seen.path, data=seen.body or None, headers=headers, timeout=10, allow_redirects=False)
+        resp = session.request(
+            seen.method,
+            upstream + seen.path,
+            data=seen.body or None,
+            headers=headers,
+            timeout=10,
+            allow_redirects=False,
+        )
         reply = (resp.status_code, {k: v for k, v in resp.headers.items() if k.lower() not in HOP}, resp.content)
         changed = change(seen, reply) if change else None
         return changed or reply
@@ -31,7 +38,9 @@ def relay(upstream: str, change: Callable[[Seen, Reply], Reply | None] | None = 
 
 
 def params(seen: Seen) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(seen.path).query + ("&" + seen.body.decode() if seen.body else ""), keep_blank_values=True))
+    return dict(
+        parse_qsl(urlsplit(seen.path).query + ("&" + seen.body.decode() if seen.body else ""), keep_blank_values=True)
+    )
 
 
 def path(seen: Seen) -> str:

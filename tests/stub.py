@@ -40,7 +40,9 @@ class StubServer(LoopbackServer):
         class Handler(QuickHandler):
             def handle_one(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
+                seen = Seen(
+                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
+                )
                 with stub._lock:
                     stub.seen.append(seen)
                     if callable(stub.answers):

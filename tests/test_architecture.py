@@ -100,16 +100,35 @@ def test_no_module_imports_another_modules_private_name():
     for module, path in MODULES.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "") != "__future__":
-                found += [f"{module}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                found += [
+                    f"{module}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
     assert not found, found
 
 
 def loaded_after(code: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return [m for m in out.stdout.split() if m.startswith(READERS)]
 
 
-@pytest.mark.parametrize("module", ["doccontract.client", "doccontract.sandbox", "doccontract.suite.plugin", "doccontract.contract.registry", "doccontract.wire.request"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "doccontract.client",
+        "doccontract.sandbox",
+        "doccontract.suite.plugin",
+        "doccontract.contract.registry",
+        "doccontract.wire.request",
+    ],
+)
 def test_importing_the_wire_side_loads_no_reader(module):
     assert loaded_after(f"import {module}") == []
 

@@ -190,6 +190,7 @@ def got_weight(contract: dict[str, Any], lang: str) -> dict[str, Any] | None:
 
 def _same_weight(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
     """A unit is a name: the page's 'Order' and the contract's ORDER are one unit."""
+
     def norm(w: dict[str, Any] | None) -> dict[str, Any] | None:
         return w if not w or not isinstance(w.get("unit"), str) else {**w, "unit": w["unit"].upper()}
 
@@ -236,12 +237,20 @@ def got_params(contract: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for name, schema in (request.get("properties") or {}).items():
         if name not in params:
             doc_type = schema.get("x-doc-type") if isinstance(schema, dict) else None
-            params[name] = {"type": doc_type.upper() if doc_type else None, "mandatory": name in required, "auth": False}
+            params[name] = {
+                "type": doc_type.upper() if doc_type else None,
+                "mandatory": name in required,
+                "auth": False,
+            }
     for name, spec in _auth_params(contract).items():
         if name not in params:  # auth's "type" is a JSON type, not the page's: compare only a documented one
             doc_type = spec.get("x-doc-type") or spec.get("docType")
             mandatory = spec.get("mandatory", spec.get("required"))
-            params[name] = {"type": doc_type.upper() if isinstance(doc_type, str) else None, "mandatory": mandatory, "auth": True}
+            params[name] = {
+                "type": doc_type.upper() if isinstance(doc_type, str) else None,
+                "mandatory": mandatory,
+                "auth": True,
+            }
     return params
 
 
@@ -361,7 +370,9 @@ def got_bilingual(contract: dict[str, Any]) -> list[tuple[str, str, str]]:
         dimension = re.sub(r"[-.](omitted|omits|missing|one-sided|one-side)$", "", dimension)  # "one language omits it"
         dimension = _FINDING_DIMENSIONS.get(dimension, dimension)
         text = " ".join([str(f.get("subject") or ""), f.get("message") or "", *_strings(f.get("values"))])
-        out.append((dimension, text, f"{code}: {f.get('message', '')} {json.dumps(f.get('values'), ensure_ascii=False)}"))
+        out.append(
+            (dimension, text, f"{code}: {f.get('message', '')} {json.dumps(f.get('values'), ensure_ascii=False)}")
+        )
     return out
 
 
@@ -388,7 +399,9 @@ class Report:
     pages: int = 0
     endpoints: int = 0
 
-    def count(self, page: str, dimension: str, expected: Any, got: Any, ok: bool | None = None, quiet: bool = False) -> None:
+    def count(
+        self, page: str, dimension: str, expected: Any, got: Any, ok: bool | None = None, quiet: bool = False
+    ) -> None:
         """One item of ``dimension``; ``quiet`` counts a miss without listing it (its endpoint is listed once)."""
         ok = expected == got if ok is None else ok
         self.total[dimension] += 1
@@ -410,7 +423,9 @@ class Report:
         return self.recalled / self.disagreements if self.disagreements else 1.0
 
 
-def _pair(endpoints: list[dict[str, Any]], contracts: list[dict[str, Any]]) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[bool]]:
+def _pair(
+    endpoints: list[dict[str, Any]], contracts: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[bool]]:
     """Each labelled endpoint's contract: by method + path, else the next unclaimed one in page order."""
     free = list(contracts)
     paired: list[dict[str, Any] | None] = []
@@ -434,13 +449,19 @@ def _names(text: str, subject: str) -> bool:
     return any(re.search(rf"(?<![\w]){re.escape(s)}(?![\w])", text) for s in forms)
 
 
-def _score_bilingual(report: Report, where: str, labelled: list[dict[str, Any]], contract: dict[str, Any] | None) -> None:
+def _score_bilingual(
+    report: Report, where: str, labelled: list[dict[str, Any]], contract: dict[str, Any] | None
+) -> None:
     findings = got_bilingual(contract) if contract else []
     report.findings += len(findings)
     report.disagreements += len(labelled)
     hit_labels: set[int] = set()
     for dimension, text, what in findings:
-        matches = [i for i, d in enumerate(labelled) if d["dimension"] == dimension and (d.get("subject") is None or _names(text, str(d["subject"])))]
+        matches = [
+            i
+            for i, d in enumerate(labelled)
+            if d["dimension"] == dimension and (d.get("subject") is None or _names(text, str(d["subject"])))
+        ]
         if matches:
             report.true_findings += 1
             hit_labels.update(matches)
@@ -449,7 +470,11 @@ def _score_bilingual(report: Report, where: str, labelled: list[dict[str, Any]],
     report.recalled += len(hit_labels)
     for i, d in enumerate(labelled):
         if i not in hit_labels:
-            report.mismatches.append(Mismatch(where, "bilingual (missed)", {k: d.get(k) for k in ("dimension", "subject", "en", "zh-CN")}, None))
+            report.mismatches.append(
+                Mismatch(
+                    where, "bilingual (missed)", {k: d.get(k) for k in ("dimension", "subject", "en", "zh-CN")}, None
+                )
+            )
 
 
 def _score_endpoint(report: Report, where: str, ep: dict[str, Any], contract: dict[str, Any] | None) -> None:
@@ -492,7 +517,11 @@ def _score_endpoint(report: Report, where: str, ep: dict[str, Any], contract: di
         count("field-types", want, have)
     want_cond = set(ep.get("conditional") or [])
     have_cond = got_conditional(c) if contract else set()
-    extra = {p for p in have_cond - want_cond if _TOP_LEVEL.match(p) and not (alternatives and p.lstrip("/*") not in want_fields)}
+    extra = {
+        p
+        for p in have_cond - want_cond
+        if _TOP_LEVEL.match(p) and not (alternatives and p.lstrip("/*") not in want_fields)
+    }
     ok = want_cond <= have_cond and not extra
     count("conditional", sorted(want_cond), sorted((have_cond & want_cond) | extra), ok=ok)
 
@@ -505,7 +534,13 @@ def evaluate(labels: list[dict[str, Any]], outcomes: dict[str, PageOutcome]) -> 
         outcome = outcomes.get(page) or PageOutcome("missing")
         report.pages += 1
         want = label["category"]
-        report.count(page, "category", want, outcome.category, ok=outcome.category in {want} | CATEGORY_EQUIVALENTS.get(want, frozenset()))
+        report.count(
+            page,
+            "category",
+            want,
+            outcome.category,
+            ok=outcome.category in {want} | CATEGORY_EQUIVALENTS.get(want, frozenset()),
+        )
         endpoints = label.get("endpoints") or []
         if label["category"] != "endpoint" and not endpoints:
             continue
@@ -513,7 +548,13 @@ def evaluate(labels: list[dict[str, Any]], outcomes: dict[str, PageOutcome]) -> 
         for ep, contract, found in zip(endpoints, paired, exact, strict=True):
             report.endpoints += 1
             where = page if len(endpoints) == 1 else f"{page} [{ep.get('heading', ep['path'])}]"
-            report.count(where, "endpoints", f"{ep['method']} {ep['path']}", f"{ep['method']} {ep['path']}" if found else (contract or {}).get("id"), ok=found)
+            report.count(
+                where,
+                "endpoints",
+                f"{ep['method']} {ep['path']}",
+                f"{ep['method']} {ep['path']}" if found else (contract or {}).get("id"),
+                ok=found,
+            )
             _score_endpoint(report, where, ep, contract)
             _score_bilingual(report, where, ep.get("bilingual") or [], contract)
         for contract in extra:
@@ -539,7 +580,10 @@ def table(report: Report, labels: str = "tests/labels") -> str:
 
 def floors(report: Report) -> dict[str, float]:
     """Each measured figure rounded down to 0.1%: the thresholds tests/test_accuracy.py holds."""
-    figures = {d: report.accuracy(d) for d in DIMENSIONS} | {"bilingual-precision": report.precision, "bilingual-recall": report.recall}
+    figures = {d: report.accuracy(d) for d in DIMENSIONS} | {
+        "bilingual-precision": report.precision,
+        "bilingual-recall": report.recall,
+    }
     return {name: math.floor(value * 1000) / 1000 for name, value in figures.items()}
 
 
@@ -547,9 +591,15 @@ def main() -> int:
     from benchutil import corpus_args
 
     def options(ap):
-        ap.add_argument("--verbose", "-v", action="store_true", help="list every mismatch (page, dimension, expected, got)")
+        ap.add_argument(
+            "--verbose", "-v", action="store_true", help="list every mismatch (page, dimension, expected, got)"
+        )
         ap.add_argument("--labels", default=str(LABELS_DIR), help="folder of label files (default: tests/labels)")
-        ap.add_argument("--floors", action="store_true", help="also print today's figures rounded down, as THRESHOLDS for tests/test_accuracy.py")
+        ap.add_argument(
+            "--floors",
+            action="store_true",
+            help="also print today's figures rounded down, as THRESHOLDS for tests/test_accuracy.py",
+        )
 
     args, corpus = corpus_args(__doc__, options)
     labels = load_labels(Path(args.labels))
@@ -567,7 +617,9 @@ def main() -> int:
     if args.verbose:
         print(f"\n{len(report.mismatches)} mismatches (page, dimension, expected, got):")
         for m in report.mismatches:
-            print(f"  {m.page} | {m.dimension} | {json.dumps(m.expected, ensure_ascii=False)} | {json.dumps(m.got, ensure_ascii=False)}")
+            print(
+                f"  {m.page} | {m.dimension} | {json.dumps(m.expected, ensure_ascii=False)} | {json.dumps(m.got, ensure_ascii=False)}"
+            )
     return 0
 
 

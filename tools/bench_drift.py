@@ -66,7 +66,9 @@ def main() -> int:
         shutil.copyfile(spec.path, target)
     build([tmp / "specs"], tmp / "contracts", use_cache=False)
     # the docs site runs in its own process, as a remote site would: it must not share our GIL
-    server = subprocess.Popen([sys.executable, "-c", SITE, str(specs_dir), str(args.latency)], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SITE, str(specs_dir), str(args.latency)], stdout=subprocess.PIPE, text=True
+    )
     try:
         url = first_line(server).strip()
         fetcher = Fetcher(url, max_connections=args.connections, cache_dir=tmp / "fetch-cache")
@@ -82,13 +84,21 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=10)
     sequential = requests_made * args.latency
-    print(f"pages: {len(specs)} endpoint pages x 2 languages = {requests_made} requests, {args.latency * 1000:.0f} ms added per response")
-    print(f"drift exit codes: first run {first.exit_code}, rerun {second.exit_code} (0 = no drift, as the site serves the committed pages)")
+    print(
+        f"pages: {len(specs)} endpoint pages x 2 languages = {requests_made} requests, {args.latency * 1000:.0f} ms added per response"
+    )
+    print(
+        f"drift exit codes: first run {first.exit_code}, rerun {second.exit_code} (0 = no drift, as the site serves the committed pages)"
+    )
     print(f"floor    sequential sum of latencies          {sequential * 1000:8.0f} ms")
-    print(f"drift    {args.connections} connections, full fetch + build    {wall * 1000:8.0f} ms   {sequential / wall:5.1f}x faster (goal >= 6x)")
+    print(
+        f"drift    {args.connections} connections, full fetch + build    {wall * 1000:8.0f} ms   {sequential / wall:5.1f}x faster (goal >= 6x)"
+    )
     parallel = requests_made * args.latency / args.connections
-    print(f"rerun    nothing changed: {again.not_modified}/{again.requests_made} were 304   {rerun * 1000:8.0f} ms   "
-          f"{rerun / parallel:4.2f}x the {parallel * 1000:.0f} ms that {args.connections} connections need for the latency alone (goal <= 1.2x)")
+    print(
+        f"rerun    nothing changed: {again.not_modified}/{again.requests_made} were 304   {rerun * 1000:8.0f} ms   "
+        f"{rerun / parallel:4.2f}x the {parallel * 1000:.0f} ms that {args.connections} connections need for the latency alone (goal <= 1.2x)"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -96,7 +96,11 @@ def load(url: str, offset: int, requests_total: int, threads: int) -> float:
         ok = 0
         for i in range(per):
             q = encode_params([("groupId", 100000 + offset + t * per + i), ("timestamp", int(time.time() * 1000))])
-            r = s.delete(f"{url}/sapi/v1/margin/loan-group?{q}&signature={signer.sign(q)}", headers={"X-MBX-APIKEY": "bench-credit-key"}, timeout=30)
+            r = s.delete(
+                f"{url}/sapi/v1/margin/loan-group?{q}&signature={signer.sign(q)}",
+                headers={"X-MBX-APIKEY": "bench-credit-key"},
+                timeout=30,
+            )
             ok += r.status_code == 200
         return ok
 
@@ -127,7 +131,19 @@ def main() -> int:
     limits = ["--uid-limit", str(10**12), "--ip-limit", str(10**12)]
     servers = {
         "floor": [sys.executable, "-c", FLOOR_SERVER],
-        "waitress": [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", "--state", str(state), "--contracts", str(contracts), *limits],
+        "waitress": [
+            sys.executable,
+            "-m",
+            "doccontract",
+            "sandbox",
+            "--port",
+            "0",
+            "--state",
+            str(state),
+            "--contracts",
+            str(contracts),
+            *limits,
+        ],
         "werkzeug": [sys.executable, "-c", WERKZEUG_SERVER, str(state), str(contracts)],
     }
     figures: dict[str, tuple[float, float]] = {}
@@ -141,12 +157,18 @@ def main() -> int:
             proc.wait(timeout=20)
         figures[name] = (statistics.median(rates), started)
     floor = figures["floor"][0]
-    print(f"load: {args.requests} signed DELETEs x {args.rounds} rounds, {args.threads} keep-alive clients, each server in its own process on loopback")
+    print(
+        f"load: {args.requests} signed DELETEs x {args.rounds} rounds, {args.threads} keep-alive clients, each server in its own process on loopback"
+    )
     print(f"contracts loaded: {built} (every endpoint page of {corpus})")
-    print(f"floor     bare http.server, fixed body      {floor:8.0f} req/s                       start {figures['floor'][1]:5.2f} s")
+    print(
+        f"floor     bare http.server, fixed body      {floor:8.0f} req/s                       start {figures['floor'][1]:5.2f} s"
+    )
     for name, label in (("waitress", "sandbox on waitress (shipped)"), ("werkzeug", "same app on werkzeug")):
         rate, started = figures[name]
-        print(f"{name:9} {label:33} {rate:8.0f} req/s  {rate / floor:5.2f}x floor (goal >= 0.50x)  start {started:5.2f} s (goal < 1 s)")
+        print(
+            f"{name:9} {label:33} {rate:8.0f} req/s  {rate / floor:5.2f}x floor (goal >= 0.50x)  start {started:5.2f} s (goal < 1 s)"
+        )
     print(f"client    sign + validate per call           {client_cost(contracts, 20000):8.1f} us      (goal < 100 us)")
     return 0
 
@@ -158,7 +180,11 @@ def client_cost(contracts: Path, n: int) -> float:
     from doccontract.contract.registry import Registry
 
     op = Registry.load(contracts).get("DELETE /sapi/v1/margin/loan-group")
-    validator, signer, body = Draft202012Validator(op.response), Signer(secret="bench-secret"), {"groupId": 10001, "status": "CLOSED"}
+    validator, signer, body = (
+        Draft202012Validator(op.response),
+        Signer(secret="bench-secret"),
+        {"groupId": 10001, "status": "CLOSED"},
+    )
     t0 = time.perf_counter()
     for i in range(n):
         signer.sign(encode_params([("groupId", 10001 + i), ("timestamp", 1_767_225_600_000 + i)]))

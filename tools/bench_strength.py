@@ -226,7 +226,13 @@ class Proxy(LoopbackServer):
                 if before:
                     before(ex)
                 query = encode_params(ex.query)
-                resp = session.request(ex.method, f"{upstream}{ex.path}" + (f"?{query}" if query else ""), data=ex.body or None, headers=ex.headers, timeout=10)
+                resp = session.request(
+                    ex.method,
+                    f"{upstream}{ex.path}" + (f"?{query}" if query else ""),
+                    data=ex.body or None,
+                    headers=ex.headers,
+                    timeout=10,
+                )
                 ex.status, ex.answer = resp.status_code, resp.content
                 ex.answer_headers = {k: v for k, v in resp.headers.items() if k.lower() not in HOP}
                 if after:
@@ -243,9 +249,16 @@ class Proxy(LoopbackServer):
         super().__init__(Handler)
 
 
-def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret: str, known: str | None = None) -> tuple[int, list[str]]:
+def run_check(
+    proxy_url: str, operation: str, contracts: Path, key: str, secret: str, known: str | None = None
+) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
-    env |= {"BINANCE_BASE_URL": proxy_url, "BINANCE_CREDIT_API_KEY": key, "BINANCE_CREDIT_API_SECRET": secret, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
+    env |= {
+        "BINANCE_BASE_URL": proxy_url,
+        "BINANCE_CREDIT_API_KEY": key,
+        "BINANCE_CREDIT_API_SECRET": secret,
+        "BINANCE_LIVE_CLOSE_GROUP_ID": "10001",
+    }
     parent_key, parent = demo_credentials("parent")  # the parent-only endpoints are checked with the parent's key
     env |= {"BINANCE_PARENT_API_KEY": parent_key, "BINANCE_PARENT_API_SECRET": parent["secret"]}
     cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--allow-destructive", "--format", "json"]
@@ -260,7 +273,9 @@ def run_check(proxy_url: str, operation: str, contracts: Path, key: str, secret:
     return r.returncode, failed
 
 
-def one_run(contracts: Path, operation: str, key: str, secret: str, known: str | None, before=None, after=None) -> tuple[int, list[str]]:
+def one_run(
+    contracts: Path, operation: str, key: str, secret: str, known: str | None, before=None, after=None
+) -> tuple[int, list[str]]:
     sandbox = Sandbox(contracts=contracts)
     with sandbox.serve() as server, Proxy(server.url, before, after) as proxy:
         return run_check(proxy.url, operation, contracts, key, secret, known)
@@ -268,9 +283,17 @@ def one_run(contracts: Path, operation: str, key: str, secret: str, known: str |
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--operation", default="DELETE /sapi/v1/margin/loan-group", help="which operations the check runs on (default: Close Risk Unit)")
+    ap.add_argument(
+        "--operation",
+        default="DELETE /sapi/v1/margin/loan-group",
+        help="which operations the check runs on (default: Close Risk Unit)",
+    )
     ap.add_argument("--contracts", default=str(default_dir()))
-    ap.add_argument("--known-deviations", metavar="FILE", help="sandbox/contract disagreements to report as known (e.g. tests/contract_known_deviations.json)")
+    ap.add_argument(
+        "--known-deviations",
+        metavar="FILE",
+        help="sandbox/contract disagreements to report as known (e.g. tests/contract_known_deviations.json)",
+    )
     ap.add_argument("--only", nargs="*", help="run only deviations whose name contains one of these")
     args = ap.parse_args()
     contracts = Path(args.contracts)
@@ -281,7 +304,9 @@ def main() -> int:
     if code != 0:
         print("bench_strength: the run without a deviation must pass; no score", file=sys.stderr)
         return 1
-    plans = [(n, None, f) for n, f in RESPONSE_DEVIATIONS.items()] + [(n, f(secret, key), None) for n, f in REQUEST_DEVIATIONS.items()]
+    plans = [(n, None, f) for n, f in RESPONSE_DEVIATIONS.items()] + [
+        (n, f(secret, key), None) for n, f in REQUEST_DEVIATIONS.items()
+    ]
     if args.only:
         plans = [p for p in plans if any(o in p[0] for o in args.only)]
     caught = 0

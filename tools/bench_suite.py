@@ -37,7 +37,12 @@ class SandboxProcess:
 
     def __init__(self, contracts: Path):
         cmd = [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", "--contracts", str(contracts)]
-        self.proc = subprocess.Popen([*cmd, "--uid-limit", str(10**12), "--ip-limit", str(10**12)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [*cmd, "--uid-limit", str(10**12), "--ip-limit", str(10**12)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.url = first_line(self.proc).split(" on ")[1].split()[0]
         self.n = 0
         threading.Thread(target=self._count, daemon=True).start()
@@ -76,8 +81,27 @@ class Timed:
 def ours(operation: str, contracts: Path, examples: int, url: str | None = None) -> tuple[int, float]:
     os.environ["DOCCONTRACT_EXAMPLES"] = str(examples)
     timed = Timed()
-    args = [str(SUITE_MODULE), "-p", "doccontract.suite.plugin", "-p", "no:cacheprovider", "-p", "no:terminal", "-c", os.devnull]
-    args += ["--rootdir", str(SUITE_MODULE.parent), "--contracts", str(contracts), "--operation", operation, "-k", "generated"]
+    args = [
+        str(SUITE_MODULE),
+        "-p",
+        "doccontract.suite.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-c",
+        os.devnull,
+    ]
+    args += [
+        "--rootdir",
+        str(SUITE_MODULE.parent),
+        "--contracts",
+        str(contracts),
+        "--operation",
+        operation,
+        "-k",
+        "generated",
+    ]
     args += ["--sandbox-url", url] if url else []
     pytest.main(args, plugins=[timed])
     return timed.requests, timed.seconds
@@ -86,9 +110,33 @@ def ours(operation: str, contracts: Path, examples: int, url: str | None = None)
 def schemathesis_run(operation: str, contracts: Path, examples: int, sandbox: SandboxProcess) -> tuple[int, float]:
     method, path = operation.split(" ", 1)
     key, creds = demo_credentials()
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "doccontract.schemathesis_hook", "BINANCE_API_KEY": key, "BINANCE_API_SECRET": creds["secret"]}
-    cmd = [shutil.which("schemathesis") or "schemathesis", "run", str((contracts / "openapi.json").resolve()), "--url", sandbox.url, "--phases", "fuzzing"]
-    cmd += ["--include-path", path, "--include-method", method, "--max-examples", str(examples), "--workers", "1", "--checks", "not_a_server_error"]
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "doccontract.schemathesis_hook",
+        "BINANCE_API_KEY": key,
+        "BINANCE_API_SECRET": creds["secret"],
+    }
+    cmd = [
+        shutil.which("schemathesis") or "schemathesis",
+        "run",
+        str((contracts / "openapi.json").resolve()),
+        "--url",
+        sandbox.url,
+        "--phases",
+        "fuzzing",
+    ]
+    cmd += [
+        "--include-path",
+        path,
+        "--include-method",
+        method,
+        "--max-examples",
+        str(examples),
+        "--workers",
+        "1",
+        "--checks",
+        "not_a_server_error",
+    ]
     cmd += ["--suppress-health-check", "all", "--no-color"]
     before = sandbox.n
     started = time.perf_counter()
@@ -103,7 +151,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--operation", default="DELETE /sapi/v1/margin/loan-group")
     ap.add_argument("--contracts", default=str(default_dir()))
-    ap.add_argument("--examples", type=int, default=300, help="generated cases per test (ours) / per operation (Schemathesis)")
+    ap.add_argument(
+        "--examples", type=int, default=300, help="generated cases per test (ours) / per operation (Schemathesis)"
+    )
     args = ap.parse_args()
     contracts = Path(args.contracts)
     if not shutil.which("schemathesis"):
@@ -118,8 +168,12 @@ def main() -> int:
         sandbox.stop()
     ours_rate = n_ours / t_ours if t_ours else 0.0
     st_rate = (n1 - n0) / (t1 - t0) if t1 > t0 and n1 > n0 else 0.0
-    print(f"ours:         {n_ours} requests in {t_ours:.2f}s = {ours_rate:.0f} req/s (generated cases, one keep-alive session)")
-    print(f"schemathesis: {n1 - n0} requests in {t1 - t0:.2f}s = {st_rate:.0f} req/s (start-up of {t0:.2f}s and {n0} requests taken off)")
+    print(
+        f"ours:         {n_ours} requests in {t_ours:.2f}s = {ours_rate:.0f} req/s (generated cases, one keep-alive session)"
+    )
+    print(
+        f"schemathesis: {n1 - n0} requests in {t1 - t0:.2f}s = {st_rate:.0f} req/s (start-up of {t0:.2f}s and {n0} requests taken off)"
+    )
     ratio = ours_rate / st_rate if st_rate else float("inf")
     print(f"ratio: {ratio:.1f}x (floor {FLOOR:.0f}x) {'OK' if ratio >= FLOOR else 'BELOW FLOOR'}")
     return 0 if ratio >= FLOOR else 1

@@ -46,7 +46,10 @@ PRECONDITIONS = {
     -1021: "clock: the request is older than its recvWindow when it arrives (a recvWindow of a few ms)",
 }
 #: The demo keys per role: the default key is the credit account's (the family's usual caller).
-ROLES = {"": ("demo-credit-key-2001", "demo-credit-secret-2001"), "PARENT": ("demo-parent-key-0001", "demo-parent-secret-0001")}
+ROLES = {
+    "": ("demo-credit-key-2001", "demo-credit-secret-2001"),
+    "PARENT": ("demo-parent-key-0001", "demo-parent-secret-0001"),
+}
 
 
 def _failures(report: Path) -> list[dict]:
@@ -62,13 +65,25 @@ def _failures(report: Path) -> list[dict]:
                     continue
                 response = (recorder.get("interactions", {}).get(case_id) or {}).get("response") or {}
                 body = response.get("content") or {}
-                text = base64.b64decode(body["$base64"]).decode("utf-8", "replace") if isinstance(body, dict) and "$base64" in body else str(body)
+                text = (
+                    base64.b64decode(body["$base64"]).decode("utf-8", "replace")
+                    if isinstance(body, dict) and "$base64" in body
+                    else str(body)
+                )
                 try:
                     code = json.loads(text).get("code")
                 except (ValueError, AttributeError):
                     code = None
                 failure = (check.get("failure_info") or {}).get("failure") or {}
-                out.append({"operation": recorder["label"], "check": check["name"], "status": response.get("status_code"), "code": code, "title": failure.get("title")})
+                out.append(
+                    {
+                        "operation": recorder["label"],
+                        "check": check["name"],
+                        "status": response.get("status_code"),
+                        "code": code,
+                        "title": failure.get("title"),
+                    }
+                )
     return out
 
 
@@ -83,7 +98,20 @@ def main() -> int:
         return 2
     contracts = Path(args.contracts).resolve()
     sandbox = subprocess.Popen(
-        [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", "--contracts", str(contracts), "--uid-limit", str(10**12), "--ip-limit", str(10**12)],
+        [
+            sys.executable,
+            "-m",
+            "doccontract",
+            "sandbox",
+            "--port",
+            "0",
+            "--contracts",
+            str(contracts),
+            "--uid-limit",
+            str(10**12),
+            "--ip-limit",
+            str(10**12),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -95,20 +123,43 @@ def main() -> int:
             prefix = f"BINANCE_{role}" if role else "BINANCE"
             env[f"{prefix}_API_KEY"], env[f"{prefix}_API_SECRET"] = key, secret
         with tempfile.TemporaryDirectory() as scratch:  # Schemathesis writes .schemathesis/ where it runs
-            cmd = [shutil.which("schemathesis") or "schemathesis", "run", str(contracts / "openapi.json"), "--url", url, "--checks", "all", "--mode", "all"]
-            cmd += ["--max-examples", str(args.examples), "--seed", str(args.seed), "--suppress-health-check", "all", "--no-color"]
+            cmd = [
+                shutil.which("schemathesis") or "schemathesis",
+                "run",
+                str(contracts / "openapi.json"),
+                "--url",
+                url,
+                "--checks",
+                "all",
+                "--mode",
+                "all",
+            ]
+            cmd += [
+                "--max-examples",
+                str(args.examples),
+                "--seed",
+                str(args.seed),
+                "--suppress-health-check",
+                "all",
+                "--no-color",
+            ]
             cmd += ["--report", "ndjson", "--report-dir", scratch]
             run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, cwd=scratch)
             reports = list(Path(scratch).glob("*.ndjson"))
             if not reports:
-                print(f"schemathesis_sandbox: no report; schemathesis said:\n{run.stdout[-2000:]}{run.stderr[-2000:]}", file=sys.stderr)
+                print(
+                    f"schemathesis_sandbox: no report; schemathesis said:\n{run.stdout[-2000:]}{run.stderr[-2000:]}",
+                    file=sys.stderr,
+                )
                 return 1
             failures = _failures(reports[0])
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)
     summary = [line for line in run.stdout.splitlines() if "generated" in line and "found" in line]
-    print(f"schemathesis --checks all --mode all, {args.examples} examples, seed {args.seed}: {summary[-1].strip() if summary else run.stdout[-300:]}")
+    print(
+        f"schemathesis --checks all --mode all, {args.examples} examples, seed {args.seed}: {summary[-1].strip() if summary else run.stdout[-300:]}"
+    )
     explained = Counter()
     unexplained = []
     for f in failures:

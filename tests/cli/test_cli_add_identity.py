@@ -10,7 +10,9 @@ from helpers import ROOT
 
 
 def add(*args):
-    return subprocess.run([sys.executable, "-m", "doccontract", "add", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", "add", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def snapshot(root):
@@ -22,12 +24,21 @@ def test_a_crawled_page_holding_another_endpoint_is_refused_and_nothing_is_writt
     assert add(str(write(tmp_path / "jan", CLOSE, endpoint_page())), "--out", str(specs)).returncode == 0
     before = snapshot(specs)
     crawl = tmp_path / "crawl"
-    write(crawl, "widgets/account/Widget-Other", endpoint_page("widgets/account/Widget-Other", title=("Other", "其他"), request="GET /sapi/v1/other"))
+    write(
+        crawl,
+        "widgets/account/Widget-Other",
+        endpoint_page("widgets/account/Widget-Other", title=("Other", "其他"), request="GET /sapi/v1/other"),
+    )
     wrong = write(crawl, CLOSE, closed_record_page(url_path=CLOSE))
     r = add(str(crawl), "--out", str(specs))
     assert r.returncode == 2, r.stdout
     err = " ".join(r.stderr.split())
-    assert str(wrong) in err and "Widget-Close" in err and "Query-Closed-Widget-Record" in err and "nothing was written" in err
+    assert (
+        str(wrong) in err
+        and "Widget-Close" in err
+        and "Query-Closed-Widget-Record" in err
+        and "nothing was written" in err
+    )
     assert len(r.stderr.strip().splitlines()) == 1
     assert snapshot(specs) == before  # neither the wrong page nor its neighbour
 
@@ -69,5 +80,9 @@ def test_the_real_crawl_slip_close_url_holding_the_closed_record_page_is_refused
     crawled.parent.mkdir()
     crawled.write_text(re.sub(r"source_url: .*", f"source_url: {url}", text, count=1), encoding="utf-8")
     r = add(str(crawled), "--out", str(specs))
-    assert r.returncode == 2 and "Query-Closed-Group-Record" in r.stderr and "GET /sapi/v1/margin/loan-groups/closed" in " ".join(r.stderr.split())
+    assert (
+        r.returncode == 2
+        and "Query-Closed-Group-Record" in r.stderr
+        and "GET /sapi/v1/margin/loan-groups/closed" in " ".join(r.stderr.split())
+    )
     assert target.read_bytes() == SEED.read_bytes()

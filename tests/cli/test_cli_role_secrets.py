@@ -8,7 +8,9 @@ from doccontract.cli import app as cli
 from doccontract.cli import diff as diff_command
 
 
-@pytest.mark.parametrize("name", ["BINANCE_PARENT_API_SECRET", "BINANCE_CREDIT_API_KEY", "BINANCE_COLLATERAL_API_SECRET"])
+@pytest.mark.parametrize(
+    "name", ["BINANCE_PARENT_API_SECRET", "BINANCE_CREDIT_API_KEY", "BINANCE_COLLATERAL_API_SECRET"]
+)
 def test_an_internal_error_masks_a_role_key(monkeypatch, capsys, name):
     secret = "r0le-s3cret-that-must-not-show"
     monkeypatch.setenv(name, secret)

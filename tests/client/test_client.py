@@ -10,7 +10,15 @@ import requests
 from helpers import LIABILITY_OUTSTANDING, UNIT_NOT_FOUND
 from stub import DROP, SLOW, StubServer
 
-from doccontract.client import BinanceAPIError, Client, ContractViolation, ContractWarning, ExecutionStatusUnknown, RateLimited, RequestNotSent
+from doccontract.client import (
+    BinanceAPIError,
+    Client,
+    ContractViolation,
+    ContractWarning,
+    ExecutionStatusUnknown,
+    RateLimited,
+    RequestNotSent,
+)
 from doccontract.sandbox import Sandbox
 
 KEY, SECRET = "demo-credit-key-2001", "demo-credit-secret-2001"
@@ -66,7 +74,15 @@ def test_an_answer_that_breaks_the_contract_raises_under_strict(body, pointer, w
 
 
 def test_error_body_raises_binance_api_error():
-    with StubServer([(400, JSON, f'{{"code":{LIABILITY_OUTSTANDING},"msg":"risk unit cannot be closed: liability not fully repaid"}}'.encode())]) as srv:
+    with StubServer(
+        [
+            (
+                400,
+                JSON,
+                f'{{"code":{LIABILITY_OUTSTANDING},"msg":"risk unit cannot be closed: liability not fully repaid"}}'.encode(),
+            )
+        ]
+    ) as srv:
         with pytest.raises(BinanceAPIError) as exc:
             client(srv.url).close_risk_unit(7)
     assert (exc.value.status, exc.value.code) == (400, LIABILITY_OUTSTANDING)
@@ -95,7 +111,9 @@ def test_header_numbers_in_other_digits_are_not_numbers():
         assert client(srv.url).close_risk_unit(7).used_uid_weight is None
 
 
-@pytest.mark.parametrize("answer", [(500, JSON, b'{"code":-1000,"msg":"An unknown error occurred"}'), (503, {}, b"<html>busy</html>"), DROP])
+@pytest.mark.parametrize(
+    "answer", [(500, JSON, b'{"code":-1000,"msg":"An unknown error occurred"}'), (503, {}, b"<html>busy</html>"), DROP]
+)
 def test_5xx_or_lost_connection_is_unknown_and_never_retried(answer):
     with StubServer([answer]) as srv:
         with pytest.raises(ExecutionStatusUnknown, match="UNKNOWN"):

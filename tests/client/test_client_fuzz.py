@@ -16,12 +16,24 @@ from doccontract.client import Client, ClientError, Result
 from doccontract.contract.registry import Registry
 
 REG = Registry.load(ROOT / "contracts")
-HEADER_NAMES = ["Content-Type", "Content-Encoding", "Retry-After", "Location", "X-SAPI-USED-UID-WEIGHT-1M", "X-SAPI-USED-IP-WEIGHT-1M", "Transfer-Encoding", "Connection"]
+HEADER_NAMES = [
+    "Content-Type",
+    "Content-Encoding",
+    "Retry-After",
+    "Location",
+    "X-SAPI-USED-UID-WEIGHT-1M",
+    "X-SAPI-USED-IP-WEIGHT-1M",
+    "Transfer-Encoding",
+    "Connection",
+]
 ASCII = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["groupId", "status", "code", "msg", "rows", "total"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["groupId", "status", "code", "msg", "rows", "total"]), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -29,7 +41,13 @@ json_values = st.recursive(
 @st.composite
 def answers(draw):
     status = draw(st.integers(min_value=200, max_value=599))
-    headers = draw(st.dictionaries(st.sampled_from(HEADER_NAMES), ASCII | st.sampled_from(["gzip", "deflate", "chunked", "0", "999999", "close"]), max_size=4))
+    headers = draw(
+        st.dictionaries(
+            st.sampled_from(HEADER_NAMES),
+            ASCII | st.sampled_from(["gzip", "deflate", "chunked", "0", "999999", "close"]),
+            max_size=4,
+        )
+    )
     raw = draw(
         st.one_of(
             st.binary(max_size=200),
@@ -54,13 +72,26 @@ def _serve(seen):
     return SERVER["answer"]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(answer=answers(), op=st.sampled_from(["DELETE /sapi/v1/margin/loan-group", "GET /sapi/v1/margin/loan-groups/closed"]))
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    answer=answers(),
+    op=st.sampled_from(["DELETE /sapi/v1/margin/loan-group", "GET /sapi/v1/margin/loan-groups/closed"]),
+)
 def test_only_results_or_documented_exceptions_come_out(answer, op):
     if "srv" not in SERVER:
         SERVER["srv"] = StubServer(_serve).start()
     SERVER["answer"] = answer
-    client = Client("fuzz-key-123", secret="fuzz-secret-456", base_url=SERVER["srv"].url, contracts=REG, timeout=2, retries=1, sleep=lambda s: None)
+    client = Client(
+        "fuzz-key-123",
+        secret="fuzz-secret-456",
+        base_url=SERVER["srv"].url,
+        contracts=REG,
+        timeout=2,
+        retries=1,
+        sleep=lambda s: None,
+    )
     try:
         result = client.call(op, **({"groupId": 1} if op.startswith("DELETE") else {}))
     except ClientError as exc:

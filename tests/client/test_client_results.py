@@ -127,14 +127,22 @@ def test_every_documented_answer_of_the_family_comes_back_typed(row):
     assert any(issubclass(w.category, ContractWarning) for w in caught) == (not valid)
     assert no_float(record), record
     if isinstance(example, list):
-        assert isinstance(record, Records) and len(record) == len(example) and list(record) == [record[i] for i in range(len(record))]
+        assert (
+            isinstance(record, Records)
+            and len(record) == len(example)
+            and list(record) == [record[i] for i in range(len(record))]
+        )
     seen = example_values(op.response, op.examples)
     for pointer, schema, wire in leaves(op.response, example):
         value = typed(record, pointer)
         kind = form(schema, seen.get(id(schema), ()))
         if wire is None or kind not in EXPECTED or not Draft202012Validator(schema).is_valid(wire):
             continue
-        assert isinstance(value, EXPECTED[kind]) and not (kind == "int" and isinstance(value, bool)), (pointer, value, kind)
+        assert isinstance(value, EXPECTED[kind]) and not (kind == "int" and isinstance(value, bool)), (
+            pointer,
+            value,
+            kind,
+        )
         if kind == "decimal":
             assert value == Decimal(str(wire)), pointer  # the digits on the wire, not a float's
 
@@ -171,9 +179,20 @@ def test_amounts_the_page_calls_string_are_decimals_and_text_stays_text():
     with StubServer([ok(op.examples[0])]) as srv:
         [unit] = client(srv.url).query_risk_unit_details()
     wallet = unit.collateral_accounts[0].wallets[1]
-    assert (wallet.maintain_margin, wallet.net_equity, unit.ltv) == (Decimal("0.50106177"), Decimal("4.98938226"), Decimal("0.592"))
-    assert unit.max_transfer_out_amount == Decimal(0) and isinstance(unit.max_transfer_out_amount, Decimal)  # documented as "0"
-    assert (unit.credit_email, wallet.account_type, unit.group_id, unit.update_time) == ("tst20241120@test.com", "CROSS_MARGIN", 1, 1752137105623)
+    assert (wallet.maintain_margin, wallet.net_equity, unit.ltv) == (
+        Decimal("0.50106177"),
+        Decimal("4.98938226"),
+        Decimal("0.592"),
+    )
+    assert unit.max_transfer_out_amount == Decimal(0) and isinstance(
+        unit.max_transfer_out_amount, Decimal
+    )  # documented as "0"
+    assert (unit.credit_email, wallet.account_type, unit.group_id, unit.update_time) == (
+        "tst20241120@test.com",
+        "CROSS_MARGIN",
+        1,
+        1752137105623,
+    )
 
 
 def test_a_flag_the_table_calls_string_is_a_bool_whatever_the_wire_sends():
@@ -196,7 +215,9 @@ def test_transfer_keeps_every_field_its_answer_carries():
     with StubServer([ok(TRANSFER_ANSWER)]) as srv:
         moved = client(srv.url).transfer("USDT", Decimal("5.5"), sub_email="a@b.c")
         assert sent(srv.seen[0])["subEmail"] == "a@b.c"
-    assert moved.tran_id == 100000001 and moved.amount == Decimal("5.5") and isinstance(moved.amount, Decimal)  # the request's DECIMAL
+    assert (
+        moved.tran_id == 100000001 and moved.amount == Decimal("5.5") and isinstance(moved.amount, Decimal)
+    )  # the request's DECIMAL
 
 
 def test_a_borrow_that_breaks_its_contract_is_returned_with_violations_and_a_warning():
@@ -254,7 +275,9 @@ def test_every_parameter_in_snake_case_or_the_page_name_but_not_both():
         assert exc.value.param == "groupId" and len(srv.seen) == 2
     with StubServer([ok({"rows": [], "total": 0})]) as srv:
         client(srv.url).borrow_repay_records("BORROW", start_time=1, end_time=2, current=1, size=10)
-        assert {k: v for k, v in sent(srv.seen[0]).items() if k in ("type", "startTime", "endTime", "current", "size")} == {
+        assert {
+            k: v for k, v in sent(srv.seen[0]).items() if k in ("type", "startTime", "endTime", "current", "size")
+        } == {
             "type": "BORROW",
             "startTime": "1",
             "endTime": "2",
@@ -279,7 +302,16 @@ def test_one_exception_tree():
 @pytest.mark.parametrize(
     "schema,kind",
     [
-        ({"anyOf": [{"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$"}, {"type": "number"}], "x-doc-type": "DECIMAL"}, "decimal"),
+        (
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$"},
+                    {"type": "number"},
+                ],
+                "x-doc-type": "DECIMAL",
+            },
+            "decimal",
+        ),
         ({"type": "string", "x-doc-type": "BigDecimal"}, "decimal"),
         ({"type": ["number", "string"], "x-doc-type": "String"}, "decimal"),
         ({"type": "string", "pattern": "^[0-9]+\\.[0-9]+$"}, "decimal"),

@@ -33,7 +33,17 @@ def test_a_secret_inside_another_is_masked_whole():
     assert redact("xx abcdefgh yy", ["abcd", "abcdefgh"]) == "xx *** yy"
 
 
-@pytest.mark.parametrize("secret", ['quo"te-secret', "back\\slash-secret", 'both\\"-and-\\\\-"', "ünïcødé-sëcret", "tab\tin-secret", "end-backslash\\"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        'quo"te-secret',
+        "back\\slash-secret",
+        'both\\"-and-\\\\-"',
+        "ünïcødé-sëcret",
+        "tab\tin-secret",
+        "end-backslash\\",
+    ],
+)
 @pytest.mark.parametrize("ascii_only", [True, False])
 def test_a_secret_written_into_json_is_masked_and_the_json_stays_json(secret, ascii_only):
     text = json.dumps({"msg": f"Invalid API-key {secret}.", "key": secret}, ensure_ascii=ascii_only)

@@ -54,14 +54,22 @@ def _scripted(time_answer=None):
 
     def answer(seen):
         if urlsplit(seen.path).path == "/api/v3/time":
-            return time_answer or (200, {"Content-Type": "application/json"}, json.dumps({"serverTime": SERVER_MS}).encode())
+            return time_answer or (
+                200,
+                {"Content-Type": "application/json"},
+                json.dumps({"serverTime": SERVER_MS}).encode(),
+            )
         return 200, {"Content-Type": "application/json"}, b'{"groupId": 1, "status": "CLOSED"}'
 
     return StubServer(answer)
 
 
 def _timestamps(srv) -> list[int]:
-    sent = [dict(parse_qsl(urlsplit(s.path).query)) | dict(parse_qsl(s.body.decode())) for s in srv.seen if urlsplit(s.path).path != "/api/v3/time"]
+    sent = [
+        dict(parse_qsl(urlsplit(s.path).query)) | dict(parse_qsl(s.body.decode()))
+        for s in srv.seen
+        if urlsplit(s.path).path != "/api/v3/time"
+    ]
     return [int(params["timestamp"]) for params in sent]
 
 
@@ -71,7 +79,9 @@ def test_signed_requests_carry_the_servers_time_measured_once():
         client.call(CLOSE, groupId=1)
         client.call(CLOSE, groupId=1)
         assert [urlsplit(s.path).path for s in srv.seen].count("/api/v3/time") == 1  # once per client
-        assert srv.seen[0].path == "/api/v3/time" and "x-mbx-apikey" not in srv.seen[0].headers  # the key is not sent where it is not asked for
+        assert (
+            srv.seen[0].path == "/api/v3/time" and "x-mbx-apikey" not in srv.seen[0].headers
+        )  # the key is not sent where it is not asked for
         assert all(abs(ts - SERVER_MS) <= 1 for ts in _timestamps(srv)), _timestamps(srv)
         assert abs(client.offset_ms - (SERVER_MS - LOCAL * 1000)) <= 1
 
@@ -87,15 +97,29 @@ def test_without_sync_time_the_local_clock_is_used_and_nothing_else_is_asked():
     "time_answer,error",
     [
         (SLOW, ClientError),  # no answer within the client's deadline
-        ((200, {"Content-Type": "application/json"}, b'{"serverTime": "soon"}'), ClientError),  # not the documented shape
-        ((418, {"Content-Type": "application/json", "Retry-After": "60"}, b'{"code": -1003, "msg": "banned"}'), BinanceAPIError),
-        ((200, {"Content-Type": "application/json"}, b'{"serverTime": 1e300}'), ClientError),  # a whole number, and no time
-        ((200, {"Content-Type": "application/json"}, b'{"serverTime": 0}'), ClientError),  # 1970: no clock is that far off
+        (
+            (200, {"Content-Type": "application/json"}, b'{"serverTime": "soon"}'),
+            ClientError,
+        ),  # not the documented shape
+        (
+            (418, {"Content-Type": "application/json", "Retry-After": "60"}, b'{"code": -1003, "msg": "banned"}'),
+            BinanceAPIError,
+        ),
+        (
+            (200, {"Content-Type": "application/json"}, b'{"serverTime": 1e300}'),
+            ClientError,
+        ),  # a whole number, and no time
+        (
+            (200, {"Content-Type": "application/json"}, b'{"serverTime": 0}'),
+            ClientError,
+        ),  # 1970: no clock is that far off
     ],
 )
 def test_a_failed_measurement_sends_nothing_signed(time_answer, error):
     with _scripted(time_answer) as srv:
-        client = Client(KEY, secret=SECRET, base_url=srv.url, contracts=REG, clock=lambda: LOCAL, timeout=0.5, sync_time=True)
+        client = Client(
+            KEY, secret=SECRET, base_url=srv.url, contracts=REG, clock=lambda: LOCAL, timeout=0.5, sync_time=True
+        )
         with pytest.raises(error) as exc:
             client.call(CLOSE, groupId=1)
         assert [urlsplit(s.path).path for s in srv.seen] == ["/api/v3/time"] and client.offset_ms is None
@@ -108,7 +132,13 @@ def time_contract(tmp_path_factory) -> Registry:
     root = tmp_path_factory.mktemp("time")
     spec = root / "specs/binance/spot/check-server-time.md"
     spec.parent.mkdir(parents=True)
-    spec.write_text(crawler_page(TIME_PAGE, TIME_PAGE.replace("Check Server Time", "获取服务器时间"), "https://developers.binance.com/docs/spot/check-server-time"))
+    spec.write_text(
+        crawler_page(
+            TIME_PAGE,
+            TIME_PAGE.replace("Check Server Time", "获取服务器时间"),
+            "https://developers.binance.com/docs/spot/check-server-time",
+        )
+    )
     build([root / "specs"], root / "contracts", use_cache=False)
     return Registry.load(root / "contracts")
 
@@ -124,7 +154,9 @@ def test_the_sandbox_answers_the_time_from_its_clock_and_the_client_keeps_to_it(
         client = Client(KEY, secret=SECRET, sync_time=True, **behind)
         assert client.close_risk_unit(10001).status == "CLOSED"
         assert client.offset_ms == pytest.approx(3_600_000, abs=1)
-        assert Client(base_url=srv.url, contracts=Registry(ops)).call("GET /api/v3/time").data == {"serverTime": clock.ms()}
+        assert Client(base_url=srv.url, contracts=Registry(ops)).call("GET /api/v3/time").data == {
+            "serverTime": clock.ms()
+        }
 
 
 def test_the_sandbox_serves_the_time_without_a_contract_for_it():

@@ -61,7 +61,13 @@ def example_params(op) -> dict:
     out = {}
     for name in op.required:
         schema = op.params[name]
-        out[name] = schema["enum"][0] if "enum" in schema else Decimal("1.5") if "anyOf" in schema or schema.get("type") == "number" else values.get(schema.get("type"), "x")
+        out[name] = (
+            schema["enum"][0]
+            if "enum" in schema
+            else Decimal("1.5")
+            if "anyOf" in schema or schema.get("type") == "number"
+            else values.get(schema.get("type"), "x")
+        )
     return out
 
 
@@ -119,7 +125,12 @@ def test_call_by_id_and_by_method_path_and_unknown_operation():
 
 @pytest.mark.parametrize(
     "params,name",
-    [({}, "groupId"), ({"groupId": "7"}, "groupId"), ({"groupId": 7, "timestamp": 1}, "timestamp"), ({"groupId": 7, "x": 1}, "x")],
+    [
+        ({}, "groupId"),
+        ({"groupId": "7"}, "groupId"),
+        ({"groupId": 7, "timestamp": 1}, "timestamp"),
+        ({"groupId": 7, "x": 1}, "x"),
+    ],
 )
 def test_bad_parameters_are_value_errors_before_anything_is_sent(params, name):
     with StubServer([ok({})]) as srv:
@@ -152,7 +163,19 @@ def test_named_wrappers_return_dataclasses_with_weights():
 
     answers = {
         "/sapi/v1/margin/loan-group": {"groupId": 10001, "status": "CLOSED"},
-        "/sapi/v1/margin/loan-groups/closed": {"total": 1, "rows": [{"groupId": 3, "closeTime": 5, "createTime": 1, "creditEmail": "a", "enabled": False, "parentEmail": "p"}]},
+        "/sapi/v1/margin/loan-groups/closed": {
+            "total": 1,
+            "rows": [
+                {
+                    "groupId": 3,
+                    "closeTime": 5,
+                    "createTime": 1,
+                    "creditEmail": "a",
+                    "enabled": False,
+                    "parentEmail": "p",
+                }
+            ],
+        },
         "/sapi/v1/margin/loan-group/borrow": {"transactionId": "12", "amount": 1.5, "status": "success"},
     }
 
@@ -163,12 +186,19 @@ def test_named_wrappers_return_dataclasses_with_weights():
         c = client(srv.url)
         closed = c.close_risk_unit(10001)
         assert dataclasses.is_dataclass(closed) and type(closed).__name__ == "RiskUnitClosure"
-        assert (closed.group_id, closed.status, closed.used_uid_weight, closed.used_ip_weight) == (10001, "CLOSED", 1000, None)
+        assert (closed.group_id, closed.status, closed.used_uid_weight, closed.used_ip_weight) == (
+            10001,
+            "CLOSED",
+            1000,
+            None,
+        )
         records = c.query_closed_risk_units(current=1, size=10)
         assert records.total == 1 and records.rows[0].group_id == 3 and records.rows[0].close_time == 5
         assert query_of(srv.seen[-1])["size"] == "10"
         borrowed = c.borrow(10001, "USDT", Decimal("1.5"))
-        assert borrowed.amount == Decimal("1.5") and borrowed.transaction_id == 12  # an id: the page shows it as a number
+        assert (
+            borrowed.amount == Decimal("1.5") and borrowed.transaction_id == 12
+        )  # an id: the page shows it as a number
         assert query_of(srv.seen[-1])["amount"] == "1.5" and srv.seen[-1].method == "POST"
 
 
@@ -200,7 +230,9 @@ def test_every_family_wrapper_reaches_its_own_contract():
 
 
 def test_error_body_raises_binance_api_error_with_the_code():
-    with StubServer([(400, JSON, b'{"code":-27009,"msg":"The requested borrow amount exceeds the maximum allowed limit."}')]) as srv:
+    with StubServer(
+        [(400, JSON, b'{"code":-27009,"msg":"The requested borrow amount exceeds the maximum allowed limit."}')]
+    ) as srv:
         with pytest.raises(BinanceAPIError) as exc:
             client(srv.url).borrow(1, "USDT", 10**9)
     assert (exc.value.status, exc.value.code) == (400, -27009)
@@ -211,7 +243,11 @@ TRANSFER_OUT = "POST /sapi/v1/margin/loan-group/transfer-out"  # its page docume
 
 @pytest.mark.parametrize(
     "op,params",
-    [(TRANSFER_OUT, {"asset": "USDT", "amount": 1}), (CLOSE, {"groupId": 1}), ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 1, "assetName": "USDT", "amount": 1})],
+    [
+        (TRANSFER_OUT, {"asset": "USDT", "amount": 1}),
+        (CLOSE, {"groupId": 1}),
+        ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 1, "assetName": "USDT", "amount": 1}),
+    ],
 )
 @pytest.mark.parametrize("status", [200, 202])
 def test_a_binance_error_body_is_an_error_on_any_status(op, params, status):
@@ -239,8 +275,17 @@ def test_a_documented_success_body_with_code_and_msg_is_a_success():
     from doccontract.contract.store import CLOSE_RISK_UNIT
 
     c = json.loads((ROOT / "contracts" / f"{CLOSE_RISK_UNIT}.json").read_text(encoding="utf-8"))
-    c["response"] = {"type": "object", "properties": {"code": {"type": "integer"}, "msg": {"type": "string"}}, "required": ["code", "msg"]}
-    with StubServer([ok({"code": 200, "msg": "The operation of cancel all open order is done."}), ok({"code": -2011, "msg": "Unknown order sent."})]) as srv:
+    c["response"] = {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "msg": {"type": "string"}},
+        "required": ["code", "msg"],
+    }
+    with StubServer(
+        [
+            ok({"code": 200, "msg": "The operation of cancel all open order is done."}),
+            ok({"code": -2011, "msg": "Unknown order sent."}),
+        ]
+    ) as srv:
         cl = Client(KEY, secret=SECRET, base_url=srv.url, contract=c)
         assert cl.call(c["id"], groupId=1).data["code"] == 200
         with pytest.raises(BinanceAPIError, match="-2011"):
@@ -253,7 +298,9 @@ def test_a_number_no_float_holds_is_a_contract_violation_never_a_value(number):
     with StubServer([(200, JSON, body)] * 2) as srv:
         with pytest.raises(ContractViolation, match="at /amount .*not a finite number") as exc:
             client(srv.url, strict=True).borrow(1, "USDT", 1)
-        with pytest.warns(ContractWarning, match="/amount: .*not a finite number"):  # the borrow was done: returned, marked
+        with pytest.warns(
+            ContractWarning, match="/amount: .*not a finite number"
+        ):  # the borrow was done: returned, marked
             borrowed = client(srv.url).borrow(1, "USDT", 1)
     assert exc.value.pointer == "/amount"
     assert borrowed.amount is None and borrowed.status == "success" and borrowed.violations[0].startswith("/amount: ")
@@ -295,7 +342,13 @@ def test_get_retries_are_bounded():
 
 
 @pytest.mark.parametrize("answer", [(500, JSON, b'{"code":-1000,"msg":"x"}'), (502, {}, b"<html>"), DROP])
-@pytest.mark.parametrize("op,params", [(CLOSE, {"groupId": 1}), ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 1, "assetName": "USDT", "amount": 1})])
+@pytest.mark.parametrize(
+    "op,params",
+    [
+        (CLOSE, {"groupId": 1}),
+        ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 1, "assetName": "USDT", "amount": 1}),
+    ],
+)
 def test_anything_but_get_is_never_retried(answer, op, params):
     with StubServer([answer]) as srv:
         with pytest.raises(ExecutionStatusUnknown, match="UNKNOWN"):
@@ -336,7 +389,20 @@ def test_a_contract_path_cannot_leave_the_base_url():
 # --------------------------------------------------------------------------- credentials
 
 
-@pytest.mark.parametrize("bad", ["Tok3n-abc\n", " Tok3n-abc", "Tok3n abc", "Tok3n-ébc", "Tok3n-abc\x00", "", 'Tok3n"abc', "Tok3n\\abc", '"Tok3n-abc"'])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Tok3n-abc\n",
+        " Tok3n-abc",
+        "Tok3n abc",
+        "Tok3n-ébc",
+        "Tok3n-abc\x00",
+        "",
+        'Tok3n"abc',
+        "Tok3n\\abc",
+        '"Tok3n-abc"',
+    ],
+)
 def test_keys_and_secrets_are_validated_without_echoing_them(bad):
     for kw in ({"api_key": bad, "secret": SECRET}, {"api_key": KEY, "secret": bad}):
         with pytest.raises(ValueError) as exc:
@@ -381,7 +447,11 @@ def _trickle(sent: list[int], total: int, in_head: bool = False):
     """Trickle ``total`` pieces 50 ms apart: body bytes, or (``in_head``) header lines."""
 
     def reply(conn: socket.socket, _req: bytes) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\n" if in_head else b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % total)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\n"
+            if in_head
+            else b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % total
+        )
         for i in range(total):
             conn.sendall(b"X-Slow-%d: 1\r\n" % i if in_head else b" ")
             sent.append(1)
@@ -420,9 +490,9 @@ def _raw(data: bytes):
 @pytest.mark.parametrize(
     "data",
     [
-        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"groupId\":",  # a 200 cut short
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"gro\r\nzz\r\n",  # broken chunking
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"groupId\"",  # chunked, cut
+        b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"groupId":',  # a 200 cut short
+        b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"gro\r\nzz\r\n',  # broken chunking
+        b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"groupId"',  # chunked, cut
         b"",  # dropped after sending
         b"HTTP/1.1 20",  # dropped inside the status line
     ],
@@ -489,7 +559,9 @@ def test_asymmetric_keys_close_thirty_units_on_the_sandbox(kind):
     private, public = pem_pair(kind)
     state = json.loads((ROOT / "tools/doccontract/data/sandbox_state.json").read_text())
     state["accounts"].append({"uid": 2009, "role": "credit", "apiKey": "asymmetric-key-2009", "publicKey": public})
-    state["riskUnits"] += [{"groupId": 900 + i, "status": "ACTIVE", "creditUid": 2009, "collateralUids": []} for i in range(30)]
+    state["riskUnits"] += [
+        {"groupId": 900 + i, "status": "ACTIVE", "creditUid": 2009, "collateralUids": []} for i in range(30)
+    ]
     with Sandbox(State.from_json(state)).serve() as srv:
         c = Client("asymmetric-key-2009", private_key=private, base_url=srv.url, contracts=REG)
         assert [c.close_risk_unit(900 + i).status for i in range(30)] == ["CLOSED"] * 30

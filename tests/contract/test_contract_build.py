@@ -85,8 +85,14 @@ def test_seed_preconditions_and_sources(seed):
         "The outstanding institutional loan liabilities for that particular risk unit have been repaid.",
     ]
     assert len(seed["preconditions"]["zh-CN"]) == 2
-    assert seed["sources"]["en"]["url"] == "https://developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close"
-    assert seed["sources"]["zh-CN"]["url"] == "https://developers.binance.com/docs/zh-CN/institutional_loan/account/Institution-Loan-Group-Close"
+    assert (
+        seed["sources"]["en"]["url"]
+        == "https://developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close"
+    )
+    assert (
+        seed["sources"]["zh-CN"]["url"]
+        == "https://developers.binance.com/docs/zh-CN/institutional_loan/account/Institution-Loan-Group-Close"
+    )
     assert all(len(s["sha256"]) == 64 for s in seed["sources"].values())
 
 
@@ -95,9 +101,13 @@ def test_committed_contracts_are_what_the_build_makes(tmp_path):
     fresh = tmp_path / "contracts"
     build([ROOT / "specs"], fresh, use_cache=False)
     made = {f.relative_to(fresh) for f in fresh.rglob("*.json")}
-    assert made == {f.relative_to(ROOT / "contracts") for f in (ROOT / "contracts").rglob("*.json")}, "run 'doccontract build'"
+    assert made == {f.relative_to(ROOT / "contracts") for f in (ROOT / "contracts").rglob("*.json")}, (
+        "run 'doccontract build'"
+    )
     for rel in made:
-        assert (ROOT / "contracts" / rel).read_bytes() == (fresh / rel).read_bytes(), f"contracts/{rel} is stale: run 'doccontract build'"
+        assert (ROOT / "contracts" / rel).read_bytes() == (fresh / rel).read_bytes(), (
+            f"contracts/{rel} is stale: run 'doccontract build'"
+        )
 
 
 def test_rebuild_is_byte_identical_and_cached(tmp_path):
@@ -123,7 +133,13 @@ def test_a_fresh_build_into_another_folder_reproduces_the_committed_contracts_by
     """contracts/ is generated and committed: building specs/ anywhere, from anywhere, gives the same bytes
     (the manifest names specs by their display path, never by a path relative to the output)."""
     out = tmp_path / "elsewhere" / "contracts"
-    r = subprocess.run([sys.executable, "-m", "doccontract", "build", "specs", "--out", str(out), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "doccontract", "build", "specs", "--out", str(out), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     committed = sorted(p.relative_to(ROOT / "contracts") for p in (ROOT / "contracts").rglob("*") if p.is_file())
     assert committed == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
@@ -194,4 +210,8 @@ def test_another_folder_of_the_same_name_sweeps_nothing_it_did_not_read(tmp_path
     assert not [r for r in build([b], out, use_cache=False) if r.status == "removed"] and (out / "close.json").exists()
     (a / "close.md").unlink()
     gone = build([a], out, use_cache=False)  # the folder read before, one page fewer: that page's contract goes
-    assert [r.cid for r in gone if r.status == "removed"] == ["close"] and (out / "keep.json").exists() and (out / "other.json").exists()
+    assert (
+        [r.cid for r in gone if r.status == "removed"] == ["close"]
+        and (out / "keep.json").exists()
+        and (out / "other.json").exists()
+    )

@@ -8,7 +8,14 @@ from doccontract.contract.validation import first_error, validator
 from doccontract.sandbox.state import State, StateError
 
 ROWS = validator({"type": "array", "items": {"type": "integer"}})
-CHOICE = validator({"anyOf": [{"type": "string"}, {"type": "object", "properties": {"amount": {"type": "string"}}, "required": ["amount"]}]})
+CHOICE = validator(
+    {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "object", "properties": {"amount": {"type": "string"}}, "required": ["amount"]},
+        ]
+    }
+)
 
 
 def test_the_earliest_of_equal_errors_is_shown_not_the_last():

@@ -35,8 +35,16 @@ def test_messages_are_filled_as_binance_sends_them():
 
 def test_codes_named_by_endpoint_pages_are_documented_there():
     borrow = CAT.get(-27009)
-    assert borrow.messages == {"en": ["The requested borrow amount exceeds the maximum allowed limit."], "zh-CN": ["请求的借贷额度超过最大可借额度。"]}
-    assert borrow.documented == [{"contract": "binance/institutional_loan/borrow-and-repay", "url": "https://developers.binance.com/docs/institutional_loan/borrow-and-repay"}]
+    assert borrow.messages == {
+        "en": ["The requested borrow amount exceeds the maximum allowed limit."],
+        "zh-CN": ["请求的借贷额度超过最大可借额度。"],
+    }
+    assert borrow.documented == [
+        {
+            "contract": "binance/institutional_loan/borrow-and-repay",
+            "url": "https://developers.binance.com/docs/institutional_loan/borrow-and-repay",
+        }
+    ]
     for code in range(-27029, -27024):
         assert any(d.get("contract") == "binance/institutional_loan/transfer" for d in CAT.get(code).documented), code
     # a code the page only mentions ('error code -3003 will be returned') is listed; its wording is the error-code page's
@@ -67,13 +75,17 @@ def test_an_assumed_code_that_a_page_documents_loses_its_assumption(tmp_path):
 def test_catalogue_is_rebuilt_when_only_the_error_page_changes(tmp_path):
     specs = tmp_path / "specs"
     specs.mkdir()
-    (specs / "good.md").write_bytes((ROOT / "specs/binance/institutional_loan/account/Institution-Loan-Group-Close.md").read_bytes())
+    (specs / "good.md").write_bytes(
+        (ROOT / "specs/binance/institutional_loan/account/Institution-Loan-Group-Close.md").read_bytes()
+    )
     err = (ROOT / "specs/binance/institutional_loan/error-code.md").read_text(encoding="utf-8")
     (specs / "error-code.md").write_text(err, encoding="utf-8")
     cache = tmp_path / "cache"
     build([specs], tmp_path / "out", cache_dir=cache)
     assert Catalogue.load(tmp_path / "out").message(-1022) == "Signature for this request is not valid."
-    (specs / "error-code.md").write_text(err.replace("Signature for this request is not valid.", "Bad signature."), encoding="utf-8")
+    (specs / "error-code.md").write_text(
+        err.replace("Signature for this request is not valid.", "Bad signature."), encoding="utf-8"
+    )
     build([specs], tmp_path / "out", cache_dir=cache)
     assert Catalogue.load(tmp_path / "out").get(-1022).messages["en"] == ["Bad signature."]
 
@@ -104,12 +116,17 @@ def test_page_error_lines_in_any_language_and_numbered_lists():
     en = "# T (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/x\n\n## Error Code\n\n  * -27100: Something failed.\n\nIf wrong, error code -3003 will be returned.\n"
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"
     c = contract_for(parse_page(crawler_page(en, zh).encode(), "t.md"), "t")
-    assert c["errors"] == [{"code": -3003, "message": {}}, {"code": -27100, "message": {"en": "Something failed.", "zh-CN": "出错了。"}}]
+    assert c["errors"] == [
+        {"code": -3003, "message": {}},
+        {"code": -27100, "message": {"en": "Something failed.", "zh-CN": "出错了。"}},
+    ]
 
 
 def test_text_never_raises_and_degrades_to_the_closest_wording():
     assert CAT.text(-1102, "groupId") == CAT.message(-1102, "groupId")
-    assert CAT.text(-1131, "a", "b") == "recvWindow must be less than 60000"  # no variant with two places: the plain one
+    assert (
+        CAT.text(-1131, "a", "b") == "recvWindow must be less than 60000"
+    )  # no variant with two places: the plain one
     assert CAT.text(-1021, like="nothing like this") == "Timestamp for this request is outside of the recvWindow."
     assert CAT.text(-2021) == "error -2021"  # documented by a paragraph, no message variant
     assert CAT.text(-424242, "x") == "error -424242 (x)"
@@ -136,4 +153,7 @@ def test_building_one_page_keeps_the_error_page_codes(tmp_path):
     assert cat.get(-1102).documented[0]["page"] == "specs/binance/institutional_loan/error-code.md"
     assert cat.message(-1022) == "Signature for this request is not valid."
     assert cat.get(-27026).documented and cat.get(-27001).assumption
-    assert json.loads((out / "errors.json").read_text())["codes"] == json.loads((ROOT / "contracts/errors.json").read_text())["codes"]
+    assert (
+        json.loads((out / "errors.json").read_text())["codes"]
+        == json.loads((ROOT / "contracts/errors.json").read_text())["codes"]
+    )

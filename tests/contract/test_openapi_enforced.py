@@ -79,7 +79,10 @@ def test_amounts_the_model_keeps_to_8_places_say_so():
     assert v.is_valid("123456.78") and not v.is_valid("0.123456789") and not v.is_valid("-1") and not v.is_valid("")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("schemathesis") is None, reason="schemathesis not installed (pip install -e '.[schemathesis]')")
+@pytest.mark.skipif(
+    importlib.util.find_spec("schemathesis") is None,
+    reason="schemathesis not installed (pip install -e '.[schemathesis]')",
+)
 def test_schemathesis_finds_nothing_but_what_a_precondition_explains():
     run = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "schemathesis_sandbox.py"), "--examples", "5", "--seed", "3"],

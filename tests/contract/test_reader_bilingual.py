@@ -21,10 +21,14 @@ def _findings(en_example: str, zh_example: str) -> list:
 
 
 def test_a_member_joined_to_a_comment_by_a_tab_is_read_as_a_member():
-    ex = parse_example('{\n  "feeBurn": true,  \t// "true": On; "false": Off\t"canTrade": true,  \t// if can trade\n  "x": 1\n}')
+    ex = parse_example(
+        '{\n  "feeBurn": true,  \t// "true": On; "false": Off\t"canTrade": true,  \t// if can trade\n  "x": 1\n}'
+    )
     assert ex.value == {"feeBurn": True, "canTrade": True, "x": 1}
     assert ex.comments == {"feeBurn": '"true": On; "false": Off', "canTrade": "if can trade"}
-    assert parse_example('{"a": 1 // a tab\there "b" is prose\n}').value == {"a": 1}  # no member after the tab: all comment
+    assert parse_example('{"a": 1 // a tab\there "b" is prose\n}').value == {
+        "a": 1
+    }  # no member after the tab: all comment
 
 
 def test_an_empty_placeholder_object_hides_no_field_of_the_other_language():
@@ -48,7 +52,9 @@ def test_enum_values_in_quotes_are_read_in_both_languages():
     from doccontract.read.prose import enum_values
 
     en = enum_values('stopPrice triggered by: "MARK_PRICE", "CONTRACT_PRICE". Default "CONTRACT_PRICE"', "ENUM")
-    zh = enum_values("stopPrice 触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM")
+    zh = enum_values(
+        "stopPrice 触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM"
+    )
     assert en == zh == ["MARK_PRICE", "CONTRACT_PRICE"]
     assert enum_values('"LIQUIDATION" for liquidation orders, "ADL" for ADL orders.', "ENUM") == ["LIQUIDATION", "ADL"]
     assert enum_values('"LIQUIDATION": 强平单, "ADL": ADL 减仓单.', "ENUM") == ["LIQUIDATION", "ADL"]
@@ -80,10 +86,23 @@ def _param_findings(en_row: str, zh_row: str) -> list:
 
 def test_values_named_in_the_other_language_in_another_form_are_not_omitted():
     # 'such as' and values with glosses name the same values: not a language that leaves them out
-    assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称，如 USDT 或 USDC") == []
-    assert _param_findings("kind| STRING| NO| TRANSFER, WELCOME_BONUS", "kind| STRING| NO| 类型： TRANSFER 转账, WELCOME_BONUS 欢迎奖金") == []
+    assert (
+        _param_findings(
+            "asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称，如 USDT 或 USDC"
+        )
+        == []
+    )
+    assert (
+        _param_findings(
+            "kind| STRING| NO| TRANSFER, WELCOME_BONUS",
+            "kind| STRING| NO| 类型： TRANSFER 转账, WELCOME_BONUS 欢迎奖金",
+        )
+        == []
+    )
     # a language that really names fewer values still says so
-    assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称") == ["bilingual.enum-omitted"]
+    assert _param_findings("asset| STRING| YES| Asset Name , USDT or USDC", "asset| STRING| YES| 资产名称") == [
+        "bilingual.enum-omitted"
+    ]
 
 
 def test_a_weight_whose_unit_one_language_leaves_out_is_said_once():
@@ -94,4 +113,6 @@ def test_a_weight_whose_unit_one_language_leaves_out_is_said_once():
     (f,) = compare(weighed("en", "**60**"), weighed("zh-CN", "**60(UID)**"))
     assert f.code == "bilingual.weight-omitted" and "en page states the weight without its unit (UID)" in f.message
     assert compare(weighed("en", "**60(UID)**"), weighed("zh-CN", "**60(UID)**")) == []
-    assert [f.code for f in compare(weighed("en", "**60(IP)**"), weighed("zh-CN", "**60(UID)**"))] == ["bilingual.weight"]
+    assert [f.code for f in compare(weighed("en", "**60(IP)**"), weighed("zh-CN", "**60(UID)**"))] == [
+        "bilingual.weight"
+    ]

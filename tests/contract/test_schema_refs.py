@@ -68,15 +68,26 @@ def test_a_remote_ref_is_refused_at_load_naming_the_contract_and_the_pointer(sch
 
 def test_the_sandbox_command_names_the_contract_in_one_line_and_exits_2(schema_server, tmp_path):
     path = write(tmp_path, contract(remote(schema_server)))
-    done = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", "--contracts", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", "--contracts", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and str(path) in done.stderr and "/properties/groupId" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and str(path) in done.stderr and "/properties/groupId" in done.stderr, (
+        done.stderr
+    )
     assert schema_server.seen == []
 
 
 def test_a_dangling_local_ref_is_refused_at_load():
-    with pytest.raises(ValueError, match=r"response schema: \$ref '#/\$defs/nowhere' at /properties/groupId does not resolve"):
-        Operation.from_contract(contract({"type": "object", "properties": {"groupId": {"$ref": "#/$defs/nowhere"}}}), "c.json")
+    with pytest.raises(
+        ValueError, match=r"response schema: \$ref '#/\$defs/nowhere' at /properties/groupId does not resolve"
+    ):
+        Operation.from_contract(
+            contract({"type": "object", "properties": {"groupId": {"$ref": "#/$defs/nowhere"}}}), "c.json"
+        )
 
 
 def test_a_schema_that_skipped_loading_still_fetches_nothing(schema_server):
@@ -110,7 +121,10 @@ def test_a_ref_cycle_that_reads_no_deeper_is_refused_at_load(response, tmp_path)
 
 
 def test_a_recursive_schema_that_reads_deeper_each_time_is_a_contract():
-    tree = {"type": "object", "properties": {"groupId": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#"}}}}
+    tree = {
+        "type": "object",
+        "properties": {"groupId": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#"}}},
+    }
     op = Operation.from_contract(contract(tree))
     body = b'{"groupId": 1, "children": [{"groupId": 2, "children": [{"groupId": "three"}]}]}'
     with StubServer([(200, {"Content-Type": "application/json"}, body)]) as api:

@@ -47,7 +47,9 @@ def test_a_money_field_shown_as_a_round_number_under_a_string_table_is_a_number(
 def test_agreeing_table_and_example_change_nothing():
     assert reconcile(type_schema("STRING"), ["USDT"], "assetName", "STRING") == {"type": "string"}
     assert reconcile(type_schema("LONG"), [7], "groupId", "LONG") == type_schema("LONG")
-    assert reconcile(type_schema("LONG"), [None], "groupId", "LONG") == type_schema("LONG")  # null is the nullable rule's
+    assert reconcile(type_schema("LONG"), [None], "groupId", "LONG") == type_schema(
+        "LONG"
+    )  # null is the nullable rule's
 
 
 def test_a_decimal_the_table_leaves_open_records_the_examples_form_for_the_sandbox():
@@ -56,9 +58,20 @@ def test_a_decimal_the_table_leaves_open_records_the_examples_form_for_the_sandb
 
 
 def test_money_is_told_by_the_head_noun_not_by_any_word():
-    assert [head_noun(n) for n in ("totalLiability", "startLtv", "interestRate", "executedQty", "amount")] == ["liability", "ltv", "rate", "qty", "amount"]
-    assert all(is_money(n) for n in ("totalLiability", "startLtv", "interestRate", "executedQty", "principal", "interest"))
-    assert not any(is_money(n) for n in ("total", "tranId", "pricePrecision", "orderCount", "makerCommission", "interestTimestamp", "groupId"))
+    assert [head_noun(n) for n in ("totalLiability", "startLtv", "interestRate", "executedQty", "amount")] == [
+        "liability",
+        "ltv",
+        "rate",
+        "qty",
+        "amount",
+    ]
+    assert all(
+        is_money(n) for n in ("totalLiability", "startLtv", "interestRate", "executedQty", "principal", "interest")
+    )
+    assert not any(
+        is_money(n)
+        for n in ("total", "tranId", "pricePrecision", "orderCount", "makerCommission", "interestTimestamp", "groupId")
+    )
     assert is_money("anything", "BigDecimal")
 
 
@@ -82,24 +95,46 @@ def _examples_break_their_contract(folder: Path) -> list[str]:
         validator = Draft202012Validator(c["response"])
         for i, example in enumerate((c.get("examples") or {}).get("response") or []):
             for err in validator.iter_errors(example):
-                broken.append(f"{f.relative_to(folder)} example {i + 1} at /{'/'.join(map(str, err.absolute_path))}: {err.message[:80]}")
+                broken.append(
+                    f"{f.relative_to(folder)} example {i + 1} at /{'/'.join(map(str, err.absolute_path))}: {err.message[:80]}"
+                )
     return broken
 
 
 def test_every_family_example_validates_against_its_own_contract():
     assert FAMILY.is_dir()
     assert _examples_break_their_contract(FAMILY) == []
-    findings = [f for p in FAMILY.rglob("*.json") for f in json.loads(p.read_text(encoding="utf-8")).get("findings", [])]
+    findings = [
+        f for p in FAMILY.rglob("*.json") for f in json.loads(p.read_text(encoding="utf-8")).get("findings", [])
+    ]
     assert not [f for f in findings if f["code"] == "page.example-invalid"]
     typed = {(f["values"]["field"], f["values"]["exampleType"]) for f in findings if f["code"] == "page.example-type"}
-    assert {("/transactionId", "integer"), ("/rows/enabled", "boolean"), ("/members/enableMargin", "boolean"), ("/rows/groupId", "integer")} <= typed
+    assert {
+        ("/transactionId", "integer"),
+        ("/rows/enabled", "boolean"),
+        ("/members/enableMargin", "boolean"),
+        ("/rows/groupId", "integer"),
+    } <= typed
 
 
 def test_the_familys_records_take_fractional_amounts_and_ltvs():
-    records = json.loads((FAMILY / "borrow-and-repay" / "Institution-Loan-Group-Borrow-Repay-Records.json").read_text(encoding="utf-8"))
-    row = {"amount": 123456.78, "principal": 0.5, "interest": 1.25, "asset": "USDT", "tranId": 1, "timestamp": 1, "status": "CONFIRM", "type": "BORROW"}
+    records = json.loads(
+        (FAMILY / "borrow-and-repay" / "Institution-Loan-Group-Borrow-Repay-Records.json").read_text(encoding="utf-8")
+    )
+    row = {
+        "amount": 123456.78,
+        "principal": 0.5,
+        "interest": 1.25,
+        "asset": "USDT",
+        "tranId": 1,
+        "timestamp": 1,
+        "status": "CONFIRM",
+        "type": "BORROW",
+    }
     row = {k: v for k, v in row.items() if k in records["response"]["properties"]["rows"]["items"]["properties"]}
-    assert _valid(records["response"]["properties"]["rows"]["items"], {**records["examples"]["response"][0]["rows"][0], **row})
+    assert _valid(
+        records["response"]["properties"]["rows"]["items"], {**records["examples"]["response"][0]["rows"][0], **row}
+    )
     liquidation = json.loads((FAMILY / "trade.json").read_text(encoding="utf-8"))
     ltv = liquidation["response"]["properties"]["rows"]["items"]["properties"]["startLtv"]
     assert _valid(ltv, 0.87) and _valid(ltv, 1)

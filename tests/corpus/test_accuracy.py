@@ -18,7 +18,9 @@ import pytest
 
 _SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "bench_accuracy.py"
 _spec = importlib.util.spec_from_file_location("bench_accuracy", _SCRIPT)
-bench = sys.modules.setdefault("bench_accuracy", importlib.util.module_from_spec(_spec))  # dataclasses look their module up
+bench = sys.modules.setdefault(
+    "bench_accuracy", importlib.util.module_from_spec(_spec)
+)  # dataclasses look their module up
 _spec.loader.exec_module(bench)
 
 THRESHOLDS = {
@@ -46,7 +48,18 @@ CATEGORIES = {
 }  # fmt: skip
 KINDS = {"object", "array", "array-of-arrays", "oneOf", "scalar", "none"}
 JSON_TYPES = {"integer", "number", "string", "boolean", "object", "array", "null"}
-BILINGUAL = {"method", "path", "weight", "security", "params", "param-type", "param-mandatory", "response-fields", "field-type", "enum"}
+BILINGUAL = {
+    "method",
+    "path",
+    "weight",
+    "security",
+    "params",
+    "param-type",
+    "param-mandatory",
+    "response-fields",
+    "field-type",
+    "enum",
+}
 
 
 # --------------------------------------------------------------------------- the labels themselves
@@ -108,7 +121,9 @@ def _misses(report, dimension: str) -> str:
 @pytest.mark.parametrize("dimension", bench.DIMENSIONS)
 def test_extractor_holds_its_accuracy(report, dimension):
     assert report.total[dimension] > 0, f"no labelled item for {dimension}"
-    assert report.accuracy(dimension) >= THRESHOLDS[dimension], f"{dimension}: {report.accuracy(dimension):.1%}\n" + _misses(report, dimension)
+    assert report.accuracy(dimension) >= THRESHOLDS[dimension], (
+        f"{dimension}: {report.accuracy(dimension):.1%}\n" + _misses(report, dimension)
+    )
 
 
 def test_bilingual_findings_hold_their_precision_and_recall(report):
@@ -131,7 +146,10 @@ LABEL = {
             "path": "/sapi/v1/thing",
             "weight": {"en": {"value": 10, "unit": "UID"}, "zh-CN": {"value": 10, "unit": "UID"}},
             "security": {"en": "TRADE", "zh-CN": "USER_DATA"},
-            "params": {"thingId": {"type": "LONG", "mandatory": True}, "timestamp": {"type": "LONG", "mandatory": True}},
+            "params": {
+                "thingId": {"type": "LONG", "mandatory": True},
+                "timestamp": {"type": "LONG", "mandatory": True},
+            },
             "response": {"kind": "object", "fields": {"thingId": "integer", "note": "string"}},
             "conditional": ["/note"],
             "bilingual": [{"dimension": "security", "subject": None, "en": "TRADE", "zh-CN": "USER_DATA"}],
@@ -156,7 +174,11 @@ RIGHT = {
     "path": "/sapi/v1/thing",
     "weight": {"value": 10, "unit": "UID"},
     "security": {"en": "TRADE", "zh-CN": "USER_DATA"},
-    "request": {"type": "object", "properties": {"thingId": {"type": "integer", "x-doc-type": "LONG"}}, "required": ["thingId"]},
+    "request": {
+        "type": "object",
+        "properties": {"thingId": {"type": "integer", "x-doc-type": "LONG"}},
+        "required": ["thingId"],
+    },
     "auth": {  # signing params moved out of request (contract format 2): JSON types there, not the page's
         "kind": "signed",
         "params": {
@@ -170,7 +192,13 @@ RIGHT = {
         "properties": {"thingId": {"type": "integer"}, "note": {"type": "string"}},
         "required": ["thingId"],
     },
-    "findings": [{"code": "bilingual.security", "message": "the security type differs", "values": {"en": "TRADE", "zh-CN": "USER_DATA"}}],
+    "findings": [
+        {
+            "code": "bilingual.security",
+            "message": "the security type differs",
+            "values": {"en": "TRADE", "zh-CN": "USER_DATA"},
+        }
+    ],
     "languages": {"en": _summary("TRADE"), "zh-CN": _summary("USER_DATA")},
 }
 
@@ -180,14 +208,27 @@ def _wrong() -> dict:
     c["method"] = c["languages"]["en"]["method"] = "POST"
     c["languages"]["zh-CN"]["weight"] = {"value": 1000, "unit": "UID"}  # a number from somewhere else
     c["languages"]["zh-CN"]["security"] = None
-    c["languages"]["en"]["params"] = {"thingId": {"type": "INT", "mandatory": False}, "continuation line": {"type": "", "mandatory": None}}
+    c["languages"]["en"]["params"] = {
+        "thingId": {"type": "INT", "mandatory": False},
+        "continuation line": {"type": "", "mandatory": None},
+    }
     c["request"] = {"type": "object", "properties": {}}
     c.pop("auth")
     c["response"] = {
         "type": "array",
-        "items": {"type": "object", "properties": {"thingId": {"type": "string"}, "note": {"type": "string"}}, "required": ["thingId", "note"]},
+        "items": {
+            "type": "object",
+            "properties": {"thingId": {"type": "string"}, "note": {"type": "string"}},
+            "required": ["thingId", "note"],
+        },
     }
-    c["findings"] = [{"code": "bilingual.params", "message": "the parameter set differs", "values": {"en": ["continuation line"], "zh-CN": []}}]
+    c["findings"] = [
+        {
+            "code": "bilingual.params",
+            "message": "the parameter set differs",
+            "values": {"en": ["continuation line"], "zh-CN": []},
+        }
+    ]
     return c
 
 
@@ -196,8 +237,12 @@ def test_a_right_contract_scores_full_marks():
     assert report.mismatches == []
     assert all(report.accuracy(d) == 1.0 for d in bench.DIMENSIONS)
     assert (report.precision, report.recall) == (1.0, 1.0)
-    assert report.total["params"] == 2  # timestamp found in the auth section; recvWindow/signature there are no extra params
-    assert report.total["param-mandatory"] == 2 and report.total["param-type"] == 1  # auth's "integer" is no documented type
+    assert (
+        report.total["params"] == 2
+    )  # timestamp found in the auth section; recvWindow/signature there are no extra params
+    assert (
+        report.total["param-mandatory"] == 2 and report.total["param-type"] == 1
+    )  # auth's "integer" is no documented type
     assert bench.got_params({"auth": {"kind": "signed", "params": ["timestamp"]}})["timestamp"]["auth"] is True
     assert "100.0%" in bench.table(report) and "BELOW GOAL" not in bench.table(report)
 
@@ -211,11 +256,16 @@ def test_a_wrong_contract_fails_each_dimension_it_gets_wrong():
     }  # fmt: skip
     for right in ("category", "path", "weight[en]", "security[en]"):
         assert report.accuracy(right) == 1.0
-    assert report.accuracy("params") == pytest.approx(1 / 3)  # thingId right; timestamp missing; a continuation line is no param
+    assert report.accuracy("params") == pytest.approx(
+        1 / 3
+    )  # thingId right; timestamp missing; a continuation line is no param
     assert (report.precision, report.recall) == (0.0, 0.0)
     assert "BELOW GOAL" in bench.table(report)
     missed = [m for m in report.mismatches if m.dimension == "params"]
-    assert {m.expected for m in missed} == {"timestamp", None} and {m.got for m in missed} == {None, "continuation line"}
+    assert {m.expected for m in missed} == {"timestamp", None} and {m.got for m in missed} == {
+        None,
+        "continuation line",
+    }
 
 
 def test_a_missing_page_or_contract_counts_against_every_dimension():
@@ -232,7 +282,9 @@ def test_split_pages_map_to_their_page_and_match_by_method_and_path():
     first = copy.deepcopy(RIGHT) | {"id": "fam/Thing/get-thing", "method": "GET", "path": "/sapi/v1/other"}
     label = json.loads(json.dumps(LABEL))
     label["endpoints"][0]["heading"] = "second"
-    report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [first, RIGHT | {"id": "fam/Thing/close"}])})
+    report = bench.evaluate(
+        [label], {"fam/Thing.md": bench.PageOutcome("endpoint", [first, RIGHT | {"id": "fam/Thing/close"}])}
+    )
     assert report.accuracy("method") == 1.0 and report.accuracy("path") == 1.0
     extra = [m for m in report.mismatches if m.dimension == "endpoints"]
     assert len(extra) == 1 and "fam/Thing/get-thing" in extra[0].got
@@ -240,7 +292,15 @@ def test_split_pages_map_to_their_page_and_match_by_method_and_path():
 
 def test_weight_tables_and_skip_categories_read_through_the_adapters():
     table = RIGHT | {
-        "languages": {"en": _summary("TRADE") | {"weight": {"table": [{"limit": "1-100", "weight": 5}, {"limit": "101-5000", "weight": 250}], "unit": "IP"}}}
+        "languages": {
+            "en": _summary("TRADE")
+            | {
+                "weight": {
+                    "table": [{"limit": "1-100", "weight": 5}, {"limit": "101-5000", "weight": 250}],
+                    "unit": "IP",
+                }
+            }
+        }
     }
     assert bench.got_weight(table, "en") == {"table": True, "max": 250, "unit": "IP"}
 
@@ -261,9 +321,15 @@ def test_alternative_responses_merged_into_one_object_cost_only_the_kind():
 
 def test_one_side_omission_findings_count_for_their_dimension_and_subject():
     label = json.loads(json.dumps(LABEL))
-    label["endpoints"][0]["bilingual"] = [{"dimension": "params", "subject": "accountType", "en": None, "zh-CN": {"type": "STRING", "mandatory": False}}]
+    label["endpoints"][0]["bilingual"] = [
+        {"dimension": "params", "subject": "accountType", "en": None, "zh-CN": {"type": "STRING", "mandatory": False}}
+    ]
     contract = copy.deepcopy(RIGHT)
-    omitted = {"code": "bilingual.param-omitted", "message": "parameter 'accountType' is listed in zh-CN only", "values": {"en": False, "zh-CN": True}}
+    omitted = {
+        "code": "bilingual.param-omitted",
+        "message": "parameter 'accountType' is listed in zh-CN only",
+        "values": {"en": False, "zh-CN": True},
+    }
     other = omitted | {"message": "parameter 'symbol' is listed in zh-CN only"}
     contract["findings"] = [omitted, other]
     report = bench.evaluate([label], {"fam/Thing.md": bench.PageOutcome("endpoint", [contract])})
@@ -273,9 +339,13 @@ def test_one_side_omission_findings_count_for_their_dimension_and_subject():
 def test_a_more_specific_category_counts_only_where_the_equivalence_table_says_so():
     other = {"page": "fam/Terms.md", "category": "other", "endpoints": []}
     intro = {"page": "fam/Start.md", "category": "introduction", "endpoints": []}
-    report = bench.evaluate([other, intro], {"fam/Terms.md": bench.PageOutcome("guide"), "fam/Start.md": bench.PageOutcome("quick-start")})
+    report = bench.evaluate(
+        [other, intro], {"fam/Terms.md": bench.PageOutcome("guide"), "fam/Start.md": bench.PageOutcome("quick-start")}
+    )
     assert report.accuracy("category") == 1.0
-    report = bench.evaluate([other, intro], {"fam/Terms.md": bench.PageOutcome("changelog"), "fam/Start.md": bench.PageOutcome("guide")})
+    report = bench.evaluate(
+        [other, intro], {"fam/Terms.md": bench.PageOutcome("changelog"), "fam/Start.md": bench.PageOutcome("guide")}
+    )
     assert report.accuracy("category") == 0.0  # only the listed narrower names; never another category
     assert "quick-start" not in bench.CATEGORY_EQUIVALENTS["other"]
 
@@ -292,7 +362,9 @@ def test_fields_of_an_array_whose_elements_are_alternatives_are_the_first_altern
 def test_a_weight_unit_is_a_name_whatever_its_case():
     assert bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "ORDER"})
     assert not bench._same_weight({"value": 1, "unit": "Order"}, {"value": 1, "unit": "IP"})
-    assert not bench._same_weight({"value": 1, "unit": "IP"}, {"value": 2, "unit": "IP"}) and bench._same_weight(None, None)
+    assert not bench._same_weight({"value": 1, "unit": "IP"}, {"value": 2, "unit": "IP"}) and bench._same_weight(
+        None, None
+    )
 
 
 def test_every_category_the_reader_gives_is_one_a_label_can_name():

@@ -30,7 +30,10 @@ def test_every_page_is_built_or_classified_and_none_fails(corpus_build):
         if r.status == "skipped":
             assert r.category in CATEGORIES and r.detail, r
     skipped = {r.cid: r.category for r in results if r.status == "skipped"}
-    assert skipped["institutional_loan/error-code"] == "error-codes" and skipped["margin_trading/change-log"] == "changelog"
+    assert (
+        skipped["institutional_loan/error-code"] == "error-codes"
+        and skipped["margin_trading/change-log"] == "changelog"
+    )
     assert skipped["margin_trading/trade-data-stream/Event-Order-Update"] == "user-data-event"
     assert skipped["derivatives/usds-margined-futures/trade/websocket-api/Cancel-Order"] == "websocket-api"
     assert skipped["derivatives/usds-margined-futures/websocket-market-streams/Aggregate-Trade-Streams"] == "stream"
@@ -46,7 +49,9 @@ def test_pages_holding_many_endpoints_are_split_at_their_headings(corpus_build):
     assert (depth["method"], depth["path"]) == ("GET", "/api/v3/depth")
     assert depth["page"]["anchor"] == "order-book" and depth["sources"]["en"]["url"].endswith("#order-book")
     assert depth["weight"]["value"] == 250 and depth["weight"]["table"]["rows"][0] == {"when": "1-100", "weight": 5}
-    assert "If limit > 5000" in depth["request"]["properties"]["limit"]["description"]  # a continuation line, not a parameter
+    assert (
+        "If limit > 5000" in depth["request"]["properties"]["limit"]["description"]
+    )  # a continuation line, not a parameter
     assert set(depth["request"]["properties"]) == {"symbol", "limit", "symbolStatus"}
     kline = json.loads((out / f"{page}/klinecandlestick-data.json").read_text())
     row = kline["response"]["items"]
@@ -65,12 +70,16 @@ def test_every_example_validates_or_a_finding_says_why(corpus_build):
             assert codes & {"page.example-unreadable", "page.no-response-example", "page.no-response-body"}, r.cid
             continue
         valid = all(Draft202012Validator(c["response"]).is_valid(e) for e in c["examples"]["response"])
-        assert valid or codes & {"page.example-invalid", "bilingual.example-field-omitted", "bilingual.example-type"}, r.cid
+        assert valid or codes & {"page.example-invalid", "bilingual.example-field-omitted", "bilingual.example-type"}, (
+            r.cid
+        )
 
 
 def test_weights_never_come_from_header_names_or_rate_limit_sentences(corpus_build):
     out, _ = corpus_build
-    info = json.loads((out / "derivatives/usds-margined-futures/market-data/rest-api/Get-Funding-Rate-Info.json").read_text())
+    info = json.loads(
+        (out / "derivatives/usds-margined-futures/market-data/rest-api/Get-Funding-Rate-Info.json").read_text()
+    )
     assert info["weight"]["value"] == 0  # '**0** share 500/5min/IP rate limit with ...'
     order = json.loads((out / "derivatives/usds-margined-futures/trade/rest-api.json").read_text())
     assert order["weight"]["value"] == 0 and order["weight"]["unit"] == "IP" and len(order["weight"]["limits"]) == 3

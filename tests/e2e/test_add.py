@@ -13,7 +13,11 @@ def test_endpoint_pages_land_at_their_url_path_byte_for_byte_and_others_are_skip
     export = tmp_path / "export" / "institutional_loan"
     (export / "account").mkdir(parents=True)
     (export / "account" / "Close.md").write_bytes(SEED.read_bytes())
-    intro = crawler_page("# Introduction\n\nWelcome.", "# 简介\n\n欢迎。", url="https://developers.binance.com/docs/institutional_loan/Introduction")
+    intro = crawler_page(
+        "# Introduction\n\nWelcome.",
+        "# 简介\n\n欢迎。",
+        url="https://developers.binance.com/docs/institutional_loan/Introduction",
+    )
     (export / "Introduction.md").write_text(intro, encoding="utf-8")
     specs = tmp_path / "specs"
     r = run(str(tmp_path / "export"), "--out", str(specs))

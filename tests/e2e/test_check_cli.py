@@ -60,8 +60,13 @@ def test_check_from_outside_the_clone_prints_named_checks_and_a_junit_report(tmp
     r = doccontract("check", "--contracts", str(contracts), "--junit", str(junit), cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     rows = [line for line in table_rows(r.stdout) if line.startswith(CLOSE)]
-    assert any("probe: bad signature" in line and "PASSED" in line and "code -1022, as documented" in line for line in rows)
-    assert any("status is CLOSED, as documented" in line and "groupId answered is the one sent (10001)" in line for line in rows)
+    assert any(
+        "probe: bad signature" in line and "PASSED" in line and "code -1022, as documented" in line for line in rows
+    )
+    assert any(
+        "status is CLOSED, as documented" in line and "groupId answered is the one sent (10001)" in line
+        for line in rows
+    )
     assert "codes -2015 -2014" in r.stdout and " 0 failed" in r.stdout
     suite = ET.parse(junit).getroot().find("testsuite")
     assert int(suite.get("tests")) >= 20
@@ -87,7 +92,12 @@ def test_a_contract_the_answers_break_fails_with_the_reason(tmp_path):
 
 def test_a_missing_contracts_folder_or_operation_is_one_line_exit_2(tmp_path):
     r = doccontract("check", "--contracts", str(tmp_path / "nowhere"))
-    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "nowhere" in r.stderr and "no such contracts folder" in r.stderr
+    assert (
+        r.returncode == 2
+        and r.stderr.count("\n") == 1
+        and "nowhere" in r.stderr
+        and "no such contracts folder" in r.stderr
+    )
     r = doccontract("check", "--operation", "PATCH /nothing/*")
     assert r.returncode == 2 and "matches no operation" in r.stderr and r.stderr.count("\n") == 1
 
@@ -105,7 +115,9 @@ def test_require_coverage_requires_a_pages_own_codes_where_they_can_occur(tmp_pa
     assert "never -3999 (not required on the sandbox: -3999)" in " ".join(r.stdout.split())
     proc, url = sandbox_process()
     try:
-        r = doccontract("check", "--target", "live", "--contracts", str(contracts), "--require-coverage", env=_live_env(url))
+        r = doccontract(
+            "check", "--target", "live", "--contracts", str(contracts), "--require-coverage", env=_live_env(url)
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -123,11 +135,26 @@ def test_live_path_against_a_sandbox_process_sends_only_rejected_requests(tmp_pa
         line = next(x for x in table_rows(r.stdout) if "documented request is answered as documented" in x)
         assert "SKIPPED" in line and "a real close needs BINANCE_LIVE_CLOSE_GROUP_ID and --allow-destructive" in line
         # one opt-in is not enough
-        r = doccontract("check", "--target", "live", "--contracts", str(contracts), env=_live_env(url, BINANCE_LIVE_CLOSE_GROUP_ID="10001"))
+        r = doccontract(
+            "check",
+            "--target",
+            "live",
+            "--contracts",
+            str(contracts),
+            env=_live_env(url, BINANCE_LIVE_CLOSE_GROUP_ID="10001"),
+        )
         line = next(x for x in table_rows(r.stdout) if "documented request is answered as documented" in x)
         assert "SKIPPED" in line
         # both: the unit is closed and the answer judged
-        r = doccontract("check", "--target", "live", "--allow-destructive", "--contracts", str(contracts), env=_live_env(url, BINANCE_LIVE_CLOSE_GROUP_ID="10001"))
+        r = doccontract(
+            "check",
+            "--target",
+            "live",
+            "--allow-destructive",
+            "--contracts",
+            str(contracts),
+            env=_live_env(url, BINANCE_LIVE_CLOSE_GROUP_ID="10001"),
+        )
         line = next(x for x in table_rows(r.stdout) if "documented request is answered as documented" in x)
         assert "PASSED" in line and "groupId answered is the one sent (10001)" in line, r.stdout[-3000:]
     finally:
@@ -140,7 +167,9 @@ def test_live_without_credentials_is_not_green():
     r = doccontract("check", "--target", "live", env=_no_binance_env())
     assert r.returncode == 3
     (line,) = r.stdout.strip().splitlines()
-    assert line.startswith("live checks not run: no credentials (set BINANCE_API_KEY with BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH")
+    assert line.startswith(
+        "live checks not run: no credentials (set BINANCE_API_KEY with BINANCE_API_SECRET or BINANCE_PRIVATE_KEY_PATH"
+    )
     assert "BINANCE_PARENT_API_KEY" in line and "BINANCE_CREDIT_API_KEY" in line
 
 
@@ -234,17 +263,30 @@ def test_live_requests_are_signed_with_the_apis_time_when_our_clock_is_off(tmp_p
 
     def api(seen):
         if urlsplit(seen.path).path == "/api/v3/time":
-            return 200, {"Content-Type": "application/json"}, json.dumps({"serverTime": int(time.time() * 1000) + skew_ms}).encode()
+            return (
+                200,
+                {"Content-Type": "application/json"},
+                json.dumps({"serverTime": int(time.time() * 1000) + skew_ms}).encode(),
+            )
         return 400, {"Content-Type": "application/json"}, b'{"code":-1102,"msg":"Mandatory parameter was not sent."}'
 
     with StubServer(api) as srv:
         started = time.time() * 1000
         r = doccontract("check", "--target", "live", "--contracts", str(_close_only(tmp_path)), env=_live_env(srv.url))
         ended = time.time() * 1000
-    said = re.search(r"clock: the API's time is ([+-]\d+) ms from ours; signed requests carry the API's time", " ".join(r.stdout.split()))
-    assert said and abs(int(said.group(1)) - skew_ms) < 2_000, r.stdout[-2000:]  # measured: the round trip blurs it by some ms
-    stamps = [int(v) for s in srv.seen for k, v in parse_qsl(urlsplit(s.path).query) if k == "timestamp" and v.isdigit()]
-    fresh = [t for t in stamps if started + skew_ms - 5_000 <= t <= ended + skew_ms + 5_000]  # probes send stale or future ones on purpose
+    said = re.search(
+        r"clock: the API's time is ([+-]\d+) ms from ours; signed requests carry the API's time",
+        " ".join(r.stdout.split()),
+    )
+    assert said and abs(int(said.group(1)) - skew_ms) < 2_000, r.stdout[
+        -2000:
+    ]  # measured: the round trip blurs it by some ms
+    stamps = [
+        int(v) for s in srv.seen for k, v in parse_qsl(urlsplit(s.path).query) if k == "timestamp" and v.isdigit()
+    ]
+    fresh = [
+        t for t in stamps if started + skew_ms - 5_000 <= t <= ended + skew_ms + 5_000
+    ]  # probes send stale or future ones on purpose
     assert fresh and len(fresh) >= len(stamps) // 2, (stamps[:5], started)
 
 

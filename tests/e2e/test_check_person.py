@@ -62,21 +62,40 @@ def test_sandbox_url_is_an_option_of_check_and_a_fresh_sandbox_is_checked_withou
 
 def test_sandbox_url_is_refused_in_one_line_when_it_cannot_be_used():
     r = check("--sandbox-url", "nope")
-    assert r.returncode == 2 and r.stderr.strip() == "doccontract check: --sandbox-url 'nope': not a URL (http://HOST:PORT)"
+    assert (
+        r.returncode == 2
+        and r.stderr.strip() == "doccontract check: --sandbox-url 'nope': not a URL (http://HOST:PORT)"
+    )
     r = check("--target", "live", "--sandbox-url", "http://127.0.0.1:9")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "BINANCE_BASE_URL" in r.stderr
 
 
 def test_binance_base_url_is_the_live_targets_and_the_sandbox_run_says_so(tmp_path):
-    r = check("--contracts", _close_only(tmp_path), "--", "-k", "documented_examples", env=_env(BINANCE_BASE_URL="http://127.0.0.1:9"))
+    r = check(
+        "--contracts",
+        _close_only(tmp_path),
+        "--",
+        "-k",
+        "documented_examples",
+        env=_env(BINANCE_BASE_URL="http://127.0.0.1:9"),
+    )
     assert r.returncode == 0, r.stderr[-2000:]  # the embedded sandbox was checked; nothing went to :9
-    assert "BINANCE_BASE_URL is the live target's URL, not used by --target sandbox (a running sandbox: --sandbox-url URL)" in r.stderr
+    assert (
+        "BINANCE_BASE_URL is the live target's URL, not used by --target sandbox (a running sandbox: --sandbox-url URL)"
+        in r.stderr
+    )
 
 
 def test_help_lists_every_exit_code():
     r = run_cli("check", "--help")
     text = " ".join(r.stdout.split())
-    for said in ("0 every check passed", "1 a check failed", "2 bad argument", "3 live checks not run: no credentials", "4 the API could not be reached"):
+    for said in (
+        "0 every check passed",
+        "1 a check failed",
+        "2 bad argument",
+        "3 live checks not run: no credentials",
+        "4 the API could not be reached",
+    ):
         assert said in text, said
     assert "--sandbox-url URL" in text
 
@@ -86,7 +105,9 @@ def test_the_table_fits_120_columns_and_reasons_are_whole_in_the_table_and_the_j
     contracts = _close_only(tmp_path)
     f = tmp_path / "contracts" / CLOSE_FILE
     c = json.loads(f.read_text())
-    c["response"]["properties"]["status"]["enum"] = [f"DONE_IN_A_LONG_WAY_{i}" for i in range(3)]  # the sandbox refuses to answer outside it: a 500 saying why
+    c["response"]["properties"]["status"]["enum"] = [
+        f"DONE_IN_A_LONG_WAY_{i}" for i in range(3)
+    ]  # the sandbox refuses to answer outside it: a 500 saying why
     f.write_text(json.dumps(c))
     args = ("--contracts", contracts, "--", "-k", "documented_request")
     r = check(*args)
@@ -114,7 +135,19 @@ def test_ctrl_c_during_check_junit_leaves_no_report_that_reads_as_green(tmp_path
         f"def pytest_runtest_call(item):\n    pathlib.Path({str(started)!r}).touch()\n    time.sleep(0.2)\n"
     )
     env = _env(PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
-    proc = _popen("--contracts", _close_only(tmp_path), "--junit", str(junit), "--", "-p", "slow", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = _popen(
+        "--contracts",
+        _close_only(tmp_path),
+        "--junit",
+        str(junit),
+        "--",
+        "-p",
+        "slow",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -199,7 +232,9 @@ def test_live_checks_against_a_sandbox_process_sign_with_the_sandboxs_time(tmp_p
     ("could not read the API's time") and a future-timestamp probe once drew -27001 instead of -1021."""
     proc, url = sandbox_process()
     try:
-        env = _env(BINANCE_BASE_URL=url, BINANCE_API_KEY="demo-credit-key-2001", BINANCE_API_SECRET="demo-credit-secret-2001")
+        env = _env(
+            BINANCE_BASE_URL=url, BINANCE_API_KEY="demo-credit-key-2001", BINANCE_API_SECRET="demo-credit-secret-2001"
+        )
         r = check("--target", "live", "--contracts", _close_only(tmp_path), "--format", "json", env=env)
     finally:
         proc.terminate()

@@ -20,7 +20,11 @@ def test_build_prints_a_line_per_page_and_the_finding(tmp_path):
     r = run("build", "specs", "--out", str(tmp_path / "c"), "--no-cache")
     assert r.returncode == 0, r.stderr
     assert f"ok    {SEED_ID}: DELETE /sapi/v1/margin/loan-group (1 finding)" in r.stdout
-    wrappable = [ln for ln in r.stdout.splitlines() if not ln.startswith(("ok ", "same ", "skip ")) and max(map(len, ln.split())) < 80]
+    wrappable = [
+        ln
+        for ln in r.stdout.splitlines()
+        if not ln.startswith(("ok ", "same ", "skip ")) and max(map(len, ln.split())) < 80
+    ]
     assert wrappable and max(len(ln) for ln in wrappable) <= 100  # only a single long path may run past 100 columns
     unwrapped = " ".join(r.stdout.split())
     assert "bilingual.security" in unwrapped and "en: TRADE, zh-CN: USER_DATA" in unwrapped
@@ -48,7 +52,11 @@ def test_bad_pages_fail_with_the_file_named_and_leave_no_contract(tmp_path):
     said = " ".join(r.stdout.split())
     assert "skip notitle: [unknown-template] specs/notitle.md (en): no '# ' title heading" in said
     assert "skip error: [unknown-template] specs/error.html: no <article>" in said
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "good.json", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "errors.json",
+        "good.json",
+        "openapi.json",
+    ]
     assert not list(out.rglob("*.tmp"))
 
 
@@ -89,7 +97,9 @@ def test_hostile_pages_become_findings_and_one_bad_page_stops_nothing(tmp_path):
     out = tmp_path / "c"
     r = run("build", str(specs), "--out", str(out), "--no-cache")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "failed pages (1):" in r.stderr and r.stderr.rstrip().endswith("specs/empty.md: the file is empty; expected a doc page")
+    assert "failed pages (1):" in r.stderr and r.stderr.rstrip().endswith(
+        "specs/empty.md: the file is empty; expected a doc page"
+    )
     for name in ("good", "deep", "heavy", "inf"):
         text = (out / f"{name}.json").read_text()
         constants: list[str] = []
@@ -103,11 +113,21 @@ def test_bad_cache_entries_are_ignored_and_rewritten(tmp_path):
     specs = _specs(tmp_path, good=SEED.read_bytes())
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     out = tmp_path / "c"
-    assert subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True
+        ).returncode
+        == 0
+    )
     [cache] = (tmp_path / "cache" / "doccontract").glob("build-*.json")
     for bad in ('{"generator": 1, "entries": []}', '{"generator": "x"', "[]", '{"entries": {"good": "oops"}}'):
         cache.write_text(bad)
-        r = subprocess.run([sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)], env=env, capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(out)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert r.returncode == 0 and r.stderr == "", r.stderr
         assert json.loads(cache.read_text())["entries"]["good"]["input"]  # rewritten whole
 
@@ -132,7 +152,14 @@ def test_contracts_of_removed_specs_are_removed_and_nothing_else(tmp_path):
     (specs / "old.md").rename(specs / "new.md")
     r = run("build", str(specs), "--out", str(out), "-q")
     assert r.returncode == 0 and "gone  old:" in r.stdout and "1 removed" in r.stdout
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["errors.json", "extra", "good.json", "new.json", "notes.txt", "openapi.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "errors.json",
+        "extra",
+        "good.json",
+        "new.json",
+        "notes.txt",
+        "openapi.json",
+    ]
     moved = tmp_path / "copy"
     shutil.copytree(out, moved)  # a copied folder: its specs are not where the manifest says, and nothing is removed
     r = run("build", str(specs / "good.md"), "--out", str(moved), "-q")
@@ -158,12 +185,17 @@ def test_files_respect_the_umask_and_crlf_pages_build(tmp_path):
     out = tmp_path / "c"
     r = subprocess.run(
         ["sh", "-c", f'umask 022 && exec "{sys.executable}" -m doccontract build "{specs}" --out "{out}" --no-cache'],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""  # no progress line when stderr is not a terminal
     assert stat.S_IMODE((out / "good.json").stat().st_mode) == 0o644
-    assert json.loads((out / "good.json").read_text())["request"] == json.loads((out / "bom.json").read_text())["request"]
+    assert (
+        json.loads((out / "good.json").read_text())["request"] == json.loads((out / "bom.json").read_text())["request"]
+    )
 
 
 def test_progress_is_shown_on_a_terminal_only(tmp_path):
@@ -174,7 +206,10 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path):
     try:
         r = subprocess.run(
             [sys.executable, "-m", "doccontract", "build", str(specs), "--out", str(tmp_path / "c"), "--no-cache"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, timeout=120,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
         )
         os.close(slave)
         seen = b""
@@ -198,11 +233,18 @@ def test_an_endpoint_a_split_page_no_longer_documents_loses_its_contract(tmp_pat
     out = tmp_path / "c"
     r = run("build", str(specs), "--out", str(out), "-q")
     assert r.returncode == 0 and (out / "market/order-book.json").exists()
-    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json", "仅中文接口.json"]
+    assert sorted(p.name for p in (out / "market").iterdir()) == [
+        "klinecandlestick-data-market_data.json",
+        "order-book.json",
+        "仅中文接口.json",
+    ]
     (specs / "market.md").write_text(page.replace("### 仅中文接口", "仅中文接口"), encoding="utf-8")
     r = run("build", str(specs), "--out", str(out), "-q")
     assert "gone  market/仅中文接口: its spec no longer documents it" in r.stdout
-    assert sorted(p.name for p in (out / "market").iterdir()) == ["klinecandlestick-data-market_data.json", "order-book.json"]
+    assert sorted(p.name for p in (out / "market").iterdir()) == [
+        "klinecandlestick-data-market_data.json",
+        "order-book.json",
+    ]
 
 
 def test_openapi_is_made_again_when_the_cache_does_not_apply(tmp_path):
@@ -261,7 +303,7 @@ def test_a_page_in_one_language_builds_and_says_it_was_compared_with_nothing(tmp
 
 
 def test_two_pages_that_would_write_one_contract_stop_the_build_before_anything_is_written(tmp_path):
-    a, b = tmp_path / "pm" , tmp_path / "pm-pro"
+    a, b = tmp_path / "pm", tmp_path / "pm-pro"
     for folder in (a, b):
         folder.mkdir()
         (folder / "account.md").write_text(ONE_LANGUAGE)
@@ -269,16 +311,25 @@ def test_two_pages_that_would_write_one_contract_stop_the_build_before_anything_
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "pm/account.md and pm-pro/account.md would both become contract 'account'" in r.stderr
     assert not (tmp_path / "c").exists()
-    r = run("build", str(tmp_path), "--out", str(tmp_path / "c"), "--no-cache")  # their common folder: ids keep the folder
+    r = run(
+        "build", str(tmp_path), "--out", str(tmp_path / "c"), "--no-cache"
+    )  # their common folder: ids keep the folder
     assert r.returncode == 0 and {p.name for p in (tmp_path / "c").iterdir()} >= {"pm", "pm-pro"}
-    r = run("build", str(a), str(a / "account.md"), "--out", str(tmp_path / "d"), "--no-cache")  # one file named twice is one page
+    r = run(
+        "build", str(a), str(a / "account.md"), "--out", str(tmp_path / "d"), "--no-cache"
+    )  # one file named twice is one page
     assert r.returncode == 0, r.stderr
 
 
 def test_a_value_list_that_leaves_out_its_own_default_is_a_finding_and_no_enum(tmp_path):
-    page = ONE_LANGUAGE.replace("| thingId | LONG | YES |  |", "| thingId | LONG | YES |  |\n| side | ENUM | NO | `LONG` or `SHORT`; default `BOTH` |")
+    page = ONE_LANGUAGE.replace(
+        "| thingId | LONG | YES |  |",
+        "| thingId | LONG | YES |  |\n| side | ENUM | NO | `LONG` or `SHORT`; default `BOTH` |",
+    )
     r = run("build", str(_specs(tmp_path, t=page)), "--out", str(tmp_path / "c"), "--no-cache")
     c = json.loads((tmp_path / "c" / "t.json").read_text())
-    assert r.returncode == 0 and "enum" not in c["request"]["properties"]["side"]  # BOTH is valid; a client must not refuse it
+    assert (
+        r.returncode == 0 and "enum" not in c["request"]["properties"]["side"]
+    )  # BOTH is valid; a client must not refuse it
     (finding,) = [f for f in c["findings"] if f["code"] == "page.enum-omits-default"]
     assert finding["values"] == {"listed": ["LONG", "SHORT"], "default": "BOTH"} and finding["where"].endswith("| side")

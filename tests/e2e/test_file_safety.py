@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 
 def run(*args, timeout: float = 120):
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def one_line(r) -> str:
@@ -107,7 +109,11 @@ def test_add_skips_a_folder_named_like_a_page(tmp_path):
 def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path, command):
     fifo = tmp_path / "page.md"
     os.mkfifo(fifo)
-    args = {"add": ("add", str(fifo), "--out", str(tmp_path / "specs")), "diff": ("diff", str(fifo), str(SEED)), "build": ("build", str(fifo), "--out", str(tmp_path / "c"))}
+    args = {
+        "add": ("add", str(fifo), "--out", str(tmp_path / "specs")),
+        "diff": ("diff", str(fifo), str(SEED)),
+        "build": ("build", str(fifo), "--out", str(tmp_path / "c")),
+    }
     r = run(*args[command], timeout=60)  # before the fix: blocked forever (the timeout fails the test)
     assert r.returncode == 2
     assert "page.md" in one_line(r) and "FIFO" in r.stderr
@@ -128,7 +134,17 @@ def test_a_stray_file_in_the_contracts_folder_is_named(tmp_path, content):
 def test_drift_report_dir_that_is_a_file_is_one_line(tmp_path):
     report = tmp_path / "report"
     report.write_text("a file")
-    r = run("drift", "--specs", str(tmp_path / "nospecs"), "--contracts", str(tmp_path / "noc"), "--report-dir", str(report), "--base-url", "http://127.0.0.1:9")
+    r = run(
+        "drift",
+        "--specs",
+        str(tmp_path / "nospecs"),
+        "--contracts",
+        str(tmp_path / "noc"),
+        "--report-dir",
+        str(report),
+        "--base-url",
+        "http://127.0.0.1:9",
+    )
     assert r.returncode == 2
     assert "report" in one_line(r) and "not a folder" in r.stderr
     assert report.read_text() == "a file"
@@ -215,7 +231,12 @@ def test_concurrent_builds_into_one_folder_keep_every_folder_in_the_manifest(tmp
     out = tmp_path / "out"
     folders = [_folder(tmp_path, f"v{k}", 3) for k in range(4)]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "doccontract", "build", str(f), "--out", str(out), "--no-cache", "-q"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "doccontract", "build", str(f), "--out", str(out), "--no-cache", "-q"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for f in folders
     ]
     for p in procs:
@@ -223,7 +244,9 @@ def test_concurrent_builds_into_one_folder_keep_every_folder_in_the_manifest(tmp
     manifest = json.loads((out / ".doccontract-manifest").read_text())
     files = {f for group in manifest["folders"] for names in group.values() for f in names}
     assert len(manifest["folders"]) == 4 and len(files) == 12
-    assert json.loads((out / "openapi.json").read_text())["paths"].keys() >= {f"/sapi/v1/v{k}/p{i}" for k in range(4) for i in range(3)}
+    assert json.loads((out / "openapi.json").read_text())["paths"].keys() >= {
+        f"/sapi/v1/v{k}/p{i}" for k in range(4) for i in range(3)
+    }
     (folders[2] / "v2-p1.md").unlink()  # a removed spec takes its contract with it
     r = run("build", str(folders[2]), "--out", str(out), "--no-cache", "-q")
     assert r.returncode == 0, r.stderr
@@ -239,12 +262,14 @@ def test_concurrent_builds_into_one_folder_keep_every_folder_in_the_manifest(tmp
             lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4),
             max_leaves=12,
         ).map(lambda v: json.dumps({"format": 3, "folders": v}).encode()),
-        st.lists(st.dictionaries(st.text(max_size=20), st.lists(st.text(max_size=30), max_size=3), max_size=3), max_size=3).map(
-            lambda v: json.dumps({"format": 3, "folders": v}).encode()
-        ),
+        st.lists(
+            st.dictionaries(st.text(max_size=20), st.lists(st.text(max_size=30), max_size=3), max_size=3), max_size=3
+        ).map(lambda v: json.dumps({"format": 3, "folders": v}).encode()),
     )
 )
-@example(json.dumps({"format": 3, "folders": [{"specs/good.md": ["../outside.json", "a\x00.json", "/etc/x.json"]}]}).encode())
+@example(
+    json.dumps({"format": 3, "folders": [{"specs/good.md": ["../outside.json", "a\x00.json", "/etc/x.json"]}]}).encode()
+)
 def test_any_manifest_is_ignored_safely_never_a_traceback(tmp_path_factory, manifest):
     """In-process (a process per example would take minutes): a corrupt manifest is read as none."""
     from doccontract.contract.build import build

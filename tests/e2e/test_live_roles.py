@@ -39,7 +39,11 @@ def check(url: str, keys: dict, *args: str) -> subprocess.CompletedProcess:
 def rows(stdout: str, endpoint: str, check_name: str = "documented request is answered as documented") -> list[str]:
     """'OUTCOME check: detail' for each result of ``endpoint`` whose check names ``check_name``."""
     results = json.loads(stdout)["results"]
-    return [f"{r['outcome']} {r['check']}: {r['detail']}" for r in results if r["endpoint"] == endpoint and check_name in r["check"]]
+    return [
+        f"{r['outcome']} {r['check']}: {r['detail']}"
+        for r in results
+        if r["endpoint"] == endpoint and check_name in r["check"]
+    ]
 
 
 def test_the_credit_key_alone_passes_and_skips_the_parent_only_endpoints_naming_role_and_variable(api):
@@ -47,16 +51,30 @@ def test_the_credit_key_alone_passes_and_skips_the_parent_only_endpoints_naming_
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-1000:]
     for endpoint in (ACTIVE, EDIT):
         (line,) = rows(r.stdout, endpoint)
-        assert "SKIPPED" in line and "accessible only with the parent account's API key" in line and "BINANCE_PARENT_API_KEY" in line, line
+        assert (
+            "SKIPPED" in line
+            and "accessible only with the parent account's API key" in line
+            and "BINANCE_PARENT_API_KEY" in line
+        ), line
     (line,) = rows(r.stdout, "GET /sapi/v1/margin/loan-groups/closed")
     assert "PASSED" in line  # the credit account's own endpoints are checked in full
 
 
 def test_one_default_key_of_the_credit_account_passes_and_the_refused_parent_endpoints_are_skipped(api):
-    r = check(api, {"BINANCE_API_KEY": CREDIT["BINANCE_CREDIT_API_KEY"], "BINANCE_API_SECRET": CREDIT["BINANCE_CREDIT_API_SECRET"]})
+    r = check(
+        api,
+        {
+            "BINANCE_API_KEY": CREDIT["BINANCE_CREDIT_API_KEY"],
+            "BINANCE_API_SECRET": CREDIT["BINANCE_CREDIT_API_SECRET"],
+        },
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-1000:]
     (line,) = rows(r.stdout, ACTIVE)
-    assert "SKIPPED" in line and "BINANCE_API_KEY (role unknown) was refused with -2015" in line and "BINANCE_PARENT_API_KEY" in line, line
+    assert (
+        "SKIPPED" in line
+        and "BINANCE_API_KEY (role unknown) was refused with -2015" in line
+        and "BINANCE_PARENT_API_KEY" in line
+    ), line
 
 
 def test_a_key_per_role_passes_the_parent_only_endpoints(api):
@@ -70,7 +88,10 @@ def test_a_key_per_role_passes_the_parent_only_endpoints(api):
 
 
 def test_a_key_given_for_the_wrong_role_fails_and_the_2015_names_the_role_it_needs(api):
-    wrong = {"BINANCE_PARENT_API_KEY": CREDIT["BINANCE_CREDIT_API_KEY"], "BINANCE_PARENT_API_SECRET": CREDIT["BINANCE_CREDIT_API_SECRET"]}
+    wrong = {
+        "BINANCE_PARENT_API_KEY": CREDIT["BINANCE_CREDIT_API_KEY"],
+        "BINANCE_PARENT_API_SECRET": CREDIT["BINANCE_CREDIT_API_SECRET"],
+    }
     r = check(api, CREDIT | wrong, "--operation", ACTIVE)
     assert r.returncode == 1, r.stdout[-3000:]
     (line,) = rows(r.stdout, ACTIVE)

@@ -37,11 +37,17 @@ def test_one_language_of_another_page_is_enough_to_refuse():
 @pytest.mark.parametrize(
     "changed,refused",
     [
-        ({"title": ("Query Closed Widget Record", "查询已关闭小部件记录"), "request": "GET /sapi/v1/widgets/closed"}, True),
+        (
+            {"title": ("Query Closed Widget Record", "查询已关闭小部件记录"), "request": "GET /sapi/v1/widgets/closed"},
+            True,
+        ),
         ({"request": "GET /sapi/v1/widget"}, False),  # method only, same title: drift on this page
         ({"request": "DELETE /sapi/v2/widget"}, False),  # path only
         ({"title": ("Close a Widget (TRADE)", "关闭一个小部件 (TRADE)")}, False),  # title only
-        ({"title": ("Close Widget (USER_DATA)", "关闭小部件 (USER_DATA)"), "request": "GET /sapi/v1/widget"}, False),  # security tag aside
+        (
+            {"title": ("Close Widget (USER_DATA)", "关闭小部件 (USER_DATA)"), "request": "GET /sapi/v1/widget"},
+            False,
+        ),  # security tag aside
     ],
 )
 def test_without_anchors_the_title_and_request_line_decide_against_the_spec(changed, refused):
@@ -72,10 +78,14 @@ def test_no_corpus_page_is_taken_for_another_page():
 
 
 def test_its_own_path_in_another_case_or_percent_encoded_is_still_its_own():
-    text = endpoint_page(anchors=CLOSE.replace("Widget-Close", "widget-close").replace("/", "%2F", 0).replace("account", "acc%6Funt"))
+    text = endpoint_page(
+        anchors=CLOSE.replace("Widget-Close", "widget-close").replace("/", "%2F", 0).replace("account", "acc%6Funt")
+    )
     assert judge(text) is None
 
 
 def test_a_body_link_to_the_url_it_was_saved_under_does_not_make_a_wrong_page_right():
-    text = closed_record_page(url_path=CLOSE).replace("Query closed widgets.", f"Query closed widgets (see [Close Widget](/docs/{CLOSE}#http-request)).")
+    text = closed_record_page(url_path=CLOSE).replace(
+        "Query closed widgets.", f"Query closed widgets (see [Close Widget](/docs/{CLOSE}#http-request))."
+    )
     assert f"/docs/{CLOSE}#http-request" in text and judge(text) is not None

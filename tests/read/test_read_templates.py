@@ -58,12 +58,18 @@ def test_an_endpoint_heading_gives_the_path_and_a_link_example_gives_get():
     assert (c["method"], c["path"]) == ("GET", "/bapi/defi/v1/public/alpha-trade/token/list")
     assert c["request"]["required"] == ["limit"] and set(c["request"]["properties"]) == {"chainId", "limit"}
     inferred = [f for f in c["findings"] if f["code"] == "page.method-inferred"]
-    assert len(inferred) == 1 and "Full URL Example" in inferred[0]["where"] and inferred[0]["values"]["method"] == "GET"
+    assert (
+        len(inferred) == 1 and "Full URL Example" in inferred[0]["where"] and inferred[0]["values"]["method"] == "GET"
+    )
 
 
 @pytest.mark.parametrize(
     "line",
-    ["Endpoint: POST /bapi/defi/v1/private/order", "**Endpoint:** POST `/bapi/defi/v1/private/order`", "## Endpoint: POST /bapi/defi/v1/private/order"],
+    [
+        "Endpoint: POST /bapi/defi/v1/private/order",
+        "**Endpoint:** POST `/bapi/defi/v1/private/order`",
+        "## Endpoint: POST /bapi/defi/v1/private/order",
+    ],
 )
 def test_an_endpoint_line_that_names_its_method_needs_no_inference(line):
     page = ENDPOINT_LINE.replace("## Endpoint: /bapi/defi/v1/public/alpha-trade/token/list", line)
@@ -81,7 +87,10 @@ def test_a_full_url_example_that_names_a_method_gives_it(example):
 
 
 def test_a_full_url_example_of_another_path_says_nothing_of_this_one():
-    page = ENDPOINT_LINE.replace(f"[{URL}?chainId=56]({URL}?chainId=56)", "[https://www.binance.com/other/path](https://www.binance.com/other/path)")
+    page = ENDPOINT_LINE.replace(
+        f"[{URL}?chainId=56]({URL}?chainId=56)",
+        "[https://www.binance.com/other/path](https://www.binance.com/other/path)",
+    )
     with pytest.raises(TemplateError, match="no method"):
         one_language(page)
 
@@ -90,7 +99,9 @@ def test_endpoint_prose_without_a_path_is_no_request():
     from doccontract.read.sections import part_of
 
     assert part_of("Endpoint: /api/v3/x") == "http" and part_of("Endpoint: Security Type") is None
-    c = one_language(ENDPOINT_LINE.replace("Lists the tokens that can be traded.", "Endpoint: see the list of hosts below."))
+    c = one_language(
+        ENDPOINT_LINE.replace("Lists the tokens that can be traded.", "Endpoint: see the list of hosts below.")
+    )
     assert c["path"] == "/bapi/defi/v1/public/alpha-trade/token/list"
 
 
@@ -101,7 +112,11 @@ def test_an_endpoint_line_with_no_method_anywhere_is_an_unknown_template():
 
 
 def test_a_chinese_endpoint_heading_reads_the_same():
-    zh = ENDPOINT_LINE.replace("# Token List", "# 代币列表").replace("## Endpoint:", "## 接口地址：").replace("## Full URL Example", "## 完整URL示例")
+    zh = (
+        ENDPOINT_LINE.replace("# Token List", "# 代币列表")
+        .replace("## Endpoint:", "## 接口地址：")
+        .replace("## Full URL Example", "## 完整URL示例")
+    )
     zh = zh.replace("## Request Parameters", "## 请求参数").replace("## Response Example", "## 响应示例")
     c = contract_for(parse_page(crawler_page(ENDPOINT_LINE, zh).encode(), "t.md"), "t")
     assert (c["method"], c["path"]) == ("GET", "/bapi/defi/v1/public/alpha-trade/token/list")
@@ -133,11 +148,19 @@ def test_a_response_structure_list_becomes_the_response_schema():
     body = c["response"]
     assert set(body["properties"]) == {"code", "data", "success", "message"}
     assert body["properties"]["message"]["description"] == "Why it failed Only on failure"
-    assert body["properties"]["code"]["type"] == "string" and body["properties"]["code"]["description"].startswith("Status code")
-    assert body["properties"]["success"] == {"type": "boolean", "description": "Whether the call worked", "x-doc-type": "boolean"}
+    assert body["properties"]["code"]["type"] == "string" and body["properties"]["code"]["description"].startswith(
+        "Status code"
+    )
+    assert body["properties"]["success"] == {
+        "type": "boolean",
+        "description": "Whether the call worked",
+        "x-doc-type": "boolean",
+    }
     items = body["properties"]["data"]["items"]
     assert body["properties"]["data"]["type"] == "array" and set(items["properties"]) == {"tokenId", "price", "chain"}
-    assert items["properties"]["chain"]["type"] == "object" and set(items["properties"]["chain"]["properties"]) == {"chainId"}
+    assert items["properties"]["chain"]["type"] == "object" and set(items["properties"]["chain"]["properties"]) == {
+        "chainId"
+    }
 
 
 def test_a_response_structure_list_beside_an_example_types_its_fields():
@@ -158,12 +181,14 @@ def test_nested_bullets_keep_their_depth_in_markdown_and_html():
     assert again.levels == (0, 1, 2, 0)
     html, _ = read_html(render_html(doc), "en", "t.html")
     assert html.sections[0].blocks[0].levels == (0, 1, 2, 0)
-    assert doc.canonical() == read_markdown("# T\n\n## Notes\n\n* one\n* nested\n* deeper\n* two\n", "en").canonical()  # drift's hash ignores depth
+    assert (
+        doc.canonical() == read_markdown("# T\n\n## Notes\n\n* one\n* nested\n* deeper\n* two\n", "en").canonical()
+    )  # drift's hash ignores depth
 
 
 # --------------------------------------------------------------------------- a Chinese half that is not one
 
-ONE = "# Query (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/q\n\n## Response Example\n\n```\n{\"a\": 1}\n```\n"
+ONE = '# Query (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/q\n\n## Response Example\n\n```\n{"a": 1}\n```\n'
 
 
 @pytest.mark.parametrize(
@@ -198,6 +223,13 @@ def test_the_html_reader_reads_the_same_templates():
     for body in (ENDPOINT_LINE, STRUCTURE):
         md = one_language(body)
         doc = parse_page(f"---\nsource_url: x\n---\n\n{body}".encode(), "t.md").docs["en"]
-        html = contract_for(parse_page(render_html(doc, "https://developers.binance.com/docs/alpha/x").encode(), "t.html"), "t")
-        assert (html["method"], html["path"], html["request"], html["response"]) == (md["method"], md["path"], md["request"], md["response"])
+        html = contract_for(
+            parse_page(render_html(doc, "https://developers.binance.com/docs/alpha/x").encode(), "t.html"), "t"
+        )
+        assert (html["method"], html["path"], html["request"], html["response"]) == (
+            md["method"],
+            md["path"],
+            md["request"],
+            md["response"],
+        )
         assert ("page.method-inferred" in codes(html)) == ("page.method-inferred" in codes(md))

@@ -68,7 +68,9 @@ def test_a_front_page_pointing_to_the_faq_and_the_change_log_is_an_introduction(
 def test_a_streams_page_of_prose_only_tells_how_to_connect():
     prose = "# User Data Streams Connect\n\n* A User Data Stream `listenKey` is valid for 60 minutes.\n* Base Url: wss://fstream.binance.com\n"
     assert _kind(prose) == "general-info"
-    payload = '# Mark Price Stream\n\nPushes the mark price.\n\n    {"stream": "btcusdt@markPrice", "data": {"p": "1"}}\n'
+    payload = (
+        '# Mark Price Stream\n\nPushes the mark price.\n\n    {"stream": "btcusdt@markPrice", "data": {"p": "1"}}\n'
+    )
     assert _kind(payload) == "stream"
 
 
@@ -79,13 +81,23 @@ _PAYLOAD = '## Response Example\n\n    {"e": "w", "E": 1}\n'
     "md,kind",
     [
         # an event page may state an update speed too: only a stream names a stream
-        ("# Event: Widget update\n\n## Event Description\n\nSent on change.\n\n## Event Name\n\n`W`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD, "user-data-event"),
+        (
+            "# Event: Widget update\n\n## Event Description\n\nSent on change.\n\n## Event Name\n\n`W`\n\n## Update Speed\n\n50ms\n\n"
+            + _PAYLOAD,
+            "user-data-event",
+        ),
         ("# Widget Streams\n\n## Stream Name\n\n`<symbol>@widget`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD, "stream"),
         ("# Widget ticker\n\n## Update Speed\n\n1000ms\n\n" + _PAYLOAD, "stream"),
         # a page titled only 'Connect' that gives the base URL tells how to connect
-        ("# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n* Valid for 24 hours.\n", "general-info"),
+        (
+            "# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n* Valid for 24 hours.\n",
+            "general-info",
+        ),
         # an address mentioned in passing says where, not how to connect
-        ("# How to keep a local widget book\n\n1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events.\n", "guide"),
+        (
+            "# How to keep a local widget book\n\n1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events.\n",
+            "guide",
+        ),
     ],
 )
 def test_events_streams_and_connection_pages_by_what_only_each_has(md, kind):
@@ -96,5 +108,9 @@ def test_a_page_of_definition_tables_without_a_request_is_common_definitions():
     rows = "".join(f"| {c}{c} | {c.lower()}x |\n" for c in "ABCDEFGHIJKL")
     appendix = f"# Appendix\n\n## Country codes\n\n| Country | Code |\n|---|---|\n{rows}\nA note on names.\n"
     assert _kind(appendix) == "common-definitions"
-    guide = "# How to sign\n\n" + "".join(f"Step {i} of the guide, in prose.\n\n" for i in range(12)) + "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    guide = (
+        "# How to sign\n\n"
+        + "".join(f"Step {i} of the guide, in prose.\n\n" for i in range(12))
+        + "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
     assert _kind(guide) == "guide"  # a table among much prose: still a guide

@@ -46,7 +46,12 @@ def test_anything_else_goes_to_the_parser(src):
 
 # 1,000 strings the shortcut reads (about what 3,000 unfiltered strings gave before the filter)
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-@given(st.lists(st.sampled_from(["*", "**", "`", "_", "a", "b", "1", " ", ":", "(", ")", "\n", "\t", "中", "，", "-", "'"]), max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(["*", "**", "`", "_", "a", "b", "1", " ", ":", "(", ")", "\n", "\t", "中", "，", "-", "'"]),
+        max_size=14,
+    )
+)
 def test_the_shortcut_never_disagrees_with_the_parser(pieces):
     src = "".join(pieces)
     plain = md._plain_markup(src)

@@ -108,7 +108,11 @@ def contract(en: str = EN, zh: str = ZH) -> dict:
 
 def test_sample_page_reads_in_both_languages_without_findings_of_disagreement():
     c = contract()
-    assert (c["method"], c["path"], c["weight"]) == ("GET", "/sapi/v1/sample", {"value": 10, "unit": "IP", "limit": "IP", "header": "X-SAPI-USED-IP-WEIGHT-1M"})
+    assert (c["method"], c["path"], c["weight"]) == (
+        "GET",
+        "/sapi/v1/sample",
+        {"value": 10, "unit": "IP", "limit": "IP", "header": "X-SAPI-USED-IP-WEIGHT-1M"},
+    )
     assert [f["code"] for f in c["findings"] if f["code"].startswith("bilingual")] == []
     assert c["request"]["required"] == ["symbol"]
     assert c["request"]["properties"]["side"]["enum"] == ["BUY", "SELL"]  # the cell continued after a blank line
@@ -116,7 +120,12 @@ def test_sample_page_reads_in_both_languages_without_findings_of_disagreement():
     resp = c["response"]
     assert resp["type"] == "array"  # top-level array example
     item = resp["items"]
-    assert item["properties"]["price"] == {"type": "string", "pattern": item["properties"]["price"]["pattern"], "description": "price", "x-doc-type": "DECIMAL"}
+    assert item["properties"]["price"] == {
+        "type": "string",
+        "pattern": item["properties"]["price"]["pattern"],
+        "description": "price",
+        "x-doc-type": "DECIMAL",
+    }
     assert item["properties"]["qty"]["type"] == "number"  # DECIMAL follows what the example shows
     assert item["required"] == ["price", "qty", "symbol"]
 
@@ -150,12 +159,18 @@ on the next line
     sec = read_markdown(text, "en").sections[0]
     table = sec.blocks[0]
     assert isinstance(table, Table)
-    assert table.rows == (("a", "STRING", "first"), ("b", "LONG", "second"), ("c", "STRING", "continues on the next line"))
+    assert table.rows == (
+        ("a", "STRING", "first"),
+        ("b", "LONG", "second"),
+        ("c", "STRING", "continues on the next line"),
+    )
     assert "A note between rows." in sec.blocks[1].text
 
 
 def test_bold_cells_hashes_headings_and_request_parameters_without_space():
-    en = EN.replace("## Request Parameters", "#### RequestParameters").replace("symbol| STRING| YES|", "**symbol**| STRING| **YES**|")
+    en = EN.replace("## Request Parameters", "#### RequestParameters").replace(
+        "symbol| STRING| YES|", "**symbol**| STRING| **YES**|"
+    )
     en = en.replace("## HTTP Request", "#### HTTP Request").replace("GET /sapi/v1/sample", "**GET** `/sapi/v1/sample`")
     c = contract(en)
     assert c["request"]["required"] == ["symbol"]
@@ -180,7 +195,10 @@ def test_bold_cells_hashes_headings_and_request_parameters_without_space():
                 "text": "1 when a single is specified;(IP) 10 when the symbol parameter is omitted(IP)",
                 "table": {
                     "columns": ["when", "weight"],
-                    "rows": [{"when": "when a single is specified", "weight": 1}, {"when": "when the symbol parameter is omitted", "weight": 10}],
+                    "rows": [
+                        {"when": "when a single is specified", "weight": 1},
+                        {"when": "when the symbol parameter is omitted", "weight": 10},
+                    ],
                 },
             },
         ),
@@ -235,7 +253,9 @@ def test_example_that_breaks_the_table_is_a_type_finding_and_the_contract_takes_
 
 
 def test_example_field_missing_from_table_and_the_reverse():
-    en = EN.replace('"qty": 1.5,', '"qty": 1.5, "extra": true,').replace("qty| DECIMAL| quantity", "qty| DECIMAL| quantity  \nghost| STRING| never shown")
+    en = EN.replace('"qty": 1.5,', '"qty": 1.5, "extra": true,').replace(
+        "qty| DECIMAL| quantity", "qty| DECIMAL| quantity  \nghost| STRING| never shown"
+    )
     codes = {(f["code"], f["values"].get("field")) for f in contract(en)["findings"]}
     assert ("page.example-field-undocumented", "/extra") in codes
     assert ("page.field-missing-from-example", "/ghost") in codes
@@ -274,7 +294,7 @@ def test_lenient_example_reader_says_what_it_repaired():
 def test_hostile_examples_are_refused_with_a_reason_not_a_crash(text, problem):
     with pytest.raises(ValueError, match=problem):
         parse_example(text)
-    en = EN.replace(EN[EN.index("    [  \n      {"):EN.index("## Response Parameters")], "    " + text + "\n\n")
+    en = EN.replace(EN[EN.index("    [  \n      {") : EN.index("## Response Parameters")], "    " + text + "\n\n")
     c = contract(en, ZH.replace('[{"symbol": "BTCUSDT", "price": "0.1", "qty": 1.5}]', text))
     found = [f for f in c["findings"] if f["code"] == "page.example-unreadable"]
     assert len(found) == 2 and all(problem in f["message"] for f in found)  # one per language
@@ -290,21 +310,28 @@ def test_alternative_answers_become_one_of_and_kline_rows_are_typed_per_position
     assert ex.alternatives == [[{"symbol": "A", "price": "1"}]]
     s = response_schema([], ex)
     assert [b["type"] for b in s["oneOf"]] == ["object", "array"]
-    kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.0163",  // Open price\n    308  // trades\n  ]\n]')
+    kline = parse_example(
+        '[\n  [\n    1499040000000,  // Open time\n    "0.0163",  // Open price\n    308  // trades\n  ]\n]'
+    )
     s = response_schema([], kline)
     row = s["items"]
     assert [p["type"] for p in row["prefixItems"]] == ["integer", "string", "integer"]
     assert row["prefixItems"][1]["description"] == "Open price" and row["minItems"] == 3
     same_keys = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 5, "b": 7}')
     alike = response_schema([], same_keys)  # the page's two answers, one shape: two branches, validating alike
-    assert [(b["required"], b["examples"]) for b in alike["anyOf"]] == [(["a", "b"], [{"a": 1, "b": 2}]), (["a", "b"], [{"a": 5, "b": 7}])]
+    assert [(b["required"], b["examples"]) for b in alike["anyOf"]] == [
+        (["a", "b"], [{"a": 1, "b": 2}]),
+        (["a", "b"], [{"a": 5, "b": 7}]),
+    ]
     full_mini = parse_example('{"a": 1, "b": 2}\nOR\n{"a": 1}\nOR\n[{"a": 1}]')
     s = response_schema([], full_mini)  # FULL and MINI overlap: anyOf, each answer with its own required keys
     assert [alt.get("required") for alt in s["anyOf"]] == [["a", "b"], ["a"], None]
 
 
 def test_example_tolerates_comments_and_trailing_commas():
-    ex = parse_example('{\n "a": 1, // one\n "b": "x//y", /* block */\n "c": [1,2,],\n "d": 5 // will not return if absent\n}')
+    ex = parse_example(
+        '{\n "a": 1, // one\n "b": "x//y", /* block */\n "c": [1,2,],\n "d": 5 // will not return if absent\n}'
+    )
     assert ex.value == {"a": 1, "b": "x//y", "c": [1, 2], "d": 5}
     assert ex.optional == {"d"}
 
@@ -329,13 +356,26 @@ def test_enum_values_from_descriptions():
 def test_lists_joined_by_and_or_or_in_chinese_are_whole_and_a_list_without_its_default_is_no_enum():
     from doccontract.read.prose import omitted_default
 
-    assert enum_values("Supported values: `LIMIT_MAKER`, `STOP_LOSS`, and `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
-    assert enum_values("支持的数值： `LIMIT_MAKER`，`STOP_LOSS` 和 `STOP_LOSS_LIMIT`", "ENUM") == ["LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT"]
+    assert enum_values("Supported values: `LIMIT_MAKER`, `STOP_LOSS`, and `STOP_LOSS_LIMIT`", "ENUM") == [
+        "LIMIT_MAKER",
+        "STOP_LOSS",
+        "STOP_LOSS_LIMIT",
+    ]
+    assert enum_values("支持的数值： `LIMIT_MAKER`，`STOP_LOSS` 和 `STOP_LOSS_LIMIT`", "ENUM") == [
+        "LIMIT_MAKER",
+        "STOP_LOSS",
+        "STOP_LOSS_LIMIT",
+    ]
     assert enum_values("组合，如`A_B`，`B_C`或者`A_C`", "ENUM") == ["A_B", "B_C", "A_C"]
     stp = "`EXPIRE_TAKER`/ `EXPIRE_MAKER`/ `EXPIRE_BOTH`; default `NONE`"
-    assert enum_values(stp, "ENUM") == [] and omitted_default(stp, "ENUM") == (["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"], "NONE")
+    assert enum_values(stp, "ENUM") == [] and omitted_default(stp, "ENUM") == (
+        ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
+        "NONE",
+    )
     marked = "Funding source for repayment. MARGIN (default): deduct from the margin account. SPOT: deduct from spot."
-    assert enum_values(marked, "STRING") == ["MARGIN", "SPOT"] and enum_values("MARGIN（默认）：杠杆。SPOT：现货。", "STRING") == ["MARGIN", "SPOT"]
+    assert enum_values(marked, "STRING") == ["MARGIN", "SPOT"] and enum_values(
+        "MARGIN（默认）：杠杆。SPOT：现货。", "STRING"
+    ) == ["MARGIN", "SPOT"]
     kept = "ACK, RESULT, or FULL; MARKET and LIMIT order types default to FULL"
     assert enum_values(kept, "ENUM") == ["ACK", "RESULT", "FULL"] and omitted_default(kept, "ENUM") is None
 
@@ -353,7 +393,10 @@ def test_integer_bounds_a_description_states_are_the_schema_bounds():
     )
     assert (props["current"]["minimum"], props["current"]["maximum"]) == (1, 2**63 - 1)
     assert (props["size"]["minimum"], props["size"]["maximum"]) == (-(2**63), 100)
-    assert (props["span"]["minimum"], props["span"]["maximum"]) == (-(2**63), 2**63 - 1)  # 100 days bounds the window, not the number
+    assert (props["span"]["minimum"], props["span"]["maximum"]) == (
+        -(2**63),
+        2**63 - 1,
+    )  # 100 days bounds the window, not the number
 
 
 def test_a_value_list_description_is_the_parameter_enum():
@@ -367,7 +410,10 @@ def test_a_value_list_description_is_the_parameter_enum():
         ("This endpoint is accessible only with the parent account API key.", "parent"),
         ("The closure can only be initiated by API calls from the credit account.", "credit"),
         ("Sample.", None),
-        ("This endpoint is accessible only with the parent or credit account API key.", None),  # two roles: no one role is the rule
+        (
+            "This endpoint is accessible only with the parent or credit account API key.",
+            None,
+        ),  # two roles: no one role is the rule
         ("Accessible only with the parent account or the credit account API key.", None),
     ],
 )
@@ -382,7 +428,11 @@ def test_a_bullet_that_limits_the_answer_does_not_restrict_the_caller():
 
 
 def test_bilingual_disagreements_are_each_reported():
-    zh = ZH.replace("GET /sapi/v1/sample", "POST /sapi/v1/sample2").replace("symbol| STRING| 是|", "symbol| LONG| 否|").replace("qty| DECIMAL|", "qty| LONG|")
+    zh = (
+        ZH.replace("GET /sapi/v1/sample", "POST /sapi/v1/sample2")
+        .replace("symbol| STRING| 是|", "symbol| LONG| 否|")
+        .replace("qty| DECIMAL|", "qty| LONG|")
+    )
     zh = zh.replace("(USER_DATA)", "(TRADE)").replace("请求权重(IP)\n\n10", "请求权重(IP)\n\n20")
     codes = {f["code"]: f["values"] for f in contract(EN, zh)["findings"]}
     assert codes["bilingual.method"] == {"en": "GET", "zh-CN": "POST"}
@@ -401,7 +451,12 @@ def test_security_type_may_be_absent():
 
 @pytest.mark.parametrize(
     "title,kind",
-    [("Change Log", "changelog"), ("Error Codes", "error-codes"), ("Introduction", "introduction"), ("Filters", "common-definitions")],
+    [
+        ("Change Log", "changelog"),
+        ("Error Codes", "error-codes"),
+        ("Introduction", "introduction"),
+        ("Filters", "common-definitions"),
+    ],
 )
 def test_non_endpoint_pages_are_classified(title, kind):
     with pytest.raises(NotAnEndpoint) as exc:
@@ -491,7 +546,10 @@ def test_seed_renders_to_markdown_and_html_and_reads_back():
     for lang, doc in parse_page(SEED.read_bytes(), "seed.md").docs.items():
         assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical()
         assert read_html(render_html(doc), lang)[0].canonical() == doc.canonical()
-    tricky = read_markdown("# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n", "en")
+    tricky = read_markdown(
+        "# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n",
+        "en",
+    )
     assert read_markdown(render_markdown(tricky), "en").canonical() == tricky.canonical()
 
 
@@ -505,12 +563,22 @@ def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_ancho
     from doccontract.read.load import read_page
 
     contracts = {c["id"]: c for c in contracts_for(read_page(PAGES / "multi_endpoint.md", "multi.md"), "spot/market")}
-    assert sorted(contracts) == ["spot/market/klinecandlestick-data-market_data", "spot/market/order-book", "spot/market/仅中文接口"]
+    assert sorted(contracts) == [
+        "spot/market/klinecandlestick-data-market_data",
+        "spot/market/order-book",
+        "spot/market/仅中文接口",
+    ]
     depth = contracts["spot/market/order-book"]
     assert (depth["method"], depth["path"]) == ("GET", "/api/v3/depth")
     assert depth["page"] == {"anchor": "order-book", "headings": {"en": "Order book", "zh-CN": "深度信息"}}
-    assert depth["sources"]["zh-CN"]["url"] == "https://developers.binance.com/docs/zh-CN/test-spot/rest-api/market-endpoints#深度信息"
-    assert depth["weight"]["value"] == 250 and depth["weight"]["table"]["rows"][-1] == {"when": "501-5000", "weight": 250}
+    assert (
+        depth["sources"]["zh-CN"]["url"]
+        == "https://developers.binance.com/docs/zh-CN/test-spot/rest-api/market-endpoints#深度信息"
+    )
+    assert depth["weight"]["value"] == 250 and depth["weight"]["table"]["rows"][-1] == {
+        "when": "501-5000",
+        "weight": 250,
+    }
     assert list(depth["request"]["properties"]) == ["symbol", "limit"]  # 'If limit > 5000 ...' continues a cell
     assert "If limit > 5000" in depth["request"]["properties"]["limit"]["description"]
     assert [f["code"] for f in depth["findings"] if f["code"].startswith("bilingual")] == []
@@ -523,7 +591,9 @@ def test_a_page_of_many_endpoints_gives_one_contract_per_endpoint_with_its_ancho
     assert omitted and omitted[0]["severity"] == "info"
     only_zh = contracts["spot/market/仅中文接口"]
     [f] = [f for f in only_zh["findings"] if f["code"] == "bilingual.endpoint-omitted"]
-    assert f["values"] == {"zh-CN": "GET /api/v3/onlyzh", "en": None} and "(zh-CN)" in f["where"] and "(en)" in f["where"]
+    assert (
+        f["values"] == {"zh-CN": "GET /api/v3/onlyzh", "en": None} and "(zh-CN)" in f["where"] and "(en)" in f["where"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -551,7 +621,9 @@ def test_weights_as_pages_state_them():
     assert weight("1", "请求权重(UID)：2")[0]["value"] == 1
     got, _ = weight("0 share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`")
     assert got["value"] == 0
-    got, _ = weight("1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); 0 on IP rate limit(x-mbx-used-weight-1m)")
+    got, _ = weight(
+        "1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); 0 on IP rate limit(x-mbx-used-weight-1m)"
+    )
     assert (got["value"], got["unit"]) == (0, "IP") and [x["value"] for x in got["limits"]] == [1, 1, 0]
     got, _ = weight("1 for a single symbol; 40 when the symbol parameter is omitted")
     assert got["value"] == 40 and "single symbol" in got["text"]
@@ -569,7 +641,7 @@ def test_parameter_tables_in_their_many_shapes():
     flat = "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- ｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
     doc = read_markdown(f"# T\n\n## HTTP Request\n\nGET /x\n\n## 请求参数\n\n{flat}\n", "zh-CN")
     assert [(p.name, p.mandatory) for p in extract(doc).params] == [("pair", True), ("limit", False)]
-    bare = "# T\n\n## HTTP Request\n\nGET /x\n\n**Weight** : 3\n\n**Response**\n\n    {\"a\": 1}\n"
+    bare = '# T\n\n## HTTP Request\n\nGET /x\n\n**Weight** : 3\n\n**Response**\n\n    {"a": 1}\n'
     ep = extract(read_markdown(bare, "en"))
     assert ep.weight["value"] == 3 and ep.example.value == {"a": 1}  # labels without a colon, or with a space before it
     mislabelled = "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
@@ -593,7 +665,9 @@ def test_enums_ignore_a_stray_colon_among_values():
     assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
     assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
     assert enum_values("Set the response JSON. `ACK`, `RESULT`, or `FULL`.", "ENUM") == ["ACK", "RESULT", "FULL"]
-    assert enum_values("触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM") == ["MARK_PRICE", "CONTRACT_PRICE"]
+    assert enum_values(
+        "触发类型: `MARK_PRICE`(标记价格), `CONTRACT_PRICE`(合约最新价). 默认 `CONTRACT_PRICE`", "ENUM"
+    ) == ["MARK_PRICE", "CONTRACT_PRICE"]
 
 
 def test_bilingual_compare_normalises_and_separates_omissions_from_conflicts():
@@ -624,7 +698,12 @@ def test_crlf_and_bom_read_like_lf():
 
 def test_html_reader_is_linear_in_list_nesting():
     """1,000 nested lists used to take minutes (a copy per item); the reader now makes one pass."""
-    html = "<html><body><article><h1>T</h1><h2>S</h2>" + "<ul><li>x" * 1000 + "</li></ul>" * 1000 + "</article></body></html>"
+    html = (
+        "<html><body><article><h1>T</h1><h2>S</h2>"
+        + "<ul><li>x" * 1000
+        + "</li></ul>" * 1000
+        + "</article></body></html>"
+    )
     doc, _ = read_html(html)
     assert doc.sections[0].blocks[0] == BulletList(("x",) * 1000)
 
@@ -636,10 +715,34 @@ from hypothesis import strategies as st  # noqa: E402
 
 _MD_PIECES = st.sampled_from(
     [
-        "# Title (TRADE)\n", "## HTTP Request\n", "GET /sapi/v1/x\n", "## Request Weight\n", "**Weight:** 5\n", "**Parameters:**\n",
-        "## Request Parameters\n", "Name| Type| Mandatory| Description\n", "---|---|---|---\n", "a| STRING| YES| x\n", "continued line\n",
-        "## Response Example\n", "    {\"a\": 1, // c\n", "    [[1, \"2\"]]\n", "    OR\n", "    }\n", "### Order book\n", "\n", "---\n",
-        "｜名称 | 类型 ｜a | b\n", "* item\n  * nested\n", "```\n", "## 请求参数\n", "名称| 类型| 是否必需| 描述\n", "\r\n", "\ufeff", "[" * 70, "9" * 500,
+        "# Title (TRADE)\n",
+        "## HTTP Request\n",
+        "GET /sapi/v1/x\n",
+        "## Request Weight\n",
+        "**Weight:** 5\n",
+        "**Parameters:**\n",
+        "## Request Parameters\n",
+        "Name| Type| Mandatory| Description\n",
+        "---|---|---|---\n",
+        "a| STRING| YES| x\n",
+        "continued line\n",
+        "## Response Example\n",
+        '    {"a": 1, // c\n',
+        '    [[1, "2"]]\n',
+        "    OR\n",
+        "    }\n",
+        "### Order book\n",
+        "\n",
+        "---\n",
+        "｜名称 | 类型 ｜a | b\n",
+        "* item\n  * nested\n",
+        "```\n",
+        "## 请求参数\n",
+        "名称| 类型| 是否必需| 描述\n",
+        "\r\n",
+        "\ufeff",
+        "[" * 70,
+        "9" * 500,
     ]
 )
 _FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -652,16 +755,22 @@ def test_fuzz_markdown_pages_give_contracts_or_documented_errors(pieces, crawler
 
     body = "".join(pieces)
     text = crawler_page(body, body) if crawler else body
-    results = build_one(Spec(__import__("pathlib").Path("f.md"), "f", "specs/f.md"), text.encode("utf-8", "surrogatepass"))
+    results = build_one(
+        Spec(__import__("pathlib").Path("f.md"), "f", "specs/f.md"), text.encode("utf-8", "surrogatepass")
+    )
     for r in results:
         assert r.status in ("built", "skipped", "failed") and r.page == "specs/f.md"
         if r.status == "failed":
-            assert r.detail.startswith("specs/f.md") and "cannot be read (" not in r.detail, r.detail  # a PageError, not a leak
+            assert r.detail.startswith("specs/f.md") and "cannot be read (" not in r.detail, (
+                r.detail
+            )  # a PageError, not a leak
         if r.status == "built":
             __import__("json").loads(r.data)
 
 
-_TAGS = st.sampled_from(["ul", "ol", "li", "p", "table", "tr", "td", "th", "pre", "code", "h2", "h3", "div", "span", "br", "a"])
+_TAGS = st.sampled_from(
+    ["ul", "ol", "li", "p", "table", "tr", "td", "th", "pre", "code", "h2", "h3", "div", "span", "br", "a"]
+)
 
 
 @st.composite
@@ -684,7 +793,7 @@ def test_fuzz_html_pages_read_or_raise_page_error(html):
 
 
 @_FUZZ
-@given(st.text(alphabet=st.sampled_from('{}[]",:0123456789.eE-+ \n/\'tfnrula#OR，：'), max_size=80))
+@given(st.text(alphabet=st.sampled_from("{}[]\",:0123456789.eE-+ \n/'tfnrula#OR，："), max_size=80))
 def test_fuzz_examples_read_or_raise_value_error(text):
     try:
         ex = parse_example(text)
@@ -729,7 +838,10 @@ def test_array_types_written_out_are_known():
     from doccontract.contract.schema import known_type, type_schema
 
     assert type_schema("ARRAY OF STRING") == {"type": "array", "items": {"type": "string"}}
-    assert type_schema("LIST<INT>")["items"]["maximum"] == 2**31 - 1 and type_schema("LONG[]")["items"]["maximum"] == 2**63 - 1
+    assert (
+        type_schema("LIST<INT>")["items"]["maximum"] == 2**31 - 1
+        and type_schema("LONG[]")["items"]["maximum"] == 2**63 - 1
+    )
     assert not known_type("FOO[]")
 
 
@@ -742,7 +854,12 @@ def test_an_empty_response_section_is_no_example_not_an_unreadable_one():
 
 def test_element_tables_of_list_parameters_are_compared_between_languages():
     table = "Name| Type| Mandatory| Description\n---|---|---|---\n"
-    page = "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n" + table + "batchOrders| LIST<JSON>| YES| orders\n\n**Where**\n\n" + table
+    page = (
+        "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n"
+        + table
+        + "batchOrders| LIST<JSON>| YES| orders\n\n**Where**\n\n"
+        + table
+    )
     en = page + "symbol| STRING| YES|\nside| ENUM| YES|\n"
     zh = page.replace("# T", "# 甲") + "symbol| STRING| YES|\nside| ENUM| YES| `SELL`, `BUY`\nstopPrice| DECIMAL| NO|\n"
     found = {f["code"]: f for f in contract(en, zh)["findings"] if f["code"].startswith("bilingual")}
@@ -751,14 +868,19 @@ def test_element_tables_of_list_parameters_are_compared_between_languages():
 
 
 def test_security_named_in_the_endpoint_heading_when_the_title_has_none():
-    doc = read_markdown("# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n", "en")
+    doc = read_markdown(
+        "# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n",
+        "en",
+    )
     ep = extract(doc)
     assert (ep.security, ep.title, ep.path) == ("USER_STREAM", "Create listenToken", "/sapi/v1/userListenToken")
 
 
 def test_a_hand_repaired_example_does_not_decide_how_a_decimal_is_sent():
     strict = contract()["response"]["items"]["properties"]["qty"]
-    loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"]["qty"]  # a missing comma
+    loose = contract(EN.replace('"price": "0.1",', '"price": "0.1"'))["response"]["items"]["properties"][
+        "qty"
+    ]  # a missing comma
     assert strict["type"] == "number" and [a["type"] for a in loose["anyOf"]] == ["string", "number"]
 
 
@@ -774,7 +896,9 @@ def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
 def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
     md = "# K\n\n## Request Weight\n\nLIMIT| weight  \n---|---  \n[1,100)| 1  \n[500, 1000]| 5  \n> 1000| 10  \n  \n> A note under the table.\n"
     (table, note) = read_markdown(md, "en").sections[0].blocks
-    assert table.rows[-1] == ("> 1000", "10") and note.text == "A note under the table."  # a quote without cells stays a note
+    assert (
+        table.rows[-1] == ("> 1000", "10") and note.text == "A note under the table."
+    )  # a quote without cells stays a note
 
 
 def test_a_request_line_with_a_whole_url_or_without_its_slash_is_read_and_said():
@@ -809,23 +933,34 @@ def test_bare_text_in_a_container_is_a_paragraph_and_buttons_icons_are_not():
 
 
 def test_and_joined_prose_never_beats_a_list_of_values():
-    assert enum_values("GTC, IOC, FOK (IOC and FOK only for LIMIT and LIMIT_MAKER and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT)", "ENUM") == ["GTC", "IOC", "FOK"]
-    assert enum_values("GTC or IOC; only for LIMIT and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders", "ENUM") == ["GTC", "IOC"]
+    assert enum_values(
+        "GTC, IOC, FOK (IOC and FOK only for LIMIT and LIMIT_MAKER and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT)", "ENUM"
+    ) == ["GTC", "IOC", "FOK"]
+    assert enum_values("GTC or IOC; only for LIMIT and STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders", "ENUM") == [
+        "GTC",
+        "IOC",
+    ]
     assert enum_values("BUY and SELL", "ENUM") == ["BUY", "SELL"]  # no list at all: the and-run is the list
 
 
 def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language():
     from doccontract.read.crawler import read_crawler
 
-    broken = "---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id=\"zh\"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n"
+    broken = '---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id="zh"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n'
     with pytest.raises(PageError, match="no '---' line followed by a '# ' title"):
         read_crawler(broken, "b.md")
-    assert list(read_crawler("---\nsource_url: x\n---\n\n# Query\n\ntext\n\n---\n\nmore\n", "one.md").docs) == ["en"]  # a rule, one title
+    assert list(read_crawler("---\nsource_url: x\n---\n\n# Query\n\ntext\n\n---\n\nmore\n", "one.md").docs) == [
+        "en"
+    ]  # a rule, one title
 
 
 def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements():
     def blocks(body: str):
-        doc, _ = read_html(f'<html lang="en"><body><article><div class="theme-doc-markdown markdown"><h1>T</h1>{body}</div></article></body></html>', "en", "x")
+        doc, _ = read_html(
+            f'<html lang="en"><body><article><div class="theme-doc-markdown markdown"><h1>T</h1>{body}</div></article></body></html>',
+            "en",
+            "x",
+        )
         return [(s.heading, [getattr(b, "text", None) or b for b in s.blocks]) for s in doc.sections]
 
     assert blocks("<div>Rate <!-- -->limit: <!-- -->10</div>") == [("", ["Rate limit: 10"])]
@@ -839,15 +974,23 @@ def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements()
 def test_a_default_names_a_value_only_where_the_value_ends_its_clause():
     from doccontract.read.prose import omitted_default
 
-    assert omitted_default("BUY or SELL. default: PM account uses BUY", "ENUM") is None and enum_values("BUY or SELL. default: PM account uses BUY", "ENUM") == ["BUY", "SELL"]
-    assert omitted_default("Default `BOTH` for One-way Mode ; `LONG` or `SHORT` for Hedge Mode.", "ENUM") == (["LONG", "SHORT"], "BOTH")
+    assert omitted_default("BUY or SELL. default: PM account uses BUY", "ENUM") is None and enum_values(
+        "BUY or SELL. default: PM account uses BUY", "ENUM"
+    ) == ["BUY", "SELL"]
+    assert omitted_default("Default `BOTH` for One-way Mode ; `LONG` or `SHORT` for Hedge Mode.", "ENUM") == (
+        ["LONG", "SHORT"],
+        "BOTH",
+    )
 
 
 def test_a_spot_path_without_its_slash_is_read():
     from doccontract.read.model import Paragraph, Section
     from doccontract.read.request_line import parse_request_line
 
-    assert parse_request_line(Section("HTTP Request", 2, [Paragraph("GET api/v3/order")]), "p.md", [])[1] == "/api/v3/order"
+    assert (
+        parse_request_line(Section("HTTP Request", 2, [Paragraph("GET api/v3/order")]), "p.md", [])[1]
+        == "/api/v3/order"
+    )
 
 
 def test_request_sections_without_a_request_line_heading_fail_even_when_they_name_a_base_url():

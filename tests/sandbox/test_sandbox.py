@@ -28,7 +28,6 @@ PATH = "/sapi/v1/margin/loan-group"
 DEMO = ROOT / "tools/doccontract/data/sandbox_state.json"
 
 
-
 def stored(path) -> dict:
     """The state a sandbox committed to ``path``, read as a new sandbox would (the store's lock taken and released)."""
     from doccontract.sandbox.store import Store
@@ -44,7 +43,16 @@ def signed(query: str, body: str = "", secret: str = SECRET) -> str:
     return hmac.new(secret.encode(), (query + body).encode(), hashlib.sha256).hexdigest()
 
 
-def call(server, method: str, path: str, params: dict | None = None, key: str = KEY, secret: str = SECRET, clock: Clock | None = None, in_body: bool = False):
+def call(
+    server,
+    method: str,
+    path: str,
+    params: dict | None = None,
+    key: str = KEY,
+    secret: str = SECRET,
+    clock: Clock | None = None,
+    in_body: bool = False,
+):
     """A signed request the way Binance documents it; parameters in the query (or the form body)."""
     items = dict(params or {})
     items.setdefault("timestamp", (clock or server.sandbox.clock).ms())
@@ -52,8 +60,16 @@ def call(server, method: str, path: str, params: dict | None = None, key: str = 
     headers = {"X-MBX-APIKEY": key}
     if in_body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        return requests.request(method, f"{server.url}{path}", data=f"{text}&signature={signed('', text, secret)}", headers=headers, timeout=10)
-    return requests.request(method, f"{server.url}{path}?{text}&signature={signed(text, '', secret)}", headers=headers, timeout=10)
+        return requests.request(
+            method,
+            f"{server.url}{path}",
+            data=f"{text}&signature={signed('', text, secret)}",
+            headers=headers,
+            timeout=10,
+        )
+    return requests.request(
+        method, f"{server.url}{path}?{text}&signature={signed(text, '', secret)}", headers=headers, timeout=10
+    )
 
 
 @pytest.fixture
@@ -102,7 +118,11 @@ def test_rsa_and_ed25519_keys(kind, clock):
         query = f"groupId=777&timestamp={clock.ms()}"
         for signer, code in ((Signer(private_key=private), None), (Signer(private_key=pem_pair(kind)[0]), -1022)):
             sig = requests.utils.quote(signer.sign(query), safe="")
-            r = requests.delete(f"{server.url}{PATH}?{query}&signature={sig}", headers={"X-MBX-APIKEY": "asymmetric-key-2009"}, timeout=10)
+            r = requests.delete(
+                f"{server.url}{PATH}?{query}&signature={sig}",
+                headers={"X-MBX-APIKEY": "asymmetric-key-2009"},
+                timeout=10,
+            )
             assert r.json().get("code") == code, r.text
 
 
@@ -143,7 +163,10 @@ def test_any_signature_bytes_get_an_answer(srv, clock, signature):
 
 def test_missing_signature_and_wrong_key(srv, clock):
     q = f"groupId=10001&timestamp={clock.ms()}"
-    assert delete(srv, q).json() == {"code": -1102, "msg": "Mandatory parameter 'signature' was not sent, was empty/null, or malformed."}
+    assert delete(srv, q).json() == {
+        "code": -1102,
+        "msg": "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+    }
     r = delete(srv, f"{q}&signature={signed(q)}", key="not a key!")
     assert (r.status_code, r.json()["code"]) == (401, -2014)
     r = delete(srv, f"{q}&signature={signed(q)}", key="unknown-key-123456")
@@ -151,7 +174,10 @@ def test_missing_signature_and_wrong_key(srv, clock):
     r = delete(srv, f"{q}&signature={signed(q)}", key="demo-collateral-key-3001")
     assert r.json()["code"] == -1022  # signed with another account's secret
     r = delete(srv, f"{q}&signature={signed(q, secret='demo-collateral-secret-3001')}", key="demo-collateral-key-3001")
-    assert (r.status_code, r.json()["code"]) == (401, -2015)  # the contract's caller: "only ... from the credit account"
+    assert (r.status_code, r.json()["code"]) == (
+        401,
+        -2015,
+    )  # the contract's caller: "only ... from the credit account"
     r = delete(srv, f"{q}&signature={signed(q, secret='demo-credit-secret-2002')}", key="demo-credit-key-2002")
     assert r.json()["code"] == UNIT_NOT_FOUND  # a credit account, but not this unit's
 
@@ -187,14 +213,19 @@ def test_concurrent_closes_of_one_unit_give_exactly_one_closed(srv, clock):
         answers = list(pool.map(close, range(40)))
     assert sum(a == (200, {"groupId": 10001, "status": "CLOSED"}) for a in answers) == 1
     assert sum(a[0] == 400 and a[1]["code"] == UNIT_NOT_FOUND for a in answers) == 39
-    assert srv.sandbox.limits.used[("UID", 2001, "DELETE /sapi/v1/margin/loan-group")][1] == 40 * 1000  # every call's weight counted, none lost
+    assert (
+        srv.sandbox.limits.used[("UID", 2001, "DELETE /sapi/v1/margin/loan-group")][1] == 40 * 1000
+    )  # every call's weight counted, none lost
 
 
 def test_uid_weight_limit_gives_429_with_retry_after(clock):
     with Sandbox(clock=clock).serve() as server:
         for i in range(180):
             r = call(server, "DELETE", PATH, {"groupId": 424242})
-            assert r.headers["X-SAPI-USED-UID-WEIGHT-1M"] == str((i + 1) * 1000) and "X-SAPI-USED-IP-WEIGHT-1M" not in r.headers
+            assert (
+                r.headers["X-SAPI-USED-UID-WEIGHT-1M"] == str((i + 1) * 1000)
+                and "X-SAPI-USED-IP-WEIGHT-1M" not in r.headers
+            )
         r = call(server, "DELETE", PATH, {"groupId": 424242})
         assert r.status_code == 429 and r.json()["code"] == -1003 and "180000" in r.json()["msg"]
         assert r.headers["Retry-After"] == "30"
@@ -207,7 +238,11 @@ def test_ip_weight_is_counted_per_address_and_endpoint_with_its_header(clock):
         path = "/sapi/v1/margin/loan-groups/activated"  # 10(IP)
         for used in ("10", "20"):
             r = call(server, "GET", path, key=PARENT[0], secret=PARENT[1])
-            assert r.status_code == 200 and r.headers["X-SAPI-USED-IP-WEIGHT-1M"] == used and "X-SAPI-USED-UID-WEIGHT-1M" not in r.headers
+            assert (
+                r.status_code == 200
+                and r.headers["X-SAPI-USED-IP-WEIGHT-1M"] == used
+                and "X-SAPI-USED-UID-WEIGHT-1M" not in r.headers
+            )
         r = call(server, "GET", path, key=PARENT[0], secret=PARENT[1])
         assert r.status_code == 429 and r.json()["code"] == -1003 and r.headers["Retry-After"] == "30"
         # SAPI counts each endpoint apart ("each endpoint with IP limits has an independent ... limit")
@@ -222,13 +257,19 @@ def test_ip_weight_is_counted_per_address_and_endpoint_with_its_header(clock):
         (lambda s: s["riskUnits"][0].update(creditUid=3001), "3001 is not a credit account"),
         (lambda s: s["riskUnits"][1].update(groupId=10001), "groupId 10001 used twice"),
         (lambda s: s["accounts"][0].pop("secret"), "at /accounts/0"),
-        (lambda s: s["riskUnits"][0]["liabilities"][0].update(principal="-1"), "at /riskUnits/0/liabilities/0/principal"),
+        (
+            lambda s: s["riskUnits"][0]["liabilities"][0].update(principal="-1"),
+            "at /riskUnits/0/liabilities/0/principal",
+        ),
         (lambda s: s["accounts"][1].update(secret="has a space"), "at /accounts/1/secret"),
         (lambda s: s["accounts"][1].update(apiKey="key\n"), "at /accounts/1/apiKey"),
         (lambda s: s["accounts"][1].update(apiKey="demo-credit-key-2001\n"), "at /accounts/1/apiKey"),
         (lambda s: s["accounts"][1].update(secret="demo-credit-secret-2001\n"), "at /accounts/1/secret"),
         (
-            lambda s: s["accounts"][1].pop("secret") and s["accounts"][1].update(publicKey="-----BEGIN PUBLIC KEY-----\nnot a key\n"),
+            lambda s: (
+                s["accounts"][1].pop("secret")
+                and s["accounts"][1].update(publicKey="-----BEGIN PUBLIC KEY-----\nnot a key\n")
+            ),
             "not a readable PEM public key",
         ),
         (lambda s: s["riskUnits"][1]["members"].append({"uid": 3001}), "3001 is already in active risk unit 10001"),
@@ -270,9 +311,16 @@ def test_state_round_trips_through_its_file(tmp_path):
 def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    r = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--state", str(bad)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "doccontract", "sandbox", "--state", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2 and f"{bad}: not JSON" in r.stderr and "Traceback" not in r.stderr
-    r = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--persist"], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "doccontract", "sandbox", "--persist"], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2 and "--state" in r.stderr
     proc, url = sandbox_process()
     try:
@@ -296,7 +344,12 @@ def test_sandbox_command_serves_and_refuses_bad_state(tmp_path):
     ],
 )
 def test_sandbox_command_mistakes_are_one_line_exit_2(args, message):
-    r = subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *args], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
@@ -308,7 +361,9 @@ def test_persist_keeps_what_happened_across_a_restart_and_reset_restores_the_dem
         proc, url = sandbox_process("--state", str(state), "--persist", *(["--reset"] if attempt == 1 else []))
         try:
             q = f"groupId=10001&timestamp={int(time.time() * 1000)}"
-            body = requests.delete(f"{url}{PATH}?{q}&signature={signed(q)}", headers={"X-MBX-APIKEY": KEY}, timeout=10).json()
+            body = requests.delete(
+                f"{url}{PATH}?{q}&signature={signed(q)}", headers={"X-MBX-APIKEY": KEY}, timeout=10
+            ).json()
             assert {k: body[k] for k in expected} == expected
         finally:
             proc.terminate()
@@ -332,7 +387,6 @@ def test_one_log_line_per_request_without_key_or_signature(clock):
     assert lines[0].split()[1:5] == ["DELETE", PATH, "200", "code=-"] and "weight=UID:1000" in lines[0]
     assert " 404 code=-1000 " in lines[1]
     assert not any(KEY in line or sig in line for line in lines)
-
 
 
 CONTROLS = "\x1b[2J\x1b]0;owned\x07\x08\x08\r\n\x00\x7f\x9b\u202e"  # clear screen, retitle, bell, backspaces, CR/LF, NUL, DEL, CSI, RLO
@@ -387,7 +441,12 @@ def test_fuzz_a_mutated_state_is_used_or_refused_with_one_line(where, value):
     one = {"groupId": 10001, "assetName": "USDT", "asset": "USDT", "amount": Decimal("1")}
     params = {
         "/sapi/v1/margin/loan-group/borrow-repay": {"type": "BORROW"},
-        "/sapi/v1/margin/loan-group/edit-member": {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True},
+        "/sapi/v1/margin/loan-group/edit-member": {
+            "groupId": 10001,
+            "subEmail": "collateral3006@demo.test",
+            "enableSpot": True,
+            "enableMargin": True,
+        },
     }
     for account in list(state.accounts.values())[:6]:
         for path, (method, handler) in model.handlers.items():

@@ -70,7 +70,10 @@ def test_a_page_whose_example_breaks_its_schema_is_named_and_its_route_answers_5
     path.write_text(json.dumps(contract))
     sandbox = Sandbox(contracts=tmp_path / "contracts", clock=Clock())
     [problem] = sandbox.problems
-    assert problem.startswith("binance/institutional_loan/account/Institution-Loan-Group-Close: ") and "/groupId" in problem
+    assert (
+        problem.startswith("binance/institutional_loan/account/Institution-Loan-Group-Close: ")
+        and "/groupId" in problem
+    )
     with sandbox.serve() as server:
         r = call(server, "DELETE", "/sapi/v1/example-only", {"groupId": 1})
         assert r.status_code == 500 and r.json()["code"] == -1000 and "breaks its own schema" in r.json()["msg"]

@@ -25,15 +25,24 @@ VALID = {
     "/sapi/v1/margin/loan-group/ltv-details": (PARENT, {}),
     "/sapi/v1/margin/loan-groups/activated": (PARENT, {}),
     "/sapi/v1/margin/loan-groups/closed": (CREDIT, {}),
-    "/sapi/v1/margin/loan-group/edit-member": (PARENT, {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True}),
+    "/sapi/v1/margin/loan-group/edit-member": (
+        PARENT,
+        {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True},
+    ),
     "/sapi/v1/margin/loan-group": (CREDIT, {"groupId": 10001}),
     "/sapi/v1/margin/loan-group/borrow": (CREDIT, {"groupId": 10001, "assetName": "USDT", "amount": Decimal("100")}),
     "/sapi/v1/margin/loan-group/repay": (CREDIT, {"groupId": 10002, "assetName": "USDT", "amount": Decimal("10")}),
     "/sapi/v1/margin/loan-group/borrow-repay": (CREDIT, {"type": "BORROW"}),
     "/sapi/v1/margin/loan-group/interest-history": (CREDIT, {}),
     "/sapi/v1/margin/loan-group/transfer-out": (COLLATERAL, {"asset": "USDT", "amount": Decimal("1")}),
-    "/sapi/v1/margin/loan-group/force-liquidation": (CREDIT, {"groupId": 10002, "startTime": 1767484800000, "endTime": 1767657600000}),
-    "/sapi/v1/margin/loan-group/force-liquidation-transfer-record": (CREDIT, {"startTime": 1767484800000, "endTime": 1767657600000}),
+    "/sapi/v1/margin/loan-group/force-liquidation": (
+        CREDIT,
+        {"groupId": 10002, "startTime": 1767484800000, "endTime": 1767657600000},
+    ),
+    "/sapi/v1/margin/loan-group/force-liquidation-transfer-record": (
+        CREDIT,
+        {"startTime": 1767484800000, "endTime": 1767657600000},
+    ),
 }
 
 
@@ -95,7 +104,9 @@ def test_scenario_borrow_repay_close_then_records(scenario, clock):
     assert (owed["principal"], owed["interest"]) == ("1000", "2")
 
     repaid = _post(srv, f"{base}/repay", {"groupId": 10001, "assetName": "USDT", "amount": "5000"})
-    assert repaid.status_code == 200 and float(repaid.json()["amount"]) == 1002, repaid.text  # min(available, amount, owed)
+    assert repaid.status_code == 200 and float(repaid.json()["amount"]) == 1002, (
+        repaid.text
+    )  # min(available, amount, owed)
     records = _get(srv, f"{base}/borrow-repay", {"groupId": 10001, "type": "REPAY"})
     assert records["total"] == 1 and records["rows"][0]["type"] == "REPAY"
     assert (records["rows"][0]["principal"], records["rows"][0]["interest"]) == (1000, 2)  # interest first
@@ -115,9 +126,18 @@ def test_scenario_borrow_repay_close_then_records(scenario, clock):
 
 def test_borrow_above_the_maximum_is_27009(srv):
     limit = _get(srv, "/sapi/v1/margin/loan-group/ltv-details", {"groupId": 10001}, PARENT)[0]["maxAllowedBorrowLimit"]
-    over = _post(srv, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDT", "amount": str(float(limit) + 0.01)})
+    over = _post(
+        srv,
+        "/sapi/v1/margin/loan-group/borrow",
+        {"groupId": 10001, "assetName": "USDT", "amount": str(float(limit) + 0.01)},
+    )
     assert over.status_code == 400 and over.json()["code"] == -27009, over.text
-    assert _post(srv, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDT", "amount": limit}).status_code == 200
+    assert (
+        _post(
+            srv, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDT", "amount": limit}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,8 +145,16 @@ def test_borrow_above_the_maximum_is_27009(srv):
     [
         (PARENT, {"asset": "USDT", "amount": "1"}, -27026),  # a parent must name the sub-account
         (PARENT, {"subEmail": "nobody@demo.test", "asset": "USDT", "amount": "1"}, -3003),
-        (("demo-collateral-key-3006", "demo-collateral-secret-3006"), {"asset": "USDT", "amount": "1"}, -27026),  # in no unit
-        (("demo-collateral-key-3003", "demo-collateral-secret-3003"), {"asset": "USDT", "amount": "1"}, -27027),  # margin not enabled
+        (
+            ("demo-collateral-key-3006", "demo-collateral-secret-3006"),
+            {"asset": "USDT", "amount": "1"},
+            -27026,
+        ),  # in no unit
+        (
+            ("demo-collateral-key-3003", "demo-collateral-secret-3003"),
+            {"asset": "USDT", "amount": "1"},
+            -27027,
+        ),  # margin not enabled
         (COLLATERAL, {"asset": "USDT", "amount": "999999"}, -27028),
         (COLLATERAL, {"subEmail": "collateral3002@demo.test", "asset": "USDT", "amount": "1"}, -27029),
     ],
@@ -155,13 +183,21 @@ def shared_wallet(clock):
 
 def test_transfer_out_keeps_every_unit_sharing_the_wallet_within_its_threshold(shared_wallet):
     srv, path = shared_wallet, "/sapi/v1/margin/loan-group/transfer-out"
-    mine = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["creditEmail"] == "credit2001@demo.test"}
+    mine = {
+        u["groupId"]: u
+        for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT)
+        if u["creditEmail"] == "credit2001@demo.test"
+    }
     room = {gid: Decimal(u["maxTransferOutAmount"]) for gid, u in mine.items()}
-    assert len(room) == 4 and room[1] == min(room.values()) == Decimal("275050") < room[10001]  # unit 10001 is listed first
+    assert (
+        len(room) == 4 and room[1] == min(room.values()) == Decimal("275050") < room[10001]
+    )  # unit 10001 is listed first
     over = _post(srv, path, {"asset": "USDT", "amount": str(room[1] + Decimal("0.00000001"))})
     assert over.status_code == 400 and over.json()["code"] == -27028, over.text
     assert _post(srv, path, {"asset": "USDT", "amount": str(room[1])}).status_code == 200
-    after = {u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["groupId"] in room}
+    after = {
+        u["groupId"]: u for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT) if u["groupId"] in room
+    }
     assert Decimal(after[1]["ltv"]) <= Decimal("0.8") and Decimal(after[1]["maxTransferOutAmount"]) == 0
 
 
@@ -169,7 +205,12 @@ def test_edit_member_links_collateral_and_never_switches_true_to_false(srv):
     path = "/sapi/v1/margin/loan-group/edit-member"
     add = {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": "false", "enableMargin": "true"}
     assert _post(srv, path, add, PARENT).json() == {"status": 0}
-    members = {m["email"]: m for u in _get(srv, "/sapi/v1/margin/loan-groups/activated", who=PARENT) if u["groupId"] == 10001 for m in u["members"]}
+    members = {
+        m["email"]: m
+        for u in _get(srv, "/sapi/v1/margin/loan-groups/activated", who=PARENT)
+        if u["groupId"] == 10001
+        for m in u["members"]
+    }
     assert "collateral3006@demo.test" in members
     r = _post(srv, path, {**add, "enableMargin": "false"}, PARENT)
     assert r.json()["code"] == -1130 and "enableMargin" in r.json()["msg"]
@@ -181,7 +222,13 @@ def test_edit_member_links_collateral_and_never_switches_true_to_false(srv):
 
 
 def test_roles_and_ltv_visibility(srv):
-    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT)} == {1, 10001, 10002, 10004, 10005}
+    assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=PARENT)} == {
+        1,
+        10001,
+        10002,
+        10004,
+        10005,
+    }
     assert {u["groupId"] for u in _get(srv, "/sapi/v1/margin/loan-group/ltv-details")} == {1, 10001, 10002, 10005}
     assert _get(srv, "/sapi/v1/margin/loan-group/ltv-details", who=COLLATERAL) == []  # "no results were returned"
     r = call(srv, "GET", "/sapi/v1/margin/loan-groups/activated", {}, key=CREDIT[0], secret=CREDIT[1])
@@ -221,7 +268,14 @@ def test_who_may_call_is_the_contracts_caller(clock, op_key, caller, who, status
 
 
 def test_record_windows_over_100_days_are_refused(srv, clock):
-    r = call(srv, "GET", "/sapi/v1/margin/loan-group/interest-history", {"startTime": 0, "endTime": 101 * DAY}, key=CREDIT[0], secret=CREDIT[1])
+    r = call(
+        srv,
+        "GET",
+        "/sapi/v1/margin/loan-group/interest-history",
+        {"startTime": 0, "endTime": 101 * DAY},
+        key=CREDIT[0],
+        secret=CREDIT[1],
+    )
     assert r.status_code == 400 and r.json()["code"] == -1127, r.text
 
 
@@ -229,7 +283,12 @@ def test_record_windows_over_100_days_are_refused(srv, clock):
     "operation,params,code,named",
     [
         ("DELETE /sapi/v1/margin/loan-group", {"groupId": "ten"}, -1100, "groupId"),  # LONG
-        ("POST /sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDT", "amount": "lots"}, -1100, "amount"),  # DECIMAL
+        (
+            "POST /sapi/v1/margin/loan-group/borrow",
+            {"groupId": 10001, "assetName": "USDT", "amount": "lots"},
+            -1100,
+            "amount",
+        ),  # DECIMAL
         (
             "POST /sapi/v1/margin/loan-group/edit-member",
             {"groupId": 10001, "subEmail": "a@b", "enableSpot": "yes", "enableMargin": "true"},
@@ -254,7 +313,12 @@ def test_wrong_types_per_parameter_kind_get_a_clear_error(srv, operation, params
 def test_persisted_state_is_the_state_file_format(tmp_path, clock):
     path = tmp_path / "state.json"
     with Sandbox(clock=clock, persist=path).serve() as server:
-        assert _post(server, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDC", "amount": "5"}).status_code == 200
+        assert (
+            _post(
+                server, "/sapi/v1/margin/loan-group/borrow", {"groupId": 10001, "assetName": "USDC", "amount": "5"}
+            ).status_code
+            == 200
+        )
     saved = stored(path)
     unit = next(u for u in saved["riskUnits"] if u["groupId"] == 10001)
     assert {"asset": "USDC", "principal": "5", "interest": "0"} in unit["liabilities"]
@@ -270,7 +334,10 @@ def test_python_binance_closes_a_unit_through_its_signed_request_path():
     with Sandbox().serve() as server:
         client = BinanceClient(CREDIT[0], CREDIT[1], ping=False)
         client.MARGIN_API_URL = f"{server.url}/sapi"
-        assert client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001}) == {"groupId": 10001, "status": "CLOSED"}
+        assert client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001}) == {
+            "groupId": 10001,
+            "status": "CLOSED",
+        }
         with pytest.raises(BinanceAPIException) as exc:
             client._request_margin_api("delete", "margin/loan-group", signed=True, data={"groupId": 10001})
         assert exc.value.code == UNIT_NOT_FOUND
@@ -282,7 +349,12 @@ def test_bad_input_through_the_client_gets_a_clear_error_before_anything_is_sent
     client = Client(CREDIT[0], secret=CREDIT[1], base_url=srv.url, contracts=CONTRACTS, clock=clock)
     with pytest.raises(LookupError, match="GET /sapi/v1/margin/loan-group/nothing"):
         client.call("GET /sapi/v1/margin/loan-group/nothing")
-    for params, named in (({"groupId": "10001"}, "groupId"), ({"groupId": 1.5}, "groupId"), ({}, "groupId"), ({"groupId": 10001, "color": "red"}, "color")):
+    for params, named in (
+        ({"groupId": "10001"}, "groupId"),
+        ({"groupId": 1.5}, "groupId"),
+        ({}, "groupId"),
+        ({"groupId": 10001, "color": "red"}, "color"),
+    ):
         with pytest.raises(ValueError, match=named):
             client.call("DELETE /sapi/v1/margin/loan-group", **params)
     for params, named in (
@@ -292,7 +364,13 @@ def test_bad_input_through_the_client_gets_a_clear_error_before_anything_is_sent
         with pytest.raises(ValueError, match=named):
             client.call("POST /sapi/v1/margin/loan-group/borrow", **params)
     with pytest.raises(ValueError, match="enableSpot"):
-        client.call("POST /sapi/v1/margin/loan-group/edit-member", groupId=10001, subEmail="a@b", enableSpot="yes", enableMargin=True)
+        client.call(
+            "POST /sapi/v1/margin/loan-group/edit-member",
+            groupId=10001,
+            subEmail="a@b",
+            enableSpot="yes",
+            enableMargin=True,
+        )
     assert srv.sandbox.recorded == []  # nothing reached the sandbox
 
 

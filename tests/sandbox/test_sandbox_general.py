@@ -46,7 +46,9 @@ def test_a_folder_that_documents_a_general_endpoint_keeps_its_own():
         r = requests.get(f"{server.url}/api/v3/time", timeout=5)
         assert r.headers["X-MBX-USED-WEIGHT-1M"] == "7"  # the folder's contract, not the built-in one
         assert requests.get(f"{server.url}/api/v3/ping", timeout=5).json() == {}
-    assert {c["path"] for c in GENERAL_CONTRACTS} == {"/api/v3/ping", "/api/v3/time"} and PING_CONTRACT["weight"]["value"] == 1
+    assert {c["path"] for c in GENERAL_CONTRACTS} == {"/api/v3/ping", "/api/v3/time"} and PING_CONTRACT["weight"][
+        "value"
+    ] == 1
 
 
 def test_our_client_syncs_its_clock_with_the_sandbox():

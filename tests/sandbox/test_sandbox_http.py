@@ -87,7 +87,9 @@ def test_bad_framing_is_a_400_in_binance_shape(srv, request_bytes):
 
 
 def test_a_lying_content_length_is_answered_400_at_the_idle_timeout(srv):
-    status, code = error_of(exchange(srv, b"POST /sapi/v1/margin/loan-group HTTP/1.1\r\nHost: a\r\nContent-Length: 50\r\n\r\ngroupId=1"))
+    status, code = error_of(
+        exchange(srv, b"POST /sapi/v1/margin/loan-group HTTP/1.1\r\nHost: a\r\nContent-Length: 50\r\n\r\ngroupId=1")
+    )
     assert (status, code) == (400, -1000)
 
 
@@ -107,7 +109,9 @@ def test_chunked_bodies_are_read(srv):
     assert error_of(raw) == (400, -1102)  # the body was read: what is missing now is the timestamp
 
 
-@pytest.mark.parametrize("target", [b"/sapi/v1/%ff%fe", b"/sapi/v1/margin/loan-group?groupId=%C3%28", b"/%", b"/sapi/v1/\xff\xfe", b"*"])
+@pytest.mark.parametrize(
+    "target", [b"/sapi/v1/%ff%fe", b"/sapi/v1/margin/loan-group?groupId=%C3%28", b"/%", b"/sapi/v1/\xff\xfe", b"*"]
+)
 def test_bad_bytes_in_the_target_get_json(srv, target):
     status, _ = error_of(exchange(srv, b"DELETE " + target + b" HTTP/1.1\r\nHost: a\r\n\r\n"))
     assert 400 <= status < 500
@@ -178,8 +182,12 @@ def test_the_catch_all_answers_500_and_keeps_the_connection():
 # --------------------------------------------------------------------------- fuzz
 
 METHODS = st.sampled_from(["GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS", "TRACE", "PATCH", "G\x7fT", "get"])
-PATHS = st.sampled_from(["/sapi/v1/margin/loan-group", "/sapi/v1/margin/loan-groups/closed", "/", "/sapi/v1/margin/loan-group/borrow", "*"])
-QUERY = st.binary(max_size=60).map(lambda b: "".join(f"%{x:02X}" if x < 33 or x > 126 or x in b"#% " else chr(x) for x in b).encode())
+PATHS = st.sampled_from(
+    ["/sapi/v1/margin/loan-group", "/sapi/v1/margin/loan-groups/closed", "/", "/sapi/v1/margin/loan-group/borrow", "*"]
+)
+QUERY = st.binary(max_size=60).map(
+    lambda b: "".join(f"%{x:02X}" if x < 33 or x > 126 or x in b"#% " else chr(x) for x in b).encode()
+)
 BODY = st.binary(max_size=80)
 FRAMING = st.sampled_from(["exact", "none", "short", "bad", "negative", "chunked", "chunked-bad", "huge"])
 
@@ -202,15 +210,33 @@ def _frame(body: bytes, framing: str) -> tuple[list[bytes], bytes]:
     return [], b""
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(method=METHODS, path=PATHS, query=QUERY, body=BODY, framing=FRAMING, key=st.sampled_from([None, b"demo-credit-key-2001", b"\xff\xfe", b"x y"]))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    method=METHODS,
+    path=PATHS,
+    query=QUERY,
+    body=BODY,
+    framing=FRAMING,
+    key=st.sampled_from([None, b"demo-credit-key-2001", b"\xff\xfe", b"x y"]),
+)
 def test_fuzz_every_request_gets_json_or_a_valid_body(srv, method, path, query, body, framing, key):
     headers, payload = _frame(body, framing)
     if key is not None:
         headers.append(b"X-MBX-APIKEY: " + key)
     headers.append(b"Content-Type: application/x-www-form-urlencoded")
     target = path.encode() + (b"?" + query if query else b"")
-    raw = exchange(srv, method.encode("latin-1") + b" " + target + b" HTTP/1.1\r\nHost: a\r\n" + b"\r\n".join(headers) + b"\r\n\r\n" + payload)
+    raw = exchange(
+        srv,
+        method.encode("latin-1")
+        + b" "
+        + target
+        + b" HTTP/1.1\r\nHost: a\r\n"
+        + b"\r\n".join(headers)
+        + b"\r\n\r\n"
+        + payload,
+    )
     status, headers_in, parsed = answer(raw)
     if method == "HEAD":
         return
@@ -226,7 +252,9 @@ def test_fuzz_every_request_gets_json_or_a_valid_body(srv, method, path, query, 
     method=st.one_of(st.sampled_from(["GET", "POST", "DELETE"]), st.text(max_size=8)),
     target=st.one_of(st.text(max_size=80), st.builds(lambda p, q: f"{p}?{q}", PATHS, st.text(max_size=80))),
     body=st.binary(max_size=80),
-    headers=st.dictionaries(st.sampled_from(["x-mbx-apikey", "content-type", "x-other"]), st.text(max_size=40), max_size=3),
+    headers=st.dictionaries(
+        st.sampled_from(["x-mbx-apikey", "content-type", "x-other"]), st.text(max_size=40), max_size=3
+    ),
 )
 def test_fuzz_the_gateway_answers_everything_without_an_exception(method, target, body, headers):
     answer = FUZZ_SANDBOX.handle(method, target, body, headers)
@@ -276,7 +304,11 @@ def _answers(raw: bytes) -> int:
     while raw:
         head, sep, rest = raw.partition(b"\r\n\r\n")
         assert sep and head.startswith(b"HTTP/1."), raw[:200]
-        length = next(int(v) for k, _, v in (line.partition(b":") for line in head.split(b"\r\n")[1:]) if k.strip().lower() == b"content-length")
+        length = next(
+            int(v)
+            for k, _, v in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+            if k.strip().lower() == b"content-length"
+        )
         raw, n = rest[length:], n + 1
     return n
 
@@ -284,7 +316,12 @@ def _answers(raw: bytes) -> int:
 def _smuggle(framing: bytes, clock: Clock) -> bytes:
     inner = _signed_borrow(clock)
     outer_body = b"0\r\n\r\n" + inner
-    return b"GET /sapi/v1/margin/loan-groups/closed HTTP/1.1\r\nHost: a\r\n" + framing.replace(b"{n}", str(len(outer_body)).encode()) + b"\r\n" + outer_body
+    return (
+        b"GET /sapi/v1/margin/loan-groups/closed HTTP/1.1\r\nHost: a\r\n"
+        + framing.replace(b"{n}", str(len(outer_body)).encode())
+        + b"\r\n"
+        + outer_body
+    )
 
 
 @pytest.mark.parametrize(
@@ -318,7 +355,10 @@ def test_transfer_encoding_in_an_http_1_0_request_is_refused():
     clock = Clock()
     with Sandbox(clock=clock).serve(idle_timeout=30) as server:
         inner = _signed_borrow(clock)
-        request = b"POST /sapi/v1/margin/loan-group HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n" + inner
+        request = (
+            b"POST /sapi/v1/margin/loan-group HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + inner
+        )
         raw, closed = _until_closed(server.server.effective_port, request)
         assert closed and _answers(raw) == 1, raw
         assert error_of(raw) == (400, -1000)
@@ -337,7 +377,10 @@ def test_transfer_encoding_in_an_http_1_0_request_is_refused():
 )
 def test_other_framing_ambiguities_are_refused_and_the_connection_closed(framing, status):
     with Sandbox(clock=Clock()).serve(idle_timeout=30) as server:
-        raw, closed = _until_closed(server.server.effective_port, b"POST /sapi/v1/margin/loan-group HTTP/1.1\r\nHost: a\r\n" + framing + b"\r\nhello")
+        raw, closed = _until_closed(
+            server.server.effective_port,
+            b"POST /sapi/v1/margin/loan-group HTTP/1.1\r\nHost: a\r\n" + framing + b"\r\nhello",
+        )
     assert closed and _answers(raw) == 1, raw
     assert error_of(raw) == (status, -1000)
 
@@ -383,7 +426,11 @@ def test_each_sandbox_words_errors_from_its_own_contracts_folder(tmp_path):
     second = Sandbox(contracts=_contracts_with_wording(tmp_path / "b", "Key unknown to folder B."), clock=Clock())
     with first.serve(threads=1) as a, second.serve(threads=1) as b:
         for server, wording in ((a, "A"), (b, "B"), (a, "A")):
-            r = requests.get(f"{server.url}/sapi/v1/margin/loan-group/ltv-details", headers={"X-MBX-APIKEY": "no-such-key-1234"}, timeout=10)
+            r = requests.get(
+                f"{server.url}/sapi/v1/margin/loan-group/ltv-details",
+                headers={"X-MBX-APIKEY": "no-such-key-1234"},
+                timeout=10,
+            )
             assert (r.status_code, r.json()) == (401, {"code": -2015, "msg": f"Key unknown to folder {wording}."})
 
 

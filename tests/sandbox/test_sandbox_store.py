@@ -24,7 +24,13 @@ DAY_MS = 86_400_000
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def starts(*args: str) -> None:
@@ -68,7 +74,12 @@ def test_interest_after_a_long_stop_on_many_units_is_kept_bounded_and_the_state_
         )
     path = tmp_path / "state.db"
     with Sandbox(State.from_json(data), persist=path).serve() as server:
-        assert call(server, "GET", f"{BASE}/ltv-details", {}, key=PARENT[0], secret=PARENT[1], clock=Clock(time.time())).status_code == 200
+        assert (
+            call(
+                server, "GET", f"{BASE}/ltv-details", {}, key=PARENT[0], secret=PARENT[1], clock=Clock(time.time())
+            ).status_code
+            == 200
+        )
         kept = list(server.sandbox.state.records["interest"])
     mine = [r for r in kept if r["groupId"] >= 50_000]
     assert len(kept) <= 20_000 and len(mine) > 25 * 30 * 24 - 25  # the last 30 days hourly, older days aggregated
@@ -91,8 +102,12 @@ def test_an_amount_the_state_cannot_hold_is_refused_up_front_with_binances_param
         borrow = {"groupId": 10001, "assetName": "USDT", "amount": "50000000000000000000"}
         first = call(server, "POST", f"{BASE}/borrow", borrow, clock=clock, in_body=True)
         assert first.status_code == 200, first.text  # 5e19 fits: principal and wallet stay within 20 digits
-        second = call(server, "POST", f"{BASE}/borrow", {**borrow, "amount": "49999999999999999999"}, clock=clock, in_body=True)
-        assert second.status_code == 400 and second.json()["code"] == -1130 and "amount" in second.json()["msg"], second.text
+        second = call(
+            server, "POST", f"{BASE}/borrow", {**borrow, "amount": "49999999999999999999"}, clock=clock, in_body=True
+        )
+        assert second.status_code == 400 and second.json()["code"] == -1130 and "amount" in second.json()["msg"], (
+            second.text
+        )
         before = server.sandbox.state.to_json()
     assert stored(path) == before  # the refused borrow changed nothing, on disk or in memory
     starts("--state", str(path), "--persist")
@@ -105,14 +120,31 @@ def test_a_save_that_fails_answers_5xx_and_undoes_the_change_in_memory(tmp_path)
     clock = Clock(time.time())
     sandbox = Sandbox(persist=path, clock=clock)
     with sandbox.serve() as server:
-        ltv = call(server, "GET", f"{BASE}/ltv-details", {"groupId": 10001}, key=PARENT[0], secret=PARENT[1], clock=clock).json()
+        ltv = call(
+            server, "GET", f"{BASE}/ltv-details", {"groupId": 10001}, key=PARENT[0], secret=PARENT[1], clock=clock
+        ).json()
         sandbox.store.conn.execute("VACUUM")  # no free pages left to reuse
         pages = sandbox.store.conn.execute("PRAGMA page_count").fetchone()[0]
         sandbox.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: SQLite cannot grow the file
-        r = call(server, "POST", f"{BASE}/borrow", {"groupId": 10001, "assetName": "USDT", "amount": "100"}, clock=clock, in_body=True)
-        assert r.status_code == 503 and r.json() == {"code": -1001, "msg": "Internal error; unable to process your request. Please try again."}
-        again = call(server, "GET", f"{BASE}/ltv-details", {"groupId": 10001}, key=PARENT[0], secret=PARENT[1], clock=clock).json()
-        assert again[0]["liabilities"] == ltv[0]["liabilities"] and again[0]["collateralAccounts"] == ltv[0]["collateralAccounts"]
+        r = call(
+            server,
+            "POST",
+            f"{BASE}/borrow",
+            {"groupId": 10001, "assetName": "USDT", "amount": "100"},
+            clock=clock,
+            in_body=True,
+        )
+        assert r.status_code == 503 and r.json() == {
+            "code": -1001,
+            "msg": "Internal error; unable to process your request. Please try again.",
+        }
+        again = call(
+            server, "GET", f"{BASE}/ltv-details", {"groupId": 10001}, key=PARENT[0], secret=PARENT[1], clock=clock
+        ).json()
+        assert (
+            again[0]["liabilities"] == ltv[0]["liabilities"]
+            and again[0]["collateralAccounts"] == ltv[0]["collateralAccounts"]
+        )
         in_memory = sandbox.state.to_json()
     assert stored(path) == in_memory  # what the next start sees is what was answered
 
@@ -148,7 +180,9 @@ def test_the_state_files_mode_is_kept_and_a_new_one_is_private(tmp_path):
         proc.wait(timeout=20)
     starts("--state", str(path), "--reset")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert next(u for u in stored(path)["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"  # --reset re-seeded in place
+    assert (
+        next(u for u in stored(path)["riskUnits"] if u["groupId"] == 10001)["status"] == "ACTIVE"
+    )  # --reset re-seeded in place
 
 
 def test_a_symlinked_state_writes_its_target_and_keeps_the_link(tmp_path):
@@ -210,7 +244,17 @@ def _random_call(rng: random.Random) -> tuple[str, str, dict, tuple[str, str]]:
             ("POST", f"{BASE}/repay", {"groupId": group, "assetName": asset, "amount": amount}, CREDIT),
             ("POST", f"{BASE}/transfer-out", {"asset": asset, "amount": amount}, rng.choice([CREDIT, COLLATERAL])),
             ("DELETE", BASE, {"groupId": group}, CREDIT),
-            ("POST", f"{BASE}/edit-member", {"groupId": group, "subEmail": "collateral3006@demo.test", "enableSpot": "true", "enableMargin": "true"}, PARENT),
+            (
+                "POST",
+                f"{BASE}/edit-member",
+                {
+                    "groupId": group,
+                    "subEmail": "collateral3006@demo.test",
+                    "enableSpot": "true",
+                    "enableMargin": "true",
+                },
+                PARENT,
+            ),
             ("GET", f"{BASE}/ltv-details", {}, PARENT),
             ("GET", f"{BASE}/interest-history", {}, CREDIT),
         ]
@@ -230,7 +274,9 @@ def test_fuzz_random_call_sequences_persist_and_load_equal(tmp_path):
                 for _ in range(12):
                     clock.t += rng.choice([0, 60, 3600, 5 * 3600, 3 * 86400, 40 * 86400])
                     method, path_, params, (key, secret) = _random_call(rng)
-                    r = call(server, method, path_, params, key=key, secret=secret, clock=clock, in_body=method != "GET")
+                    r = call(
+                        server, method, path_, params, key=key, secret=secret, clock=clock, in_body=method != "GET"
+                    )
                     assert r.status_code in (200, 400, 401) and (r.status_code == 200 or "code" in r.json()), r.text
                 in_memory = sandbox.state.to_json()
             assert stored(path) == in_memory, (seed, run)

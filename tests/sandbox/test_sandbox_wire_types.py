@@ -72,7 +72,11 @@ CALLS = [
     (f"{BASE}/ltv-details", {}, PARENT),
     ("/sapi/v1/margin/loan-groups/activated", {}, PARENT),
     ("/sapi/v1/margin/loan-groups/closed", {}, CREDIT),
-    (f"{BASE}/edit-member", {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True}, PARENT),
+    (
+        f"{BASE}/edit-member",
+        {"groupId": 10001, "subEmail": "collateral3006@demo.test", "enableSpot": True, "enableMargin": True},
+        PARENT,
+    ),
     (f"{BASE}/transfer-out", {"asset": "USDT", "amount": "1"}, COLLATERAL),
     (BASE, {"groupId": 10001}, CREDIT),
 ]
@@ -98,7 +102,9 @@ def test_every_family_answer_carries_each_field_in_the_type_its_pages_example_sh
             if field in shown and "null" not in shown[field]:
                 compared += 1
                 if kinds - shown[field]:
-                    unlike.append(f"{op.method} {path} {field}: sent {sorted(kinds)}, the page shows {sorted(shown[field])}")
+                    unlike.append(
+                        f"{op.method} {path} {field}: sent {sorted(kinds)}, the page shows {sorted(shown[field])}"
+                    )
     assert unlike == []
     assert compared >= 60  # the records calls answered rows: the comparison covered them
 
@@ -119,13 +125,18 @@ def test_booleans_and_ids_travel_as_the_pages_show_them(srv):
     assert isinstance(borrowed["transactionId"], int) and borrowed["amount"] == 5
     interest = _send(srv, f"{BASE}/interest-history", {}).json()
     assert isinstance(interest["total"], int) and interest["rows"]
-    assert {type(row["groupId"]) for row in interest["rows"]} == {int} and {type(row["interest"]) for row in interest["rows"]} == {float}
+    assert {type(row["groupId"]) for row in interest["rows"]} == {int} and {
+        type(row["interest"]) for row in interest["rows"]
+    } == {float}
 
 
 def test_a_newcomer_sees_interest_and_liquidation_rows_in_the_default_window_whenever_the_demo_starts():
     clock = Clock(2_000_000_000.0)  # 2033: years after the demo's relativeTo
     with Sandbox(clock=clock).serve() as server:
-        for path, what in ((f"{BASE}/interest-history", "interestTimestamp"), (f"{BASE}/force-liquidation", "liquidationStartTime")):
+        for path, what in (
+            (f"{BASE}/interest-history", "interestTimestamp"),
+            (f"{BASE}/force-liquidation", "liquidationStartTime"),
+        ):
             body = _send(server, path, {}).json()
             assert body["total"] >= 1, path
             assert all(clock.ms() - 7 * DAY <= row[what] <= clock.ms() for row in body["rows"]), path
@@ -135,7 +146,11 @@ def test_a_newcomer_sees_interest_and_liquidation_rows_in_the_default_window_whe
 
 def test_a_start_time_alone_more_than_100_days_back_is_refused_where_end_time_defaults_to_now(srv):
     now = srv.sandbox.clock.ms() if hasattr(srv.sandbox.clock, "ms") else int(srv.sandbox.clock() * 1000)
-    for path, extra in ((f"{BASE}/force-liquidation", {}), (f"{BASE}/force-liquidation-transfer-record", {}), (f"{BASE}/borrow-repay", {"type": "BORROW"})):
+    for path, extra in (
+        (f"{BASE}/force-liquidation", {}),
+        (f"{BASE}/force-liquidation-transfer-record", {}),
+        (f"{BASE}/borrow-repay", {"type": "BORROW"}),
+    ):
         far = _send(srv, path, {**extra, "startTime": now - 101 * DAY})
         assert (far.status_code, far.json()["code"]) == (400, -1127), path
         near = _send(srv, path, {**extra, "startTime": now - 99 * DAY})
@@ -146,11 +161,29 @@ def test_a_start_time_alone_more_than_100_days_back_is_refused_where_end_time_de
 
 # --------------------------------------------------------------------------- random sequences
 
-AMOUNTS = st.decimals(min_value=0, max_value=Decimal("200000"), places=8, allow_nan=False, allow_infinity=False).map(lambda d: format(d, "f"))
+AMOUNTS = st.decimals(min_value=0, max_value=Decimal("200000"), places=8, allow_nan=False, allow_infinity=False).map(
+    lambda d: format(d, "f")
+)
 GROUPS = st.sampled_from([1, 10001, 10002, 10003, 10004, 10005, 77])
 ASSETS = st.sampled_from(["USDT", "USDC"])
-WHO = st.sampled_from([CREDIT, PARENT, COLLATERAL, ("demo-collateral-key-3002", "demo-collateral-secret-3002"), ("demo-credit-key-2002", "demo-credit-secret-2002")])
-SUBS = st.sampled_from(["collateral3006@demo.test", "collateral3001@demo.test", "credit2001@demo.test", "1000255973134@test.com", "nobody@demo.test"])
+WHO = st.sampled_from(
+    [
+        CREDIT,
+        PARENT,
+        COLLATERAL,
+        ("demo-collateral-key-3002", "demo-collateral-secret-3002"),
+        ("demo-credit-key-2002", "demo-credit-secret-2002"),
+    ]
+)
+SUBS = st.sampled_from(
+    [
+        "collateral3006@demo.test",
+        "collateral3001@demo.test",
+        "credit2001@demo.test",
+        "1000255973134@test.com",
+        "nobody@demo.test",
+    ]
+)
 
 
 class FamilySequences(RuleBasedStateMachine):
@@ -176,7 +209,9 @@ class FamilySequences(RuleBasedStateMachine):
             assert isinstance(body.get("code"), int) and body["code"] < 0 and body.get("msg"), body
             op = BY_PATH[path]
             listed = OPENAPI["paths"][path][op.method.lower()]["x-error-codes"]
-            assert body["code"] in listed, f"{op.method} {path} answered {body['code']}, which its OpenAPI x-error-codes {listed} leave out"
+            assert body["code"] in listed, (
+                f"{op.method} {path} answered {body['code']}, which its OpenAPI x-error-codes {listed} leave out"
+            )
         self.answers += 1
 
     @rule(group=GROUPS, asset=ASSETS, amount=AMOUNTS, who=WHO)
@@ -189,11 +224,15 @@ class FamilySequences(RuleBasedStateMachine):
 
     @rule(asset=ASSETS, amount=AMOUNTS, who=WHO, sub=st.none() | SUBS)
     def transfer_out(self, asset, amount, who, sub):
-        self._check(f"{BASE}/transfer-out", {"asset": asset, "amount": amount} | ({"subEmail": sub} if sub else {}), who)
+        self._check(
+            f"{BASE}/transfer-out", {"asset": asset, "amount": amount} | ({"subEmail": sub} if sub else {}), who
+        )
 
     @rule(group=GROUPS, sub=SUBS, spot=st.booleans(), margin=st.booleans(), who=WHO)
     def edit_member(self, group, sub, spot, margin, who):
-        self._check(f"{BASE}/edit-member", {"groupId": group, "subEmail": sub, "enableSpot": spot, "enableMargin": margin}, who)
+        self._check(
+            f"{BASE}/edit-member", {"groupId": group, "subEmail": sub, "enableSpot": spot, "enableMargin": margin}, who
+        )
 
     @rule(group=GROUPS, who=WHO)
     def close(self, group, who):
@@ -223,6 +262,11 @@ class FamilySequences(RuleBasedStateMachine):
 
 
 FamilySequences.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=12, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=25,
+    stateful_step_count=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
 )
 test_random_sequences_of_family_calls_stay_within_their_contracts = FamilySequences.TestCase

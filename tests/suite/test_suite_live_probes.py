@@ -21,8 +21,12 @@ CREDIT = {"BINANCE_CREDIT_API_KEY": "demo-credit-key-2001", "BINANCE_CREDIT_API_
 def test_an_id_outside_its_documented_range_is_safe_live_and_a_duplicate_is_not():
     (op,) = load_operations(ROOT / "contracts", CLOSE)
     by_name = {p.name: p for p in probes(op, set())}
-    assert by_name["groupId out of range"].safe_live and by_name["groupId out of range"].params == {"$set": ("groupId", LONG_MAX + 1)}
-    assert by_name["groupId below range"].safe_live and by_name["groupId below range"].params == {"$set": ("groupId", -LONG_MAX - 2)}
+    assert by_name["groupId out of range"].safe_live and by_name["groupId out of range"].params == {
+        "$set": ("groupId", LONG_MAX + 1)
+    }
+    assert by_name["groupId below range"].safe_live and by_name["groupId below range"].params == {
+        "$set": ("groupId", -LONG_MAX - 2)
+    }
     assert not by_name["duplicate groupId"].safe_live and not by_name["undocumented parameter"].safe_live
     (records,) = load_operations(ROOT / "contracts", "GET /sapi/v1/margin/loan-groups/closed")
     assert not any(p.names_nothing for p in probes(records, set()))  # 'current', 'size' name no object: not ids
@@ -35,15 +39,28 @@ def _check(url: str) -> subprocess.CompletedProcess:
 
 
 def _row(stdout: str, name: str) -> str:
-    (line,) = [f"{r['outcome']} {r['check']}: {r['detail']}" for r in json.loads(stdout)["results"] if r["endpoint"] == CLOSE and r["check"] == f"probe: {name}"]
+    (line,) = [
+        f"{r['outcome']} {r['check']}: {r['detail']}"
+        for r in json.loads(stdout)["results"]
+        if r["endpoint"] == CLOSE and r["check"] == f"probe: {name}"
+    ]
     return line
 
 
 def test_a_server_that_closes_an_id_beyond_int64_fails_live_and_a_faithful_one_passes():
     def closes_anything(seen, reply):
         group = params(seen).get("groupId", "")
-        if seen.method == "DELETE" and path(seen) == "/sapi/v1/margin/loan-group" and group.lstrip("-").isdigit() and abs(int(group)) > LONG_MAX:
-            return json_reply(200, {"groupId": int(group), "status": "CLOSED"}, {k: v for k, v in reply[1].items() if k.upper().startswith("X-SAPI")})
+        if (
+            seen.method == "DELETE"
+            and path(seen) == "/sapi/v1/margin/loan-group"
+            and group.lstrip("-").isdigit()
+            and abs(int(group)) > LONG_MAX
+        ):
+            return json_reply(
+                200,
+                {"groupId": int(group), "status": "CLOSED"},
+                {k: v for k, v in reply[1].items() if k.upper().startswith("X-SAPI")},
+            )
         return None
 
     with Sandbox(contracts=ROOT / "contracts").serve() as api:
@@ -52,8 +69,12 @@ def test_a_server_that_closes_an_id_beyond_int64_fails_live_and_a_faithful_one_p
         with relay(api.url, closes_anything) as careless:
             bad = _check(careless.url)
     assert ok.returncode == 0, ok.stdout[-2000:]
-    assert "PASSED" in _row(ok.stdout, "groupId out of range") and "code -1100" in _row(ok.stdout, "groupId out of range")
+    assert "PASSED" in _row(ok.stdout, "groupId out of range") and "code -1100" in _row(
+        ok.stdout, "groupId out of range"
+    )
     assert bad.returncode == 1, bad.stdout[-2000:]
-    assert "FAILED" in _row(bad.stdout, "groupId out of range") and "HTTP 200" in _row(bad.stdout, "groupId out of range")
+    assert "FAILED" in _row(bad.stdout, "groupId out of range") and "HTTP 200" in _row(
+        bad.stdout, "groupId out of range"
+    )
     assert "FAILED" in _row(bad.stdout, "groupId below range")
     assert "SKIPPED" in _row(bad.stdout, "duplicate groupId")  # valid but for the duplicate: still never sent live

@@ -129,13 +129,29 @@ def test_the_details_and_the_active_list_agree_and_a_phantom_unit_is_caught(ops)
 def _live_close(url: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")} | KEYS
     env |= {"BINANCE_BASE_URL": url, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
-    cmd = [sys.executable, "-m", "doccontract", "check", "--target", "live", "--allow-destructive", "--format", "json", "--operation", CLOSE]
+    cmd = [
+        sys.executable,
+        "-m",
+        "doccontract",
+        "check",
+        "--target",
+        "live",
+        "--allow-destructive",
+        "--format",
+        "json",
+        "--operation",
+        CLOSE,
+    ]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _sequence_row(stdout: str) -> str:
     results = json.loads(stdout)["results"]
-    (line,) = [f"{r['outcome']} {r['check']}: {r['detail']}" for r in results if r["endpoint"] == CLOSE and r["check"].startswith("sequence: close")]
+    (line,) = [
+        f"{r['outcome']} {r['check']}: {r['detail']}"
+        for r in results
+        if r["endpoint"] == CLOSE and r["check"].startswith("sequence: close")
+    ]
     return line
 
 

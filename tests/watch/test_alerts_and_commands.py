@@ -21,7 +21,9 @@ TOKEN = "ghp_doccontractTestToken0000000000000000"
 
 def doccontract(*args, cwd=ROOT, env_extra=None, timeout=300):
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 @pytest.fixture
@@ -36,13 +38,26 @@ def cache_env(tmp_path):
 def test_fetch_writes_a_spec_that_builds_the_same_contract(tmp_path):
     with DocSite() as site:
         serve(site)
-        r = doccontract("fetch", f"binance/{DOCS_PATH}", "--base-url", site.url, "--out", str(tmp_path / "specs"), env_extra=cache_env(tmp_path))
+        r = doccontract(
+            "fetch",
+            f"binance/{DOCS_PATH}",
+            "--base-url",
+            site.url,
+            "--out",
+            str(tmp_path / "specs"),
+            env_extra=cache_env(tmp_path),
+        )
         assert r.returncode == 0, r.stderr
-        again = doccontract("fetch", "--base-url", site.url, "--out", str(tmp_path / "specs"), env_extra=cache_env(tmp_path))
+        again = doccontract(
+            "fetch", "--base-url", site.url, "--out", str(tmp_path / "specs"), env_extra=cache_env(tmp_path)
+        )
     assert "2 not modified" in again.stdout  # conditional GETs: nothing was downloaded twice
     spec = tmp_path / f"specs/{SEED_ID}.md"
     text = spec.read_text()
-    assert text.startswith("---\nexchange: binance\nsource_url: https://developers.binance.com/docs/") and "\n---\n\n# 关闭风险单位" in text
+    assert (
+        text.startswith("---\nexchange: binance\nsource_url: https://developers.binance.com/docs/")
+        and "\n---\n\n# 关闭风险单位" in text
+    )
     r = doccontract("build", str(tmp_path / "specs"), "--out", str(tmp_path / "c"), "--no-cache")
     assert r.returncode == 0
     assert (tmp_path / f"c/{SEED_ID}.json").read_bytes() == (ROOT / f"contracts/{SEED_ID}.json").read_bytes()
@@ -53,7 +68,15 @@ def test_failed_fetch_leaves_the_committed_spec_untouched(tmp_path):
     with DocSite() as site:
         serve(site)
         site.fail(f"/docs/zh-CN/{DOCS_PATH}", *["not-found-page"] * 4)
-        r = doccontract("fetch", f"binance/{DOCS_PATH}", "--base-url", site.url, "--out", str(tmp_path / "specs"), env_extra=cache_env(tmp_path))
+        r = doccontract(
+            "fetch",
+            f"binance/{DOCS_PATH}",
+            "--base-url",
+            site.url,
+            "--out",
+            str(tmp_path / "specs"),
+            env_extra=cache_env(tmp_path),
+        )
     assert r.returncode == 3 and "'Page Not Found' page" in r.stderr and "nothing was written" in r.stderr
     assert spec.read_bytes() == SEED.read_bytes()
 
@@ -62,16 +85,28 @@ def test_diff_of_two_spec_files_and_of_two_trees(tmp_path):
     new = tmp_path / "new.md"
     new.write_text(variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
     r = doccontract("diff", str(SEED), str(new))
-    assert r.returncode == 2 and "weight.increased" in r.stdout and '`{"unit": "UID", "value": 1000}` → `{"unit": "UID", "value": 3000}`' in r.stdout
+    assert (
+        r.returncode == 2
+        and "weight.increased" in r.stdout
+        and '`{"unit": "UID", "value": 1000}` → `{"unit": "UID", "value": 3000}`' in r.stdout
+    )
     same = doccontract("diff", str(ROOT / "contracts"), str(ROOT / "contracts"), "--format", "json")
     assert same.returncode == 0 and json.loads(same.stdout)["status"] == "no-drift"
     missing = doccontract("diff", str(SEED), str(tmp_path / "nope.md"))
-    assert missing.returncode == 2 and "nope.md: no such file or folder" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.returncode == 2
+        and "nope.md: no such file or folder" in missing.stderr
+        and "Traceback" not in missing.stderr
+    )
 
 
 def test_cosmetic_only_spec_diff_is_clean(tmp_path):
     noisy = tmp_path / "noisy.md"
-    noisy.write_text(SEED.read_text().replace("2026-01-15T23:50:26.646027", "2026-11-24T00:00:00").replace("#http-request", "#http-request-1"))
+    noisy.write_text(
+        SEED.read_text()
+        .replace("2026-01-15T23:50:26.646027", "2026-11-24T00:00:00")
+        .replace("#http-request", "#http-request-1")
+    )
     assert doccontract("diff", str(SEED), str(noisy)).returncode == 0
 
 
@@ -106,10 +141,26 @@ def test_alerts_webhook_and_one_github_issue_per_fingerprint(repo):
         hook_messages.append(json.loads(seen.body))
         return (200, {}, b"ok")
 
-    args = ["--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--report-dir", str(repo / "reports")]
+    args = [
+        "--specs",
+        str(repo / "specs"),
+        "--contracts",
+        str(repo / "contracts"),
+        "--report-dir",
+        str(repo / "reports"),
+    ]
     with DocSite() as site, StubServer(github) as gh, StubServer(hook) as wh:
         serve(site, variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
-        alert = ["--base-url", site.url, "--alert-webhook", wh.url, "--github-issue", "acme/api", "--github-api", gh.url]
+        alert = [
+            "--base-url",
+            site.url,
+            "--alert-webhook",
+            wh.url,
+            "--github-issue",
+            "acme/api",
+            "--github-api",
+            gh.url,
+        ]
         env = {"GITHUB_TOKEN": TOKEN, **cache_env(repo)}
         first = doccontract("drift", *args, *alert, env_extra=env)
         second = doccontract("drift", *args, *alert, env_extra=env)
@@ -122,7 +173,13 @@ def test_alerts_webhook_and_one_github_issue_per_fingerprint(repo):
     text = hook_messages[0]["text"]
     assert "BREAKING" in text and "the weight rose from 1000 to 3000" in text  # what changed, in words
     assert "developers.binance.com/docs/institutional_loan/account/Institution-Loan-Group-Close" in text
-    for text in (first.stdout, first.stderr, second.stdout, *(p.read_text() for p in (repo / "reports").iterdir()), json.dumps(hook_messages)):
+    for text in (
+        first.stdout,
+        first.stderr,
+        second.stdout,
+        *(p.read_text() for p in (repo / "reports").iterdir()),
+        json.dumps(hook_messages),
+    ):
         assert TOKEN not in text
 
 
@@ -130,7 +187,16 @@ def test_no_alert_when_nothing_drifted_or_the_fetch_failed(repo):
     hooks = []
     with DocSite() as site, StubServer(lambda s: hooks.append(s) or (200, {}, b"ok")) as wh:
         serve(site)
-        args = ["--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--base-url", site.url, "--alert-webhook", wh.url]
+        args = [
+            "--specs",
+            str(repo / "specs"),
+            "--contracts",
+            str(repo / "contracts"),
+            "--base-url",
+            site.url,
+            "--alert-webhook",
+            wh.url,
+        ]
         assert doccontract("drift", *args, env_extra=cache_env(repo)).returncode == 0
         site.fail(f"/docs/{DOCS_PATH}", *[503] * 10)
         failed = doccontract("drift", *args, "--timeout", "2", env_extra=cache_env(repo))
@@ -155,7 +221,12 @@ def test_nightly_writes_every_report_to_one_folder(repo):
             env_extra=cache_env(repo),
         )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-    assert sorted(p.name for p in reports.iterdir()) == ["contract-junit.xml", "drift-junit.xml", "drift.json", "drift.md"]
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "contract-junit.xml",
+        "drift-junit.xml",
+        "drift.json",
+        "drift.md",
+    ]
 
 
 def test_workflows_have_the_expected_structure():
@@ -186,7 +257,9 @@ def test_workflows_have_the_expected_structure():
     assert install in ci_script and "\npytest" in ci_script
 
 
-@pytest.mark.parametrize("code,green", [(0, True), (1, True), (2, False), (3, False), (4, False), (5, False), (70, False), (130, False)])
+@pytest.mark.parametrize(
+    "code,green", [(0, True), (1, True), (2, False), (3, False), (4, False), (5, False), (70, False), (130, False)]
+)
 def test_the_nightly_step_is_green_only_for_no_drift_or_delivered_non_breaking_drift(tmp_path, code, green):
     """The workflow's own shell, run with a stand-in `doccontract` that exits with each code."""
     nightly = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
@@ -223,7 +296,9 @@ def test_the_nightly_step_writes_a_private_key_file_per_role_and_goes_live_on_a_
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "doccontract"
-    fake.write_text(f'#!/bin/sh\nenv | grep ^BINANCE_ | sort > "{tmp_path}/env"\necho "$@" > "{tmp_path}/args"\nexit 0\n')
+    fake.write_text(
+        f'#!/bin/sh\nenv | grep ^BINANCE_ | sort > "{tmp_path}/env"\necho "$@" > "{tmp_path}/args"\nexit 0\n'
+    )
     fake.chmod(0o755)
     pem = "-----BEGIN PRIVATE KEY-----\nparent\n-----END PRIVATE KEY-----"
     env = {
@@ -240,5 +315,7 @@ def test_the_nightly_step_writes_a_private_key_file_per_role_and_goes_live_on_a_
     seen = dict(line.split("=", 1) for line in (tmp_path / "env").read_text().splitlines() if "=" in line)
     path = Path(seen["BINANCE_PARENT_PRIVATE_KEY_PATH"])
     assert path.read_text().strip() == pem and oct(path.stat().st_mode & 0o777) == "0o600"
-    assert "BINANCE_PARENT_PRIVATE_KEY" not in seen and "BEGIN" not in (tmp_path / "env").read_text().replace(str(path), "")
+    assert "BINANCE_PARENT_PRIVATE_KEY" not in seen and "BEGIN" not in (tmp_path / "env").read_text().replace(
+        str(path), ""
+    )
     assert "--target live" in (tmp_path / "args").read_text()

@@ -48,12 +48,16 @@ def committed_seed(tmp_path: Path) -> Path:
 
 def snapshot(repo: Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file() and "reports" not in p.parts and ".fetch-cache" not in p.parts
+        str(p.relative_to(repo)): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and "reports" not in p.parts and ".fetch-cache" not in p.parts
     }
 
 
 def drift(repo: Path, site: DocSite, update: bool = False, **fetch_kw):
-    fetcher = Fetcher(site.url, timeout=fetch_kw.pop("timeout", 2), backoff=0.01, cache_dir=repo / ".fetch-cache", **fetch_kw)
+    fetcher = Fetcher(
+        site.url, timeout=fetch_kw.pop("timeout", 2), backoff=0.01, cache_dir=repo / ".fetch-cache", **fetch_kw
+    )
     return run_drift(repo / "specs", repo / "contracts", repo / "reports", fetcher, update=update)
 
 
@@ -78,7 +82,11 @@ def test_unchanged_docs_are_no_drift_and_change_nothing(repo):
 
 def test_cosmetic_noise_is_not_drift(repo):
     noisy = SEED_TEXT.replace("updated_at: 2026-01-15T23:50:26.646027", "updated_at: 2026-11-24T01:02:03")
-    noisy = noisy.replace("#request-weight", "#request-weight-2").replace("[](/docs", "[\u200b](/docs").replace("1000(UID)", " 1000(UID)  ")
+    noisy = (
+        noisy.replace("#request-weight", "#request-weight-2")
+        .replace("[](/docs", "[\u200b](/docs")
+        .replace("1000(UID)", " 1000(UID)  ")
+    )
     with DocSite() as site:
         serve(site, noisy)
         assert drift(repo, site).exit_code == 0
@@ -94,7 +102,10 @@ def test_chinese_security_type_fixed_resolves_the_bilingual_finding(repo):
     assert resolved.before == {"en": "TRADE", "zh-CN": "USER_DATA"}
     security = found["documentation:security.changed:security"]
     assert security.languages == ["zh-CN"]
-    assert security.before == {"en": "TRADE", "zh-CN": "USER_DATA"} and security.after == {"en": "TRADE", "zh-CN": "TRADE"}
+    assert security.before == {"en": "TRADE", "zh-CN": "USER_DATA"} and security.after == {
+        "en": "TRADE",
+        "zh-CN": "TRADE",
+    }
     md = (repo / "reports/drift.md").read_text()
     assert "zh-CN only" in md and "bilingual.resolved" in md
 
@@ -104,7 +115,12 @@ def test_new_enum_value_is_non_breaking(repo):
         serve(
             site,
             variant(
-                en=[("CLOSED:This risk unit has been closed successfully", "CLOSED:This risk unit has been closed successfully; PENDING: closing")],
+                en=[
+                    (
+                        "CLOSED:This risk unit has been closed successfully",
+                        "CLOSED:This risk unit has been closed successfully; PENDING: closing",
+                    )
+                ],
                 zh=[("CLOSED: 此风险单位已成功关闭", "CLOSED: 此风险单位已成功关闭; PENDING: 关闭中")],
             ),
         )
@@ -121,7 +137,12 @@ def test_weight_raised_is_breaking_and_update_writes_only_after_success(repo):
         assert run.exit_code == 2
         assert "breaking:weight.increased:weight" in codes(run)
         contract = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
-        assert contract["weight"] == {"value": 3000, "unit": "UID", "limit": "UID", "header": "X-SAPI-USED-UID-WEIGHT-1M"}
+        assert contract["weight"] == {
+            "value": 3000,
+            "unit": "UID",
+            "limit": "UID",
+            "header": "X-SAPI-USED-UID-WEIGHT-1M",
+        }
         assert "3000(UID)" in (repo / f"specs/{SEED_ID}.md").read_text()
         assert drift(repo, site).exit_code == 0  # updated: the same docs are no longer drift
     junit = (repo / "reports/drift-junit.xml").read_text()
@@ -129,8 +150,14 @@ def test_weight_raised_is_breaking_and_update_writes_only_after_success(repo):
 
 
 def test_new_mandatory_parameter_and_removed_field_are_breaking(repo):
-    param = ("groupId| LONG| YES| Risk unit unique identifier  \n", "groupId| LONG| YES| Risk unit unique identifier  \nreason| STRING| YES| Why  \n")
-    zh_param = ("groupId| LONG| YES| 唯一风险单位标识符  \n", "groupId| LONG| YES| 唯一风险单位标识符  \nreason| STRING| YES| 原因  \n")
+    param = (
+        "groupId| LONG| YES| Risk unit unique identifier  \n",
+        "groupId| LONG| YES| Risk unit unique identifier  \nreason| STRING| YES| Why  \n",
+    )
+    zh_param = (
+        "groupId| LONG| YES| 唯一风险单位标识符  \n",
+        "groupId| LONG| YES| 唯一风险单位标识符  \nreason| STRING| YES| 原因  \n",
+    )
     with DocSite() as site:
         serve(site, variant(en=[param], zh=[zh_param]))
         run = drift(repo, site)
@@ -138,8 +165,14 @@ def test_new_mandatory_parameter_and_removed_field_are_breaking(repo):
         serve(
             site,
             variant(
-                en=[("groupId| LONG| Risk unit unique identifier  \nstatus", "status"), ('"groupId": 10001,  \n      "status"', '"status"')],
-                zh=[("groupId| LONG| 唯一风险单位标识符  \nstatus", "status"), ('"groupId": 10001,  \n      "status"', '"status"')],
+                en=[
+                    ("groupId| LONG| Risk unit unique identifier  \nstatus", "status"),
+                    ('"groupId": 10001,  \n      "status"', '"status"'),
+                ],
+                zh=[
+                    ("groupId| LONG| 唯一风险单位标识符  \nstatus", "status"),
+                    ('"groupId": 10001,  \n      "status"', '"status"'),
+                ],
             ),
         )
         run = drift(repo, site)
@@ -156,13 +189,21 @@ def test_a_change_in_one_language_only_is_reported_as_such(repo):
     assert any(c.code == "bilingual.appeared" for d in run.drifts for c in d.changes)
 
 
-CREDIT_ONLY_EN, CREDIT_ONLY_ZH = "can only be initiated by API calls from the credit account", "仅支持通过机构借贷子账户"
+CREDIT_ONLY_EN, CREDIT_ONLY_ZH = (
+    "can only be initiated by API calls from the credit account",
+    "仅支持通过机构借贷子账户",
+)
 
 
 @pytest.mark.parametrize(
     "en,zh,key,exit_code",
     [
-        ("can only be initiated by API calls from the parent account", "仅支持通过母账户", "breaking:caller.changed:caller", 2),
+        (
+            "can only be initiated by API calls from the parent account",
+            "仅支持通过母账户",
+            "breaking:caller.changed:caller",
+            2,
+        ),
         ("can be initiated by API calls from any account", "支持通过任意账户", "non-breaking:caller.widened:caller", 1),
     ],
 )
@@ -171,7 +212,11 @@ def test_a_change_of_who_may_call_is_drift(repo, en, zh, key, exit_code):
         serve(site, variant(en=[(CREDIT_ONLY_EN, en)], zh=[(CREDIT_ONLY_ZH, zh)]))
         run = drift(repo, site, update=True)
         change = codes(run)[key]
-        assert run.exit_code == exit_code and change.before == {"en": "credit", "zh-CN": "credit"} and change.languages == ["en", "zh-CN"]
+        assert (
+            run.exit_code == exit_code
+            and change.before == {"en": "credit", "zh-CN": "credit"}
+            and change.languages == ["en", "zh-CN"]
+        )
         if change.cls == "breaking":
             assert "-2015" in change.why
         assert drift(repo, site).exit_code == 0  # updated: the contract now says who may call
@@ -186,7 +231,10 @@ def test_narrowing_who_may_call_is_breaking(repo):
     with DocSite() as site:
         serve(site)
         run = drift(repo, site)
-    assert run.exit_code == 2 and codes(run)["breaking:caller.narrowed:caller"].after == {"en": "credit", "zh-CN": "credit"}
+    assert run.exit_code == 2 and codes(run)["breaking:caller.narrowed:caller"].after == {
+        "en": "credit",
+        "zh-CN": "credit",
+    }
 
 
 def test_wording_change_is_documentation(repo):
@@ -203,7 +251,13 @@ def test_wording_change_is_documentation(repo):
 
 def test_a_description_change_beside_another_change_is_reported_with_before_and_after(repo):
     with DocSite() as site:
-        serve(site, variant(en=[("If the closure is successful", "When the closure succeeds"), ("1000(UID)", "500(UID)")], zh=[("1000(UID)", "500(UID)")]))
+        serve(
+            site,
+            variant(
+                en=[("If the closure is successful", "When the closure succeeds"), ("1000(UID)", "500(UID)")],
+                zh=[("1000(UID)", "500(UID)")],
+            ),
+        )
         run = drift(repo, site)
     found = {c.code: c for d in run.drifts for c in d.changes}
     assert "weight.decreased" in found and "When the closure succeeds" in found["description.changed"].after["en"]

@@ -82,7 +82,10 @@ def test_an_internal_error_is_one_line_exit_70_and_debug_shows_the_traceback(mon
     monkeypatch.setattr(diff_command, "run", boom)
     assert cli.main(["diff", "a", "b"]) == 70
     err = capsys.readouterr().err
-    assert err == "doccontract diff: internal error: RuntimeError: something we did not foresee with *** (rerun with --debug for the traceback)\n"
+    assert (
+        err
+        == "doccontract diff: internal error: RuntimeError: something we did not foresee with *** (rerun with --debug for the traceback)\n"
+    )
     with pytest.raises(RuntimeError):
         cli.main(["diff", "a", "b", "--debug"])
 
@@ -122,7 +125,11 @@ def wait_line(proc, timeout=30) -> str:
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "doccontract", "docsite", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "doccontract", "docsite", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = wait_line(proc)
@@ -132,7 +139,9 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     finally:
         proc.kill()
     assert proc.returncode == 130
-    assert err.strip().splitlines() == ["doccontract docsite: interrupted; files are written whole or not at all, nothing was left half-written"]
+    assert err.strip().splitlines() == [
+        "doccontract docsite: interrupted; files are written whole or not at all, nothing was left half-written"
+    ]
 
 
 def test_ctrl_c_during_drift_leaves_no_report_half_written(tmp_path):
@@ -140,7 +149,16 @@ def test_ctrl_c_during_drift_leaves_no_report_half_written(tmp_path):
     with DocSite(latency=2) as site:
         serve(site)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "doccontract", "drift", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts")]
+            [
+                sys.executable,
+                "-m",
+                "doccontract",
+                "drift",
+                "--specs",
+                str(repo / "specs"),
+                "--contracts",
+                str(repo / "contracts"),
+            ]
             + ["--base-url", site.url, "--report-dir", str(repo / "reports")],
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -171,7 +189,17 @@ def test_nightly_after_an_internal_error_is_70_and_the_suite_still_reports(monke
     monkeypatch.setattr(doccontract.suite.run, "run_check", lambda target, junit=None, **kw: ran.append(junit) or 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = seed_repo(tmp_path)
-    code = cli.main(["nightly", "--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--report-dir", str(repo / "reports")])
+    code = cli.main(
+        [
+            "nightly",
+            "--specs",
+            str(repo / "specs"),
+            "--contracts",
+            str(repo / "contracts"),
+            "--report-dir",
+            str(repo / "reports"),
+        ]
+    )
     assert code == 70 and ran == [str(repo / "reports/contract-junit.xml")]
     assert "doccontract nightly: internal error: RecursionError" in capsys.readouterr().err
     report = json.loads((repo / "reports/drift.json").read_text())  # the report says the run failed
@@ -188,12 +216,23 @@ def test_an_alert_not_delivered_has_its_own_exit_code_even_with_breaking_drift(m
     repo = seed_repo(tmp_path)
     with DocSite() as site, StubServer([(500, {}, b"down")]) as hook:
         serve(site, variant(en=[("1000(UID)", "3000(UID)")], zh=[("1000(UID)", "3000(UID)")]))
-        args = ["--specs", str(repo / "specs"), "--contracts", str(repo / "contracts"), "--base-url", site.url, "--alert-webhook", hook.url]
+        args = [
+            "--specs",
+            str(repo / "specs"),
+            "--contracts",
+            str(repo / "contracts"),
+            "--base-url",
+            site.url,
+            "--alert-webhook",
+            hook.url,
+        ]
         code = cli.main([command, *args, "--report-dir", str(repo / "reports")])
     out = capsys.readouterr()
     assert code == 4, out
     assert max(len(line) for line in (out.out + out.err).splitlines()) <= 100  # readable at 100 columns
-    assert "weight.increased" in out.out and "why" not in out.out and "429/418" in out.out  # each breaking change says why
+    assert (
+        "weight.increased" in out.out and "why" not in out.out and "429/418" in out.out
+    )  # each breaking change says why
     assert f"doccontract {command}: alert not delivered: webhook: HTTP 500" in out.err
     assert json.loads((repo / "reports/drift.json").read_text())["status"] == "breaking"  # the report is still written
 

@@ -26,7 +26,9 @@ from doccontract.watch.loopback import LoopbackServer, QuickHandler
 
 
 def fetch_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "doccontract", "fetch", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "doccontract", "fetch", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 class Misbehaving(LoopbackServer):
@@ -152,7 +154,9 @@ def test_docs_paths_and_full_urls_name_the_page_and_the_site(tmp_path):
         by_path = fetch_cli(f"/docs/{DOCS_PATH}", "--base-url", site.url, "--out", str(out))
         assert by_path.returncode == 0, by_path.stderr
         assert f"from {site.url}" in by_path.stdout and f"/docs/docs/{DOCS_PATH}" not in site.hits
-        by_url = fetch_cli(f"{site.url}/docs/zh-CN/{DOCS_PATH}#http-request", "--out", str(out))  # no --base-url: the URL's site
+        by_url = fetch_cli(
+            f"{site.url}/docs/zh-CN/{DOCS_PATH}#http-request", "--out", str(out)
+        )  # no --base-url: the URL's site
     assert by_url.returncode == 0, by_url.stderr
     assert f"fetching 1 page(s) from {site.url}" in by_url.stdout and "1 unchanged" in by_url.stdout
     assert (out / f"{SEED_ID}.md").is_file()
@@ -177,11 +181,16 @@ def test_fetch_refuses_a_page_documenting_another_endpoint(tmp_path, lang):
         route = f"/docs/{DOCS_PATH}" if lang == "en" else f"/docs/zh-CN/{DOCS_PATH}"
         from doccontract.read.render import render_html
 
-        site.bodies[route] = render_html(other.docs[lang], f"https://developers.binance.com{route}").encode()  # canonical looks right
+        site.bodies[route] = render_html(
+            other.docs[lang], f"https://developers.binance.com{route}"
+        ).encode()  # canonical looks right
         r = fetch_cli(SEED_ID, "--base-url", site.url, "--out", str(tmp_path / "specs"))
     assert r.returncode == 3
     # (the zh-CN page of Query-Closed-Group-Record names another path than its English twin: Binance's own slip)
-    assert re.search(r"page now documents another endpoint: GET /sapi/v1/margin/loan-\S+, not DELETE /sapi/v1/margin/loan-group as the spec does", " ".join(r.stderr.split()))  # wrapped at 100 columns
+    assert re.search(
+        r"page now documents another endpoint: GET /sapi/v1/margin/loan-\S+, not DELETE /sapi/v1/margin/loan-group as the spec does",
+        " ".join(r.stderr.split()),
+    )  # wrapped at 100 columns
     assert spec.read_bytes() == SEED.read_bytes()
 
 
@@ -210,7 +219,14 @@ def test_refetching_every_spec_uses_the_docs_site_from_the_environment(tmp_path)
     with DocSite() as site:
         serve(site)
         env = {**os.environ, "DOCCONTRACT_DOCS_URL": site.url, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-        r = subprocess.run([sys.executable, "-m", "doccontract", "fetch", "--out", str(tmp_path / "specs")], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        r = subprocess.run(
+            [sys.executable, "-m", "doccontract", "fetch", "--out", str(tmp_path / "specs")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
     assert r.returncode == 0, r.stderr
     assert f"from {site.url}" in r.stdout and site.hits[f"/docs/{DOCS_PATH}"] == 1
 

@@ -21,7 +21,10 @@ from doccontract.watch.fetch import Fetched, Fetcher, FetchError, read_pair
 PAGE = read_page(SEED)
 EN_HTML = render_html(PAGE.docs["en"], PAGE.url)
 ZH_HTML = render_html(PAGE.docs["zh-CN"], PAGE.url.replace("/docs/", "/docs/zh-CN/", 1))
-EXPECT = {"en": ("endpoint", "DELETE", "/sapi/v1/margin/loan-group"), "zh-CN": ("endpoint", "DELETE", "/sapi/v1/margin/loan-group")}
+EXPECT = {
+    "en": ("endpoint", "DELETE", "/sapi/v1/margin/loan-group"),
+    "zh-CN": ("endpoint", "DELETE", "/sapi/v1/margin/loan-group"),
+}
 PATH = "institutional_loan/account/Institution-Loan-Group-Close"
 
 
@@ -52,10 +55,12 @@ def _mangle(html: str, cut: int, flip: int) -> bytes:
 
 bodies = st.one_of(
     st.binary(max_size=1500),
-    st.sampled_from([EN_HTML, ZH_HTML, NOT_FOUND_PAGE, WAF_PAGE, "", "<html><body><article></article></body></html>"]).flatmap(
-        lambda html: st.builds(_mangle, st.just(html), st.integers(0, 9), st.integers(0, 3))
+    st.sampled_from(
+        [EN_HTML, ZH_HTML, NOT_FOUND_PAGE, WAF_PAGE, "", "<html><body><article></article></body></html>"]
+    ).flatmap(lambda html: st.builds(_mangle, st.just(html), st.integers(0, 9), st.integers(0, 3))),
+    st.text(max_size=500).map(
+        lambda t: f"<html><body><article><h1>{t}</h1><h2>HTTP Request</h2><p>{t}</p></article></body></html>".encode()
     ),
-    st.text(max_size=500).map(lambda t: f"<html><body><article><h1>{t}</h1><h2>HTTP Request</h2><p>{t}</p></article></body></html>".encode()),
 )
 
 
@@ -74,7 +79,11 @@ def answers(draw):
             body = zlib.compress(body)
         elif how == "corrupt" and encoding in ("gzip", "x-gzip", "deflate"):
             body = gzip.compress(body)[: draw(st.integers(0, 30))]
-    ctype = draw(st.sampled_from([None, "text/html", "text/html; charset=utf-8", "text/html; charset=no-such-charset", "application/json"]))
+    ctype = draw(
+        st.sampled_from(
+            [None, "text/html", "text/html; charset=utf-8", "text/html; charset=no-such-charset", "application/json"]
+        )
+    )
     if ctype:
         headers["Content-Type"] = ctype
     retry = draw(st.sampled_from([None, "0", "soon", "-5", "99999", "Wed, 21 Oct 2015 07:28:00 GMT", "nan"]))
@@ -85,7 +94,12 @@ def answers(draw):
     return status, headers, body
 
 
-@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(answer=answers(), lang=st.sampled_from(["en", "zh-CN"]))
 def test_fetch_answers_the_page_or_a_fetch_error(site, answer, lang):
     ANSWER.now = answer

@@ -18,7 +18,15 @@ from doccontract.contract.catalogue import Catalogue
 from doccontract.read.load import parse_page, read_page
 from doccontract.read.render import render_html
 from doccontract.watch.docsite import DocSite
-from doccontract.watch.drift import MARKDOWN_BUDGET, Change, ContractDrift, UsageError, load_waivers, report_json, report_markdown
+from doccontract.watch.drift import (
+    MARKDOWN_BUDGET,
+    Change,
+    ContractDrift,
+    UsageError,
+    load_waivers,
+    report_json,
+    report_markdown,
+)
 
 EDIT_ID = "binance/institutional_loan/account/Institution-Loan-Group-Edit-Member"
 EDIT_PATH = "institutional_loan/account/Institution-Loan-Group-Edit-Member"
@@ -81,7 +89,11 @@ def test_a_page_that_cannot_be_fetched_is_an_error_beside_the_drift_of_the_other
     assert [d.id for d in run.drifts] == [SEED_ID] and "weight.increased" in [c.code for c in run.drifts[0].changes]
     assert snapshot(repo) == before  # --update waits for a run where every page was compared
     report = json.loads((repo / "reports/drift.json").read_text())
-    assert report["status"] == "error" and report["summary"]["breaking"] == 1 and [c["id"] for c in report["contracts"]] == [SEED_ID]
+    assert (
+        report["status"] == "error"
+        and report["summary"]["breaking"] == 1
+        and [c["id"] for c in report["contracts"]] == [SEED_ID]
+    )
     md = (repo / "reports/drift.md").read_text()
     assert "Not compared" in md and "HTTP 503" in md and "weight.increased" in md
 
@@ -111,15 +123,24 @@ def test_the_error_code_page_is_compared_by_its_codes(repo):
     [d] = [d for d in run.drifts if d.id == ERRORS_ID]
     codes = {(c.code, c.subject) for c in d.changes}
     assert ("error-code.added", "-1009") in codes and ("error-code.removed", "-1003") in codes
-    assert [c.cls for c in d.changes if c.code == "error-code.removed"] == ["breaking"]  # clients handling -1003 never see it again
+    assert [c.cls for c in d.changes if c.code == "error-code.removed"] == [
+        "breaking"
+    ]  # clients handling -1003 never see it again
     assert run.exit_code == 2 and page.url.endswith("/error-code")
 
 
 def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
     add(repo, ERRORS_ID, contract=False)
     build([repo / "specs"], repo / "contracts", use_cache=False)  # errors.json as the build writes it
-    errors_text = (repo / f"specs/{ERRORS_ID}.md").read_text(encoding="utf-8").replace("-1003 TOO_MANY_REQUESTS", "-1009 TOO_MANY_THINGS")
-    names_a_code = ("If the closure is successful", "Error code -27030 means the unit is busy. If the closure is successful")
+    errors_text = (
+        (repo / f"specs/{ERRORS_ID}.md")
+        .read_text(encoding="utf-8")
+        .replace("-1003 TOO_MANY_REQUESTS", "-1009 TOO_MANY_THINGS")
+    )
+    names_a_code = (
+        "If the closure is successful",
+        "Error code -27030 means the unit is busy. If the closure is successful",
+    )
     with DocSite() as site:
         serve_all(site, repo)
         serve(site, variant(en=[names_a_code]))
@@ -131,7 +152,9 @@ def test_update_rewrites_the_error_catalogue_as_build_makes_it(repo, tmp_path):
     assert catalogue.get(-27030).documented[0]["contract"] == SEED_ID  # the code the page now names
     build([repo / "specs"], tmp_path / "fresh", use_cache=False)  # the same specs built afresh: the same file
     assert (repo / "contracts/errors.json").read_bytes() == (tmp_path / "fresh/errors.json").read_bytes()
-    assert not [p for p in (repo / "contracts").iterdir() if p.name.startswith(".") and p.name != ".doccontract-manifest"]  # no temp file left
+    assert not [
+        p for p in (repo / "contracts").iterdir() if p.name.startswith(".") and p.name != ".doccontract-manifest"
+    ]  # no temp file left
 
 
 def other_page_html(lang: str) -> bytes:
@@ -200,7 +223,10 @@ def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(re
         serve_all(site, repo)
         site.bodies[EN_ROUTE] = render_html(changed.docs["en"], "").encode()
         run = drift(repo, site, update=True)
-    assert run.exit_code == 3 and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.refused[0]
+    assert (
+        run.exit_code == 3
+        and "page now documents another endpoint: DELETE /sapi/v2/margin/loan-group" in run.refused[0]
+    )
     assert "Reopen Risk Unit" in run.refused[0] and snapshot(repo) == before
     report = json.loads((repo / "reports/drift.json").read_text())
     assert report["status"] == "error" and report["refused"] == run.refused and report["errors"] == []
@@ -209,21 +235,49 @@ def test_a_new_title_and_a_new_path_without_a_canonical_link_are_another_page(re
 
 def many(n_same: int, n_changed: int, changes_each: int) -> list[ContractDrift]:
     out = [
-        ContractDrift(f"binance/section/page-{i:04d}", "GET", f"/sapi/v1/some/long/path/number/{i}", [], {"en": f"https://x/docs/p{i}"}) for i in range(n_same)
+        ContractDrift(
+            f"binance/section/page-{i:04d}",
+            "GET",
+            f"/sapi/v1/some/long/path/number/{i}",
+            [],
+            {"en": f"https://x/docs/p{i}"},
+        )
+        for i in range(n_same)
     ]
     for i in range(n_changed):
         changes = [
-            Change("breaking", "field.retyped", f"/data/field{j}", f"response field /data/field{j} changed type", ["en", "zh-CN"], {"en": "x" * 200}, {"en": "y" * 200})
+            Change(
+                "breaking",
+                "field.retyped",
+                f"/data/field{j}",
+                f"response field /data/field{j} changed type",
+                ["en", "zh-CN"],
+                {"en": "x" * 200},
+                {"en": "y" * 200},
+            )
             for j in range(changes_each)
         ]
-        out.append(ContractDrift(f"binance/changed/page-{i}", "POST", f"/sapi/v1/changed/{i}", changes, {"en": "https://e", "zh-CN": "https://z"}))
+        out.append(
+            ContractDrift(
+                f"binance/changed/page-{i}",
+                "POST",
+                f"/sapi/v1/changed/{i}",
+                changes,
+                {"en": "https://e", "zh-CN": "https://z"},
+            )
+        )
     return out
 
 
-@pytest.mark.parametrize("n_same,n_changed,changes_each,n_errors", [(505, 5, 10, 3), (5000, 5, 10, 3), (10, 200, 40, 3), (10, 5, 10, 5000)])
+@pytest.mark.parametrize(
+    "n_same,n_changed,changes_each,n_errors", [(505, 5, 10, 3), (5000, 5, 10, 3), (10, 200, 40, 3), (10, 5, 10, 5000)]
+)
 def test_drift_md_fits_a_github_issue_whatever_the_number_of_contracts(n_same, n_changed, changes_each, n_errors):
     drifts = many(n_same, n_changed, changes_each)
-    errors = [f"binance/x/err{i}: https://developers.binance.com/docs/x/err{i}: HTTP 503 after 4 attempts" for i in range(n_errors)]
+    errors = [
+        f"binance/x/err{i}: https://developers.binance.com/docs/x/err{i}: HTTP 503 after 4 attempts"
+        for i in range(n_errors)
+    ]
     md = report_markdown(drifts, errors, "https://developers.binance.com", "https://github.com/a/b/actions/runs/1")
     assert len(md) <= MARKDOWN_BUDGET
     assert "https://github.com/a/b/actions/runs/1" in md and "HTTP 503" in md
@@ -236,7 +290,17 @@ def test_drift_md_fits_a_github_issue_whatever_the_number_of_contracts(n_same, n
 
 def test_report_keys_links_and_lines():
     drifts = many(2, 1, 1)
-    drifts[-1].changes.append(Change("documentation", "title.changed", "title", "the title changed", ["zh-CN"], {"en": "A", "zh-CN": None}, {"en": "A", "zh-CN": "B"}))
+    drifts[-1].changes.append(
+        Change(
+            "documentation",
+            "title.changed",
+            "title",
+            "the title changed",
+            ["zh-CN"],
+            {"en": "A", "zh-CN": None},
+            {"en": "A", "zh-CN": "B"},
+        )
+    )
     drifts[-1].changes.append(Change("documentation", "language.added", "zh-CN", "the zh-CN page was added", ["zh-CN"]))
     md = report_markdown(drifts, [])
     change = report_json(drifts, [])["contracts"][-1]["changes"][0]
@@ -251,7 +315,20 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
     waivers = tmp_path / "waivers.json"
 
     def waive(expires: str) -> list:
-        waivers.write_text(json.dumps({"waivers": [{"contract": SEED_ID, "code": "weight.increased", "reason": "agreed with Binance", "expires": expires}]}))
+        waivers.write_text(
+            json.dumps(
+                {
+                    "waivers": [
+                        {
+                            "contract": SEED_ID,
+                            "code": "weight.increased",
+                            "reason": "agreed with Binance",
+                            "expires": expires,
+                        }
+                    ]
+                }
+            )
+        )
         return load_waivers(waivers)
 
     with DocSite() as site:
@@ -261,7 +338,14 @@ def test_waived_changes_are_reported_not_alerted_until_they_expire(repo, tmp_pat
         from doccontract.watch.fetch import Fetcher
 
         def run(expires: str, today: str):
-            return run_drift(repo / "specs", repo / "contracts", repo / "reports", Fetcher(site.url, backoff=0.01), waivers=waive(expires), today=today)
+            return run_drift(
+                repo / "specs",
+                repo / "contracts",
+                repo / "reports",
+                Fetcher(site.url, backoff=0.01),
+                waivers=waive(expires),
+                today=today,
+            )
 
         held = run("2026-12-31", "2026-12-31")
         expired = run("2026-12-31", "2027-01-01")
@@ -298,7 +382,10 @@ def test_a_page_documenting_several_endpoints_is_compared_contract_by_contract(r
 
     def split(page, cid):
         one = real(page, cid)[0] if real else build.contract_for(page, cid)
-        return [{**one, "id": f"{cid}/close"}, {**one, "id": f"{cid}/close-again", "weight": {"value": 5, "unit": "UID"}}]
+        return [
+            {**one, "id": f"{cid}/close"},
+            {**one, "id": f"{cid}/close-again", "weight": {"value": 5, "unit": "UID"}},
+        ]
 
     monkeypatch.setattr(build, "contracts_for", split, raising=False)  # the worker processes are forked after this
     seed = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
@@ -341,7 +428,15 @@ def test_a_hostile_page_is_a_finding_or_an_error_for_that_page_never_a_crash(rep
 
 def test_a_long_text_change_shows_where_it_changed():
     text = "Some long paragraph about risk units. " * 30
-    ch = Change("documentation", "description.changed", "API Description", "changed", ["en"], {"en": text + "Old ending."}, {"en": text + "New ending."})
+    ch = Change(
+        "documentation",
+        "description.changed",
+        "API Description",
+        "changed",
+        ["en"],
+        {"en": text + "Old ending."},
+        {"en": text + "New ending."},
+    )
     md = report_markdown([ContractDrift("x/y", "GET", "/p", [ch])], [])
     line = next(line for line in md.splitlines() if line.startswith("  - en:"))
     assert "Old ending." in line and "New ending." in line and line.count("risk units") < 10
@@ -351,9 +446,28 @@ def test_the_webhook_message_says_what_changed_leaves_waived_changes_out_and_sta
     from doccontract.watch.alerts import slack_message
 
     text = "Some long paragraph about risk units. " * 30
-    described = Change("documentation", "description.changed", "API Description", "the text changed", ["en"], {"en": text + "Old."}, {"en": text + "New."})
-    waived = Change("breaking", "weight.increased", "weight", "the weight rose from 1 to 2", ["en"], {"en": 1}, {"en": 2}, waived="agreed; until 2099-01-01")
-    drifts = [ContractDrift(f"x/{i}", "GET", f"/p/{i}", [described, waived], {"en": f"https://e/{i}"}) for i in range(100)]
+    described = Change(
+        "documentation",
+        "description.changed",
+        "API Description",
+        "the text changed",
+        ["en"],
+        {"en": text + "Old."},
+        {"en": text + "New."},
+    )
+    waived = Change(
+        "breaking",
+        "weight.increased",
+        "weight",
+        "the weight rose from 1 to 2",
+        ["en"],
+        {"en": 1},
+        {"en": 2},
+        waived="agreed; until 2099-01-01",
+    )
+    drifts = [
+        ContractDrift(f"x/{i}", "GET", f"/p/{i}", [described, waived], {"en": f"https://e/{i}"}) for i in range(100)
+    ]
     body = slack_message([d for d in drifts if d.live()], 1, "https://ci/run/1")["text"]
     assert "the text changed" in body and "Old." in body and "New." in body and "<https://ci/run/1|CI run>" in body
     assert "weight.increased" not in body and "weight rose" not in body

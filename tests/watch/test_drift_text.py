@@ -139,12 +139,18 @@ def test_diff_reports_a_rewritten_description_beside_a_new_parameter(tmp_path):
     extra_en = "widgetId| LONG| YES| the widget's id\nsource| STRING| NO| where from\n"
     extra_zh = "widgetId| LONG| YES| 小部件编号\nsource| STRING| NO| 来源\n"
     old = page()
-    new = page(text_en="Look up one widget by its id, from a chosen source.", text_zh="按编号从指定来源查询一个小部件。")
-    new = new.replace("widgetId| LONG| YES| the widget's id\n", extra_en).replace("widgetId| LONG| YES| 小部件编号\n", extra_zh)
+    new = page(
+        text_en="Look up one widget by its id, from a chosen source.", text_zh="按编号从指定来源查询一个小部件。"
+    )
+    new = new.replace("widgetId| LONG| YES| the widget's id\n", extra_en).replace(
+        "widgetId| LONG| YES| 小部件编号\n", extra_zh
+    )
     code, changes = diff(tmp_path, old, new)
     got = summary(changes)
     assert ("non-breaking", "param.added-optional", "en,zh-CN") in got
-    assert {("documentation", "description.changed", "en"), ("documentation", "description.changed", "zh-CN")} <= got, got
+    assert {("documentation", "description.changed", "en"), ("documentation", "description.changed", "zh-CN")} <= got, (
+        got
+    )
     desc = next(c for c in changes if c["code"] == "description.changed" and c["languages"] == ["en"])
     assert "chosen source" in desc["after"]["en"] and "chosen source" not in desc["before"]["en"]
 
@@ -160,13 +166,19 @@ def test_an_example_whose_comment_changed_is_still_a_text_change(tmp_path):
     old = page(example='```\n{\n  "widgetId": 7  // the id\n}\n```')
     new = page(example='```\n{\n  "widgetId": 7  // 小部件编号\n}\n```')
     code, changes = diff(tmp_path, old, new)
-    assert code == 1 and summary(changes) == {("documentation", "notes.changed", "en"), ("documentation", "notes.changed", "zh-CN")}, changes
+    assert code == 1 and summary(changes) == {
+        ("documentation", "notes.changed", "en"),
+        ("documentation", "notes.changed", "zh-CN"),
+    }, changes
     assert next(c for c in changes if c["languages"] == ["zh-CN"])["after"] == {"zh-CN": "小部件编号"}
 
 
 def test_an_example_value_changed_alone_is_an_example_change(tmp_path):
     code, changes = diff(tmp_path, page(), page(example='```\n{\n  "widgetId": 8,\n  "ready": true\n}\n```'))
-    assert code == 1 and summary(changes) == {("documentation", "example.changed", "en"), ("documentation", "example.changed", "zh-CN")}, changes
+    assert code == 1 and summary(changes) == {
+        ("documentation", "example.changed", "en"),
+        ("documentation", "example.changed", "zh-CN"),
+    }, changes
 
 
 def test_a_section_whose_heading_was_translated_is_still_compared(tmp_path):
@@ -176,7 +188,10 @@ def test_a_section_whose_heading_was_translated_is_still_compared(tmp_path):
     desc = [c for c in changes if c["code"] == "description.changed"]
     assert code == 1 and len(desc) == 1 and desc[0]["languages"] == ["zh-CN"], changes
     assert desc[0]["subject"] == "接口描述" and "API Description" in desc[0]["message"]
-    assert desc[0]["before"]["zh-CN"] == "Look up one widget by its id." and desc[0]["after"]["zh-CN"] == "按编号查询一个小部件。"
+    assert (
+        desc[0]["before"]["zh-CN"] == "Look up one widget by its id."
+        and desc[0]["after"]["zh-CN"] == "按编号查询一个小部件。"
+    )
 
 
 def test_other_sections_pair_by_position_and_one_side_only_is_added_or_removed(tmp_path):
@@ -200,7 +215,10 @@ def test_a_note_under_the_parameter_table_is_compared(tmp_path):
     got = summary(changes)
     assert got == {("documentation", "notes.changed", "en"), ("documentation", "notes.changed", "zh-CN")}, changes
     en = next(c for c in changes if c["languages"] == ["en"])
-    assert en["subject"] == "Request Parameters" and en["after"]["en"] == "The API key needs the Widget Reading permission."
+    assert (
+        en["subject"] == "Request Parameters"
+        and en["after"]["en"] == "The API key needs the Widget Reading permission."
+    )
     assert "widgetId" not in en["after"]["en"]  # the table is compared field by field, not as prose
 
 
@@ -217,8 +235,13 @@ def test_a_new_precondition_is_reported_once(tmp_path):
 
 def test_a_space_before_a_comma_is_no_change_of_wording(tmp_path):
     spaced = page(param_en="the widget's id , or its name", param_zh="小部件编号 ，或名称")
-    assert diff(tmp_path, spaced, page(param_en="the widget's id, or its name", param_zh="小部件编号，或名称")) == (0, [])
-    code, changes = diff(tmp_path, spaced, page(param_en="the widget's id, never its name", param_zh="小部件编号 ，或名称"))
+    assert diff(tmp_path, spaced, page(param_en="the widget's id, or its name", param_zh="小部件编号，或名称")) == (
+        0,
+        [],
+    )
+    code, changes = diff(
+        tmp_path, spaced, page(param_en="the widget's id, never its name", param_zh="小部件编号 ，或名称")
+    )
     assert code == 1 and summary(changes) == {("documentation", "param.description", "en")}
 
 
@@ -229,7 +252,9 @@ def unsigned(**changes: str) -> str:
 
 def test_a_security_that_now_needs_an_api_key_is_breaking(tmp_path):
     """NONE -> MARKET_DATA: auth none -> api-key; a client without an API key is now refused."""
-    code, changes = diff(tmp_path, unsigned(sec_en="NONE", sec_zh="NONE"), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA"))
+    code, changes = diff(
+        tmp_path, unsigned(sec_en="NONE", sec_zh="NONE"), unsigned(sec_en="MARKET_DATA", sec_zh="MARKET_DATA")
+    )
     sec = [c for c in changes if c["code"] == "security.changed"]
     assert code == 2 and [c["class"] for c in sec] == ["breaking"], changes
     assert "now api-key (was none)" in sec[0]["message"]
@@ -253,7 +278,10 @@ def test_a_sentence_under_http_request_is_a_description_change(tmp_path):
     new = page().replace("GET `/sapi/v1/widget`", "GET `/sapi/v1/widget`" + note, 1)
     code, changes = diff(tmp_path, page(), new)
     assert code == 1 and summary(changes) == {("documentation", "description.changed", "en")}, changes
-    assert changes[0]["subject"] == "HTTP Request" and "deprecated; use GET /sapi/v2/widget instead" in changes[0]["after"]["en"]
+    assert (
+        changes[0]["subject"] == "HTTP Request"
+        and "deprecated; use GET /sapi/v2/widget instead" in changes[0]["after"]["en"]
+    )
 
 
 def test_a_note_under_request_weight_is_a_notes_change(tmp_path):
@@ -265,8 +293,10 @@ def test_a_note_under_request_weight_is_a_notes_change(tmp_path):
 
 def test_a_new_column_in_the_parameter_table_is_at_least_a_text_change(tmp_path):
     """No field reads a 'Range' column: the page's content still changed, so it is not 'no drift'."""
-    new = page().replace("Name| Type| Mandatory| Description\n---|---|---|---\nwidgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
-                         "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\nwidgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |")
+    new = page().replace(
+        "Name| Type| Mandatory| Description\n---|---|---|---\nwidgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
+        "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\nwidgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |",
+    )
     code, changes = diff(tmp_path, page(), new)
     assert code == 1 and summary(changes) == {("documentation", "page.text-changed", "en")}, changes
     assert "Range" in changes[0]["after"]["en"] and "Range" not in changes[0]["before"]["en"]
@@ -290,7 +320,11 @@ def test_a_response_field_renamed_in_the_example_of_a_page_without_field_table_i
     assert "renamed to isReady" in next(c["message"] for c in changes if c["code"] == "field.renamed")
     two = page(example='```\n{\n  "widgetId": 7,\n  "isReady": true,\n  "note": "x"\n}\n```')
     codes = {(c["code"], c["subject"]) for c in diff(tmp_path, page(), two)[1]}
-    assert {("field.removed", "/ready"), ("field.added", "/isReady"), ("field.added", "/note")} <= codes  # no guessing among several
+    assert {
+        ("field.removed", "/ready"),
+        ("field.added", "/isReady"),
+        ("field.added", "/note"),
+    } <= codes  # no guessing among several
 
 
 def test_a_response_field_removed_beside_another_change_is_still_reported(tmp_path):
@@ -312,6 +346,8 @@ def test_an_example_value_changed_beside_another_change_is_still_reported(tmp_pa
 
 def test_an_alternative_answer_added_is_not_the_fields_removed(tmp_path):
     """The response becomes 'this OR that' (oneOf): the first answer's fields are still documented."""
-    new = page(example='```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n```\n[\n  {"widgetId": 7, "ready": true}\n]\n```')
+    new = page(
+        example='```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n```\n[\n  {"widgetId": 7, "ready": true}\n]\n```'
+    )
     code, changes = diff(tmp_path, page(), new)
     assert code == 1 and not [c for c in changes if c["code"].startswith("field.")], changes

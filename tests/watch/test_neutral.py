@@ -27,7 +27,9 @@ from doccontract.cli import output
 from doccontract.watch.alerts import AlertError, github_issues, post_webhook, slack_message
 from doccontract.watch.drift import Change, ContractDrift, report_markdown, write_reports
 
-HEADING = "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team acme/api#1 GH-2 `tick"
+HEADING = (
+    "::warning::" + "w" * 120 + " ##[error]boom \x1b]0;pwn\x07 <!here> <!channel> @acme/team acme/api#1 GH-2 `tick"
+)
 DESCRIPTION = "Risk unit <!everyone> @octo ::error::" + "y" * 120 + " ##[error]x \x1b[31m \x08 back`tick"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -46,14 +48,24 @@ def live_mentions(markdown: str) -> list[str]:
     return re.findall(r"@[A-Za-z0-9]|#\d|(?i:\bGH-\d)", markdown)
 
 
-def hostile_drift(heading: str = HEADING, description: str = DESCRIPTION, url: str = "https://developers.binance.com/docs/x") -> ContractDrift:
+def hostile_drift(
+    heading: str = HEADING, description: str = DESCRIPTION, url: str = "https://developers.binance.com/docs/x"
+) -> ContractDrift:
     return ContractDrift(
         id="page",
         method="DELETE",
         path="/sapi/v1/x",
         changes=[
             Change("breaking", "title.changed", "title", "the title changed", ["en"], {"en": "Close"}, {"en": heading}),
-            Change("documentation", "param.description", "groupId", f"the description of {heading} changed", ["en"], {"en": "old"}, {"en": description}),
+            Change(
+                "documentation",
+                "param.description",
+                "groupId",
+                f"the description of {heading} changed",
+                ["en"],
+                {"en": "old"},
+                {"en": description},
+            ),
         ],
         urls={"en": url},
     )
@@ -64,16 +76,31 @@ def hostile_drift(heading: str = HEADING, description: str = DESCRIPTION, url: s
 
 def test_diff_prints_page_text_without_runner_commands_or_control_characters(tmp_path):
     new = tmp_path / "new.md"
-    new.write_text(variant(en=[("# Close Risk Unit (TRADE)", "# Close Risk Unit (TRADE) " + HEADING), ("Risk unit unique identifier  \n  \n", DESCRIPTION + "  \n  \n")]))
+    new.write_text(
+        variant(
+            en=[
+                ("# Close Risk Unit (TRADE)", "# Close Risk Unit (TRADE) " + HEADING),
+                ("Risk unit unique identifier  \n  \n", DESCRIPTION + "  \n  \n"),
+            ]
+        )
+    )
     for fmt in ("markdown", "json"):
-        r = subprocess.run([sys.executable, "-m", "doccontract", "diff", str(SEED), str(new), "--format", fmt], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        r = subprocess.run(
+            [sys.executable, "-m", "doccontract", "diff", str(SEED), str(new), "--format", fmt],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
         assert r.returncode in (1, 2), r.stderr
         out = r.stdout + r.stderr
         assert "title.changed" in out
         assert runner_commands(out) == [] and not CONTROL.search(out.replace("\n", "")), out
     # the JSON stays JSON and says exactly what the page says
     after = json.loads(r.stdout)["contracts"][0]["changes"]
-    assert any(c["after"].get("en") == "Close Risk Unit (TRADE) " + HEADING for c in after if c["code"] == "title.changed")
+    assert any(
+        c["after"].get("en") == "Close Risk Unit (TRADE) " + HEADING for c in after if c["code"] == "title.changed"
+    )
 
 
 def test_a_wrapped_heading_never_starts_a_line_with_a_command():
@@ -89,7 +116,10 @@ def test_a_command_split_across_writes_is_still_broken():
     stream = neutral.TerminalStream(out)
     for piece in ("x:", ":warning:", ":y\n#", "#", "[error]z\n"):
         stream.write(piece)
-    assert runner_commands(out.getvalue()) == [] and out.getvalue().replace(neutral.ZWSP, "") == "x::warning::y\n##[error]z\n"
+    assert (
+        runner_commands(out.getvalue()) == []
+        and out.getvalue().replace(neutral.ZWSP, "") == "x::warning::y\n##[error]z\n"
+    )
 
 
 def test_main_neutralises_what_any_command_prints(capsys):
@@ -142,8 +172,41 @@ def test_github_issue_title_and_body_mention_nobody_and_are_found_again():
 
 # --------------------------------------------------------------------------- fuzzing the alert bodies
 
-PIECES = ["::", ":", "##[", "#", "[", "<!here>", "<!channel>", "<!everyone>", "<@U123>", "<#C1>", "<https://evil|x>", "@team", "@org/team", "@",
-          "`", "``", "&", "<", ">", "<!--", "#12", "org/repo#3", "gh-4", "\x1b", "\x07", "\x08", "\r", "\n", "\u202e", "\x9b", "w" * 110, " ", "\t"]
+PIECES = [
+    "::",
+    ":",
+    "##[",
+    "#",
+    "[",
+    "<!here>",
+    "<!channel>",
+    "<!everyone>",
+    "<@U123>",
+    "<#C1>",
+    "<https://evil|x>",
+    "@team",
+    "@org/team",
+    "@",
+    "`",
+    "``",
+    "&",
+    "<",
+    ">",
+    "<!--",
+    "#12",
+    "org/repo#3",
+    "gh-4",
+    "\x1b",
+    "\x07",
+    "\x08",
+    "\r",
+    "\n",
+    "\u202e",
+    "\x9b",
+    "w" * 110,
+    " ",
+    "\t",
+]
 PAGE_TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=25).map("".join)
 
 
@@ -167,7 +230,10 @@ def test_random_page_text_leaves_no_command_control_or_mention(heading, descript
     assert json.loads(dumped) == value and runner_commands(dumped) == []
     # Slack: every '<' is one of our own links
     message = slack_message([drift], 2, run_url="https://ci/run/1")["text"]
-    assert set(re.findall(r"<[^>]*>?", message)) <= {"<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>", "<https://ci/run/1|CI run>"}
+    assert set(re.findall(r"<[^>]*>?", message)) <= {
+        "<https://developers.binance.com/docs/x|DELETE /sapi/v1/x>",
+        "<https://ci/run/1|CI run>",
+    }
     assert at_mentions(message) == [] and not CONTROL.search(message.replace("\n", ""))
     # GitHub markdown: no mention, and no HTML comment opened by the page
     body = neutral.github(report_markdown([drift], []))

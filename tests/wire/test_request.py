@@ -31,7 +31,11 @@ def server(op: Operation, query: str, body: str = "", **kw) -> rq.Request:
 
 
 def signed(query: str, ts: int | None = None) -> str:
-    return f"{query}&timestamp={ts if ts is not None else int(NOW * 1000)}&signature=abc" if query else f"timestamp={int(NOW * 1000)}&signature=abc"
+    return (
+        f"{query}&timestamp={ts if ts is not None else int(NOW * 1000)}&signature=abc"
+        if query
+        else f"timestamp={int(NOW * 1000)}&signature=abc"
+    )
 
 
 # --------------------------------------------------------------------------- contract format
@@ -45,7 +49,9 @@ def test_every_contract_is_format_2_with_auth_and_no_signing_params_in_request()
         assert not set(SIGNING_NAMES) & set(op.params), op.id
         assert not set(SIGNING_NAMES) & set(op.required), op.id
         assert op.auth_kind == "signed" and op.auth["header"] == "X-MBX-APIKEY"
-        assert op.auth["params"]["recvWindow"]["default"] == 5000 and op.auth["params"]["recvWindow"]["maximum"] == 60000
+        assert (
+            op.auth["params"]["recvWindow"]["default"] == 5000 and op.auth["params"]["recvWindow"]["maximum"] == 60000
+        )
         unit = op.weight["unit"]
         assert op.weight["limit"] == unit and op.weight["header"] == f"X-SAPI-USED-{unit}-WEIGHT-1M"
     trade = REG.get("GET /sapi/v1/margin/loan-group/force-liquidation")
@@ -75,8 +81,18 @@ def test_auth_kind_from_security_type(security, listed, kind):
 def test_weight_units_other_than_ip_and_uid_keep_the_page_word_without_a_header():
     from doccontract.contract.format import weight_section
 
-    assert weight_section({"value": 5, "unit": "IP"}, "/api/v3/order") == {"value": 5, "unit": "IP", "limit": "IP", "header": None}
-    assert weight_section({"value": 5, "unit": None}, "/sapi/v1/x") == {"value": 5, "unit": None, "limit": None, "header": None}
+    assert weight_section({"value": 5, "unit": "IP"}, "/api/v3/order") == {
+        "value": 5,
+        "unit": "IP",
+        "limit": "IP",
+        "header": None,
+    }
+    assert weight_section({"value": 5, "unit": None}, "/sapi/v1/x") == {
+        "value": 5,
+        "unit": None,
+        "limit": None,
+        "header": None,
+    }
     assert weight_section(None, "/sapi/v1/x") is None
 
 
@@ -107,7 +123,9 @@ def test_registry_lookup_error_names_what_was_asked_and_what_exists(asked):
 
 
 def test_registry_refuses_old_or_broken_contracts(tmp_path):
-    (tmp_path / "a.json").write_text(json.dumps({"id": "a", "method": "GET", "path": "/x", "request": {}, "response": {}}))
+    (tmp_path / "a.json").write_text(
+        json.dumps({"id": "a", "method": "GET", "path": "/x", "request": {}, "response": {}})
+    )
     with pytest.raises(ValueError, match="a.json: contract format None, expected 2; run 'doccontract build'"):
         Registry.load(tmp_path)
     with pytest.raises(LookupError, match="no contracts folder"):
@@ -130,9 +148,21 @@ def test_one_path_documented_twice_is_asked_for_by_id(tmp_path):
 
 def test_to_wire_types_every_kind():
     records = REG.get("GET /sapi/v1/margin/loan-group/borrow-repay")
-    assert rq.to_wire(records, {"groupId": 7, "type": "BORROW", "size": 10, "asset": None}) == [("groupId", "7"), ("type", "BORROW"), ("size", "10")]
+    assert rq.to_wire(records, {"groupId": 7, "type": "BORROW", "size": 10, "asset": None}) == [
+        ("groupId", "7"),
+        ("type", "BORROW"),
+        ("size", "10"),
+    ]
     borrow = REG.get("POST /sapi/v1/margin/loan-group/borrow")
-    for amount, text in [(Decimal("1.50"), "1.50"), (2, "2"), (0.1, "0.1"), ("3.25", "3.25"), (Decimal("1E+2"), "100"), (1e-7, "0.0000001"), ("2e3", "2000")]:
+    for amount, text in [
+        (Decimal("1.50"), "1.50"),
+        (2, "2"),
+        (0.1, "0.1"),
+        ("3.25", "3.25"),
+        (Decimal("1E+2"), "100"),
+        (1e-7, "0.0000001"),
+        ("2e3", "2000"),
+    ]:
         assert dict(rq.to_wire(borrow, {"groupId": 1, "assetName": "USDT", "amount": amount}))["amount"] == text
     edit = REG.get("POST /sapi/v1/margin/loan-group/edit-member")
     sent = dict(rq.to_wire(edit, {"groupId": 1, "subEmail": "a@b.c", "enableMargin": True, "enableSpot": False}))
@@ -197,20 +227,45 @@ def test_query_wins_over_body_and_the_payload_is_query_then_body():
 @pytest.mark.parametrize(
     "query,code,name,msg",
     [
-        ("groupId=1", -1102, "timestamp", "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed."),
-        (f"groupId=1&timestamp={int(NOW * 1000)}", -1102, "signature", "Mandatory parameter 'signature' was not sent, was empty/null, or malformed."),
+        (
+            "groupId=1",
+            -1102,
+            "timestamp",
+            "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+        ),
+        (
+            f"groupId=1&timestamp={int(NOW * 1000)}",
+            -1102,
+            "signature",
+            "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+        ),
         (signed(""), -1102, "groupId", "Mandatory parameter 'groupId' was not sent, was empty/null, or malformed."),
         (signed("groupId="), -1102, "groupId", None),
         (signed("groupId=abc"), -1100, "groupId", "Illegal characters found in parameter 'groupId'; legal range is"),
         (signed("groupId=9223372036854775808"), -1100, "groupId", None),
         (signed("groupId=%FF"), -1100, "groupId", None),
         (signed("groupId=1&groupId=2"), -1101, "groupId", "Duplicate values for a parameter detected."),
-        (signed("groupId=1&foo=2"), -1104, "foo", "Not all sent parameters were read; read '3' parameter(s) but was sent '4'."),
+        (
+            signed("groupId=1&foo=2"),
+            -1104,
+            "foo",
+            "Not all sent parameters were read; read '3' parameter(s) but was sent '4'.",
+        ),
         (signed("groupId=1&recvWindow=60001"), -1131, "recvWindow", "recvWindow must be less than 60000"),
         (signed("groupId=1&recvWindow=5000.1234"), -1100, "recvWindow", None),
         (signed("groupId=1&recvWindow=-1"), -1100, "recvWindow", None),
-        (signed("groupId=1", int(NOW * 1000) - 5001), -1021, "timestamp", "Timestamp for this request is outside of the recvWindow."),
-        (signed("groupId=1", int(NOW * 1000) + 1000), -1021, "timestamp", "Timestamp for this request was 1000ms ahead of the server's time."),
+        (
+            signed("groupId=1", int(NOW * 1000) - 5001),
+            -1021,
+            "timestamp",
+            "Timestamp for this request is outside of the recvWindow.",
+        ),
+        (
+            signed("groupId=1", int(NOW * 1000) + 1000),
+            -1021,
+            "timestamp",
+            "Timestamp for this request was 1000ms ahead of the server's time.",
+        ),
         (signed("groupId=1", -5), -1100, "timestamp", None),
     ],
 )
@@ -237,7 +292,9 @@ def test_a_form_body_of_another_type_is_refused():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     group=st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    asset=st.sampled_from(REG.get("POST /sapi/v1/margin/loan-group/borrow").params["assetName"]["enum"]),  # "USDT or USDC"
+    asset=st.sampled_from(
+        REG.get("POST /sapi/v1/margin/loan-group/borrow").params["assetName"]["enum"]
+    ),  # "USDT or USDC"
     email=st.text(min_size=1, max_size=12),
     amount=st.decimals(allow_nan=False, allow_infinity=False, places=8),
 )

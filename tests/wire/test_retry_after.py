@@ -34,7 +34,10 @@ def test_seconds_or_an_http_date_within_bounds(value, seconds):
     assert retry_after(value, now=NOW) == seconds
 
 
-@pytest.mark.parametrize("value", [None, "", "\u00b2", "-5", "+5", "1.5", "1e3", "nan", "inf", "soon", "Mon, 99 Foo 2024 25:61:61 GMT", "\x00"])
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "\u00b2", "-5", "+5", "1.5", "1e3", "nan", "inf", "soon", "Mon, 99 Foo 2024 25:61:61 GMT", "\x00"],
+)
 def test_anything_else_is_no_wait_and_never_an_exception(value):
     assert retry_after(value, now=NOW) is None
 

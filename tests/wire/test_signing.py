@@ -10,7 +10,9 @@ from helpers import pem_pair
 from doccontract.wire.signing import Signer, encode_params, strip_signature, verify
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
-PAYLOAD = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+PAYLOAD = (
+    "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+)
 SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
 
 
@@ -72,7 +74,11 @@ def _server_view(seen) -> tuple[str, str, str]:
 
     query = urlsplit(seen.path).query
     body = seen.body.decode("ascii")
-    [signature] = [v for k, v in parse_qsl(query, keep_blank_values=True) + parse_qsl(body, keep_blank_values=True) if k == "signature"]
+    [signature] = [
+        v
+        for k, v in parse_qsl(query, keep_blank_values=True) + parse_qsl(body, keep_blank_values=True)
+        if k == "signature"
+    ]
     names = [k for k, _ in parse_qsl(body or query)]
     assert names[-1] == "signature", "the signature goes last"
     return strip_signature(query)[0] + strip_signature(body)[0], signature, query
@@ -139,7 +145,9 @@ def test_auth_signs_with_an_injected_clock_and_recv_window():
     from doccontract.wire.signing import BinanceAuth
 
     auth = BinanceAuth("key-123456", Signer(secret=SECRET), recv_window=5000, clock=lambda: 1499827319.559)
-    r = requests.Request("GET", "http://h/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1", auth=auth).prepare()
+    r = requests.Request(
+        "GET", "http://h/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1", auth=auth
+    ).prepare()
     assert r.url.endswith(f"?{PAYLOAD}&signature={SIGNATURE}")  # Binance's published example, byte for byte
 
 
@@ -149,4 +157,6 @@ def test_auth_refuses_a_body_it_cannot_sign_as_sent():
     from doccontract.wire.signing import BinanceAuth
 
     with pytest.raises(ValueError, match="percent-encoded form data"):
-        requests.Request("POST", "http://h/x", data="é=1".encode(), auth=BinanceAuth("key-123456", Signer(secret=SECRET))).prepare()
+        requests.Request(
+            "POST", "http://h/x", data="é=1".encode(), auth=BinanceAuth("key-123456", Signer(secret=SECRET))
+        ).prepare()

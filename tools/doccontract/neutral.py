@@ -29,7 +29,9 @@ ZWJ = "\u200d"  # after '@': GitHub sees no mention, a reader sees the same text
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _COMMAND = re.compile(r"(?<=:):|(?<=##)\[")
 _MENTION = re.compile("@(?!" + ZWJ + ")")  # idempotent: a report neutralised twice is the same
-_REFERENCE = re.compile(r"(?<=#)(?=\d)|(?i:(?<=\bGH-))(?=\d)")  # '#12', 'org/repo#12', 'GH-12' link (and notify) other issues
+_REFERENCE = re.compile(
+    r"(?<=#)(?=\d)|(?i:(?<=\bGH-))(?=\d)"
+)  # '#12', 'org/repo#12', 'GH-12' link (and notify) other issues
 
 
 def _visible(m: re.Match[str]) -> str:
@@ -79,7 +81,7 @@ class TerminalStream:
 
     def write(self, text: str) -> int:
         with self._lock:
-            out = terminal(self._tail + text)[len(self._tail):]
+            out = terminal(self._tail + text)[len(self._tail) :]
             self._tail = (self._tail + out)[-2:]
             self.inner.write(out)
         return len(text)

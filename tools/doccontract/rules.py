@@ -109,7 +109,9 @@ def rule_codes(auth: str, has_params: bool) -> tuple[int, ...]:
 
 def documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
     """The general rules' codes for the auth kind, plus codes the contract itself names."""
-    codes = list(SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES)
+    codes = list(
+        SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES
+    )
     errors = contract.get("errors")
     named: list[int] = []
     if errors:  # format 2: the codes the page itself names

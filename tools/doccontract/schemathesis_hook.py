@@ -63,7 +63,9 @@ class BinanceSigned:
         keys = Keyring.from_env()  # NoCredentials / BadCredentials name the variables, never the values
         return keys, {}
 
-    def set(self, case: schemathesis.Case, data: tuple[Keyring, dict[int, Signer]], ctx: schemathesis.AuthContext) -> None:
+    def set(
+        self, case: schemathesis.Case, data: tuple[Keyring, dict[int, Signer]], ctx: schemathesis.AuthContext
+    ) -> None:
         keys, signers = data
         creds = credentials_for(keys, caller_of(getattr(getattr(case.operation, "definition", None), "raw", None)))
         case.headers = {**(case.headers or {}), "X-MBX-APIKEY": creds.api_key}

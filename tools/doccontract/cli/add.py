@@ -43,4 +43,3 @@ def run(args: argparse.Namespace) -> int:
     added = sum(t is not None for _, t, _ in done)
     print(f"{added} page(s) added to {args.out}, {len(done) - added} skipped; run 'doccontract build' next")
     return 0
-

@@ -36,7 +36,11 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument ") and ": " in message:  # 'argument --port: 99999 is not ...'
             option, problem = message[len("argument ") :].split(": ", 1)
-            message = f"{option}: {problem}" if problem.startswith(("invalid", "expected", "ignored", "not allowed")) else f"{option} {problem}"
+            message = (
+                f"{option}: {problem}"
+                if problem.startswith(("invalid", "expected", "ignored", "not allowed"))
+                else f"{option} {problem}"
+            )
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
@@ -78,7 +82,10 @@ def _main(parser: argparse.ArgumentParser, argv: list[str], command: str, debug:
         print(f"doccontract {command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"doccontract {command}: interrupted; files are written whole or not at all, nothing was left half-written", file=sys.stderr)
+        print(
+            f"doccontract {command}: interrupted; files are written whole or not at all, nothing was left half-written",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (| head): say nothing more, and stop Python complaining at exit

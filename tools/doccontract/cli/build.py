@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
     show_progress = sys.stderr.isatty() and not args.quiet
     try:
-        results = build(paths, args.out, jobs=args.jobs, use_cache=not args.no_cache, progress=_progress if show_progress else None)
+        results = build(
+            paths, args.out, jobs=args.jobs, use_cache=not args.no_cache, progress=_progress if show_progress else None
+        )
     except BuildError as exc:
         print(f"doccontract build: {exc}", file=sys.stderr)
         return 2
@@ -86,7 +88,12 @@ def run(args: argparse.Namespace) -> int:
         for detail in failed:
             wrap(detail, "  ", sys.stderr)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed", "removed")}
-    wrap(", ".join(f"{v} {k}" for k, v in counts.items() if v or k != "removed") + f"; {findings} findings -> {args.out}", "", sys.stdout)
+    wrap(
+        ", ".join(f"{v} {k}" for k, v in counts.items() if v or k != "removed")
+        + f"; {findings} findings -> {args.out}",
+        "",
+        sys.stdout,
+    )
     if failed:
         return 2
     return 1 if args.strict and findings else 0

@@ -53,4 +53,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report_markdown(drifts, errors, refused=refused), end="")
     return exit_code(drifts, [*errors, *refused])
-

@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with site:
-        print(f"docsite: {len(served)} page(s) on {site.url} (try: doccontract drift --base-url {site.url})", flush=True)
+        print(
+            f"docsite: {len(served)} page(s) on {site.url} (try: doccontract drift --base-url {site.url})", flush=True
+        )
         while not stop.wait(0.5):
             pass
     return 0

@@ -43,10 +43,20 @@ def add_drift_options(p: argparse.ArgumentParser, report_default: str | None) ->
     p.add_argument("--specs", default="specs", help="spec pages to watch (default: specs/)")
     p.add_argument("--contracts", default="contracts", help="committed contracts to compare with (default: contracts/)")
     p.add_argument("--report-dir", default=report_default, help="write drift.md, drift.json and drift-junit.xml here")
-    p.add_argument("--waivers", metavar="FILE", help="accepted drift (default: .doccontract/waivers.json when it exists)")
-    p.add_argument("--update", action="store_true", help="write the changed specs and contracts (only after a fully successful run)")
+    p.add_argument(
+        "--waivers", metavar="FILE", help="accepted drift (default: .doccontract/waivers.json when it exists)"
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="write the changed specs and contracts (only after a fully successful run)",
+    )
     p.add_argument("--alert-webhook", metavar="URL", help="post a Slack-compatible message on drift")
-    p.add_argument("--github-issue", metavar="OWNER/REPO", help="open or update one issue per drifted contract (token: GITHUB_TOKEN)")
+    p.add_argument(
+        "--github-issue",
+        metavar="OWNER/REPO",
+        help="open or update one issue per drifted contract (token: GITHUB_TOKEN)",
+    )
     p.add_argument("--github-api", default="https://api.github.com", help=argparse.SUPPRESS)
 
 
@@ -59,7 +69,9 @@ def send_alerts(args: argparse.Namespace, run: DriftRun) -> int:
         return 0
     try:
         if args.alert_webhook:
-            post_webhook(args.alert_webhook, live, run.report.get("exit_code", 0), run_url=run.report.get("run_url", ""))
+            post_webhook(
+                args.alert_webhook, live, run.report.get("exit_code", 0), run_url=run.report.get("run_url", "")
+            )
             print("alert: webhook posted")
         if args.github_issue:
             token = os.environ.get("GITHUB_TOKEN")
@@ -101,7 +113,15 @@ def fetch_and_compare(args: argparse.Namespace) -> DriftRun:
     progress = Progress(n, "drift")
     try:
         run = run_drift(
-            Path(args.specs), Path(args.contracts), report_dir, fetcher, update=args.update, work_dir=work, waivers=waivers, run_url=_run_url(), progress=progress
+            Path(args.specs),
+            Path(args.contracts),
+            report_dir,
+            fetcher,
+            update=args.update,
+            work_dir=work,
+            waivers=waivers,
+            run_url=_run_url(),
+            progress=progress,
         )
     except (UsageError, KeyboardInterrupt):
         raise
@@ -109,7 +129,9 @@ def fetch_and_compare(args: argparse.Namespace) -> DriftRun:
         if report_dir:  # what reports it can: the run failed, and says so where people look
             from ..watch.drift import write_reports
 
-            write_reports(report_dir, [], [f"internal error: {internal_line(args.command, exc)}"], fetcher.base_url, _run_url())
+            write_reports(
+                report_dir, [], [f"internal error: {internal_line(args.command, exc)}"], fetcher.base_url, _run_url()
+            )
         raise
     finally:
         progress.close()
@@ -125,15 +147,22 @@ def fetch_and_compare(args: argparse.Namespace) -> DriftRun:
             say(f"{d.label} ({d.id})")
         for ch in d.changes:
             tag = "waived" if ch.waived else ch.cls
-            say(f"  {tag:<13} {ch.code} {ch.subject} [{', '.join(ch.languages) or 'contract'}]: {ch.message}" + (f" ({ch.why})" if ch.why else ""), indent=" " * 16)
+            say(
+                f"  {tag:<13} {ch.code} {ch.subject} [{', '.join(ch.languages) or 'contract'}]: {ch.message}"
+                + (f" ({ch.why})" if ch.why else ""),
+                indent=" " * 16,
+            )
     return run
 
 
 def _summary_line(run: DriftRun) -> str:
     s = run.report["summary"]
-    return f"drift: {run.report['status']} (exit {run.exit_code}): " + ", ".join(f"{n} {cls}" for cls, n in s.items()) + (
-        f"; {len(run.errors)} page(s) not compared" if run.errors else ""
-    ) + (f"; {len(run.refused)} page(s) refused as another page" if run.refused else "")
+    return (
+        f"drift: {run.report['status']} (exit {run.exit_code}): "
+        + ", ".join(f"{n} {cls}" for cls, n in s.items())
+        + (f"; {len(run.errors)} page(s) not compared" if run.errors else "")
+        + (f"; {len(run.refused)} page(s) refused as another page" if run.refused else "")
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,4 +173,3 @@ def run(args: argparse.Namespace) -> int:
         print("updated: specs/ and contracts/ for the changed pages")
     alert = send_alerts(args, run)
     return alert or run.exit_code
-

@@ -26,7 +26,12 @@ def add_parser(sub: Subcommands) -> None:
         "doccontract fetch /docs/institutional_loan/account/Institution-Loan-Group-Close",
         "0 every page stored or unchanged; 2 bad argument; 3 a page could not be fetched or is not the page (nothing written)",
     )
-    f.add_argument("refs", nargs="*", metavar="ID|PATH|URL", help="contract ids, /docs/ paths or full URLs (default: every spec under --out)")
+    f.add_argument(
+        "refs",
+        nargs="*",
+        metavar="ID|PATH|URL",
+        help="contract ids, /docs/ paths or full URLs (default: every spec under --out)",
+    )
     f.add_argument("--out", default="specs", help="specs folder (default: specs/)")
     add_fetch_options(f)
     add_debug(f)
@@ -35,9 +40,17 @@ def add_parser(sub: Subcommands) -> None:
 
 def add_fetch_options(p: argparse.ArgumentParser) -> None:
     """The options of every command that fetches pages (fetch, drift, nightly)."""
-    p.add_argument("--base-url", default=None, help="the docs site (default: $DOCCONTRACT_DOCS_URL, else https://developers.binance.com)")
-    p.add_argument("--connections", type=positive_int, default=8, help="at most this many connections at once (default 8)")
-    p.add_argument("--timeout", type=seconds, default=10, help="seconds allowed for each page request, body included (default 10)")
+    p.add_argument(
+        "--base-url",
+        default=None,
+        help="the docs site (default: $DOCCONTRACT_DOCS_URL, else https://developers.binance.com)",
+    )
+    p.add_argument(
+        "--connections", type=positive_int, default=8, help="at most this many connections at once (default 8)"
+    )
+    p.add_argument(
+        "--timeout", type=seconds, default=10, help="seconds allowed for each page request, body included (default 10)"
+    )
 
 
 def _site(args: argparse.Namespace, refs: list[str]) -> str:
@@ -49,7 +62,9 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
         return base
     sites = {s for s in map(site_of, refs) if s is not None}
     if len(sites) > 1:
-        raise UsageError(f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url")
+        raise UsageError(
+            f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url"
+        )
     return sites.pop() if sites else os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
 
 
@@ -104,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
     assert len(read) == len(pages)  # nothing failed and nothing was known beforehand: every page was read
     written = store_pages(read, out, lambda target, new: print(f"{'written  ' if new else 'unchanged'} {target}"))
     unchanged = len(pages) - written
-    say(f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
-        f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified")
+    say(
+        f"{len(pages)} page(s) from {fetcher.base_url}: {written} written, {unchanged} unchanged; "
+        f"{fetcher.requests_made} request(s), {fetcher.not_modified} not modified"
+    )
     return 0
-

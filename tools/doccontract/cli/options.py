@@ -37,7 +37,9 @@ class Subcommands(Protocol):
 _Number = TypeVar("_Number", int, float)
 
 
-def bounded(kind: Callable[[str], _Number], low: float, high: float, what: str, low_open: bool = False) -> Callable[[str], _Number]:
+def bounded(
+    kind: Callable[[str], _Number], low: float, high: float, what: str, low_open: bool = False
+) -> Callable[[str], _Number]:
     """An argparse type: a number of ``kind`` within [low, high] (or (low, high]), else one line saying so."""
 
     def read(text: str) -> _Number:
@@ -57,7 +59,9 @@ positive_int = bounded(int, 1, 1_000_000, "a whole number of at least 1")
 seconds = bounded(float, 0, 3600, "a number of seconds above 0 and at most 3600", low_open=True)
 
 
-def add_command(sub: Subcommands, name: str, summary: str, what: str, example: str, codes: str) -> argparse.ArgumentParser:
+def add_command(
+    sub: Subcommands, name: str, summary: str, what: str, example: str, codes: str
+) -> argparse.ArgumentParser:
     """Declare one subcommand: its line in ``doccontract --help``, and its own help's description,
     example and exit codes, so a command's options and its help texts live in one module."""
     codes_text = textwrap.fill(f"exit codes: {codes}", 98, subsequent_indent="  ")

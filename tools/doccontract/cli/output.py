@@ -16,12 +16,19 @@ WIDTH = 100
 EXIT_INTERNAL = 70  # the code that goes with internal_line
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 # the default key and each role's (doccontract.wire.credentials), then the alert channels'
-SECRET_ENV = (*(f"{prefix(r)}_{v}" for r in (None, *ROLES) for v in ("API_KEY", "API_SECRET")), "GITHUB_TOKEN", "DRIFT_WEBHOOK")
+SECRET_ENV = (
+    *(f"{prefix(r)}_{v}" for r in (None, *ROLES) for v in ("API_KEY", "API_SECRET")),
+    "GITHUB_TOKEN",
+    "DRIFT_WEBHOOK",
+)
 
 
 def say(text: str, file: TextIO | None = None, indent: str = "    ") -> None:
     """One message, wrapped to 100 columns (continuation lines indented); long URLs are kept whole."""
-    print(textwrap.fill(text, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False), file=file or sys.stdout)
+    print(
+        textwrap.fill(text, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False),
+        file=file or sys.stdout,
+    )
 
 
 class Progress:
@@ -47,13 +54,27 @@ class Progress:
 
 def wrap(text: str, indent: str, out: TextIO) -> None:
     """Print ``text`` within WIDTH columns, continuation lines indented under it."""
-    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False), file=out)
+    print(
+        textwrap.fill(
+            text,
+            WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        ),
+        file=out,
+    )
 
 
 def print_findings(findings: list[dict[str, Any]], out: TextIO) -> None:
     for f in findings:
         vals = ", ".join(f"{k}: {v}" for k, v in sorted(f.get("values", {}).items()))
-        wrap(f"{SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""), "    ", out)
+        wrap(
+            f"{SEVERITY_MARK.get(f['severity'], '?')} {f['code']}: {f['message']}" + (f" ({vals})" if vals else ""),
+            "    ",
+            out,
+        )
         for i, where in enumerate(f["where"].split(" | ")):  # a bilingual finding: each page on its own line
             wrap(f"{'at' if i == 0 else 'and'} {where}", "      ", out)
 
@@ -62,4 +83,6 @@ def internal_line(command: str, exc: BaseException) -> str:
     """An unforeseen error as one line; the secrets the commands read from the environment are masked
     in every form they take (the wire module's redaction, not a weaker copy)."""
     message = redact(" ".join(str(exc).split()), (os.environ.get(n) for n in SECRET_ENV))[:300]
-    return f"doccontract {command}: internal error: {type(exc).__name__}: {message} (rerun with --debug for the traceback)"
+    return (
+        f"doccontract {command}: internal error: {type(exc).__name__}: {message} (rerun with --debug for the traceback)"
+    )

@@ -22,14 +22,45 @@ def add_parser(sub: Subcommands) -> None:
     )
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=port, default=8765, help="0 picks a free port (default 8765)")
-    sb.add_argument("--contracts", help="contracts folder (default: $DOCCONTRACT_CONTRACTS or the repository's contracts/)")
-    sb.add_argument("--state", metavar="FILE", help="state database (SQLite; a JSON state file is served read-only) (default: the demo state shipped with the package)")
-    sb.add_argument("--persist", action="store_true", help="commit every change to --state FILE before answering (a new FILE is created from the seed)")
-    sb.add_argument("--reset", action="store_true", help="write the seed over --state FILE's state, in place, before starting")
-    sb.add_argument("--seed", metavar="JSON", help="the JSON state that initialises a new --state database or --reset restores (default: the demo state)")
-    sb.add_argument("--idle-timeout", type=int, default=10, help="whole seconds before a silent connection is answered and closed (default 10)")
-    sb.add_argument("--uid-limit", type=int, default=UID_LIMIT_PER_MINUTE, help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)")
-    sb.add_argument("--ip-limit", type=int, default=IP_LIMIT_PER_MINUTE, help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)")
+    sb.add_argument(
+        "--contracts", help="contracts folder (default: $DOCCONTRACT_CONTRACTS or the repository's contracts/)"
+    )
+    sb.add_argument(
+        "--state",
+        metavar="FILE",
+        help="state database (SQLite; a JSON state file is served read-only) (default: the demo state shipped with the package)",
+    )
+    sb.add_argument(
+        "--persist",
+        action="store_true",
+        help="commit every change to --state FILE before answering (a new FILE is created from the seed)",
+    )
+    sb.add_argument(
+        "--reset", action="store_true", help="write the seed over --state FILE's state, in place, before starting"
+    )
+    sb.add_argument(
+        "--seed",
+        metavar="JSON",
+        help="the JSON state that initialises a new --state database or --reset restores (default: the demo state)",
+    )
+    sb.add_argument(
+        "--idle-timeout",
+        type=int,
+        default=10,
+        help="whole seconds before a silent connection is answered and closed (default 10)",
+    )
+    sb.add_argument(
+        "--uid-limit",
+        type=int,
+        default=UID_LIMIT_PER_MINUTE,
+        help=f"UID weight per minute (default {UID_LIMIT_PER_MINUTE}, Binance's)",
+    )
+    sb.add_argument(
+        "--ip-limit",
+        type=int,
+        default=IP_LIMIT_PER_MINUTE,
+        help=f"IP weight per minute (default {IP_LIMIT_PER_MINUTE}, Binance's)",
+    )
     add_debug(sb)
     sb.set_defaults(func=run)
 
@@ -62,10 +93,19 @@ def run(args: argparse.Namespace) -> int:
     store = None
     try:
         if args.state:  # held (locked) until this process ends: one sandbox per state file
-            state, store = open_state(args.state, persist=args.persist, reset=args.reset, seed=args.seed, now=time.time())
+            state, store = open_state(
+                args.state, persist=args.persist, reset=args.reset, seed=args.seed, now=time.time()
+            )
         else:
             state = State.load(now=time.time())
-        sandbox = Sandbox(state, contracts, uid_limit=args.uid_limit, ip_limit=args.ip_limit, persist=store if args.persist else None, log=console_log)
+        sandbox = Sandbox(
+            state,
+            contracts,
+            uid_limit=args.uid_limit,
+            ip_limit=args.ip_limit,
+            persist=store if args.persist else None,
+            log=console_log,
+        )
     except (StateError, LookupError, ValueError, OSError) as exc:
         if store is not None:
             store.close()
@@ -85,7 +125,10 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with server:
         n = sum(len(m) for m in sandbox.routes.values())
-        print(f"sandbox: {n} operations from {contracts} on {server.url} (state: {args.state or 'demo'}{', persisted' if args.persist else ''})", flush=True)
+        print(
+            f"sandbox: {n} operations from {contracts} on {server.url} (state: {args.state or 'demo'}{', persisted' if args.persist else ''})",
+            flush=True,
+        )
         try:
             while not stop.wait(0.5):
                 pass

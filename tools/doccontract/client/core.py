@@ -76,7 +76,7 @@ _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
 # Printable ASCII without whitespace, '"' or '\'.  Binance's keys are letters and digits (every key its
 # pages show is 64 of them; a key outside its format gets -2014), so a quote or backslash is a paste
 # error; and those two are what JSON escapes, so a key written into a report would no longer read as itself.
-_CREDENTIAL = re.compile(r'[!#-\[\]-~]+')
+_CREDENTIAL = re.compile(r"[!#-\[\]-~]+")
 
 
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' (a header is read as latin-1)
@@ -98,7 +98,7 @@ def _credential(name: str, value: Any) -> None:
         kind = type(value).__name__
         size = f"{len(value)} characters" if isinstance(value, str) else kind
         raise ValueError(
-            f"{name} must be printable ASCII without spaces, line breaks, quotes (\") or backslashes (\\) (got {size}; check for a stray newline or quote)"
+            f'{name} must be printable ASCII without spaces, line breaks, quotes (") or backslashes (\\) (got {size}; check for a stray newline or quote)'
         )
 
 
@@ -138,7 +138,9 @@ class Client(FamilyMethods):
             raise ValueError(f"recv_window {problem[1]}, got {recv_window!r}")
         if api_key is not None and keys is not None and keys.default is not None:
             raise ValueError("give the default key once: as api_key/secret or as keys.default, not both")
-        default = Credentials(api_key, secret, private_key, name="the client's api_key") if api_key is not None else None
+        default = (
+            Credentials(api_key, secret, private_key, name="the client's api_key") if api_key is not None else None
+        )
         self.keys = Keyring(default or (keys.default if keys else None), dict(keys.roles) if keys else {})
         for creds in (self.keys.default, *self.keys.roles.values()):
             if creds is not None:
@@ -153,7 +155,13 @@ class Client(FamilyMethods):
             if creds is not None:
                 self._signers[id(creds)] = Signer(**creds.signer_args) if creds.signer_args else None
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
             raise ValueError(f"base_url must be http(s)://host[:port][/prefix], got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.recv_window = recv_window
@@ -215,7 +223,9 @@ class Client(FamilyMethods):
         except ClientError as exc:
             if isinstance(exc, BinanceAPIError) and exc.code == -2015 and op.caller and creds is not None:
                 exc.role = op.caller  # the one refusal whose cause is often the key's role: say which role it needs
-                exc.args = (f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name})",)
+                exc.args = (
+                    f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name})",
+                )
             if exc.operation is None:
                 exc.operation = op.key
             raise scrubbed(exc, self._secrets) from None
@@ -225,7 +235,9 @@ class Client(FamilyMethods):
         named methods do); parameters that are None are not sent."""
         op = self.registry.get(operation)
         result = self.call(op, **{k: v for k, v in params.items() if v is not None})
-        return to_record(record, op.response, result.data, result.weights, result.violations, hints=op.params, examples=op.examples)
+        return to_record(
+            record, op.response, result.data, result.weights, result.violations, hints=op.params, examples=op.examples
+        )
 
     def _credentials(self, op: Operation) -> Credentials | None:
         """The key of the role the operation's page restricts it to, else the default key."""
@@ -234,7 +246,9 @@ class Client(FamilyMethods):
         creds = self.keys.pick(op.caller)
         if creds is None:
             if op.caller:
-                raise CredentialsMissing(f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})")
+                raise CredentialsMissing(
+                    f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})"
+                )
             raise CredentialsMissing(f"{op.key} needs an API key (security: {op.auth_kind})")
         return creds
 
@@ -243,9 +257,16 @@ class Client(FamilyMethods):
             return None
         signer = self._signers.get(id(creds))
         if op.signed and signer is None:
-            raise CredentialsMissing(f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)")
+            raise CredentialsMissing(
+                f"{op.key} is signed: give the client a 'secret' (HMAC) or a 'private_key' (RSA or Ed25519)"
+            )
         signer = signer if op.signed else None
-        return BinanceAuth(creds.api_key, signer, recv_window if recv_window is not None else self.recv_window if signer else None, self._server_clock)
+        return BinanceAuth(
+            creds.api_key,
+            signer,
+            recv_window if recv_window is not None else self.recv_window if signer else None,
+            self._server_clock,
+        )
 
     def _server_clock(self) -> float:
         """Our clock moved by the measured offset: the time a signed request's ``timestamp`` carries."""
@@ -269,7 +290,9 @@ class Client(FamilyMethods):
                 after = self.clock()
         except ClientError as exc:
             raise scrubbed(exc, self._secrets) from None
-        server = result.data.get("serverTime") if isinstance(result.data, dict) else None  # strict=False returns a broken answer
+        server = (
+            result.data.get("serverTime") if isinstance(result.data, dict) else None
+        )  # strict=False returns a broken answer
         offset = server - (before + after) * 500 if isinstance(server, int) and not isinstance(server, bool) else None
         if offset is None or abs(offset) > MAX_CLOCK_OFFSET_MS or after - before > MAX_CLOCK_ROUND_TRIP_S:
             # a time no clock is off by, or one measured too slowly to trust: signing with it would
@@ -304,7 +327,9 @@ class Client(FamilyMethods):
                     self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _once(self, op: Operation, pairs: list[tuple[str, str]], auth: BinanceAuth | None, deadline: Deadline) -> Result:
+    def _once(
+        self, op: Operation, pairs: list[tuple[str, str]], auth: BinanceAuth | None, deadline: Deadline
+    ) -> Result:
         where = f"{op.method} {self.base_url}{op.path}"
         url = self._url(op, pairs)
         remaining = deadline.remaining()
@@ -333,13 +358,23 @@ class Client(FamilyMethods):
 
     def _transport_error(self, where: str, exc: BaseException, deadline: Deadline) -> ClientError:
         if not deadline.sending:
-            why = f"no connection within the {deadline.seconds:g}s deadline" if deadline.expired else f"could not connect ({type(exc).__name__})"
+            why = (
+                f"no connection within the {deadline.seconds:g}s deadline"
+                if deadline.expired
+                else f"could not connect ({type(exc).__name__})"
+            )
             return RequestNotSent(f"{where}: {why}; nothing was sent")
         if deadline.expired:
-            return ExecutionStatusUnknown(f"{where}: no complete answer within the {deadline.seconds:g}s deadline; the outcome is UNKNOWN")
+            return ExecutionStatusUnknown(
+                f"{where}: no complete answer within the {deadline.seconds:g}s deadline; the outcome is UNKNOWN"
+            )
         if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-            return ExecutionStatusUnknown(f"{where}: the answer was cut short ({type(exc).__name__}); the outcome is UNKNOWN")
-        return ExecutionStatusUnknown(f"{where}: connection lost after sending ({type(exc).__name__}); the outcome is UNKNOWN")
+            return ExecutionStatusUnknown(
+                f"{where}: the answer was cut short ({type(exc).__name__}); the outcome is UNKNOWN"
+            )
+        return ExecutionStatusUnknown(
+            f"{where}: connection lost after sending ({type(exc).__name__}); the outcome is UNKNOWN"
+        )
 
     def _answer(self, op: Operation, status: int, headers: dict[str, str], raw: Any, where: str) -> Result:
         if 300 <= status < 400 or status >= 500:
@@ -347,9 +382,13 @@ class Client(FamilyMethods):
             error: ClientError = (
                 RedirectRefused(status, next((v for k, v in headers.items() if k.lower() == "location"), ""))
                 if redirect
-                else ExecutionStatusUnknown(f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers))
+                else ExecutionStatusUnknown(
+                    f"HTTP {status} from {where}: the outcome is UNKNOWN", status, retry_after(headers)
+                )
             )
-            error.response = Answer(status, headers, raw[:200].decode("utf-8", "replace") if isinstance(raw, bytes) else None)
+            error.response = Answer(
+                status, headers, raw[:200].decode("utf-8", "replace") if isinstance(raw, bytes) else None
+            )
             raise error
         body: Any = None
         unreadable: Violation | None = None
@@ -366,10 +405,16 @@ class Client(FamilyMethods):
         if unreadable is not None and not 200 <= status < 300:
             raise unreadable.error(None)  # a refusal or a non-answer we cannot read: nothing was done that we know of
         if status >= 400:
-            code, msg = (body.get("code"), str(body.get("msg", ""))) if isinstance(body, dict) else (None, raw[:200].decode("utf-8", "replace"))
+            code, msg = (
+                (body.get("code"), str(body.get("msg", "")))
+                if isinstance(body, dict)
+                else (None, raw[:200].decode("utf-8", "replace"))
+            )
             cls = RateLimited if status in (418, 429) else BinanceAPIError
             error = cls(status, code if isinstance(code, int) and not isinstance(code, bool) else None, msg, headers)
-            error.response = Answer(status, headers, body if body is not _NOT_JSON else raw[:200].decode("utf-8", "replace"))
+            error.response = Answer(
+                status, headers, body if body is not _NOT_JSON else raw[:200].decode("utf-8", "replace")
+            )
             raise error
         if status < 200:
             raise ContractViolation("", f"HTTP {status} is not a final answer", "a 200 answer", None)
@@ -381,11 +426,16 @@ class Client(FamilyMethods):
         if body is _NOT_JSON:
             if not raw.strip() and not _has_shape(op.response):
                 return Result(None, _weights(headers), status, headers)  # the page documents no body
-            body, unreadable = raw[:200].decode("utf-8", "replace"), Violation("", "the body is not JSON", "a JSON body")
+            body, unreadable = (
+                raw[:200].decode("utf-8", "replace"),
+                Violation("", "the body is not JSON", "a JSON body"),
+            )
         found = [unreadable] if unreadable is not None else _violations(op, body)
         return self._verdict(op, status, headers, body, found)
 
-    def _verdict(self, op: Operation, status: int, headers: dict[str, str], body: Any, found: list[Violation]) -> Result:
+    def _verdict(
+        self, op: Operation, status: int, headers: dict[str, str], body: Any, found: list[Violation]
+    ) -> Result:
         """A valid answer is returned; one that breaks the contract raises for a GET (nothing changed) or
         under ``strict=True``, and is otherwise returned with its violations and a ContractWarning."""
         if not found:
@@ -423,7 +473,13 @@ MAX_MESSAGE = 300  # characters of one violation's message (jsonschema quotes th
 
 
 #: What a transport can raise.
-_TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError, http.client.HTTPException)
+_TRANSPORT_ERRORS = (
+    requests.RequestException,
+    urllib3.exceptions.HTTPError,
+    OSError,
+    ValueError,
+    http.client.HTTPException,
+)
 
 
 def _read_body(resp: requests.Response) -> Any:
@@ -499,7 +555,10 @@ def _refusal(op: Operation, body: Any) -> tuple[int, str] | None:
         return code, msg
     if set(body) != {"code", "msg"}:
         return None
-    documented = _documents(op.response, ("code", "msg")) and first_error(_validator(json.dumps(op.response, sort_keys=True)), body) is None
+    documented = (
+        _documents(op.response, ("code", "msg"))
+        and first_error(_validator(json.dumps(op.response, sort_keys=True)), body) is None
+    )
     return None if documented else (code, msg)
 
 
@@ -507,8 +566,13 @@ def _documents(schema: Any, names: tuple[str, ...]) -> bool:
     """Whether the schema (or one of its top-level alternatives) names every one of ``names`` as a property."""
     if not isinstance(schema, dict):
         return False
-    shapes = [schema] + [alt for key in ("anyOf", "oneOf", "allOf") if isinstance(schema.get(key), list) for alt in schema[key]]
-    return any(isinstance(s, dict) and isinstance(s.get("properties"), dict) and all(n in s["properties"] for n in names) for s in shapes)
+    shapes = [schema] + [
+        alt for key in ("anyOf", "oneOf", "allOf") if isinstance(schema.get(key), list) for alt in schema[key]
+    ]
+    return any(
+        isinstance(s, dict) and isinstance(s.get("properties"), dict) and all(n in s["properties"] for n in names)
+        for s in shapes
+    )
 
 
 def _has_shape(schema: dict[str, Any]) -> bool:

@@ -124,7 +124,9 @@ class RedirectRefused(ClientError):
     def __init__(self, status: int, location: str):
         self.status = status
         self.target_host = urlsplit(location).netloc or "(same host)"
-        super().__init__(f"HTTP {status}: redirect to {self.target_host} refused; signed requests and the API key are never sent anywhere else")
+        super().__init__(
+            f"HTTP {status}: redirect to {self.target_host} refused; signed requests and the API key are never sent anywhere else"
+        )
 
 
 def retry_after(headers: dict[str, str]) -> float | None:

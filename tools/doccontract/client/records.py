@@ -103,7 +103,9 @@ def form(schema: Any, examples: Sequence[Any] = ()) -> str:
             return FLAG
         if all(isinstance(v, int) and not isinstance(v, bool) for v in examples):
             return INT
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in examples) or _decimal_examples(examples):
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in examples) or _decimal_examples(
+            examples
+        ):
             return DECIMAL
     if "string" in types:
         return TEXT
@@ -190,7 +192,10 @@ def _field_names(keys: list[str]) -> list[tuple[str, str]]:
 
 
 def _used(limit: str) -> property:
-    return property(lambda self: next((v for k, v in self.weights.items() if f"-{limit}-WEIGHT" in k), None), doc=f"used {limit} weight, from the headers")
+    return property(
+        lambda self: next((v for k, v in self.weights.items() if f"-{limit}-WEIGHT" in k), None),
+        doc=f"used {limit} weight, from the headers",
+    )
 
 
 _EXTRAS = {"used_uid_weight": _used("UID"), "used_ip_weight": _used("IP")}
@@ -211,7 +216,9 @@ class Records(tuple):  # type: ignore[type-arg]
     violations: tuple[str, ...]
     name: str
 
-    def __new__(cls, name: str, items: list[Any], weights: dict[str, int] | None = None, violations: tuple[str, ...] = ()) -> Records:
+    def __new__(
+        cls, name: str, items: list[Any], weights: dict[str, int] | None = None, violations: tuple[str, ...] = ()
+    ) -> Records:
         self = super().__new__(cls, items)
         self.name, self.weights, self.violations = name, dict(weights or {}), tuple(violations)
         return self
@@ -244,14 +251,23 @@ def _value(name: str, schema: Any, value: Any, hints: dict[str, Any], seen: dict
     return scalar(form(schema, seen.get(id(schema), ())), value)
 
 
-def _object(name: str, schema: dict[str, Any], data: dict[str, Any], hints: dict[str, Any], seen: dict[int, list[Any]], **extra: Any) -> Any:
+def _object(
+    name: str,
+    schema: dict[str, Any],
+    data: dict[str, Any],
+    hints: dict[str, Any],
+    seen: dict[int, list[Any]],
+    **extra: Any,
+) -> Any:
     props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
     keys = list(props) + [k for k in data if k not in props]  # every field sent is kept, documented first
     named = _field_names(keys)
     cls = _record_class(name, tuple(n for _, n in named))
     values = {}
     for key, attr in named:
-        sub = props.get(key, hints.get(key, {}))  # an undocumented field: the same-named request parameter's type, if any
+        sub = props.get(
+            key, hints.get(key, {})
+        )  # an undocumented field: the same-named request parameter's type, if any
         values[attr] = _value(name + attr.title().replace("_", ""), sub, data.get(key), hints, seen)
     return cls(**values, **extra)
 
@@ -281,7 +297,15 @@ def to_record(
     if data is not None and not isinstance(data, dict) and kind not in (RECORD, ANY):
         return scalar(form(schema, seen.get(id(schema), ())), data)  # an operation whose whole answer is one value
     # an object; or an answer that is none (no body, not JSON): the documented fields, all None
-    return _object(name, schema, data if isinstance(data, dict) else {}, hints, seen, weights=dict(weights or {}), violations=tuple(violations))
+    return _object(
+        name,
+        schema,
+        data if isinstance(data, dict) else {},
+        hints,
+        seen,
+        weights=dict(weights or {}),
+        violations=tuple(violations),
+    )
 
 
 @dataclass(frozen=True)

@@ -132,13 +132,27 @@ def compare(en: Endpoint, zh: Endpoint) -> list[Finding]:
         et, zt = _example_types(en.example.value), _example_types(zh.example.value)
         for path in sorted(set(et) & set(zt)):
             if et[path] != zt[path] and "null" not in (et[path], zt[path]) and {et[path], zt[path]} != {"int", "float"}:
-                add("example-type", "example", f"the examples send {path} as different JSON types", et[path], zt[path], path)
+                add(
+                    "example-type",
+                    "example",
+                    f"the examples send {path} as different JSON types",
+                    et[path],
+                    zt[path],
+                    path,
+                )
         open_en, open_zh = _placeholders(en.example.value), _placeholders(zh.example.value)
         for path in sorted(set(et) ^ set(zt)):
             side = "en" if path in et else "zh-CN"
             if _under(path, open_zh if side == "en" else open_en):
                 continue
-            add("example-field-omitted", "example", f"only the {side} example shows {path}", path in et, path in zt, path)
+            add(
+                "example-field-omitted",
+                "example",
+                f"only the {side} example shows {path}",
+                path in et,
+                path in zt,
+                path,
+            )
     return found
 
 
@@ -152,9 +166,23 @@ def _compare_params(en_params: list[Param], zh_params: list[Param], prefix: str,
         _same_meaning(a, b, "param-type", "params", f"parameter {name!r}", name, add)
         lang = omitted(a.mandatory, b.mandatory)
         if lang:
-            add("mandatory-omitted", "params", f"parameter {name!r}: the {lang} page does not say whether it is mandatory", a.mandatory, b.mandatory, name)
+            add(
+                "mandatory-omitted",
+                "params",
+                f"parameter {name!r}: the {lang} page does not say whether it is mandatory",
+                a.mandatory,
+                b.mandatory,
+                name,
+            )
         elif a.mandatory != b.mandatory:
-            add("param-mandatory", "params", f"parameter {name!r} is mandatory in one language only", a.mandatory, b.mandatory, name)
+            add(
+                "param-mandatory",
+                "params",
+                f"parameter {name!r} is mandatory in one language only",
+                a.mandatory,
+                b.mandatory,
+                name,
+            )
         if a.items is not None and b.items is not None:
             _compare_params(a.items, b.items, f"{name}.", add, omitted)
 
@@ -171,7 +199,15 @@ def _same_meaning(a: Param | Field, b: Param | Field, code: str, part: str, what
     """A parameter or field both languages list: the same type, the same values."""
     if a.type and b.type and not same_type(a.type, b.type):
         add(code, part, f"{what} has a different type", a.type, b.type, item)
-    _compare_enum(enum_values(a.description, a.type), enum_values(b.description, b.type), what, part, item, add, (a.description, b.description))
+    _compare_enum(
+        enum_values(a.description, a.type),
+        enum_values(b.description, b.type),
+        what,
+        part,
+        item,
+        add,
+        (a.description, b.description),
+    )
 
 
 def _compare_weight(en: Endpoint, zh: Endpoint, add: _Add, omitted: _Omitted) -> None:
@@ -197,7 +233,9 @@ def _names_all(values: list[str], text: str) -> bool:
     return bool(values) and all(v in words for v in values)
 
 
-def _compare_enum(ea: list[str], eb: list[str], what: str, part: str, item: str, add: _Add, texts: tuple[str, str] = ("", "")) -> None:
+def _compare_enum(
+    ea: list[str], eb: list[str], what: str, part: str, item: str, add: _Add, texts: tuple[str, str] = ("", "")
+) -> None:
     if ea == eb:
         return
     if not ea or not eb:

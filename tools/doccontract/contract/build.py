@@ -43,7 +43,9 @@ class BuildError(Exception):
 # --------------------------------------------------------------------------- one page
 
 
-def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[str, Document], anchors: dict[str, str]) -> dict[str, Any]:
+def _contract(
+    page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[str, Document], anchors: dict[str, str]
+) -> dict[str, Any]:
     """The contract of one endpoint read in one or two languages."""
     primary = endpoints.get("en") or endpoints["zh-CN"]
     other = endpoints.get("zh-CN") if primary.lang == "en" else None
@@ -58,7 +60,11 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
             )
         )
     request = request_schema(primary.params)
-    also = other.example.values if other is not None and other.example is not None and other.example is not primary.example else []
+    also = (
+        other.example.values
+        if other is not None and other.example is not None and other.example is not primary.example
+        else []
+    )
     response = response_schema(primary.fields, primary.example, also)
     findings = []
     for lang, ep in endpoints.items():
@@ -98,7 +104,10 @@ def _contract(page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[s
         "languages": {lang: ep.summary() for lang, ep in endpoints.items()},
     }
     if anchors:
-        contract["page"] = {"anchor": anchors.get("en") or anchors.get("zh-CN", ""), "headings": {lang: docs[lang].title for lang in endpoints}}
+        contract["page"] = {
+            "anchor": anchors.get("en") or anchors.get("zh-CN", ""),
+            "headings": {lang: docs[lang].title for lang in endpoints},
+        }
     return contract_format.apply(contract, error_pages.page_errors(docs))
 
 
@@ -117,7 +126,12 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
     if len(split) == 1:  # said once per contract: no bilingual finding does not mean the languages agree
         (lang,) = split
         missing = "zh-CN" if lang == "en" else "en"
-        note = Finding("page.one-language", "info", f"the page holds {lang} only; there is no {missing} page to compare it with", page.source)
+        note = Finding(
+            "page.one-language",
+            "info",
+            f"the page holds {lang} only; there is no {missing} page to compare it with",
+            page.source,
+        )
         for c in out:
             c["findings"].append(note.as_dict())
     return out
@@ -135,7 +149,10 @@ def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]
         lead = anchors["en"] if "en" in anchors else anchors["zh-CN"]  # a heading of no letters has anchor ''
         if not lead:
             heading = next(iter(docs.values())).title
-            raise PageError(page.source, f"the endpoint heading '{heading[:80]}' has no letters or digits, so no anchor to name its contract by")
+            raise PageError(
+                page.source,
+                f"the endpoint heading '{heading[:80]}' has no letters or digits, so no anchor to name its contract by",
+            )
         c = _contract(page, f"{cid}/{lead}", endpoints, docs, anchors)
         if len(split) == 2 and len(group) == 1:
             (lang,) = group
@@ -287,8 +304,19 @@ def build_one(spec: Spec, data: bytes) -> list[BuildResult]:
         return [BuildResult(spec.cid, "skipped", str(exc), page=spec.display, category="unknown-template")]
     except PageError as exc:
         return [BuildResult(spec.cid, "failed", str(exc), page=spec.display)]
-    except (RecursionError, MemoryError, ValueError) as exc:  # a reader limit we missed: this page fails, the others build
-        return [BuildResult(spec.cid, "failed", f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})", page=spec.display)]
+    except (
+        RecursionError,
+        MemoryError,
+        ValueError,
+    ) as exc:  # a reader limit we missed: this page fails, the others build
+        return [
+            BuildResult(
+                spec.cid,
+                "failed",
+                f"{spec.display}: cannot be read ({type(exc).__name__}: {str(exc)[:200]})",
+                page=spec.display,
+            )
+        ]
 
 
 #: The longest file or folder name most file systems take (NAME_MAX), in bytes.
@@ -338,7 +366,11 @@ def _load_cache(path: Path, generator: str) -> dict[str, dict[str, Any]]:
         loaded = read_json(path)
     except OSError:
         return {}
-    if not isinstance(loaded, dict) or loaded.get("generator") != generator or not isinstance(loaded.get("entries"), dict):
+    if (
+        not isinstance(loaded, dict)
+        or loaded.get("generator") != generator
+        or not isinstance(loaded.get("entries"), dict)
+    ):
         return {}
     good = {}
     for key, entry in loaded["entries"].items():
@@ -371,7 +403,9 @@ def _load_manifest(out: Path) -> Manifest:
     if not isinstance(groups, list):
         return []
     return [
-        {k: [x for x in v if _contract_name(x)] for k, v in g.items() if isinstance(v, list)} for g in groups if isinstance(g, dict)
+        {k: [x for x in v if _contract_name(x)] for k, v in g.items() if isinstance(v, list)}
+        for g in groups
+        if isinstance(g, dict)
     ]
 
 
@@ -389,7 +423,9 @@ def _spec_key(spec: Spec) -> str:
     return spec.display
 
 
-def _sweep(out: Path, manifest: Manifest, current: dict[Path | None, dict[str, list[str] | None]]) -> tuple[Manifest, list[str]]:
+def _sweep(
+    out: Path, manifest: Manifest, current: dict[Path | None, dict[str, list[str] | None]]
+) -> tuple[Manifest, list[str]]:
     """The manifest after this build, and the contracts deleted because no spec makes them any more.
 
     Each folder read is matched with the manifest's group of the same folder: the one holding some
@@ -402,7 +438,9 @@ def _sweep(out: Path, manifest: Manifest, current: dict[Path | None, dict[str, l
     groups = [dict(g) for g in manifest]
     stale: list[str] = []
     for root, group in current.items():
-        same = [g for g in groups if set(g) & set(group)]  # a folder's group; for specs named one by one, their own entries
+        same = [
+            g for g in groups if set(g) & set(group)
+        ]  # a folder's group; for specs named one by one, their own entries
         old: dict[str, list[str]] = {}
         for g in same:
             old.update(g)
@@ -419,7 +457,12 @@ def _sweep(out: Path, manifest: Manifest, current: dict[Path | None, dict[str, l
     removed = []
     for name in dict.fromkeys(stale):
         target = out / name
-        if name in keep or target.suffix != ".json" or not target.resolve().is_relative_to(out.resolve()) or not target.is_file():
+        if (
+            name in keep
+            or target.suffix != ".json"
+            or not target.resolve().is_relative_to(out.resolve())
+            or not target.is_file()
+        ):
             continue
         target.unlink()
         removed.append(name)
@@ -487,7 +530,12 @@ def build(
         progress(done_count, total)
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            jobs_in = pool.map(_build_in_worker, [specs[i] for i in todo], [inputs[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 8)))
+            jobs_in = pool.map(
+                _build_in_worker,
+                [specs[i] for i in todo],
+                [inputs[i] for i in todo],
+                chunksize=max(1, len(todo) // (jobs * 8)),
+            )
             for i, res in zip(todo, jobs_in, strict=True):
                 per_spec[i] = res
                 done_count += 1
@@ -513,7 +561,12 @@ def build(
         done = _write(out, specs, per_spec, inputs, digests, cache, use_cache, warm)
     if use_cache:
         try:
-            write_atomic(cache_path, json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(), cache_path.parent, durable=False)
+            write_atomic(
+                cache_path,
+                json.dumps({"generator": generator, "entries": cache}, sort_keys=True).encode(),
+                cache_path.parent,
+                durable=False,
+            )
         except OSError:
             pass  # a cache that cannot be written only costs time
     return done
@@ -541,7 +594,9 @@ def _locked(out: Path, wait: float | None = None) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BuildError(f"{out}: another build has been writing there for {wait:.0f} s; try again when it is done") from None
+                    raise BuildError(
+                        f"{out}: another build has been writing there for {wait:.0f} s; try again when it is done"
+                    ) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -591,12 +646,18 @@ def _write(
         manifest, removed = _sweep(out, manifest, current)
         for name in removed:
             done.append(BuildResult(name[: -len(".json")], "removed", "its spec no longer documents it"))
-        write_atomic(out / MANIFEST_NAME, json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode(), out)
+        write_atomic(
+            out / MANIFEST_NAME,
+            json.dumps({"format": MANIFEST_FORMAT, "folders": manifest}, sort_keys=True, indent=1).encode(),
+            out,
+        )
         # a cache that did not apply (first build, --no-cache, other code) may mean another exporter
         if changed or removed or not warm or not (out / OPENAPI_NAME).exists():
             write_atomic(out / OPENAPI_NAME, dumps(openapi_document(load_contracts(out))), out)
         error_specs = [
-            (spec.display, inputs[i], res[0].read) for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True)) if res and res[0].category == "error-codes"
+            (spec.display, inputs[i], res[0].read)
+            for i, (spec, res) in enumerate(zip(specs, per_spec, strict=True))
+            if res and res[0].category == "error-codes"
         ]
         error_pages.write_catalogue(out, error_specs)
     except FileProblem as exc:

@@ -30,7 +30,9 @@ class ErrorCode:
     code: int
     name: str | None
     messages: dict[str, list[str]]  # lang -> the variants the docs list, ``%s`` where a value goes
-    documented: list[dict[str, str]] = field(default_factory=list)  # {"page": ..., "url": ...} or {"contract": ..., "url": ...}
+    documented: list[dict[str, str]] = field(
+        default_factory=list
+    )  # {"page": ..., "url": ...} or {"contract": ..., "url": ...}
     assumption: str | None = None  # why the code is used though no page documents it
 
     def message(self, *args: object, lang: str = "en", like: str | None = None) -> str:
@@ -41,14 +43,22 @@ class ErrorCode:
         variants = self.messages.get(lang) or self.messages.get("en") or []
         fits = [v for v in variants if v.count(PLACEHOLDER) == len(args) and (like is None or like in v)]
         if not fits:
-            raise LookupError(f"error {self.code}: no {lang} message with {len(args)} value(s){f' like {like!r}' if like else ''} among {variants}")
+            raise LookupError(
+                f"error {self.code}: no {lang} message with {len(args)} value(s){f' like {like!r}' if like else ''} among {variants}"
+            )
         text = fits[0]
         for a in args:
             text = text.replace(PLACEHOLDER, f"'{a}'", 1)
         return text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "messages": self.messages, "documented": self.documented, "assumption": self.assumption}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "messages": self.messages,
+            "documented": self.documented,
+            "assumption": self.assumption,
+        }
 
 
 class Catalogue:
@@ -61,7 +71,9 @@ class Catalogue:
         try:
             return self.codes[code]
         except KeyError:
-            raise LookupError(f"error code {code} is not in the catalogue ({len(self.codes)} codes; run 'doccontract build')") from None
+            raise LookupError(
+                f"error code {code} is not in the catalogue ({len(self.codes)} codes; run 'doccontract build')"
+            ) from None
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes
@@ -104,7 +116,13 @@ class Catalogue:
     def from_json(cls, data: Any, source: str = CATALOGUE_NAME) -> Catalogue:
         try:
             return cls(
-                ErrorCode(int(c["code"]), c.get("name"), dict(c.get("messages") or {}), list(c.get("documented") or []), c.get("assumption"))
+                ErrorCode(
+                    int(c["code"]),
+                    c.get("name"),
+                    dict(c.get("messages") or {}),
+                    list(c.get("documented") or []),
+                    c.get("assumption"),
+                )
                 for c in data["codes"]
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -123,7 +141,9 @@ class Catalogue:
 
 
 def assumed_codes() -> list[dict[str, Any]]:
-    codes: list[dict[str, Any]] = json.loads(resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8"))["codes"]
+    codes: list[dict[str, Any]] = json.loads(
+        resources.files("doccontract").joinpath(ASSUMED).read_text(encoding="utf-8")
+    )["codes"]
     return codes
 
 
@@ -135,4 +155,7 @@ def assumed_operation_codes() -> dict[str, tuple[int, ...]]:
 
 def assumed_catalogue() -> Catalogue:
     """The assumed codes alone: what a server falls back on when a contracts folder has no catalogue."""
-    return Catalogue(ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption")) for a in assumed_codes())
+    return Catalogue(
+        ErrorCode(a["code"], a.get("name"), dict(a.get("messages") or {}), [], a.get("assumption"))
+        for a in assumed_codes()
+    )

@@ -36,7 +36,11 @@ def _shape_conflicts(fields: list[Field], example: Any, where: str) -> list[Find
     """A table field with members called an array where the example shows one object."""
     found = []
     for path, f in field_paths(fields).items():
-        if f.children and type_schema(f.type).get("type") == "array" and any(isinstance(v, dict) for v in _example_at(example, path)):
+        if (
+            f.children
+            and type_schema(f.type).get("type") == "array"
+            and any(isinstance(v, dict) for v in _example_at(example, path))
+        ):
             found.append(
                 Finding(
                     "page.example-shape",
@@ -71,14 +75,26 @@ def _table_against_example(fields: list[Field], example: Any, where: str) -> lis
         if path.rsplit("/", 1)[-1] in documented_names:
             continue  # documented at another nesting level: the table flattened it
         found.append(
-            Finding("page.example-field-undocumented", "warning", f"the example has {path}, which the field table does not list", where, {"field": path})
+            Finding(
+                "page.example-field-undocumented",
+                "warning",
+                f"the example has {path}, which the field table does not list",
+                where,
+                {"field": path},
+            )
         )
     shown_names = {p.rsplit("/", 1)[-1] for p in shown}
     for path in sorted(documented - shown):
         if path.rsplit("/", 1)[-1] in shown_names:
             continue
         found.append(
-            Finding("page.field-missing-from-example", "info", f"the field table lists {path}, which the example does not show", where, {"field": path})
+            Finding(
+                "page.field-missing-from-example",
+                "info",
+                f"the field table lists {path}, which the example does not show",
+                where,
+                {"field": path},
+            )
         )
     return found
 
@@ -142,10 +158,22 @@ def consistency_findings(ep: Endpoint, schema: dict[str, Any]) -> list[Finding]:
         found += _shape_conflicts(ep.fields, ep.example.value, where_fields)
         found += _type_conflicts(ep.fields, ep.example.values, where_fields)
     else:
-        found.append(Finding("page.no-field-table", "info", "no response field table; the schema comes from the example alone", ep.where("example")))
+        found.append(
+            Finding(
+                "page.no-field-table",
+                "info",
+                "no response field table; the schema comes from the example alone",
+                ep.where("example"),
+            )
+        )
     validator = make_validator(schema)
-    by_field: dict[str, list[ValidationError]] = {}  # one finding per field, not one per array element, in instance order
-    for each in sorted((e for v in ep.example.values for e in validator.iter_errors(v)), key=lambda e: [str(p) for p in e.absolute_path]):
+    by_field: dict[
+        str, list[ValidationError]
+    ] = {}  # one finding per field, not one per array element, in instance order
+    for each in sorted(
+        (e for v in ep.example.values for e in validator.iter_errors(v)),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    ):
         by_field.setdefault(re.sub(r"/\d+(?=/|$)", "/*", json_pointer(each)), []).append(each)
     for group in by_field.values():
         err: Any = best_error(group)  # never None: a group holds at least one error

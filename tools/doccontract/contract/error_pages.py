@@ -84,7 +84,13 @@ def codes_from_error_page(docs: dict[str, Document]) -> dict[int, dict[str, Any]
     return found
 
 
-def _merge(into: dict[int, dict[str, Any]], code: int, messages: dict[str, list[str]], where: dict[str, str], name: str | None = None) -> None:
+def _merge(
+    into: dict[int, dict[str, Any]],
+    code: int,
+    messages: dict[str, list[str]],
+    where: dict[str, str],
+    name: str | None = None,
+) -> None:
     entry = into.setdefault(code, {"code": code, "name": name, "messages": {}, "documented": [], "assumption": None})
     entry["name"] = entry["name"] or name
     for lang, variants in messages.items():
@@ -95,7 +101,9 @@ def _merge(into: dict[int, dict[str, Any]], code: int, messages: dict[str, list[
 
 
 def build_catalogue(
-    error_pages: list[tuple[str, str, dict[str, Document]]], contracts: list[dict[str, Any]], kept: Iterable[ErrorCode] = ()
+    error_pages: list[tuple[str, str, dict[str, Document]]],
+    contracts: list[dict[str, Any]],
+    kept: Iterable[ErrorCode] = (),
 ) -> Catalogue:
     """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts, then assumptions."""
     entries: dict[int, dict[str, Any]] = {}
@@ -108,13 +116,19 @@ def build_catalogue(
     for c in contracts:
         url = ((c.get("sources") or {}).get("en") or {}).get("url", "")
         for e in c.get("errors") or []:
-            _merge(entries, e["code"], {lang: [_norm(m)] for lang, m in e.get("message", {}).items()}, {"contract": c["id"], "url": url})
+            _merge(
+                entries,
+                e["code"],
+                {lang: [_norm(m)] for lang, m in e.get("message", {}).items()},
+                {"contract": c["id"], "url": url},
+            )
     for a in assumed_codes():
         if a["code"] in entries:
             continue  # documented now: no longer an assumption
         entries[a["code"]] = {**a, "documented": []}
     return Catalogue(
-        ErrorCode(e["code"], e.get("name"), e["messages"], e["documented"], e.get("assumption")) for e in entries.values()
+        ErrorCode(e["code"], e.get("name"), e["messages"], e["documented"], e.get("assumption"))
+        for e in entries.values()
     )
 
 

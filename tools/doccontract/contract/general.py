@@ -23,7 +23,9 @@ _NO_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}, "required"
 _WEIGHT_1: dict[str, Any] = {"value": 1, "unit": "IP", "limit": "IP", "header": None}
 
 
-def _contract(slug: str, title: str, endpoint: tuple[str, str], response: dict[str, Any], example: Any) -> dict[str, Any]:
+def _contract(
+    slug: str, title: str, endpoint: tuple[str, str], response: dict[str, Any], example: Any
+) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "id": f"{_SOURCE}/{slug}",
@@ -40,7 +42,9 @@ def _contract(slug: str, title: str, endpoint: tuple[str, str], response: dict[s
 
 
 #: GET /api/v3/ping: "Test connectivity to the Rest API", answers ``{}``.
-PING_CONTRACT = _contract("test-connectivity", "Test connectivity", PING, {"type": "object", "additionalProperties": False}, {})
+PING_CONTRACT = _contract(
+    "test-connectivity", "Test connectivity", PING, {"type": "object", "additionalProperties": False}, {}
+)
 #: GET /api/v3/time: "Check server time", answers ``{"serverTime": 1499827319559}``.
 SERVER_TIME_CONTRACT = _contract(
     "check-server-time",

@@ -115,5 +115,3 @@ def _infer_objects_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]
     props = {k: _widen(pa[k], pb[k]) if k in pa and k in pb else pa.get(k) or pb[k] for k in {**pa, **pb}}
     required = sorted(set(a.get("required", [])) & set(b.get("required", [])))
     return {"type": "object", "properties": props, "required": required}
-
-

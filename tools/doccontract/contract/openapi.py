@@ -89,21 +89,41 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
 
     req = c["request"]
     key = f"{c['method'].upper()} {c['path']}"
-    assumed = [x for x in assumed_operation_codes().get(key, ()) if x not in documented_codes(c, (c.get("auth") or {}).get("kind", "none"))]
+    assumed = [
+        x
+        for x in assumed_operation_codes().get(key, ())
+        if x not in documented_codes(c, (c.get("auth") or {}).get("kind", "none"))
+    ]
     amounts = -1111 in assumed_operation_codes().get(key, ())
     params = []
     for name, schema in req.get("properties", {}).items():
-        params.append({"name": name, "in": "query", "required": name in req.get("required", []), "schema": _query_schema(name, schema, amounts)})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in req.get("required", []),
+                "schema": _query_schema(name, schema, amounts),
+            }
+        )
     auth = c.get("auth") or {}
     for name, rule in (auth.get("params") or {}).items():  # the signing parameters: in ``auth``, not ``request``
         schema = {k: v for k, v in rule.items() if k not in ("required", "rule")}
-        params.append({"name": name, "in": "query", "required": bool(rule.get("required")), "schema": _query_schema(name, schema, amounts)})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": bool(rule.get("required")),
+                "schema": _query_schema(name, schema, amounts),
+            }
+        )
     header_name, header = _weight_header(c)
     weight_headers = {header_name: header}
     success: dict[str, Any] = {"schema": _strip(c["response"])}
     examples = _valid_examples(c["response"], (c.get("examples") or {}).get("response") or [])
     if examples:
-        success["examples"] = {f"documented{i + 1}": {"summary": "the page's own example", "value": e} for i, e in enumerate(examples)}
+        success["examples"] = {
+            f"documented{i + 1}": {"summary": "the page's own example", "value": e} for i, e in enumerate(examples)
+        }
     codes = [*documented_codes(c, (c.get("auth") or {}).get("kind", "none")), *assumed, *GATEWAY_CODES]
     codes = list(dict.fromkeys(codes))
     retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
@@ -118,9 +138,13 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
                 weight_headers,
                 [x for x in codes if x not in (-2014, -2015, *GATEWAY_CODES)],
             ),
-            "401": _error("API key missing, malformed (-2014) or rejected (-2015)", {}, [x for x in codes if x in (-2014, -2015)]),
+            "401": _error(
+                "API key missing, malformed (-2014) or rejected (-2015)", {}, [x for x in codes if x in (-2014, -2015)]
+            ),
             "418": _error("IP banned for ignoring 429s", retry, [-1003]),
-            "429": _error("Request weight limit exceeded: back off for Retry-After seconds", {**weight_headers, **retry}, [-1003]),
+            "429": _error(
+                "Request weight limit exceeded: back off for Retry-After seconds", {**weight_headers, **retry}, [-1003]
+            ),
             "4XX": _error("The request was rejected: the caller's fault", {}),
             "5XX": _error("Execution status UNKNOWN: the request may have taken effect", {}),
         },
@@ -145,7 +169,11 @@ def openapi_document(contracts: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": DIALECT,
-        "info": {"title": "Binance endpoints, as their documentation states them", "version": "1", "description": SIGNING_NOTE},
+        "info": {
+            "title": "Binance endpoints, as their documentation states them",
+            "version": "1",
+            "description": SIGNING_NOTE,
+        },
         "servers": [{"url": "https://api.binance.com"}],
         "paths": paths,
         "components": {

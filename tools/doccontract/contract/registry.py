@@ -77,7 +77,9 @@ class Operation:
         if not isinstance(c, dict):
             raise ValueError(f"{where}: not a contract (a JSON {type(c).__name__})")
         if c.get("format") != FORMAT:
-            raise ValueError(f"{where}: contract format {c.get('format')!r}, expected {FORMAT}; run 'doccontract build'")
+            raise ValueError(
+                f"{where}: contract format {c.get('format')!r}, expected {FORMAT}; run 'doccontract build'"
+            )
         try:
             title = c.get("title") or {}
             op = cls(
@@ -143,7 +145,9 @@ class Registry:
         if not isinstance(name, str):
             raise LookupError(f"operation must be a contract id or 'METHOD /path', got {type(name).__name__}")
         if name in self._twice:
-            raise LookupError(f"contract id {name!r} names several contracts under {self.source}; pass the Operation from registry.operations")
+            raise LookupError(
+                f"contract id {name!r} names several contracts under {self.source}; pass the Operation from registry.operations"
+            )
         if name in self._by_id:
             return self._by_id[name]
         parts = name.strip().split(None, 1)
@@ -152,14 +156,17 @@ class Registry:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise LookupError(f"{name!r} is documented by {len(found)} contracts; ask by id: {', '.join(o.id for o in found)}")
+            raise LookupError(
+                f"{name!r} is documented by {len(found)} contracts; ask by id: {', '.join(o.id for o in found)}"
+            )
         names = list(self._by_id) + list(self._by_key)
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         listing = ", ".join(sorted(self._by_key)[:20]) + (" ..." if len(self._by_key) > 20 else "")
-        raise LookupError(f"no operation {name!r} among the {len(self.operations)} contracts in {self.source}{hint} (known: {listing})")
+        raise LookupError(
+            f"no operation {name!r} among the {len(self.operations)} contracts in {self.source}{hint} (known: {listing})"
+        )
 
     def routes(self, path: str) -> list[Operation]:
         """Operations at ``path`` (any method): how a server tells 404 from 405."""
         return [o for o in self.operations if o.path == path]
-

@@ -19,7 +19,18 @@ from ..read.prose import enum_values, param_bounds
 from ..rules import RECV_WINDOW_MAX
 from .consistency import consistency_findings
 from .infer import infer_schema, is_row
-from .types import DECIMAL_EITHER, DECIMAL_PATTERN, INT32, TYPE_MAP, is_money, known_type, money, reconcile, type_key, type_schema
+from .types import (
+    DECIMAL_EITHER,
+    DECIMAL_PATTERN,
+    INT32,
+    TYPE_MAP,
+    is_money,
+    known_type,
+    money,
+    reconcile,
+    type_key,
+    type_schema,
+)
 from .validation import validator as make_validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -218,6 +229,7 @@ def _drop_optional(schema: dict[str, Any], names: frozenset[str] | set[str]) -> 
 
 def _same_keys(values: list[Any]) -> bool:
     """Answers that differ only in values: one schema.  Answers with other keys are alternatives."""
+
     def keys(v: Any) -> frozenset[str]:
         if isinstance(v, dict):
             return frozenset(v)
@@ -232,7 +244,9 @@ def _kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "scalar"
 
 
-def _distinct_bodies(fields: list[Field], values: list[Any], example: Example | None, shape: _Shape) -> list[dict[str, Any]]:
+def _distinct_bodies(
+    fields: list[Field], values: list[Any], example: Example | None, shape: _Shape
+) -> list[dict[str, Any]]:
     """Each answer's own schema, duplicates dropped (answers that differ only in values give one)."""
     out: list[dict[str, Any]] = []
     for v in values:
@@ -290,7 +304,12 @@ def response_schema(fields: list[Field], example: Example | None, also: list[Any
         # lists of one shape merge (their elements are one array's); scalars are one value
         merged: Any = [x for v in same for x in v] if all(isinstance(v, list) for v in same) else same[0]
         body = _body(fields, merged, example, shape)
-        if body.get("type") == "array" and isinstance(body.get("items"), dict) and merged and all(isinstance(x, dict) for x in merged):
+        if (
+            body.get("type") == "array"
+            and isinstance(body.get("items"), dict)
+            and merged
+            and all(isinstance(x, dict) for x in merged)
+        ):
             shared = set.intersection(*(set(x) for x in merged))
             body["items"]["required"] = [k for k in body["items"].get("required", []) if k in shared]
         _relax_required(body, same)
@@ -331,9 +350,9 @@ def _allow_null(schema: dict[str, Any], names: set[str]) -> None:
     for node in _nodes(schema) if names else ():
         for name, prop in node.get("properties", {}).items():
             kind = prop.get("type") if isinstance(prop, dict) else None
-            if name in names and (isinstance(kind, str) and kind != "null" or isinstance(kind, list) and "null" not in kind):
+            if name in names and (
+                isinstance(kind, str) and kind != "null" or isinstance(kind, list) and "null" not in kind
+            ):
                 prop["type"] = [kind, "null"] if isinstance(kind, str) else [*kind, "null"]
                 if "enum" in prop:
                     prop["enum"] = [*prop["enum"], None]
-
-

@@ -196,7 +196,10 @@ def reconcile(table: dict[str, Any], shown: list[Any], name: str, doc_type: str)
     foreign = [k for k in dict.fromkeys(seen) if k not in accepted]
     if not foreign:
         if len(accepted - {"integer"} if "number" in accepted else accepted) > 1:
-            return {**table, "x-wire-type": wire}  # the table allows several (a DECIMAL as string or number): the example chose
+            return {
+                **table,
+                "x-wire-type": wire,
+            }  # the table allows several (a DECIMAL as string or number): the example chose
         return table
     out = {k: v for k, v in table.items() if k not in ("type", "anyOf", "enum")}
     table_kinds = [t for t in SCALARS if t in accepted and not (t == "integer" and "number" in accepted)]

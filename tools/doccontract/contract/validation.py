@@ -74,7 +74,11 @@ def first_error(v: Draft202012Validator, instance: Any) -> ValidationError | Non
     except RecursionError:
         return ValidationError("the schema refers to itself without end (a $ref cycle)", validator="$ref", schema={})
     except Unresolvable as exc:  # a schema not loaded through schema_problem
-        return ValidationError(f"$ref {str(exc).removeprefix('Unresolvable: ')[:200]!r} does not resolve inside the contract (schemas are never fetched)", validator="$ref", schema={})
+        return ValidationError(
+            f"$ref {str(exc).removeprefix('Unresolvable: ')[:200]!r} does not resolve inside the contract (schemas are never fetched)",
+            validator="$ref",
+            schema={},
+        )
 
 
 def schema_problem(schema: Any) -> str | None:

@@ -67,8 +67,21 @@ _OTHER_KINDS = (
     (("fixapi",), "fix-api"),
     (
         (
-            "generalinfo", "generalapiinformation", "基本信息", "通用信息", "ratelimits", "limits", "requestsecurity", "eventformat",
-            "datasources", "数据来源", "httpreturncodes", "responseformat", "requestformat", "sessionauthentication", "会话身份验证",
+            "generalinfo",
+            "generalapiinformation",
+            "基本信息",
+            "通用信息",
+            "ratelimits",
+            "limits",
+            "requestsecurity",
+            "eventformat",
+            "datasources",
+            "数据来源",
+            "httpreturncodes",
+            "responseformat",
+            "requestformat",
+            "sessionauthentication",
+            "会话身份验证",
         ),
         "general-info",
     ),
@@ -84,7 +97,9 @@ _HUB_KINDS = frozenset({"changelog", "faq", "error-codes"})  # sections a docs f
 _STREAM_CONTROL = re.compile(r'"(?:UN)?SUBSCRIBE"|"LIST_SUBSCRIPTIONS"|"[GS]ET_PROPERTY"')
 
 
-_EVENT_PAYLOAD = re.compile(r'\{\s*"e"\s*:\s*"\w+"\s*,[^{}]*?"E"\s*:\s*\d')  # {"e": "executionReport", "E": 1499405658658, ...}
+_EVENT_PAYLOAD = re.compile(
+    r'\{\s*"e"\s*:\s*"\w+"\s*,[^{}]*?"E"\s*:\s*\d'
+)  # {"e": "executionReport", "E": 1499405658658, ...}
 
 
 _WS_METHOD = re.compile(r'"method"\s*:\s*"[A-Za-z][\w.]*"')
@@ -114,14 +129,22 @@ def classify(doc: Document) -> str | None:
     labels = [heading_key(c[:40]) for c in codes]  # '**Stream Name:** <symbol>@aggTrade' as a paragraph
     marks = keys + labels
     own_event = any(k.startswith(e) for k in marks for e in _EVENT_OWN)
-    if any(k.startswith(e) for k in marks for e in _STREAM_OWN) or not own_event and any(k.startswith(e) for k in marks for e in _STREAM_HEADINGS):
+    if (
+        any(k.startswith(e) for k in marks for e in _STREAM_OWN)
+        or not own_event
+        and any(k.startswith(e) for k in marks for e in _STREAM_HEADINGS)
+    ):
         return "stream"
     methods = [m for c in codes if c.lstrip().startswith("{") and '"id"' in c for m in _WS_METHOD.findall(c)]
     if methods and all(_STREAM_CONTROL.search(m) for m in methods):
         return "general-info"  # SUBSCRIBE / LIST_SUBSCRIPTIONS messages: how to use streams, no method of an API
     if methods:
         return "websocket-api"
-    if any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS) or "event" in title or any(_EVENT_PAYLOAD.search(c) for c in codes):
+    if (
+        any(k.startswith(e) for k in keys for e in _EVENT_HEADINGS)
+        or "event" in title
+        or any(_EVENT_PAYLOAD.search(c) for c in codes)
+    ):
         return "user-data-event"
     named = [kind for names, kind in _OTHER_KINDS if any(n in k for k in keys for n in names)]
     if len(set(named) & _HUB_KINDS) >= 2:
@@ -132,9 +155,19 @@ def classify(doc: Document) -> str | None:
         # with a payload it documents a stream; prose alone tells how to connect to streams
         return "stream" if any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) else "general-info"
     if "params" in by_heading or "example" in by_heading:
-        raise TemplateError(doc.source, "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')")
-    prose = [t for s in doc.sections for b in s.blocks for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())]
-    if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(_CONNECTION.search(t) for t in prose):
+        raise TemplateError(
+            doc.source,
+            "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')",
+        )
+    prose = [
+        t
+        for s in doc.sections
+        for b in s.blocks
+        for t in ((b.text,) if isinstance(b, Paragraph) else b.items if isinstance(b, BulletList) else ())
+    ]
+    if not any(isinstance(b, CodeBlock) for s in doc.sections for b in s.blocks) and any(
+        _CONNECTION.search(t) for t in prose
+    ):
         return "general-info"  # prose that says where to connect
     text = " ".join(b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph))
     if len(doc.sections) <= 1 and len(text) < 600 and re.search(r"\bhere\b|这里|详见|请见|请参考|refer to", text, re.I):

@@ -37,8 +37,6 @@ def _split_languages(body: str) -> tuple[str, str] | None:
     return None
 
 
-
-
 _RULE_LINE = re.compile(r"^---[ \t]*$", re.M)
 
 
@@ -88,12 +86,19 @@ def read_crawler(text: str, source: str) -> Page:
     empty = _empty_half(body) if halves is None else None
     if empty is not None:
         body, holds = empty
-        findings.append(_missing(source, f"the second language after the '---' line holds {holds}; read as one language"))
+        findings.append(
+            _missing(source, f"the second language after the '---' line holds {holds}; read as one language")
+        )
     elif halves is None and _RULE_LINE.search(body) and len(_TITLE_LINE.findall(body)) > 1:
         # a '---' line and several titles: two languages whose split is broken, not one language
         raise TemplateError(source, "no '---' line followed by a '# ' title; expected English, '---', then Chinese")
     elif halves is not None and not CJK.search(halves[1]) and not CJK.search(halves[0]):
-        findings.append(_missing(source, "the second half, where the Chinese page belongs, holds no Chinese (the English again?); read as en only"))
+        findings.append(
+            _missing(
+                source,
+                "the second half, where the Chinese page belongs, holds no Chinese (the English again?); read as en only",
+            )
+        )
         body, halves = halves[0], None
     texts = {"en": halves[0], "zh-CN": halves[1]} if halves else {_lone_language(meta, body): body}
     docs = {lang: read_markdown(t, lang, f"{source} ({lang})") for lang, t in texts.items()}

@@ -72,7 +72,8 @@ class Endpoint:
     def summary(self) -> dict[str, Any]:
         """What this language states, flat and comparable: what drift diffs language by language."""
         fields = {
-            path: {"type": f.type, "description": f.description, "enum": enum_values(f.description, f.type)} for path, f in field_paths(self.fields).items()
+            path: {"type": f.type, "description": f.description, "enum": enum_values(f.description, f.type)}
+            for path, f in field_paths(self.fields).items()
         }
         return {
             "title": self.title,
@@ -81,7 +82,12 @@ class Endpoint:
             "path": self.path,
             "weight": self.weight,
             "params": {
-                p.name: {"type": p.type, "mandatory": p.mandatory, "description": p.description, "enum": enum_values(p.description, p.type)}
+                p.name: {
+                    "type": p.type,
+                    "mandatory": p.mandatory,
+                    "description": p.description,
+                    "enum": enum_values(p.description, p.type),
+                }
                 for p in self.params
             },
             "fields": fields,

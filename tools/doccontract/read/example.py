@@ -20,13 +20,19 @@ _KEYED_BRACKET = re.compile(r'"([^"\\]+)"\s*:\s*([\[{])')
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-_OPTIONAL_HINT = re.compile(r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回|才有", re.I)
+_OPTIONAL_HINT = re.compile(
+    r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回|才有",
+    re.I,
+)
 
 
 _RETURNS = re.compile(r"return|response|返回|响应", re.I)
 
 
-_RETURNED_WHEN = re.compile(r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当", re.I)
+_RETURNED_WHEN = re.compile(
+    r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当",
+    re.I,
+)
 
 
 def conditional_names(doc: Document, params: list[Param], keys: set[str]) -> set[str]:
@@ -44,14 +50,22 @@ def conditional_names(doc: Document, params: list[Param], keys: set[str]) -> set
     names: set[str] = set()
     for p in params:  # 'retrieveQuestionnaire: true: return questionnaire within response': the parameter decides
         for k in keys:
-            if k in p.description and re.search(rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段", p.description):
+            if k in p.description and re.search(
+                rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段",
+                p.description,
+            ):
                 names.add(k)
     for text in texts:
         if not _RETURNS.search(text):
             continue
         for sentence in re.split(r"(?<=[.。;；!?])\s+|[。；]", text):
             found = [k for k in keys if _mentions(sentence, k)]
-            if found and len(found) <= 3 and _RETURNS.search(sentence) and (_OPTIONAL_HINT.search(sentence) or _RETURNED_WHEN.search(sentence)):
+            if (
+                found
+                and len(found) <= 3
+                and _RETURNS.search(sentence)
+                and (_OPTIONAL_HINT.search(sentence) or _RETURNED_WHEN.search(sentence))
+            ):
                 names.update(found)
     return names
 
@@ -95,7 +109,11 @@ def _mentions(sentence: str, key: str) -> bool:
     export); a plain lower-case word must be the sentence's subject ('network may not be ...')."""
     if key not in sentence:
         return False
-    tail = r"(?:\s*(?:field|字段))?\s*(?:may|will|is|are|only|仅|可能|会|字段|field)" if key.islower() else r"(?=field|字段|[^A-Za-z0-9_]|$)"
+    tail = (
+        r"(?:\s*(?:field|字段))?\s*(?:may|will|is|are|only|仅|可能|会|字段|field)"
+        if key.islower()
+        else r"(?=field|字段|[^A-Za-z0-9_]|$)"
+    )
     return re.search(rf"(?<![A-Za-z0-9_@]){re.escape(key)}{tail}", sentence) is not None
 
 
@@ -149,7 +167,9 @@ MAX_DEPTH = 64
 MAX_NUMBER_DIGITS = 400
 
 
-_FULLWIDTH = str.maketrans({"，": ",", "：": ":", "｛": "{", "｝": "}", "［": "[", "］": "]", "\u201c": '"', "\u201d": '"'})
+_FULLWIDTH = str.maketrans(
+    {"，": ",", "：": ":", "｛": "{", "｝": "}", "［": "[", "］": "]", "\u201c": '"', "\u201d": '"'}
+)
 
 
 _ALT_LINE = re.compile(r"^\s*(?:or|OR|或|或者|或是)\s*[:：]?\s*$|^\s*(?:or|OR)\b.{0,80}[:：]\s*$")
@@ -207,7 +227,12 @@ def _repair(code: str, repaired: list[str]) -> str:
     out: list[str] = []
     for ln in lines:
         prev = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
-        if prev is not None and _VALUE_END.search(out[prev]) and _VALUE_START.match(ln) and not out[prev].rstrip().endswith(("[", "{", ",", ":")):
+        if (
+            prev is not None
+            and _VALUE_END.search(out[prev])
+            and _VALUE_START.match(ln)
+            and not out[prev].rstrip().endswith(("[", "{", ",", ":"))
+        ):
             out[prev] = out[prev].rstrip() + ","
             if "missing commas" not in repaired:
                 repaired.append("missing commas")
@@ -225,7 +250,7 @@ def _repair(code: str, repaired: list[str]) -> str:
     if fixed != code:
         repaired.append("unquoted keys")
     code = fixed
-    fixed = re.sub(r'(:\s*)(?!true\b|false\b|null\b)([A-Za-z_][\w.-]*)(\s*(?:,|}|$))', r'\1"\2"\3', code, flags=re.M)
+    fixed = re.sub(r"(:\s*)(?!true\b|false\b|null\b)([A-Za-z_][\w.-]*)(\s*(?:,|}|$))", r'\1"\2"\3', code, flags=re.M)
     if fixed != code:
         repaired.append("unquoted values")
     code = fixed
@@ -330,7 +355,9 @@ def read_examples(codes: list[CodeBlock], where: str, findings: list[Finding]) -
             errors.append(str(exc))
     if not found:
         what = f"not JSON ({errors[0]})" if errors else "no code block"
-        findings.append(Finding("page.example-unreadable", "warning", f"the response example cannot be read: {what}", where))
+        findings.append(
+            Finding("page.example-unreadable", "warning", f"the response example cannot be read: {what}", where)
+        )
         return None
     first = found[0]
     for other in found[1:]:

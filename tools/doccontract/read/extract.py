@@ -49,7 +49,12 @@ def endpoint_docs(doc: Document) -> list[tuple[str, Document]]:
         description = Section("API Description", head.level + 1, first.blocks)
         request = Section("HTTP Request", head.level + 1, [rest.pop(0)] if rest else [])
         body = Section("Notes", head.level + 1, rest)
-        sub = Document(doc.lang, head.heading, [description, request, body, *doc.sections[i + 1 : j]], f"{doc.source} § {head.heading}")
+        sub = Document(
+            doc.lang,
+            head.heading,
+            [description, request, body, *doc.sections[i + 1 : j]],
+            f"{doc.source} § {head.heading}",
+        )
         slug = heading_anchor(head.heading)
         n = seen.get(slug, 0)
         seen[slug] = n + 1
@@ -90,7 +95,8 @@ def extract(doc: Document) -> Endpoint:
         inferred = method_from_url(parts["url"], path) if "url" in parts else None
         if inferred is None:
             raise TemplateError(
-                f"{doc.source} § {parts['http'].heading}", f"the endpoint {path} names no method, and no full URL example shows one; expected e.g. 'GET {path}'"
+                f"{doc.source} § {parts['http'].heading}",
+                f"the endpoint {path} names no method, and no full URL example shows one; expected e.g. 'GET {path}'",
             ) from None
         method = inferred
 
@@ -120,19 +126,33 @@ def extract(doc: Document) -> Endpoint:
         codes = [b for b in ex_section.blocks if isinstance(b, CodeBlock)]
         said = " ".join(b.text for b in ex_section.blocks if isinstance(b, Paragraph)).strip()
         if not codes and said.lower() in _NO_BODY:
-            findings.append(Finding("page.no-response-body", "info", f"the page gives no response example; it says {said!r}", where("example"), {"text": said}))
+            findings.append(
+                Finding(
+                    "page.no-response-body",
+                    "info",
+                    f"the page gives no response example; it says {said!r}",
+                    where("example"),
+                    {"text": said},
+                )
+            )
         elif not ex_section.blocks:
-            findings.append(Finding("page.no-response-example", "info", "the response example section is empty", where("example")))
+            findings.append(
+                Finding("page.no-response-example", "info", "the response example section is empty", where("example"))
+            )
         else:
             example = read_examples(codes, where("example"), findings)
         # some pages put the field table under the example, after a line '响应信息详解：'
-        field_table = next((b for b in ex_section.blocks if isinstance(b, Table) and "type" in column_map(b.header)), None)
+        field_table = next(
+            (b for b in ex_section.blocks if isinstance(b, Table) and "type" in column_map(b.header)), None
+        )
         if field_table is not None:
             headings.setdefault("fields", headings["example"])
     else:
         findings.append(Finding("page.no-response-example", "info", "the page has no response example", doc.source))
     if "fields" in parts:
-        field_table = next((b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table)
+        field_table = next(
+            (b for b in parts["fields"].blocks if isinstance(b, Table) and "name" in column_map(b.header)), field_table
+        )
     fields = parse_fields(field_table, where("fields")) if field_table is not None else []
     if not fields and "fields" in parts:
         fields = list_fields(parts["fields"])  # 'Response Structure' as '- name (type): description' bullets
@@ -152,7 +172,22 @@ def extract(doc: Document) -> Endpoint:
                 preconditions.extend(b.items)
             elif isinstance(b, Paragraph) and caller is None:
                 caller = caller_role(b.text)
-    return Endpoint(doc.lang, doc.source, title, security, method, path, weight, params, example, fields, preconditions, headings, findings, caller)
+    return Endpoint(
+        doc.lang,
+        doc.source,
+        title,
+        security,
+        method,
+        path,
+        weight,
+        params,
+        example,
+        fields,
+        preconditions,
+        headings,
+        findings,
+        caller,
+    )
 
 
 # --------------------------------------------------------------------------- old names

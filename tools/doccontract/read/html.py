@@ -41,7 +41,11 @@ def _html_text(node: Tag) -> str:
             parts.append(str(n))
         elif name == "br":
             parts.append(" ")
-        elif name is not None and name not in _SKIPPED and not (name == "a" and "hash-link" in (cast("Tag", n).get("class") or ())):
+        elif (
+            name is not None
+            and name not in _SKIPPED
+            and not (name == "a" and "hash-link" in (cast("Tag", n).get("class") or ()))
+        ):
             stack.extend(reversed(_children(n)))
     return clean("".join(parts))
 
@@ -201,7 +205,9 @@ def read_html(html: str, lang: str | None = None, source: str = "<html>") -> tup
         meta["source_url"] = str(canon.get("href") or canon.get("content") or "")  # single-valued: a str
     root = soup.select_one(".theme-doc-markdown") or soup.find("article")
     if root is None:
-        raise TemplateError(source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page")
+        raise TemplateError(
+            source, "no <article> or .theme-doc-markdown element; expected a developers.binance.com doc page"
+        )
     lang = lang or ("zh-CN" if meta.get("lang", "").lower().startswith("zh") else "en")
     title = ""
     sections: list[Section] = []

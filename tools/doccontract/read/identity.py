@@ -114,7 +114,10 @@ def known(page: Page) -> dict[str, Known]:
 
 def known_from_contract(contract: dict[str, Any]) -> dict[str, Known]:
     """The same from a committed contract (cheaper than reading its spec)."""
-    return {lang: Known(("endpoint", s["method"], s["path"]), s.get("title", "")) for lang, s in contract["languages"].items()}
+    return {
+        lang: Known(("endpoint", s["method"], s["path"]), s.get("title", ""))
+        for lang, s in contract["languages"].items()
+    }
 
 
 def describe(ident: Identity) -> str:

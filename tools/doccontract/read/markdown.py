@@ -138,7 +138,11 @@ def _continue_table(table: Table, para_src: str) -> tuple[Table, list[str]] | No
     for ln in lines:
         if "|" in ln:
             cells = _split_row(ln)
-            cells = (cells + [""] * width)[:width] if len(cells) <= width else cells[: width - 1] + [" | ".join(cells[width - 1 :])]
+            cells = (
+                (cells + [""] * width)[:width]
+                if len(cells) <= width
+                else cells[: width - 1] + [" | ".join(cells[width - 1 :])]
+            )
             rows.append(cells)
         elif re.match(r"\s*[*_]", ln):
             notes.append(_inline_source(ln))

@@ -10,7 +10,21 @@ from .crawler import read_crawler, split_front_matter
 from .html import read_html, read_html_pair
 from .load import MAX_PAGE_BYTES, decode, parse_page, read_bytes, read_meta, read_page
 from .markdown import MAX_CUT_PARAGRAPHS, read_markdown
-from .model import LANGS, Block, BulletList, CodeBlock, Document, Page, PageError, Paragraph, Section, Table, clean, clean_code, zh_url
+from .model import (
+    LANGS,
+    Block,
+    BulletList,
+    CodeBlock,
+    Document,
+    Page,
+    PageError,
+    Paragraph,
+    Section,
+    Table,
+    clean,
+    clean_code,
+    zh_url,
+)
 from .render import render_crawler, render_html, render_markdown
 
 __all__ = [

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
-_DEFINED_VALUE = re.compile(r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})(?:\s*[(（](?:default|默认)[)）])?\s*[:：](?!\s*[/|,，`]|\s*$)")
+_DEFINED_VALUE = re.compile(
+    r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})(?:\s*[(（](?:default|默认)[)）])?\s*[:：](?!\s*[/|,，`]|\s*$)"
+)
 
 
 _UPPER_LIST = re.compile(r"^[A-Z][A-Z0-9_]+(?:(?:\s*(?:,|，|/|\||\bor\b|或)\s*|\s+)[A-Z][A-Z0-9_]+)+$")
@@ -41,7 +43,10 @@ _QUOTED_VALUE = re.compile(r'["“]([A-Z][A-Z0-9_]+)["”]')  # double quotes on
 _VALUE_LIST = re.compile(r"(?<![A-Z0-9_])[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||\bor\b|或)\s*[A-Z][A-Z0-9_]+)+")
 
 
-_VALUE_LABEL = re.compile(r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*", re.I)  # 'Type: ', 'Asset Name , ', '操作类型：'
+_VALUE_LABEL = re.compile(
+    r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*",
+    re.I,
+)  # 'Type: ', 'Asset Name , ', '操作类型：'
 
 
 def _unquoted(description: str) -> str:
@@ -123,10 +128,16 @@ def omitted_default(description: str, doc_type: str) -> tuple[list[str], str] | 
 
 # "Default:10 Max:100", "Default 500; max 1000.", "Start from 1", "最大:100", "开始值 1": an integer
 # parameter's documented bounds.  A number followed by a unit ("max 100 days") bounds something else.
-_MAX = re.compile(r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])", re.I)
+_MAX = re.compile(
+    r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    re.I,
+)
 
 
-_MIN = re.compile(r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])", re.I)
+_MIN = re.compile(
+    r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    re.I,
+)
 
 
 def param_bounds(description: str) -> tuple[int | None, int | None]:
@@ -145,7 +156,16 @@ _CALLER_EN = re.compile(r"\bonly\b[^.]{0,60}?\b(parent|master|credit|collateral)
 _CALLER_ZH = re.compile(r"仅支持[^。，,]{0,12}?(母账户|放贷账户|借贷子?账户|抵押子?账户)")
 
 
-_ROLES = {"parent": "parent", "master": "parent", "credit": "credit", "collateral": "collateral", "母": "parent", "放": "credit", "借": "credit", "抵": "collateral"}
+_ROLES = {
+    "parent": "parent",
+    "master": "parent",
+    "credit": "credit",
+    "collateral": "collateral",
+    "母": "parent",
+    "放": "credit",
+    "借": "credit",
+    "抵": "collateral",
+}
 
 
 _ROLE_WORD_EN = re.compile(r"\b(parent|master|credit|collateral)\b", re.I)

@@ -16,7 +16,12 @@ def render_markdown(doc: Document) -> str:
             out += ["#" * max(s.level, 1) + " " + _escape_md(s.heading), ""]
         prev: Block | None = None
         for b in s.blocks:
-            if isinstance(prev, BulletList) and isinstance(b, (BulletList, CodeBlock)) or isinstance(prev, CodeBlock) and isinstance(b, CodeBlock):
+            if (
+                isinstance(prev, BulletList)
+                and isinstance(b, (BulletList, CodeBlock))
+                or isinstance(prev, CodeBlock)
+                and isinstance(b, CodeBlock)
+            ):
                 out += ["<!-- -->", ""]  # ends the list or code block, or the next one would join it
             if isinstance(b, Paragraph):
                 out += [_escape_md(b.text), ""]
@@ -69,14 +74,18 @@ def render_html(doc: Document, url: str = "") -> str:
 
     out = [
         f'<!DOCTYPE html><html lang="{doc.lang}" dir="ltr"><head><meta charset="UTF-8"><title>{escape(doc.title)} | Binance Open Platform</title>',
-        f'<link rel="canonical" href="{escape(url)}"></head><body><nav class="navbar">Binance Open Platform</nav>' if url else "</head><body>",
+        f'<link rel="canonical" href="{escape(url)}"></head><body><nav class="navbar">Binance Open Platform</nav>'
+        if url
+        else "</head><body>",
         '<main class="docMainContainer"><article><div class="theme-doc-markdown markdown">',
         f"<header><h1>{escape(doc.title)}</h1></header>",
     ]
     for s in doc.sections:
         if s.heading:
             level = min(max(s.level, 1), 6)
-            out.append(f'<h{level} class="anchor anchorWithStickyNavbar">{escape(s.heading)}{anchor(s.heading)}</h{level}>')
+            out.append(
+                f'<h{level} class="anchor anchorWithStickyNavbar">{escape(s.heading)}{anchor(s.heading)}</h{level}>'
+            )
         for b in s.blocks:
             if isinstance(b, Paragraph):
                 out.append(f"<p>{escape(b.text)}</p>")

@@ -30,7 +30,9 @@ def parse_title(title: str) -> tuple[str, str | None]:
 _SLASHLESS_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?([a-z]*api/v\d+/[^\s`*]+)")
 
 
-_URL_LINE = re.compile(r"\b(" + "|".join(METHODS) + r")\s+`?(https?://[^/\s`*]+)(/[^\s`*?]+)")  # 'GET https://api.binance.com/api/v3/time'
+_URL_LINE = re.compile(
+    r"\b(" + "|".join(METHODS) + r")\s+`?(https?://[^/\s`*]+)(/[^\s`*?]+)"
+)  # 'GET https://api.binance.com/api/v3/time'
 
 
 def parse_request_line(section: Section, source: str, repaired: list[str] | None = None) -> tuple[str, str]:
@@ -52,7 +54,9 @@ def parse_request_line(section: Section, source: str, repaired: list[str] | None
             if repaired is not None:
                 repaired.append(f"the request line gives a whole URL ({m.group(2)}{m.group(3)}); its path is read")
             return m.group(1), m.group(3).rstrip(".,;")
-    raise TemplateError(f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'")
+    raise TemplateError(
+        f"{source} § {section.heading}", "no request line; expected e.g. 'DELETE /sapi/v1/margin/loan-group'"
+    )
 
 
 _PATH_ONLY = re.compile(r"^`?(/[^\s`*]+?)`?[.,;]?$")  # '/bapi/defi/v1/token/list': a path with no method

@@ -13,7 +13,16 @@ _PARTS = {
     "description": ("apidescription", "接口描述", "description"),
     # 'Endpoint: GET /path' (other templates): a request line, or a path whose method the full URL example shows
     "http": ("httprequest", "http请求", "endpoint", "端点", "接口地址", "请求地址", "请求路径"),
-    "url": ("fullurlexample", "fullurl", "fullrequesturl", "requesturlexample", "完整url示例", "完整url", "完整请求地址", "请求示例url"),
+    "url": (
+        "fullurlexample",
+        "fullurl",
+        "fullrequesturl",
+        "requesturlexample",
+        "完整url示例",
+        "完整url",
+        "完整请求地址",
+        "请求示例url",
+    ),
     "weight": ("requestweight", "请求权重", "weight", "权重", "requestweigth", "requestweights", "weights"),
     "params": ("requestparameters", "请求参数", "parameters", "参数", "parameter", "requestparameter", "请求参数说明"),
     "example": ("responseexample", "响应示例", "response", "响应", "返回示例", "responseexamples", "返回"),
@@ -34,7 +43,9 @@ _PARTS = {
 }
 
 
-_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$")
+_LABEL = re.compile(
+    r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -78,7 +89,12 @@ def _one_slip(a: str, b: str) -> bool:
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
-    return a[i + 1 :] == b[i + 1 :] or a[i + 1 :] == b[i:] or a[i:] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    return (
+        a[i + 1 :] == b[i + 1 :]
+        or a[i + 1 :] == b[i:]
+        or a[i:] == b[i + 1 :]
+        or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    )
 
 
 def sections_by_part(doc: Document) -> dict[str, Section]:
@@ -105,14 +121,31 @@ def _endpoint_scope(sections: list[Section]) -> list[Section]:
     if owner is None or part_of(sections[owner].heading):
         return sections  # '## API Description' above a '#### HTTP Request': levels mixed, not nested
     end = next(
-        (j for j in range(http + 1, len(sections)) if sections[j].level <= sections[owner].level and not part_of(sections[j].heading)),
+        (
+            j
+            for j in range(http + 1, len(sections))
+            if sections[j].level <= sections[owner].level and not part_of(sections[j].heading)
+        ),
         len(sections),
     )  # '## Response Example' right after '### Request Parameters' is still this endpoint's
     return sections[:end]
 
 
 #: Labels that end the part above them without starting one a contract reads.
-_OTHER_LABELS = frozenset({"datasource", "数据源", "数据来源", "unfilledordercount", "未成交的订单计数", "未成交订单计数", "notes", "note", "注意", "备注"})
+_OTHER_LABELS = frozenset(
+    {
+        "datasource",
+        "数据源",
+        "数据来源",
+        "unfilledordercount",
+        "未成交的订单计数",
+        "未成交订单计数",
+        "notes",
+        "note",
+        "注意",
+        "备注",
+    }
+)
 
 
 def relabel(doc: Document) -> Document:
@@ -139,7 +172,11 @@ def relabel(doc: Document) -> Document:
             part = part_of(m.group("label") + m.group("qual")) if m else None
             if m and part == "http" and "/" not in (m.group("rest") or "/"):
                 part = None  # 'Endpoint: see the list below' is prose, not a request
-            if m and para is not None and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS):
+            if (
+                m
+                and para is not None
+                and (part and part != "description" or heading_key(m.group("label")) in _OTHER_LABELS)
+            ):
                 changed = True
                 current = Section(clean_label(para.text), s.level + 1)
                 out.append(current)
@@ -168,4 +205,6 @@ def _request_line_block(section: Section) -> bool:
 
 
 def endpoint_starts(doc: Document) -> list[int]:
-    return [i for i, s in enumerate(doc.sections) if s.heading and _request_line_block(s) and part_of(s.heading) is None]
+    return [
+        i for i, s in enumerate(doc.sections) if s.heading and _request_line_block(s) and part_of(s.heading) is None
+    ]

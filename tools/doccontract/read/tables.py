@@ -14,7 +14,18 @@ from .sections import heading_key
 _COLUMNS = {
     "name": ("name", "名称", "参数", "参数名", "parameter", "field", "字段", "名字"),
     "type": ("type", "类型", "参数类型"),
-    "mandatory": ("mandatory", "是否必需", "是否必须", "是否必填", "required", "必填", "必须", "是否强制要求", "强制要求", "是否必要"),
+    "mandatory": (
+        "mandatory",
+        "是否必需",
+        "是否必须",
+        "是否必填",
+        "required",
+        "必填",
+        "必须",
+        "是否强制要求",
+        "强制要求",
+        "是否必要",
+    ),
     "description": ("description", "描述", "说明", "备注", "详情"),
 }
 
@@ -88,7 +99,9 @@ def _mandatory_column(table: Table, cols: dict[str, int]) -> dict[str, int]:
             cols = dict(cols)
             if cols.get("type") == i:  # the mislabelled column was taken for the type
                 del cols["type"]
-                other = next((j for j, h in enumerate(table.header) if j != i and heading_key(h) in _COLUMNS["type"]), None)
+                other = next(
+                    (j for j, h in enumerate(table.header) if j != i and heading_key(h) in _COLUMNS["type"]), None
+                )
                 if other is not None:
                     cols["type"] = other
             cols["mandatory"] = i
@@ -115,7 +128,13 @@ def _table_params(table: Table, where: str, findings: list[Finding]) -> list[Par
             raw = f"{raw} *"
         if mandatory is None:
             findings.append(
-                Finding("page.mandatory-unreadable", "warning", f"parameter {name!r}: mandatory flag {raw!r} is neither YES nor NO", where, {"value": raw})
+                Finding(
+                    "page.mandatory-unreadable",
+                    "warning",
+                    f"parameter {name!r}: mandatory flag {raw!r} is neither YES nor NO",
+                    where,
+                    {"value": raw},
+                )
             )
         description = _cell(row, cols, "description")
         if "*" in raw and mandatory is False:
@@ -215,7 +234,9 @@ def parse_fields(table: Table, where: str) -> list[Field]:
 
 
 #: '- price (number): Last price', '`data` (array) - the tokens', '**code** （string）：状态码': a field of a bulleted response
-_FIELD_ITEM = re.compile(r"^[`*]*(?P<name>[A-Za-z_][\w.\[\]-]*)[`*]*\s*[(（]\s*(?P<type>[^)）,，]{1,40}?)\s*(?:[,，][^)）]{0,40})?[)）]\s*(?:[:：\-–—]\s*)?(?P<desc>.*)$")
+_FIELD_ITEM = re.compile(
+    r"^[`*]*(?P<name>[A-Za-z_][\w.\[\]-]*)[`*]*\s*[(（]\s*(?P<type>[^)）,，]{1,40}?)\s*(?:[,，][^)）]{0,40})?[)）]\s*(?:[:：\-–—]\s*)?(?P<desc>.*)$"
+)
 
 
 def list_fields(section: Section) -> list[Field]:

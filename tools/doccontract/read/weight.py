@@ -14,7 +14,9 @@ _NUMBER = re.compile(r"(?<![A-Za-z0-9_])(?<!\d\.)(\d+)(?![A-Za-z0-9_]|\.\d)")
 _HEADER_NAME = re.compile(r"\b[xX]-[\w-]+")  # X-MBX-USED-WEIGHT-1M: a header's name, never a weight
 
 
-_DURATION = re.compile(r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I)
+_DURATION = re.compile(
+    r"\b\d+\s*(?:ms|s|m|min|mins|minutes?|seconds?|hours?|h|d|days?)\b|\d+\s*(?:分钟|秒|小时|天)", re.I
+)
 
 
 _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
@@ -23,10 +25,14 @@ _UNIT = re.compile(r"\b(IP|UID|ORDERS?|RAW_REQUESTS|REQUEST_WEIGHT)\b")
 _OWN_UNIT = re.compile(r"[(（]\s*([A-Za-z_]+)\s*[)）]")
 
 
-_RATE_LIMITS = re.compile(r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I)
+_RATE_LIMITS = re.compile(
+    r"(\d+)\s+on\s+([^;；(]{1,80}?)\s*rate limit|([^;；(]{1,80}?)\s*rate limit\s*(?:\([^)]{0,80}\))?\s*为\s*(\d+)", re.I
+)
 
 
-_RATE_COUNT = re.compile(r"\d+\s*次|\d+\s*(?:times|requests?|orders?)\s*(?:per|/|every|each)\b|每\S{0,4}?\d+", re.I)  # '每天500次', '10 requests per second': a rate limit
+_RATE_COUNT = re.compile(
+    r"\d+\s*次|\d+\s*(?:times|requests?|orders?)\s*(?:per|/|every|each)\b|每\S{0,4}?\d+", re.I
+)  # '每天500次', '10 requests per second': a rate limit
 
 
 _SHARED_LIMIT = re.compile(r"\d+\s*/\s*\d*\s*[A-Za-z]+(?:\s*/\s*[A-Za-z]+)*")
@@ -64,7 +70,9 @@ _CONDITION = r"(?:\([A-Za-z_]+\)\s*)?(?:for|when|if|with|without|otherwise)\b"
 _CLAUSE_START = re.compile(rf"^\W*\d+[*_]*\s*{_CONDITION}", re.I)
 
 
-_CLAUSE_SPLIT = re.compile(rf"(?<=[^\W\d])(?<!\bto)(?<!\bthan)(?<!\bof)\s+(?=[*_]*\d+[*_]*\s*{_CONDITION})", re.I)  # not 'up to 20 when
+_CLAUSE_SPLIT = re.compile(
+    rf"(?<=[^\W\d])(?<!\bto)(?<!\bthan)(?<!\bof)\s+(?=[*_]*\d+[*_]*\s*{_CONDITION})", re.I
+)  # not 'up to 20 when
 
 
 def _prose_table(text: str) -> dict[str, Any] | None:
@@ -74,7 +82,9 @@ def _prose_table(text: str) -> dict[str, Any] | None:
     ('will cap at 200 once ... more than 50': 200)."""
     rows = []
     parts = []
-    for part in re.split(r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text):  # '带symbol: 6 不带: 80'
+    for part in re.split(
+        r"[;；,，。\n]|\s{2,}|(?<=\d)\s+(?=(?:[^\s\d:：]{1,20}\s){0,2}[^\s\d:：]{1,20}\s*[:：])", text
+    ):  # '带symbol: 6 不带: 80'
         # '1 for a single symbol 10 when the symbol parameter is omitted': clauses of one shape, no separator
         parts += _CLAUSE_SPLIT.split(part) if _CLAUSE_START.match(part) else [part]
     for part in parts:
@@ -96,13 +106,23 @@ def parse_weight(section: Section, findings: list[Finding] | None = None, where:
     (IP, UID, ORDER...).  Numbers in header names, durations ('1min', '10s')
     and rate-limit names are never weights.
     """
-    text = "\n".join(section_texts(section)).strip()  # one line per paragraph / bullet: each may be a row of a prose table
+    text = "\n".join(
+        section_texts(section)
+    ).strip()  # one line per paragraph / bullet: each may be a row of a prose table
     heading_value = re.search(r"[:：]\s*(\d+)\s*$", section.heading)
     if not text and heading_value:
         text = heading_value.group(1)
     for long in _LONG_NUMBER.findall(text):  # first: later patterns would be quadratic in it
         if findings is not None:
-            findings.append(Finding("page.weight-unreadable", "warning", f"a weight of {len(long)} digits is not a weight; ignored", where, {"digits": len(long)}))
+            findings.append(
+                Finding(
+                    "page.weight-unreadable",
+                    "warning",
+                    f"a weight of {len(long)} digits is not a weight; ignored",
+                    where,
+                    {"digits": len(long)},
+                )
+            )
     text = _LONG_NUMBER.sub("#", text)
     weight: dict[str, Any] = {}
     limits: list[dict[str, Any]] = []

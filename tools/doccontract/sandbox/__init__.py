@@ -15,4 +15,14 @@ from .seam import ApiError
 from .serving import SandboxServer
 from .state import State, StateError
 
-__all__ = ["SIGNING_NAMES", "Reply", "ApiError", "IP_LIMIT_PER_MINUTE", "Sandbox", "SandboxServer", "State", "StateError", "UID_LIMIT_PER_MINUTE"]
+__all__ = [
+    "SIGNING_NAMES",
+    "Reply",
+    "ApiError",
+    "IP_LIMIT_PER_MINUTE",
+    "Sandbox",
+    "SandboxServer",
+    "State",
+    "StateError",
+    "UID_LIMIT_PER_MINUTE",
+]

@@ -66,7 +66,9 @@ class Recorded:
 class Limits:
     uid: int = UID_LIMIT_PER_MINUTE
     ip: int = IP_LIMIT_PER_MINUTE
-    used: dict[tuple[str, Any, str], tuple[int, int]] = field(default_factory=dict)  # (unit, who, endpoint) -> (minute, used)
+    used: dict[tuple[str, Any, str], tuple[int, int]] = field(
+        default_factory=dict
+    )  # (unit, who, endpoint) -> (minute, used)
 
 
 #: How many internal errors a sandbox keeps (a long-running one must not grow without end).
@@ -123,7 +125,13 @@ class Sandbox:
             registry, loaded = load_registry(contracts or default_dir())
             ops, self.messages = list(registry), messages or loaded  # this sandbox's wording, no other's
         # Binance's general endpoints (ping, server time) are served whatever the folder documents
-        ops = [*ops, *(Operation.from_contract(c, "doccontract.contract.general") for c in missing_from((o.method, o.path) for o in ops))]
+        ops = [
+            *ops,
+            *(
+                Operation.from_contract(c, "doccontract.contract.general")
+                for c in missing_from((o.method, o.path) for o in ops)
+            ),
+        ]
         for op in ops:
             self._add_route(op)
 
@@ -146,7 +154,9 @@ class Sandbox:
         self.routes.setdefault(op.path, {})[op.method] = route
 
     # -- one request
-    def handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1") -> Reply:
+    def handle(
+        self, method: str, target: str, body: bytes, headers: dict[str, str], client: str = "127.0.0.1"
+    ) -> Reply:
         """The answer to one request; never raises."""
         started = time.perf_counter()
         try:
@@ -157,9 +167,17 @@ class Sandbox:
             if len(self.internal_errors) < MAX_INTERNAL_ERRORS:
                 self.internal_errors.append(exc)
             answer = Reply(
-                500, {}, {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}, -1000
+                500,
+                {},
+                {
+                    "code": -1000,
+                    "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]",
+                },
+                -1000,
             )
-        if self.log is not None:  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
+        if (
+            self.log is not None
+        ):  # the query (signature) is never logged; the key is scrubbed wherever it was put; controls escaped
             path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
             line = (
                 f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
@@ -184,7 +202,9 @@ class Sandbox:
         route = methods.get(method)
         if route is None:
             allow = ", ".join(sorted(methods))
-            raise api_error(-1000, f"{method[:16]} is not allowed on {path}; allowed: {allow}", status=405, headers={"Allow": allow})
+            raise api_error(
+                -1000, f"{method[:16]} is not allowed on {path}; allowed: {allow}", status=405, headers={"Allow": allow}
+            )
         op = route.op
         account = self._authenticate(api_key) if op.auth_kind != "none" else None
         weight_headers, weight = self._charge(op, account, client)
@@ -205,7 +225,12 @@ class Sandbox:
         if problem is not None:  # the sandbox never answers outside its own contract
             where = json_pointer(problem) or "/"
             # the weight was spent: the answer reports it, as every answer after the charge does
-            raise api_error(-1000, f"{op.id}: sandbox answer breaks the contract at {where}: {problem.message}", status=500, headers=weight_headers)
+            raise api_error(
+                -1000,
+                f"{op.id}: sandbox answer breaks the contract at {where}: {problem.message}",
+                status=500,
+                headers=weight_headers,
+            )
         return Reply(200, weight_headers, payload, None, weight)
 
     def _answer(self, route: Route, account: Account | None, params: dict[str, Any]) -> Any:

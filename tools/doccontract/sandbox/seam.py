@@ -16,7 +16,16 @@ from ..contract.store import default_dir
 from ..rules import SIGNING_NAMES
 from ..wire.request import ParamError, Request, read
 
-__all__ = ["SIGNING_NAMES", "ApiError", "Operation", "Registry", "Messages", "api_error", "load_registry", "read_request"]
+__all__ = [
+    "SIGNING_NAMES",
+    "ApiError",
+    "Operation",
+    "Registry",
+    "Messages",
+    "api_error",
+    "load_registry",
+    "read_request",
+]
 
 
 class ApiError(Exception):
@@ -25,7 +34,15 @@ class ApiError(Exception):
     Made by :func:`api_error`, it holds the code and the values for its message; the wording is
     the serving sandbox's catalogue's, taken when the answer is made (:meth:`text`)."""
 
-    def __init__(self, status: int, code: int, msg: str | None, headers: dict[str, str] | None = None, values: tuple[object, ...] = (), like: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        msg: str | None,
+        headers: dict[str, str] | None = None,
+        values: tuple[object, ...] = (),
+        like: str | None = None,
+    ):
         super().__init__(f"{code} {msg}" if msg is not None else f"{code} {values}")
         self.status, self.code, self.msg = status, code, msg
         self.headers = headers or {}
@@ -79,7 +96,9 @@ class Messages:
         return variants[0].replace("%s", "").strip()
 
 
-def api_error(code: int, *args: object, status: int = 400, headers: dict[str, str] | None = None, like: str | None = None) -> ApiError:
+def api_error(
+    code: int, *args: object, status: int = 400, headers: dict[str, str] | None = None, like: str | None = None
+) -> ApiError:
     """An error whose message is the serving sandbox's catalogue's (its ``%s`` places filled with ``args``)."""
     return ApiError(status, code, None, headers, args, like)
 
@@ -90,7 +109,9 @@ def load_registry(contracts_dir: str | Path | None) -> tuple[Registry, Messages]
     return registry, Messages(registry.catalogue if registry.catalogue.codes else None)
 
 
-def read_request(op: Operation, query: str, body: str, content_type: str | None, clock: Callable[[], float], messages: Messages) -> Request:
+def read_request(
+    op: Operation, query: str, body: str, content_type: str | None, clock: Callable[[], float], messages: Messages
+) -> Request:
     """Wire query + form body -> typed parameters and signing values, through the one request model."""
     try:
         return read(op, query, body, content_type, clock, messages.catalogue)

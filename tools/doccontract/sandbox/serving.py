@@ -151,10 +151,15 @@ def make_app(sandbox: Served) -> WSGIApplication:
             status, extra, payload = answer.status, answer.headers, answer.payload
         except Exception as exc:  # the gateway never raises; this guards the glue itself
             status, extra = 500, {}
-            payload = {"code": -1000, "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"}
+            payload = {
+                "code": -1000,
+                "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]",
+            }
         data = dumps(payload)
         reason = _REASONS.get(status, "Error")
-        start_response(f"{status} {reason}", [("Content-Type", JSON_TYPE), ("Content-Length", str(len(data))), *extra.items()])
+        start_response(
+            f"{status} {reason}", [("Content-Type", JSON_TYPE), ("Content-Length", str(len(data))), *extra.items()]
+        )
         return [data]
 
     return app
@@ -175,9 +180,13 @@ _REASONS = {
 class SandboxServer:
     """The sandbox on a loopback port, served in a background thread; a context manager with ``url``."""
 
-    def __init__(self, sandbox: Served, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10):
+    def __init__(
+        self, sandbox: Served, host: str = "127.0.0.1", port: int = 0, *, threads: int = 4, idle_timeout: int = 10
+    ):
         self.sandbox = sandbox
-        logging.getLogger("waitress").setLevel(logging.CRITICAL)  # disconnects are quiet; requests are logged by the gateway
+        logging.getLogger("waitress").setLevel(
+            logging.CRITICAL
+        )  # disconnects are quiet; requests are logged by the gateway
         self.server = create_server(
             make_app(sandbox),
             host=host,

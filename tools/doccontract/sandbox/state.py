@@ -26,7 +26,9 @@ STATE_FORMAT = 1
 MAX_STATE_BYTES = 8 * 1024 * 1024  # far above any useful state; /dev/zero stops here
 API_KEY_PATTERN = r"[A-Za-z0-9_-]{8,128}"  # what the sandbox accepts as a key's format (else -2014)
 ASSETS = ("USDT", "USDC")  # the two assets the pages name for borrow, repay and transfer
-AMOUNT_RE = re.compile(r"\d{1,20}(\.\d{1,18})?")  # the one rule for an amount the state can hold (read, written, accepted)
+AMOUNT_RE = re.compile(
+    r"\d{1,20}(\.\d{1,18})?"
+)  # the one rule for an amount the state can hold (read, written, accepted)
 AMOUNT = {"type": "string", "pattern": f"^{AMOUNT_RE.pattern}$"}
 TIME_MS = {"type": "integer", "minimum": 0, "maximum": 2**53}
 WALLET = {"type": "object", "propertyNames": {"pattern": "^[A-Z0-9]{1,20}$"}, "additionalProperties": AMOUNT}
@@ -37,7 +39,12 @@ class StateError(ValueError):
 
 
 def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "additionalProperties": False, "properties": {**props, "note": {"type": "string"}}}
+    return {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": {**props, "note": {"type": "string"}},
+    }
 
 
 def _record(required: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +55,13 @@ def _record(required: dict[str, Any]) -> dict[str, Any]:
 GROUP = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 RECORDS = {
     "borrowRepay": _record(
-        {"groupId": GROUP, "tranId": {"type": "integer"}, "assetName": {"type": "string"}, "type": {"enum": ["BORROW", "REPAY"]}, "timestamp": TIME_MS}
+        {
+            "groupId": GROUP,
+            "tranId": {"type": "integer"},
+            "assetName": {"type": "string"},
+            "type": {"enum": ["BORROW", "REPAY"]},
+            "timestamp": TIME_MS,
+        }
     ),
     "interest": _record({"groupId": GROUP, "assetName": {"type": "string"}, "interestTimestamp": TIME_MS}),
     "forceLiquidations": _record({"groupId": GROUP, "liquidationStartTime": TIME_MS}),
@@ -82,7 +95,11 @@ STATE_SCHEMA = {
                             "secret": {"type": "string", "pattern": r"^[!-~]{1,256}$"},
                             "publicKey": {"type": "string", "pattern": "^-----BEGIN PUBLIC KEY-----"},
                             "marginType": {"enum": ["CROSS_MARGIN", "PORTFOLIO_MARGIN"]},
-                            "wallets": {"type": "object", "additionalProperties": False, "properties": {"SPOT": WALLET, "MARGIN": WALLET}},
+                            "wallets": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "properties": {"SPOT": WALLET, "MARGIN": WALLET},
+                            },
                         },
                     ),
                     "oneOf": [{"required": ["secret"]}, {"required": ["publicKey"]}],
@@ -98,7 +115,14 @@ STATE_SCHEMA = {
                         "creditUid": {"type": "integer"},
                         "members": {
                             "type": "array",
-                            "items": _obj(["uid"], {"uid": {"type": "integer"}, "enableSpot": {"type": "boolean"}, "enableMargin": {"type": "boolean"}}),
+                            "items": _obj(
+                                ["uid"],
+                                {
+                                    "uid": {"type": "integer"},
+                                    "enableSpot": {"type": "boolean"},
+                                    "enableMargin": {"type": "boolean"},
+                                },
+                            ),
                         },
                         "collateralUids": {"type": "array", "items": {"type": "integer"}},
                         "creditLimit": AMOUNT,
@@ -106,7 +130,10 @@ STATE_SCHEMA = {
                         "transferOutLtv": AMOUNT,
                         "liabilities": {
                             "type": "array",
-                            "items": _obj(["asset", "principal", "interest"], {"asset": {"enum": list(ASSETS)}, "principal": AMOUNT, "interest": AMOUNT}),
+                            "items": _obj(
+                                ["asset", "principal", "interest"],
+                                {"asset": {"enum": list(ASSETS)}, "principal": AMOUNT, "interest": AMOUNT},
+                            ),
                         },
                         "createTime": TIME_MS,
                         "closeTime": TIME_MS,
@@ -225,10 +252,20 @@ class State:
                 raise StateError(f"{where}/secret: not a secret (1-256 printable ASCII characters, no whitespace)")
             if "publicKey" in a:
                 _check_public_key(a["publicKey"], where)
-            wallets = {w: {k: Decimal(v) for k, v in (a.get("wallets") or {}).get(w, {}).items()} for w in ("SPOT", "MARGIN")}
+            wallets = {
+                w: {k: Decimal(v) for k, v in (a.get("wallets") or {}).get(w, {}).items()} for w in ("SPOT", "MARGIN")
+            }
             email = a.get("email") or f"{a['role']}{a['uid']}@sandbox.test"
             acc = Account(
-                a["uid"], a["role"], a["apiKey"], email, a.get("secret"), a.get("publicKey"), a.get("parentUid"), a.get("marginType", "CROSS_MARGIN"), wallets
+                a["uid"],
+                a["role"],
+                a["apiKey"],
+                email,
+                a.get("secret"),
+                a.get("publicKey"),
+                a.get("parentUid"),
+                a.get("marginType", "CROSS_MARGIN"),
+                wallets,
             )
             if acc.api_key in accounts:
                 raise StateError(f"{where}/apiKey: API key used twice")
@@ -247,19 +284,26 @@ class State:
             credit = uids.get(u["creditUid"])
             if credit is None or credit.role != "credit":
                 raise StateError(f"{where}/creditUid: {u['creditUid']} is not a credit account")
-            members = [Member(m["uid"], m.get("enableSpot", True), m.get("enableMargin", True)) for m in u.get("members", [])]
+            members = [
+                Member(m["uid"], m.get("enableSpot", True), m.get("enableMargin", True)) for m in u.get("members", [])
+            ]
             members += [Member(uid) for uid in u.get("collateralUids", [])]
             for m in members:
                 if getattr(uids.get(m.uid), "role", None) != "collateral":
                     raise StateError(f"{where}/members: {m.uid} is not a collateral account")
             if u["groupId"] in units:
                 raise StateError(f"{where}/groupId: groupId {u['groupId']} used twice")
-            if u["status"] == "ACTIVE":  # a collateral account backs one active unit (a credit account may hold several)
+            if (
+                u["status"] == "ACTIVE"
+            ):  # a collateral account backs one active unit (a credit account may hold several)
                 for uid in (m.uid for m in members):
                     if uid in active_of:
                         raise StateError(f"{where}: account {uid} is already in active risk unit {active_of[uid]}")
                     active_of[uid] = u["groupId"]
-            liabilities = [Liability(li["asset"], Decimal(li["principal"]), Decimal(li["interest"])) for li in u.get("liabilities", [])]
+            liabilities = [
+                Liability(li["asset"], Decimal(li["principal"]), Decimal(li["interest"]))
+                for li in u.get("liabilities", [])
+            ]
             units[u["groupId"]] = RiskUnit(
                 u["groupId"],
                 u["status"],
@@ -292,7 +336,9 @@ class State:
             if problem.endswith(", not a file"):
                 raise StateError(f"{path}: {problem.removesuffix(', not a file')}, not a state file") from None
             if problem.startswith("larger than"):
-                raise StateError(f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state") from None
+                raise StateError(
+                    f"{path}: larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state"
+                ) from None
             raise StateError(f"{path}: cannot read: {problem}") from None
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
@@ -320,11 +366,16 @@ class State:
                 "groupId": u.group_id,
                 "status": u.status,
                 "creditUid": u.credit_uid,
-                "members": [{"uid": m.uid, "enableSpot": m.enable_spot, "enableMargin": m.enable_margin} for m in u.members],
+                "members": [
+                    {"uid": m.uid, "enableSpot": m.enable_spot, "enableMargin": m.enable_margin} for m in u.members
+                ],
                 "creditLimit": _amount(u.credit_limit),
                 "interestRate": _amount(u.interest_rate),
                 "transferOutLtv": _amount(u.transfer_out_ltv),
-                "liabilities": [{"asset": li.asset, "principal": _amount(li.principal), "interest": _amount(li.interest)} for li in u.liabilities],
+                "liabilities": [
+                    {"asset": li.asset, "principal": _amount(li.principal), "interest": _amount(li.interest)}
+                    for li in u.liabilities
+                ],
                 "createTime": u.create_time,
             }
             for key, value in (("closeTime", u.close_time), ("interestAccruedTo", u.interest_accrued_to)):
@@ -377,7 +428,9 @@ def fits(value: Decimal) -> bool:
 def _amount(value: Decimal) -> str:
     """The amount as the state holds it; one the loader would refuse is never written (StateError)."""
     if not fits(value):
-        raise StateError(f"amount {value} cannot be stored (at most 20 digits before the point and 18 after, not negative)")
+        raise StateError(
+            f"amount {value} cannot be stored (at most 20 digits before the point and 18 after, not negative)"
+        )
     return format(value.normalize(), "f") if value else "0"
 
 
@@ -397,7 +450,15 @@ def open_regular(path: str | Path, shown: str) -> int:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
         raise StateError(f"{shown}: {kind}, not a state file")
     os.set_blocking(fd, True)
     return fd

@@ -61,10 +61,14 @@ class Store:
             os.close(fd)
         if head and head != SQLITE_HEADER:
             if head.lstrip()[:1] == b"{":
-                raise JsonStateFile(f"{shown}: a JSON state file; --persist and --reset keep state in an SQLite database: give --seed {shown} and a new --state path")
+                raise JsonStateFile(
+                    f"{shown}: a JSON state file; --persist and --reset keep state in an SQLite database: give --seed {shown} and a new --state path"
+                )
             raise StateError(f"{shown}: not a sandbox state (neither an SQLite database nor JSON)")
         try:
-            conn = sqlite3.connect(f"file:{quote(str(real))}?mode=rw", uri=True, timeout=0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                f"file:{quote(str(real))}?mode=rw", uri=True, timeout=0, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StateError(f"{shown}: cannot open: {exc}") from None
         store = cls(Path(shown), conn)
@@ -89,7 +93,10 @@ class Store:
             raise StateError(f"{self.path}: not a readable sandbox database: {exc}") from None
         try:
             tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            app, version = c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0]
+            app, version = (
+                c.execute("PRAGMA application_id").fetchone()[0],
+                c.execute("PRAGMA user_version").fetchone()[0],
+            )
             if not tables and app == 0:
                 c.execute("CREATE TABLE state (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL)")
                 c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -97,7 +104,9 @@ class Store:
             elif app != APPLICATION_ID or "state" not in tables:
                 raise StateError(f"{self.path}: an SQLite database, but not a sandbox state")
             elif version != STORE_FORMAT:
-                raise StateError(f"{self.path}: sandbox state format {version}; this sandbox reads format {STORE_FORMAT}")
+                raise StateError(
+                    f"{self.path}: sandbox state format {version}; this sandbox reads format {STORE_FORMAT}"
+                )
             c.execute("COMMIT")
         except sqlite3.Error as exc:
             _rollback(c)
@@ -113,7 +122,9 @@ class Store:
             if row is None:
                 return None
             if not isinstance(row[0], int) or row[0] > MAX_STATE_BYTES:
-                raise StateError(f"{self.path}: its state is larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state")
+                raise StateError(
+                    f"{self.path}: its state is larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB; not a sandbox state"
+                )
             raw = self.conn.execute("SELECT CAST(doc AS BLOB) FROM state WHERE id = 1").fetchone()[0]
         except sqlite3.Error as exc:
             raise StateError(f"{self.path}: not a readable sandbox database: {exc}") from None
@@ -193,4 +204,3 @@ def open_state(
         store.close()
         raise
     return state, store
-

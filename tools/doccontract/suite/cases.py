@@ -93,7 +93,11 @@ def valid_params(op: SuiteOperation, inert: bool = False, family: tuple[Any, ...
         schema = op.params.get(name, {})
         value = None if inert else example_value(op, name, family)
         if value is None or _rejects(schema, value):
-            value = schema_value(schema) if not (inert and schema.get("type") == "integer") else max(schema.get("minimum", 0), 0)
+            value = (
+                schema_value(schema)
+                if not (inert and schema.get("type") == "integer")
+                else max(schema.get("minimum", 0), 0)
+            )
         params[name] = value
     return params
 
@@ -136,7 +140,9 @@ def probes(op: SuiteOperation, documented: set[tuple[str, str]]) -> list[Probe]:
     dup = op.required[0] if op.required else ("timestamp" if op.auth_kind == "signed" else None)
     if dup:
         out.append(Probe(f"duplicate {dup}", (-1101,), params={"$duplicate": dup}, otherwise_valid=True))
-    out.append(Probe("undocumented parameter", (-1104,), params={"$add": (UNDOCUMENTED_NAME, "1")}, otherwise_valid=True))
+    out.append(
+        Probe("undocumented parameter", (-1104,), params={"$add": (UNDOCUMENTED_NAME, "1")}, otherwise_valid=True)
+    )
     for name, schema in op.params.items():
         wrong = wrong_type(schema)
         if wrong is not None:
@@ -145,13 +151,31 @@ def probes(op: SuiteOperation, documented: set[tuple[str, str]]) -> list[Probe]:
         beyond = out_of_range(schema)
         ident = is_identifier(name, schema)
         if beyond is not None:
-            out.append(Probe(f"{name} out of range", (-1100, -1130), params={"$set": (name, beyond)}, otherwise_valid=True, names_nothing=ident))
+            out.append(
+                Probe(
+                    f"{name} out of range",
+                    (-1100, -1130),
+                    params={"$set": (name, beyond)},
+                    otherwise_valid=True,
+                    names_nothing=ident,
+                )
+            )
         below = below_range(schema) if ident else None
         if below is not None:
-            out.append(Probe(f"{name} below range", (-1100, -1130), params={"$set": (name, below)}, otherwise_valid=True, names_nothing=True))
+            out.append(
+                Probe(
+                    f"{name} below range",
+                    (-1100, -1130),
+                    params={"$set": (name, below)},
+                    otherwise_valid=True,
+                    names_nothing=True,
+                )
+            )
     method = undocumented_method(op, documented)
     if method:
-        out.append(Probe(f"undocumented method {method}", (), {"method": method, "sign": False, "api_key": None}, status=405))
+        out.append(
+            Probe(f"undocumented method {method}", (), {"method": method, "sign": False, "api_key": None}, status=405)
+        )
     return out
 
 

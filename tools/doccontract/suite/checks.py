@@ -127,7 +127,9 @@ def identifiers_echo_the_request(answer: Answer, op: SuiteOperation) -> str:
         if name in SIGNING_NAMES or name not in props or name not in answer.body:
             continue
         got = answer.body[name]
-        if str(got) != str(sent) or (props[name].get("type") == "integer" and (isinstance(got, bool) or not isinstance(got, int))):
+        if str(got) != str(sent) or (
+            props[name].get("type") == "integer" and (isinstance(got, bool) or not isinstance(got, int))
+        ):
             raise CheckFailed(f"{name} answered is {got!r}, sent {sent!r}")
         said.append(f"{name} answered is the one sent ({sent})")
     return "; ".join(said) or "no identifiers to echo"
@@ -248,12 +250,16 @@ def _owed(body: Any, unit: dict[str, Any], list_name: str, key_field: str, key: 
     return total
 
 
-def liability_moved(before: Any, after: Any, unit: dict[str, Any], list_name: str, key_field: str, key: Any, delta: Any, where: str) -> str:
+def liability_moved(
+    before: Any, after: Any, unit: dict[str, Any], list_name: str, key_field: str, key: Any, delta: Any, where: str
+) -> str:
     """The unit's liability in one asset (principal plus interest) moved by exactly the amount the write answered."""
     moved = _owed(after, unit, list_name, key_field, key, where) - _owed(before, unit, list_name, key_field, key, where)
     want = _number(delta)
     if want is None or moved != want:
-        raise CheckFailed(f"{where}: the {key} liability of {described(unit)} moved by {moved}, the write answered {delta}")
+        raise CheckFailed(
+            f"{where}: the {key} liability of {described(unit)} moved by {moved}, the write answered {delta}"
+        )
     return f"{where}: the {key} liability moved by {want}"
 
 
@@ -261,7 +267,11 @@ def ids_agree(mine: set[Any], theirs: set[Any], equal: bool, first: str, second:
     extra = sorted(map(str, mine - theirs))
     missing = sorted(map(str, theirs - mine)) if equal else []
     if extra or missing:
-        said = (f"{', '.join(extra)} not in {second}" if extra else "") + ("; " if extra and missing else "") + (f"{', '.join(missing)} missing" if missing else "")
+        said = (
+            (f"{', '.join(extra)} not in {second}" if extra else "")
+            + ("; " if extra and missing else "")
+            + (f"{', '.join(missing)} missing" if missing else "")
+        )
         raise CheckFailed(f"{first}: {field} {said}")
     return f"{first}: every {field} is in {second}" + (" and none is missing" if equal else "")
 
@@ -305,7 +315,14 @@ class Checker:
             self.said.append(said)
         return said
 
-    def rejected(self, answer: Answer, op: SuiteOperation, codes: Iterable[int], status: int | str = "4XX", param: str | None = None) -> None:
+    def rejected(
+        self,
+        answer: Answer,
+        op: SuiteOperation,
+        codes: Iterable[int],
+        status: int | str = "4XX",
+        param: str | None = None,
+    ) -> None:
         """A rejection as Binance documents it: 4XX, JSON ``{code, msg}``, the exact code."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, status)

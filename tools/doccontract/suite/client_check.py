@@ -24,7 +24,14 @@ def client_request_checks(op: SuiteOperation, target: Target, checker: Checker, 
         pytest.skip("the client is judged on an embedded sandbox (its requests are captured there)")
     params = valid_params(op, family=family)
     creds = target.credentials(op)
-    client = Client(creds.api_key, base_url=target.base_url, contract=op.contract, clock=target.clock.now, strict=True, **creds.signer_args)
+    client = Client(
+        creds.api_key,
+        base_url=target.base_url,
+        contract=op.contract,
+        clock=target.clock.now,
+        strict=True,
+        **creds.signer_args,
+    )
     result: Result | ClientError
     try:
         result = client.call(op.key, **params)
@@ -36,7 +43,13 @@ def client_request_checks(op: SuiteOperation, target: Target, checker: Checker, 
     seen = recorded[0]
     checker(_method_and_path_are_documented, seen, op)
     try:
-        request = read(op, seen.query, seen.body, "application/x-www-form-urlencoded" if seen.body else None, clock=target.clock.now)
+        request = read(
+            op,
+            seen.query,
+            seen.body,
+            "application/x-www-form-urlencoded" if seen.body else None,
+            clock=target.clock.now,
+        )
     except ParamError as exc:
         raise CheckFailed(f"the request model refuses the client's request: {exc.code} {exc}") from None
     checker.note("the request model reads the client's request: documented parameters, signing rules")

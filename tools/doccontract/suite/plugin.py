@@ -37,7 +37,9 @@ class Coverage:
     """Per operation: the documented codes, and the codes and HTTP statuses answers carried."""
 
     documented: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    required: dict[str, tuple[int, ...]] = field(default_factory=dict)  # the documented codes that can occur on the target
+    required: dict[str, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # the documented codes that can occur on the target
     codes: dict[str, set[int]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
 
@@ -68,7 +70,9 @@ class Coverage:
     def gaps(self) -> list[str]:
         gaps = []
         for row in self.rows():
-            never = [str(c) for c in row["codes_never"] if c not in row["codes_not_required"]] + [f"HTTP {s}" for s in row["statuses_never"]]
+            never = [str(c) for c in row["codes_never"] if c not in row["codes_not_required"]] + [
+                f"HTTP {s}" for s in row["statuses_never"]
+            ]
             if never:
                 gaps.append(f"{row['endpoint']}: never exercised: {', '.join(never)}")
         return gaps
@@ -173,12 +177,16 @@ class Suite:
         from ..client import SERVER_TIME_CONTRACT, Client
 
         try:
-            offset_ms = Client(base_url=live_base_url(), contract=SERVER_TIME_CONTRACT, strict=True).sync_clock()  # unsigned: no key needed
+            offset_ms = Client(
+                base_url=live_base_url(), contract=SERVER_TIME_CONTRACT, strict=True
+            ).sync_clock()  # unsigned: no key needed
         except Exception as exc:  # noqa: BLE001 - any failure leaves the local clock, and is said
             self.clock_note = f"clock: could not read the API's time ({type(exc).__name__}: {redact(str(exc), self.secrets)[:200]}); signed requests carry the local time"
             return
         self.clock.offset = offset_ms / 1000
-        self.clock_note = f"clock: the API's time is {offset_ms:+.0f} ms from ours; signed requests carry the API's time"
+        self.clock_note = (
+            f"clock: the API's time is {offset_ms:+.0f} ms from ours; signed requests carry the API's time"
+        )
 
     def sandbox(self, op: SuiteOperation, clock: Clock) -> Target:
         """A sandbox of its own for ``op``, in its demo state (or the running one of --sandbox-url)."""
@@ -201,13 +209,46 @@ class Suite:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("doccontract", "doccontract contract suite")
-    group.addoption("--target", choices=("sandbox", "live"), default="sandbox", help="where the contract suite sends requests (default: sandbox)")
-    group.addoption("--contracts", metavar="DIR", default=None, help="contracts folder (default: $DOCCONTRACT_CONTRACTS, else ./contracts)")
-    group.addoption("--operation", metavar="PATTERN", default=None, help="only operations whose 'METHOD /path' or id matches (glob or substring)")
-    group.addoption("--allow-destructive", action="store_true", help="live, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit")
-    group.addoption("--sandbox-url", metavar="URL", default=None, help="sandbox target: a running 'doccontract sandbox' (demo state) instead of embedded ones")
-    group.addoption("--known-deviations", metavar="FILE", default=None, help="JSON {'METHOD /path|check': reason}: failures reported as known (xfail)")
-    group.addoption("--require-coverage", action="store_true", help="fail when a documented error code or HTTP status was never exercised")
+    group.addoption(
+        "--target",
+        choices=("sandbox", "live"),
+        default="sandbox",
+        help="where the contract suite sends requests (default: sandbox)",
+    )
+    group.addoption(
+        "--contracts",
+        metavar="DIR",
+        default=None,
+        help="contracts folder (default: $DOCCONTRACT_CONTRACTS, else ./contracts)",
+    )
+    group.addoption(
+        "--operation",
+        metavar="PATTERN",
+        default=None,
+        help="only operations whose 'METHOD /path' or id matches (glob or substring)",
+    )
+    group.addoption(
+        "--allow-destructive",
+        action="store_true",
+        help="live, with BINANCE_LIVE_CLOSE_GROUP_ID: really close that risk unit",
+    )
+    group.addoption(
+        "--sandbox-url",
+        metavar="URL",
+        default=None,
+        help="sandbox target: a running 'doccontract sandbox' (demo state) instead of embedded ones",
+    )
+    group.addoption(
+        "--known-deviations",
+        metavar="FILE",
+        default=None,
+        help="JSON {'METHOD /path|check': reason}: failures reported as known (xfail)",
+    )
+    group.addoption(
+        "--require-coverage",
+        action="store_true",
+        help="fail when a documented error code or HTTP status was never exercised",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -243,7 +284,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A sequence or agreement none of the selected operations writes is not a row of the report."""
-    empty = [i for i in items if _is_suite_test(i) and any(str(m.kwargs.get("reason", "")).startswith("got empty parameter set") for m in i.iter_markers("skip"))]
+    empty = [
+        i
+        for i in items
+        if _is_suite_test(i)
+        and any(str(m.kwargs.get("reason", "")).startswith("got empty parameter set") for m in i.iter_markers("skip"))
+    ]
     if empty:
         config.hook.pytest_deselected(items=empty)
         items[:] = [i for i in items if i not in empty]
@@ -293,7 +339,9 @@ def sandbox_only(suite: Suite) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     outcome = yield
     report = outcome.get_result()
     if not _is_suite_test(item):
@@ -304,7 +352,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     probe = funcargs.get("probe") or funcargs.get("sequence") or funcargs.get("agreement")
     checker = item.funcargs.get("checker") if hasattr(item, "funcargs") else None
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        label = item.originalname.removeprefix("test_").replace("_", " ") if hasattr(item, "originalname") else item.name
+        label = (
+            item.originalname.removeprefix("test_").replace("_", " ") if hasattr(item, "originalname") else item.name
+        )
         if probe is not None:  # a probe, a sequence or an agreement: its name says which
             label = f"{label}: {probe.name}"
         report.user_properties += [("endpoint", op.key if op else ""), ("check", label)]
@@ -335,7 +385,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     suite = suite_of(session.config)
-    if suite.require_coverage and suite._ops and suite.coverage.gaps() and session.exitstatus == 0 and not suite.unreachable:
+    if (
+        suite.require_coverage
+        and suite._ops
+        and suite.coverage.gaps()
+        and session.exitstatus == 0
+        and not suite.unreachable
+    ):
         session.exitstatus = 1
     if suite.unreachable:
         session.exitstatus = UNREACHABLE_EXIT

@@ -87,7 +87,14 @@ class Summary:
         outcome = "XFAIL" if hasattr(report, "wasxfail") else report.outcome.upper()
         if outcome == "XFAIL":
             detail = report.wasxfail.removeprefix("reason: ")
-        self.rows.append({"endpoint": props.get("endpoint", ""), "check": props.get("check", report.nodeid), "outcome": outcome, "detail": detail})
+        self.rows.append(
+            {
+                "endpoint": props.get("endpoint", ""),
+                "check": props.get("check", report.nodeid),
+                "outcome": outcome,
+                "detail": detail,
+            }
+        )
 
 
 def run_check(
@@ -107,7 +114,10 @@ def run_check(
     if sandbox_url is not None:
         problem = _url_problem(sandbox_url)
         if problem or target != "sandbox":
-            print(f"doccontract check: --sandbox-url {sandbox_url[:100]!r}: {problem or 'is for --target sandbox (live: set BINANCE_BASE_URL)'}", file=sys.stderr)
+            print(
+                f"doccontract check: --sandbox-url {sandbox_url[:100]!r}: {problem or 'is for --target sandbox (live: set BINANCE_BASE_URL)'}",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     if target == "sandbox" and os.environ.get("BINANCE_BASE_URL") and not sandbox_url:
         # BINANCE_BASE_URL is the live target's API; a person who set it for a sandbox is told where it goes
@@ -169,7 +179,10 @@ def run_check(
     if code == EXIT_NO_CREDENTIALS and suite and suite.kind == "live":
         return code
     if code not in (0, 1):
-        print(f"doccontract check: pytest stopped with exit {code} (rerun with '-- -p terminal' for its output)", file=sys.stderr)
+        print(
+            f"doccontract check: pytest stopped with exit {code} (rerun with '-- -p terminal' for its output)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE if code in (4, 5) else EXIT_FAILED
     coverage = suite.coverage.rows() if suite else []
     gaps = suite.coverage.gaps() if suite else []
@@ -177,7 +190,11 @@ def run_check(
     exit_code = EXIT_FAILED if failed or (require_coverage and gaps) else 0
     note = suite.clock_note if suite else ""
     text = (
-        terminal_json(_json(target, summary.rows, coverage, exit_code, gaps if require_coverage else []) | ({"clock": note} if note else {}), indent=2)
+        terminal_json(
+            _json(target, summary.rows, coverage, exit_code, gaps if require_coverage else [])
+            | ({"clock": note} if note else {}),
+            indent=2,
+        )
         if fmt == "json"
         else _table(target, summary.rows, coverage, gaps if require_coverage else [], note)
     )
@@ -256,10 +273,14 @@ def _wrap(text: str, indent: str, first: str = "") -> list[str]:
     """``text`` on lines of at most WIDTH columns, nothing cut (a word longer than a line is split across lines)."""
     import textwrap
 
-    return textwrap.wrap(text, WIDTH, initial_indent=first or indent, subsequent_indent=indent, break_on_hyphens=False) or [first.rstrip()]
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first or indent, subsequent_indent=indent, break_on_hyphens=False
+    ) or [first.rstrip()]
 
 
-def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], gaps: list[str], note: str = "") -> str:
+def _table(
+    target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], gaps: list[str], note: str = ""
+) -> str:
     """Grouped by endpoint (in the order they were checked): each check's result and name, then its detail, whole."""
     by_endpoint: dict[str, list[dict[str, str]]] = {}
     for r in rows:
@@ -289,11 +310,15 @@ def _table(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any
     if note:  # live: whose time the signed requests carried
         lines += _wrap(note, "    ")
     n = {k: sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
-    lines.append(f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, {n['XFAIL']} known page errors against {target}")
+    lines.append(
+        f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, {n['XFAIL']} known page errors against {target}"
+    )
     return "\n".join(lines)
 
 
-def _json(target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], exit_code: int, gaps: list[str]) -> dict[str, Any]:
+def _json(
+    target: str, rows: list[dict[str, str]], coverage: list[dict[str, Any]], exit_code: int, gaps: list[str]
+) -> dict[str, Any]:
     n = {k.lower(): sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
     return {
         "schema": "doccontract-check/1",

@@ -37,7 +37,12 @@ def _demo(role: str, state: State, default: bool = False) -> Credentials:
     if uid is None:
         raise LookupError(f"the demo state has no {role} account for the suite to call as")
     account = next(a for a in state.accounts.values() if a.uid == uid)
-    return Credentials(account.api_key, secret=account.secret or "", role=None if default else role, name=f"the demo {role} key ({uid})")
+    return Credentials(
+        account.api_key,
+        secret=account.secret or "",
+        role=None if default else role,
+        name=f"the demo {role} key ({uid})",
+    )
 
 
 def sandbox_target(op: SuiteOperation, contracts: Path, clock: Clock) -> Target:

@@ -49,6 +49,8 @@ def scrub_file(path: str, secrets: list[str], coverage: list[dict[str, Any]] | N
                 for row in coverage:
                     for key in ("codes_exercised", "codes_never", "statuses_exercised", "statuses_never"):
                         value = " ".join(str(v) for v in row[key])
-                        ET.SubElement(props, "property", name=f"coverage {row['endpoint']} {key.replace('_', ' ')}", value=value)
+                        ET.SubElement(
+                            props, "property", name=f"coverage {row['endpoint']} {key.replace('_', ' ')}", value=value
+                        )
                 text = redact(ET.tostring(root, encoding="unicode"), secrets)
     write_atomic(Path(path), text.encode("utf-8"), Path(path).parent)

@@ -23,7 +23,9 @@ from .checks import Checker, CheckFailed
 from .operations import SuiteOperation as Operation
 from .target import Answer, Target
 
-CLOSE_TIME_SLACK_MS = 60_000  # a close's closeTime may differ from our clock by the measured offset's error and the API's own processing
+CLOSE_TIME_SLACK_MS = (
+    60_000  # a close's closeTime may differ from our clock by the measured offset's error and the API's own processing
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ class Agreement:
     equal_for: tuple[str, ...] = ()
 
 
-AGREEMENTS: tuple[Agreement, ...] = (Agreement("the units the details give are the active ones", _DETAILS, _ACTIVE, "groupId", equal_for=("parent",)),)
+AGREEMENTS: tuple[Agreement, ...] = (
+    Agreement("the units the details give are the active ones", _DETAILS, _ACTIVE, "groupId", equal_for=("parent",)),
+)
 
 
 def sequences_for(op: Operation) -> list[Sequence]:
@@ -214,7 +218,9 @@ def carried(seq: Sequence, ops: dict[str, Operation], sent: dict[str, Any]) -> t
             value = checks.number_of(out.get(name))
             if kind == "integer" and value is not None and value != value.to_integral_value():
                 out[name] = int(value)
-                notes.append(f"sent {name} {out[name]}, not the example's {sent[name]}: {show.read} types {field_name} as integer")
+                notes.append(
+                    f"sent {name} {out[name]}, not the example's {sent[name]}: {show.read} types {field_name} as integer"
+                )
     return out, notes
 
 
@@ -228,12 +234,23 @@ def read_params(show: Show, read: Operation, sent: dict[str, Any]) -> dict[str, 
     return params
 
 
-def run(seq: Sequence, ops: dict[str, Operation], target: Target, checker: Checker, sent: dict[str, Any], write: Callable[[], Written]) -> None:
+def run(
+    seq: Sequence,
+    ops: dict[str, Operation],
+    target: Target,
+    checker: Checker,
+    sent: dict[str, Any],
+    write: Callable[[], Written],
+) -> None:
     """Reads before (for ``moved``), the write (``sent``), then every read that must show it."""
     reads = [(show, ops[show.read]) for show in seq.shows]
     for op in (ops[seq.write], *(r for _, r in reads)):
         target.credentials(op)  # a role without a key: skipped before anything is sent
-    befores = {i: _read(target, read, read_params(show, read, sent), checker) for i, (show, read) in enumerate(reads) if show.check == "moved"}
+    befores = {
+        i: _read(target, read, read_params(show, read, sent), checker)
+        for i, (show, read) in enumerate(reads)
+        if show.check == "moved"
+    }
     done = write()
     checker(checks.status_is, done.answer, 200)
     for i, (show, read) in enumerate(reads):
@@ -248,7 +265,17 @@ def run(seq: Sequence, ops: dict[str, Operation], target: Target, checker: Check
         values = {k: done.value(v) for k, v in show.match if v != "time"}
         if show.check == "moved":
             name, key_field, key_ref = show.liability
-            checker(checks.liability_moved, befores[i].body, answer.body, values, name, key_field, done.value(key_ref), done.value(show.by), read.key)
+            checker(
+                checks.liability_moved,
+                befores[i].body,
+                answer.body,
+                values,
+                name,
+                key_field,
+                done.value(key_ref),
+                done.value(show.by),
+                read.key,
+            )
         elif show.check == "listed":
             checker(checks.listed, rows, values, read.key)
             for name in (k for k, v in show.match if v == "time"):
@@ -276,4 +303,12 @@ def agree(agreement: Agreement, ops: dict[str, Operation], target: Target, check
         answer = target.send(first, {}, role=role) if role else target.send(first, {})
         checker(checks.status_is, answer, 200)
         mine = {r.get(agreement.field) for r in checks.rows_of(answer.body)}
-        checker(checks.ids_agree, mine, ids, role in agreement.equal_for, f"{first.key} as {role or 'the default key'}", second.key, agreement.field)
+        checker(
+            checks.ids_agree,
+            mine,
+            ids,
+            role in agreement.equal_for,
+            f"{first.key} as {role or 'the default key'}",
+            second.key,
+            agreement.field,
+        )

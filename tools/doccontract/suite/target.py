@@ -20,12 +20,31 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from ..wire.credentials import BadCredentials, Credentials, Keyring, NoCredentials, check_credential, role_account, variables
+from ..wire.credentials import (
+    BadCredentials,
+    Credentials,
+    Keyring,
+    NoCredentials,
+    check_credential,
+    role_account,
+    variables,
+)
 from ..wire.signing import Signer, encode_params
 from ..wire.transport import retry_after
 from .operations import SuiteOperation
 
-__all__ = ["Answer", "BadCredentials", "Clock", "Keyring", "NoCredentials", "Target", "Unreachable", "check_credential", "live_base_url", "live_keys"]
+__all__ = [
+    "Answer",
+    "BadCredentials",
+    "Clock",
+    "Keyring",
+    "NoCredentials",
+    "Target",
+    "Unreachable",
+    "check_credential",
+    "live_base_url",
+    "live_keys",
+]
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer ban ends the run instead of stalling it
 USER_AGENT = "doccontract-suite"
@@ -77,7 +96,11 @@ class Answer:
 
     @property
     def code(self) -> int | None:
-        if isinstance(self.body, dict) and isinstance(self.body.get("code"), int) and not isinstance(self.body.get("code"), bool):
+        if (
+            isinstance(self.body, dict)
+            and isinstance(self.body.get("code"), int)
+            and not isinstance(self.body.get("code"), bool)
+        ):
             code: int = self.body["code"]
             return code
         return None
@@ -138,7 +161,9 @@ class Target:
         caller = op.caller or role
         creds = self.keys.roles.get(role) if role and not op.caller else self.keys.pick(caller)
         if creds is None:  # nothing to sign with: the checks are skipped, the reason names the role and variables
-            raise pytest.skip.Exception(f"{op.key} is {self.keys.missing(caller)}" if caller else f"{op.key}: {self.keys.missing(None)}")
+            raise pytest.skip.Exception(
+                f"{op.key} is {self.keys.missing(caller)}" if caller else f"{op.key}: {self.keys.missing(None)}"
+            )
         return creds
 
     def signer(self, creds: Credentials) -> Signer:
@@ -209,9 +234,13 @@ class Target:
                 )
         return answer
 
-    def _exchange(self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]) -> Answer:
+    def _exchange(
+        self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]
+    ) -> Answer:
         try:
-            resp = self.session.request(method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False)
+            resp = self.session.request(
+                method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False
+            )
         except requests.exceptions.RequestException as exc:
             raise Unreachable(f"cannot reach {self.host} ({_reason(exc)})") from None
         self.requests_sent += 1

@@ -36,7 +36,11 @@ from doccontract.suite.target import Answer, Clock, Target
 
 # DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
 GENERATED = settings(
-    max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")), deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")),
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
 )
 BATCH = 8
 
@@ -56,7 +60,9 @@ def test_documented_examples_match_the_response_schema(operation: SuiteOperation
     validator = make_validator(operation.response)
     for i, example in enumerate(operation.examples):
         problem = first_error(validator, example)
-        if problem is not None:  # the type policy makes every contract accept its page's examples: this is a build defect
+        if (
+            problem is not None
+        ):  # the type policy makes every contract accept its page's examples: this is a build defect
             raise CheckFailed(f"documented example {i + 1} breaks the response schema: {whole(problem.message)}")
     checker.note(f"{len(operation.examples)} documented example(s) match the response schema")
 
@@ -83,7 +89,9 @@ def _status_is_405(answer: Answer) -> str:
     return "HTTP 405 for an undocumented method"
 
 
-def test_documented_request_is_answered_as_documented(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest) -> None:
+def test_documented_request_is_answered_as_documented(
+    suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker, request: pytest.FixtureRequest
+) -> None:
     """A valid request: GET on any target; other methods on a fresh sandbox, or live with both opt-ins."""
     if suite.kind == "live" and not operation.read_only:
         _live_close_allowed(suite, operation)
@@ -133,14 +141,18 @@ def test_sequence(suite: Suite, operation: SuiteOperation, sequence: Sequence, c
         target.close()
 
 
-def test_reads_agree(suite: Suite, operation: SuiteOperation, agreement: Agreement, target: Target, checker: Checker) -> None:
+def test_reads_agree(
+    suite: Suite, operation: SuiteOperation, agreement: Agreement, target: Target, checker: Checker
+) -> None:
     """Read-only, on every target: two endpoints that list the same ids list the same ones."""
     if agreement.second not in suite.by_key:
         pytest.skip(f"the contracts folder has no {agreement.second}")
     agree(agreement, suite.by_key, target, checker)
 
 
-def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker) -> None:
+def test_weight_header_reports_the_documented_weight_per_call(
+    suite: Suite, operation: SuiteOperation, target: Target, checker: Checker
+) -> None:
     """Two identical requests: the documented header grows by the documented weight."""
     params = _base(suite, operation)
     if not operation.read_only:  # rejected before any state change: a mandatory parameter is missing
@@ -152,7 +164,9 @@ def test_weight_header_reports_the_documented_weight_per_call(suite: Suite, oper
     checker(weight_per_call_is_documented, first, second, operation)
 
 
-def test_client_sends_what_the_contract_documents(suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker) -> None:
+def test_client_sends_what_the_contract_documents(
+    suite: Suite, operation: SuiteOperation, fresh_target: Target, checker: Checker
+) -> None:
     """Our own client, judged by the request contract: documented parameters, signed, signature last."""
     from doccontract.suite.client_check import client_request_checks
 
@@ -169,32 +183,50 @@ def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any]) -> list[Any]:
     return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
 
 
-def _bad_values(suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject, strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None], missing: str) -> None:
+def _bad_values(
+    suite: Suite,
+    operation: SuiteOperation,
+    target: Target,
+    checker: Checker,
+    data: st.DataObject,
+    strategy_of: Callable[[dict[str, Any]], st.SearchStrategy[Any] | None],
+    missing: str,
+) -> None:
     """BATCH requests, each with one parameter given a value its schema refuses: -1100 or -1130."""
     strategies = {n: made for n, s in operation.params.items() if (made := strategy_of(s)) is not None}
     if not strategies:
         pytest.skip(missing)
     base = _base(suite, operation)
-    for name, value in _batch(data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n]))):
+    for name, value in _batch(
+        data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n]))
+    ):
         params = {k: v for k, v in base.items() if k != name} | {name: value}
         checker.rejected(target.send(operation, params), operation, (-1100, -1130))
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_malformed_values_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_malformed_values_are_illegal(
+    sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
+) -> None:
     _bad_values(suite, operation, target, checker, data, malformed_strategy, "no numeric parameter")
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_out_of_range_integers_are_illegal(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
-    _bad_values(suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range")
+def test_generated_out_of_range_integers_are_illegal(
+    sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
+) -> None:
+    _bad_values(
+        suite, operation, target, checker, data, out_of_range_strategy, "no integer parameter with a documented range"
+    )
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_undocumented_parameters_are_not_read(
+    sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
+) -> None:
     documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
@@ -204,18 +236,27 @@ def test_generated_undocumented_parameters_are_not_read(sandbox_only: None, suit
 
 def _valid_request(operation: SuiteOperation) -> st.SearchStrategy[dict[str, Any]]:
     required = st.fixed_dictionaries({n: value_strategy(operation.params.get(n, {})) for n in operation.required})
-    optional = st.fixed_dictionaries({}, optional={n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))})
+    optional = st.fixed_dictionaries(
+        {},
+        optional={
+            n: value_strategy(operation.params[n]) for n in sorted(set(operation.params) - set(operation.required))
+        },
+    )
     return st.tuples(required, optional).map(lambda pair: {**pair[0], **pair[1]})
 
 
 @GENERATED
 @given(data=st.data())
-def test_generated_valid_requests_pass_the_parameter_rules(sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject) -> None:
+def test_generated_valid_requests_pass_the_parameter_rules(
+    sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
+) -> None:
     """The other side: requests the schema accepts are never rejected for their parameters."""
     for params in _batch(data, _valid_request(operation)):
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
-            raise CheckFailed(f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})")
+            raise CheckFailed(
+                f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})"
+            )
         if answer.status >= 500:
             raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")
     checker.note("requests the schema accepts pass the parameter rules")

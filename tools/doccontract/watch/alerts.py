@@ -51,7 +51,9 @@ def _what_changed(c: Change) -> str:
     return neutral.slack(line)
 
 
-def slack_message(drifts: list[ContractDrift], exit_code: int, run_url: str = "", per_contract: int = 6, max_chars: int = 3500) -> dict[str, Any]:
+def slack_message(
+    drifts: list[ContractDrift], exit_code: int, run_url: str = "", per_contract: int = 6, max_chars: int = 3500
+) -> dict[str, Any]:
     """What changed, in words (not only codes), per contract; waived changes left out; bounded in size."""
     head = {1: "Doc drift (non-breaking)", 2: ":rotating_light: Doc drift: BREAKING"}.get(exit_code, "Doc drift")
     lines = [f"*{head}*" + (f" · <{neutral.slack(run_url)}|CI run>" if run_url else "")]
@@ -78,13 +80,17 @@ def _session() -> requests.Session:
     return session
 
 
-def _call(session: requests.Session, where: str, timeout: float, method: str, url: str, redirects: bool = False, **kw: Any) -> tuple[int, bytes]:
+def _call(
+    session: requests.Session, where: str, timeout: float, method: str, url: str, redirects: bool = False, **kw: Any
+) -> tuple[int, bytes]:
     """(status, body) of one request, all of it within ``timeout`` seconds (a server trickling a
     byte at a time is cut off at the deadline, not after each slow read) and at most
     MAX_ANSWER_BYTES of body, inflated (a small gzip bomb is refused, not inflated whole)."""
     with Deadline(timeout) as deadline:
         try:
-            resp = session.request(method, url, timeout=(timeout, timeout), stream=True, allow_redirects=redirects, **kw)
+            resp = session.request(
+                method, url, timeout=(timeout, timeout), stream=True, allow_redirects=redirects, **kw
+            )
             try:
                 body = read_capped(resp, MAX_ANSWER_BYTES)
             finally:
@@ -110,12 +116,16 @@ def _marker(d: ContractDrift) -> str:
     return f"<!-- doccontract contract={d.id} fingerprint={d.fingerprint} -->"
 
 
-def github_issues(repo: str, token: str, drifts: list[ContractDrift], api_url: str = "https://api.github.com", timeout: float = 10) -> list[tuple[str, int]]:
+def github_issues(
+    repo: str, token: str, drifts: list[ContractDrift], api_url: str = "https://api.github.com", timeout: float = 10
+) -> list[tuple[str, int]]:
     """Open or update one issue per drifted contract; returns (action, issue number) pairs."""
     if repo.count("/") != 1:
         raise AlertError(f"--github-issue wants OWNER/REPO, got {repo!r}")
     session = _session()
-    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json", "User-Agent": "doccontract"})
+    session.headers.update(
+        {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json", "User-Agent": "doccontract"}
+    )
     base = f"{api_url.rstrip('/')}/repos/{repo}/issues"
 
     def call(method: str, url: str, **kw: Any) -> Any:

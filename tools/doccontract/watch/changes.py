@@ -53,7 +53,9 @@ class Change:
     @property
     def why(self) -> str:
         """For a breaking change, one line on why it breaks a client."""
-        return WHY_BREAKING.get(self.code, "a client written for the old page may fail") if self.cls == "breaking" else ""
+        return (
+            WHY_BREAKING.get(self.code, "a client written for the old page may fail") if self.cls == "breaking" else ""
+        )
 
 
 _SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.;:!?，。；：！？、)）])|(?<=[(（])\s+")

@@ -70,7 +70,9 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
     bad: set[str] = set()
     for i, (name, side, other) in enumerate((("old", old, None), ("new", new, old))):
         for cid, page in side.pages.items():
-            before = other.pages.get(cid) if other is not None and cid not in bad else None  # a refused page is nothing to hold one to
+            before = (
+                other.pages.get(cid) if other is not None and cid not in bad else None
+            )  # a refused page is nothing to hold one to
             url_path = docs_path_of(page.url) or cid.removeprefix("binance/")  # no source_url: where the crawl keeps it
             why = wrong_page(page, side.texts[cid], url_path, spec=known(before) if before is not None else None)
             if not why and side.specs[cid].path.suffix in (".html", ".htm"):
@@ -89,7 +91,9 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(spec.path, target)
         kept.append(root)
-    results = [build([root], work / f"t{i}", use_cache=False) if any(root.rglob("*.*")) else [] for i, root in enumerate(kept)]
+    results = [
+        build([root], work / f"t{i}", use_cache=False) if any(root.rglob("*.*")) else [] for i, root in enumerate(kept)
+    ]
     for i in range(2):
         (work / f"t{i}").mkdir(exist_ok=True)
     for rs in results:
@@ -105,7 +109,11 @@ def diff_crawls(old_root: Path, new_root: Path, work: Path, shown: tuple[str, st
             drifts.append(_one_sided(cid, o, n))
     drifts.sort(key=lambda d: d.id)
     if not (set(old.pages) & set(new.pages)) - bad:  # pages on one side only are listed, but nothing was compared
-        why = "every page was refused or could not be read" if old.pages or new.pages else "neither folder holds a spec page"
+        why = (
+            "every page was refused or could not be read"
+            if old.pages or new.pages
+            else "neither folder holds a spec page"
+        )
         if old.pages and new.pages and not set(old.pages) & set(new.pages):
             why = "no page is in both folders (compare two crawls of the same site, folder for folder)"
         errors.append(f"nothing was compared: {why}")
@@ -128,7 +136,13 @@ def _one_sided(cid: str, old: Page | None, new: Page | None) -> ContractDrift:
     code, verb = ("page.added", "is new") if old is None else ("page.removed", "is gone")
     url = page.url if page else ""
     urls = {"en": url} if url else {}
-    return ContractDrift(cid, "", "", [Change("documentation", code, cid, f"the page '{title}' ({docs_path_of(url) or cid}) {verb}", [])], urls)
+    return ContractDrift(
+        cid,
+        "",
+        "",
+        [Change("documentation", code, cid, f"the page '{title}' ({docs_path_of(url) or cid}) {verb}", [])],
+        urls,
+    )
 
 
 def _load_tree(p: Path, tmp: Path, i: int) -> Path:
@@ -138,7 +152,9 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
     from .._files import FileProblem, read_regular, write_atomic
     from ..contract.build import SPEC_SUFFIXES, build, find_specs
 
-    has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+    has_specs = (p.is_file() and p.suffix in SPEC_SUFFIXES) or (
+        p.is_dir() and find_specs([p]) and not list(p.rglob("*.json"))
+    )
     tree = tmp / f"t{i}"
     if not has_specs:
         if p.is_dir():
@@ -149,9 +165,13 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
         except FileProblem:
             raise
         except (ValueError, RecursionError) as exc:
-            raise UsageError(f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})") from None
+            raise UsageError(
+                f"{p}: not a spec page (.md/.html) nor a contract JSON file ({type(exc).__name__})"
+            ) from None
         if not isinstance(data, dict) or not {"method", "path", "languages"} <= set(data):
-            raise UsageError(f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders")
+            raise UsageError(
+                f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders"
+            )
         tree.mkdir()
         write_atomic(tree / "page.json", raw, tree, durable=False)
         return tree
@@ -180,7 +200,9 @@ def _is_spec_source(p: Path) -> bool:
     """A spec file, or a folder of spec pages (a crawl) without contracts in it."""
     from ..contract.build import SPEC_SUFFIXES, find_specs
 
-    return (p.is_file() and p.suffix in SPEC_SUFFIXES) or bool(p.is_dir() and find_specs([p]) and not list(p.rglob("*.json")))
+    return (p.is_file() and p.suffix in SPEC_SUFFIXES) or bool(
+        p.is_dir() and find_specs([p]) and not list(p.rglob("*.json"))
+    )
 
 
 def diff_paths(old: Path, new: Path) -> CrawlDiff:
@@ -205,12 +227,16 @@ def diff_paths(old: Path, new: Path) -> CrawlDiff:
         else:
             trees = [_load_tree(p, Path(tmp), i) for i, p in enumerate((old, new))]
             try:
-                spec_roots = [_spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))]
+                spec_roots = [
+                    _spec_root(p, Path(tmp), i, tree) for i, (p, tree) in enumerate(zip((old, new), trees, strict=True))
+                ]
                 drifts = diff_trees(trees[0], trees[1], pages=page_reader(*spec_roots))
             except FileProblem:
                 raise
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise UsageError(f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})") from None
+                raise UsageError(
+                    f"{old} / {new}: not contracts doccontract wrote ({type(exc).__name__}: {exc})"
+                ) from None
             if not drifts:
                 errors.append(f"nothing was compared: neither {old} nor {new} holds a contract")
     return CrawlDiff(drifts, errors, refused)

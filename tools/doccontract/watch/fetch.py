@@ -50,6 +50,7 @@ USER_AGENT = f"doccontract/{__version__} (doc-drift monitor; +https://developers
 Validators = Sequence[str | None]
 _T = TypeVar("_T")
 
+
 class FetchError(Exception):
     """A page that could not be fetched or is not the page; names the URL and why.
 
@@ -63,7 +64,9 @@ class FetchError(Exception):
         super().__init__(message)
         self.kind = kind
 
-    def __reduce__(self) -> tuple[type[FetchError], tuple[str, str]]:  # keeps ``kind`` across the worker-process boundary
+    def __reduce__(
+        self,
+    ) -> tuple[type[FetchError], tuple[str, str]]:  # keeps ``kind`` across the worker-process boundary
         return (FetchError, (str(self), self.kind))
 
 
@@ -103,13 +106,17 @@ def docs_path(ref: str) -> str:
     ref = ref.strip()
     if "://" in ref or ref.startswith(("/docs/", "docs/")):
         if "/docs/" not in "/" + ref.split("://", 1)[-1]:
-            raise FetchError(f"{ref}: not a /docs/ URL (expected e.g. https://developers.binance.com/docs/institutional_loan/...)")
+            raise FetchError(
+                f"{ref}: not a /docs/ URL (expected e.g. https://developers.binance.com/docs/institutional_loan/...)"
+            )
         path = ("/" + ref).split("/docs/", 1)[1]
         path = path.removeprefix("zh-CN/").split("#")[0].split("?")[0].strip("/")
     else:
         path = ref.removeprefix("binance/").removesuffix(".md").strip("/")
     if not path or ".." in path.split("/"):
-        raise FetchError(f"{ref!r}: not a doc page (expected an id like institutional_loan/account/Institution-Loan-Group-Close, a /docs/ path or URL)")
+        raise FetchError(
+            f"{ref!r}: not a doc page (expected an id like institutional_loan/account/Institution-Loan-Group-Close, a /docs/ path or URL)"
+        )
     return path
 
 
@@ -141,10 +148,14 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.session = requests.Session()
-        adapter = WatchedAdapter(pool_connections=max_connections, pool_maxsize=max_connections)  # obeys each request's Deadline
+        adapter = WatchedAdapter(
+            pool_connections=max_connections, pool_maxsize=max_connections
+        )  # obeys each request's Deadline
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html", "Accept-Encoding": "gzip, deflate"})
+        self.session.headers.update(
+            {"User-Agent": USER_AGENT, "Accept": "text/html", "Accept-Encoding": "gzip, deflate"}
+        )
         base = cache_dir or default_cache_dir("fetch")
         self.cache_dir = base
         self._gate = threading.Semaphore(max_connections)
@@ -194,7 +205,10 @@ class Fetcher:
                     final = resp.url or url
                     if final != url and _path_of(final) != _path_of(url):
                         moved = docs_path(final) if "/docs/" in final else final
-                        raise FetchError(f"{url}: redirected to {final}; the page now documents another page ({moved})", "other-endpoint")
+                        raise FetchError(
+                            f"{url}: redirected to {final}; the page now documents another page ({moved})",
+                            "other-endpoint",
+                        )
                     return Fetched(url, html, False, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
                 if resp.status_code in (404, 410):
                     raise FetchError(f"{url}: HTTP {resp.status_code}: the page is gone", "gone")
@@ -203,7 +217,9 @@ class Fetcher:
                     wait = retry_after(resp.headers.get("Retry-After"))
                     if wait is not None and attempt < self.retries:
                         if wait > self.max_retry_after:
-                            raise FetchError(f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s")
+                            raise FetchError(
+                                f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s"
+                            )
                         time.sleep(wait)
                         continue
                 else:
@@ -236,7 +252,9 @@ class Fetcher:
                 raise
             except TooLarge as exc:
                 mb = self.max_bytes // (1024 * 1024)
-                raise FetchError(f"{url}: the page {'inflates to more than' if exc.inflated else 'is larger than'} {mb} MB; refused") from None
+                raise FetchError(
+                    f"{url}: the page {'inflates to more than' if exc.inflated else 'is larger than'} {mb} MB; refused"
+                ) from None
             except ValueError as exc:  # read_capped: an unknown or corrupt Content-Encoding
                 raise FetchError(f"{url}: {exc}") from None
             if deadline.expired:  # the deadline's shutdown can look like a complete (short) body
@@ -252,7 +270,12 @@ class Fetcher:
         """Keep an accepted page for conditional GETs (only accepted ones: a 304 must mean 'still good')."""
         if fetched.not_modified or not (fetched.etag or fetched.last_modified):
             return
-        record = {"url": fetched.url, "etag": fetched.etag, "last_modified": fetched.last_modified, "html": fetched.html}
+        record = {
+            "url": fetched.url,
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+            "html": fetched.html,
+        }
         try:
             write_atomic(self._cache_file(fetched.url), json.dumps(record).encode(), self.cache_dir, durable=False)
         except OSError:
@@ -280,7 +303,11 @@ class Fetcher:
         ``progress(path, error)`` is called once per page as it is done.
         """
         paths = list(dict.fromkeys(docs_path(r) for r in refs))
-        urls = {(p, lang): f"{self.base_url}/docs/{p}" if lang == "en" else f"{self.base_url}/docs/zh-CN/{p}" for p in paths for lang in LANGS}
+        urls = {
+            (p, lang): f"{self.base_url}/docs/{p}" if lang == "en" else f"{self.base_url}/docs/zh-CN/{p}"
+            for p in paths
+            for lang in LANGS
+        }
         got: dict[tuple[str, str], Fetched] = {}
         failed: dict[str, FetchError] = {}
         read: dict[str, tuple[Page, Any]] = {}
@@ -317,7 +344,12 @@ class Fetcher:
                     try:
                         read[path] = job.result()
                     except (FetchError, PageError, RecursionError, ValueError) as exc:
-                        done(path, exc if isinstance(exc, FetchError) else FetchError(f"{urls[(path, 'en')]}: the page could not be read: {_short(exc)}"))
+                        done(
+                            path,
+                            exc
+                            if isinstance(exc, FetchError)
+                            else FetchError(f"{urls[(path, 'en')]}: the page could not be read: {_short(exc)}"),
+                        )
                     else:
                         done(path)
             except BaseException:
@@ -425,7 +457,9 @@ def _parser_pool(workers: int) -> ProcessPoolExecutor | _InlinePool:
     return ProcessPoolExecutor(workers, initializer=_ignore_sigint) if workers > 1 else _InlinePool()
 
 
-def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None) -> tuple[Document, bool]:
+def check_page(
+    url: str, html: str, lang: str, allow_kind: str | None = None, docs_path_: str | None = None
+) -> tuple[Document, bool]:
     """The article of a fetched page and whether its canonical link names ``docs_path_``; or
     FetchError saying why this is not the page.
 
@@ -438,7 +472,17 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
     try:
         doc, meta = read_html(html, lang, url)
     except PageError:
-        if any(w in low for w in ("captcha", "challenge", "verify you are human", "human verification", "access denied", "<noscript")):
+        if any(
+            w in low
+            for w in (
+                "captcha",
+                "challenge",
+                "verify you are human",
+                "human verification",
+                "access denied",
+                "<noscript",
+            )
+        ):
             raise FetchError(f"{url}: a WAF, captcha or script-only page, not the doc article") from None
         raise FetchError(f"{url}: no doc article (<article> / .theme-doc-markdown) in the page") from None
     canonical = meta.get("source_url", "")
@@ -449,7 +493,9 @@ def check_page(url: str, html: str, lang: str, allow_kind: str | None = None, do
         except FetchError:
             named = ""
         if named and named != docs_path_:
-            raise FetchError(f"{url}: page now documents another endpoint: its canonical URL is {canonical}", "other-endpoint")
+            raise FetchError(
+                f"{url}: page now documents another endpoint: its canonical URL is {canonical}", "other-endpoint"
+            )
         confirmed = named == docs_path_
     try:
         kind = classify(doc)
@@ -498,7 +544,9 @@ def add_local(paths: list[Path], specs_dir: Path) -> list[tuple[Path, Path | Non
         data = read_bytes(f)
         page = parse_page(data, str(f))
         if not page.url or "/docs/" not in page.url:
-            raise FetchError(f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown")
+            raise FetchError(
+                f"{f}: no developers.binance.com source_url in its front matter, so its place in specs/ is unknown"
+            )
         kind = classify(page.docs.get("en") or page.docs["zh-CN"])
         if kind is not None and kind not in ADDED_KINDS:
             planned.append((f, None, f"skipped: not an endpoint page ({kind})", data))
@@ -536,7 +584,10 @@ def same_content(spec: Path, page: Page) -> bool:
         old = read_page(spec)
     except PageError:
         return False
-    return all(old.docs.get(lang) is not None and old.docs[lang].canonical() == doc.canonical() for lang, doc in page.docs.items())
+    return all(
+        old.docs.get(lang) is not None and old.docs[lang].canonical() == doc.canonical()
+        for lang, doc in page.docs.items()
+    )
 
 
 def store(page: Page, target: Path, specs_dir: Path) -> Path:

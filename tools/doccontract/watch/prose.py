@@ -45,13 +45,32 @@ def diff_other_page(cid: str, old: Page, new: Page) -> ContractDrift:
         if o is None or n is None or o.canonical() == n.canonical():
             continue
         if kind == "error-codes" and not codes:  # codes not under '-1000 NAME' headings: by the codes the text names
-            oc, nc = set(_CODE.findall(json.dumps(o.canonical(), ensure_ascii=False))), set(_CODE.findall(json.dumps(n.canonical(), ensure_ascii=False)))
+            oc, nc = (
+                set(_CODE.findall(json.dumps(o.canonical(), ensure_ascii=False))),
+                set(_CODE.findall(json.dumps(n.canonical(), ensure_ascii=False))),
+            )
             if oc - nc:
                 gone = sorted(oc - nc, key=int)
-                changes.append(Change("breaking", "error-code.removed", ",".join(gone), f"error code(s) {', '.join(gone)} no longer listed", [lang]))
+                changes.append(
+                    Change(
+                        "breaking",
+                        "error-code.removed",
+                        ",".join(gone),
+                        f"error code(s) {', '.join(gone)} no longer listed",
+                        [lang],
+                    )
+                )
             if nc - oc:
                 added = sorted(nc - oc, key=int)
-                changes.append(Change("non-breaking", "error-code.added", ",".join(added), f"error code(s) {', '.join(added)} now listed", [lang]))
+                changes.append(
+                    Change(
+                        "non-breaking",
+                        "error-code.added",
+                        ",".join(added),
+                        f"error code(s) {', '.join(added)} now listed",
+                        [lang],
+                    )
+                )
         text = _text_changes(o, n, lang, every_section=True)
         if kind == "error-codes":  # a code's own section is said code by code above
             text = [c for c in text if not _CODE_HEADING.match(c.subject)] if codes else text
@@ -78,10 +97,20 @@ def _as_sentences(ch: Change, lang: str, kind: str | None) -> Change:
     gone = [s for s in before if s not in set(after)]
     came = [s for s in after if s not in set(before)]
     if kind == "changelog" and (ch.code == "section.added" or (came and not gone)):
-        return Change("news", "changelog.entry", ch.subject, f"a new change-log entry under '{ch.subject}'", [lang], {}, {lang: "\n".join(came)})
+        return Change(
+            "news",
+            "changelog.entry",
+            ch.subject,
+            f"a new change-log entry under '{ch.subject}'",
+            [lang],
+            {},
+            {lang: "\n".join(came)},
+        )
     if kind in RULE_KINDS and ch.code in ("description.changed", "section.added", "section.removed"):
         say = f"the rules under '{ch.subject}' changed: {len(gone)} sentence(s) out, {len(came)} in"
-        return Change("documentation", "rules.changed", ch.subject, say, [lang], {lang: "\n".join(gone)}, {lang: "\n".join(came)})
+        return Change(
+            "documentation", "rules.changed", ch.subject, say, [lang], {lang: "\n".join(gone)}, {lang: "\n".join(came)}
+        )
     return ch
 
 
@@ -120,20 +149,52 @@ def error_code_changes(old: Page, new: Page) -> list[Change]:
                 )
             )
         if came:
-            out.append(Change("non-breaking", "error-code.added", str(code), f"error code {label} is now listed", came, {}, {lang: n[code]["messages"][lang] for lang in came}))
+            out.append(
+                Change(
+                    "non-breaking",
+                    "error-code.added",
+                    str(code),
+                    f"error code {label} is now listed",
+                    came,
+                    {},
+                    {lang: n[code]["messages"][lang] for lang in came},
+                )
+            )
         both = [lang for lang in before_in if lang in after_in]
         if not both:
             continue
         if (o[code].get("name") or "") != (n[code].get("name") or "") and o[code].get("name") and n[code].get("name"):
-            out.append(Change("breaking", "error-code.re-meant", str(code), f"error code {code} is now named {n[code]['name']}, was {o[code]['name']}", both, {"en": o[code]["name"]}, {"en": n[code]["name"]}))
+            out.append(
+                Change(
+                    "breaking",
+                    "error-code.re-meant",
+                    str(code),
+                    f"error code {code} is now named {n[code]['name']}, was {o[code]['name']}",
+                    both,
+                    {"en": o[code]["name"]},
+                    {"en": n[code]["name"]},
+                )
+            )
             continue
         moved = [lang for lang in both if o[code]["messages"][lang] != n[code]["messages"][lang]]
         if not moved:
             continue
         unrelated = all(_unrelated(o[code]["messages"][lang], n[code]["messages"][lang]) for lang in moved)
-        cls, what = ("breaking", "error-code.re-meant") if unrelated else ("documentation", "error-code.message-changed")
+        cls, what = (
+            ("breaking", "error-code.re-meant") if unrelated else ("documentation", "error-code.message-changed")
+        )
         said = "now means something else" if unrelated else "has reworded messages"
-        out.append(Change(cls, what, str(code), f"error code {label} {said}", moved, {lang: o[code]["messages"][lang] for lang in moved}, {lang: n[code]["messages"][lang] for lang in moved}))
+        out.append(
+            Change(
+                cls,
+                what,
+                str(code),
+                f"error code {label} {said}",
+                moved,
+                {lang: o[code]["messages"][lang] for lang in moved},
+                {lang: n[code]["messages"][lang] for lang in moved},
+            )
+        )
     return out
 
 
@@ -197,7 +258,11 @@ def _beside_read(section: Section, part: str) -> list[str]:
 
 def _text_key(section: Section, part: str | None, every_section: bool, lists_read: bool = False) -> str:
     """The same text with code blocks by :func:`code_shape`: equal keys are no change."""
-    shaped = Section(section.heading, section.level, [CodeBlock(code_shape(b.text)) if isinstance(b, CodeBlock) else b for b in section.blocks])
+    shaped = Section(
+        section.heading,
+        section.level,
+        [CodeBlock(code_shape(b.text)) if isinstance(b, CodeBlock) else b for b in section.blocks],
+    )
     return _section_text(shaped, part, every_section, lists_read)
 
 
@@ -206,6 +271,7 @@ def match_sections(old_doc: Document, new_doc: Document) -> list[tuple[Section |
     params, ...), by heading within a part, then by position among the sections of that part: a
     heading translated or renamed ("API Description" -> "接口描述") still pairs.  A section on one
     side only comes with None on the other."""
+
     def groups(doc: Document) -> dict[str | None, list[Section]]:
         out: dict[str | None, list[Section]] = {}
         for s in doc.sections:
@@ -228,7 +294,9 @@ def match_sections(old_doc: Document, new_doc: Document) -> list[tuple[Section |
     return pairs
 
 
-def _text_changes(old_doc: Document, new_doc: Document, lang: str, every_section: bool = False, lists_read: bool = False) -> list[Change]:
+def _text_changes(
+    old_doc: Document, new_doc: Document, lang: str, every_section: bool = False, lists_read: bool = False
+) -> list[Change]:
     """Sections whose prose changed (the API description, notes), with before and after; a section
     with prose on one side only is ``section.added`` / ``section.removed`` (unless the same prose is
     on the other side under a heading of another part: a renamed heading, '接口描述' -> '描述')."""
@@ -242,8 +310,14 @@ def _text_changes(old_doc: Document, new_doc: Document, lang: str, every_section
             text = _section_text(only, part, every_section, lists_read)
             if text:
                 heading = only.heading or "(top)"
-                code, verb, before, after = ("section.added", "added", {}, {lang: text}) if os_ is None else ("section.removed", "removed", {lang: text}, {})
-                out.append(Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after))
+                code, verb, before, after = (
+                    ("section.added", "added", {}, {lang: text})
+                    if os_ is None
+                    else ("section.removed", "removed", {lang: text}, {})
+                )
+                out.append(
+                    Change("documentation", code, heading, f"the section '{heading}' was {verb}", [lang], before, after)
+                )
                 one_sided[code].append((_text_key(only, part, every_section, lists_read), out[-1]))
             continue
         if _text_key(os_, part, every_section, lists_read) == _text_key(ns, part, every_section, lists_read):
@@ -317,11 +391,24 @@ def _uncommented(text: str) -> str:
 def _example_values(doc: Document) -> list[str]:
     """The examples under the parameter and response headings, by shape and without comments: what an
     example states that no prose and no field table does (its other sections' code is their text)."""
-    return [code_shape(_uncommented(b.text)) for s in doc.sections if _holds_examples(s) for b in s.blocks if isinstance(b, CodeBlock)]
+    return [
+        code_shape(_uncommented(b.text))
+        for s in doc.sections
+        if _holds_examples(s)
+        for b in s.blocks
+        if isinstance(b, CodeBlock)
+    ]
 
 
 #: changes that say what changed in the answer's fields: an example change beside them is theirs
-_FIELD_CHANGES = {"field.added", "field.removed", "field.renamed", "field.retyped", "field.enum-added", "field.enum-removed"}
+_FIELD_CHANGES = {
+    "field.added",
+    "field.removed",
+    "field.renamed",
+    "field.retyped",
+    "field.enum-added",
+    "field.enum-removed",
+}
 
 
 def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
@@ -339,7 +426,15 @@ def describe_text_changes(drift: ContractDrift, old: Page, new: Page) -> None:
         # field changes are the contract's (no language), so the example still says which page moved
         explained = any(c.code in _FIELD_CHANGES and lang in c.languages for c in [*drift.changes, *found])
         if not explained and _example_values(old.docs[lang]) != _example_values(new.docs[lang]):
-            found += [Change("documentation", "example.changed", "examples", f"an example on the {lang} page changed (its content, not its layout)", [lang])]
+            found += [
+                Change(
+                    "documentation",
+                    "example.changed",
+                    "examples",
+                    f"an example on the {lang} page changed (its content, not its layout)",
+                    [lang],
+                )
+            ]
         drift.changes += found
         if not any(lang in c.languages for c in drift.changes):
             drift.changes += _content_changed(old.docs[lang], new.docs[lang], lang, examples=not explained)

@@ -25,7 +25,13 @@ def _change_json(ch: Change) -> dict[str, Any]:
     return data
 
 
-def report_json(drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", refused: list[str] | None = None) -> dict[str, Any]:
+def report_json(
+    drifts: list[ContractDrift],
+    errors: list[str],
+    base_url: str = "",
+    run_url: str = "",
+    refused: list[str] | None = None,
+) -> dict[str, Any]:
     """The stable report: ``schema`` names its version; fields are only ever added."""
     refused = refused or []
     code = exit_code(drifts, [*errors, *refused])
@@ -109,14 +115,24 @@ def _links(d: ContractDrift) -> str:
 
 
 def report_markdown(
-    drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", budget: int = MARKDOWN_BUDGET, refused: list[str] | None = None
+    drifts: list[ContractDrift],
+    errors: list[str],
+    base_url: str = "",
+    run_url: str = "",
+    budget: int = MARKDOWN_BUDGET,
+    refused: list[str] | None = None,
 ) -> str:
     """Ready to be a GitHub issue body: what changed in full (with before and after), what is
     unchanged in one line, and never more than ``budget`` characters: what does not fit is named
     and left to drift.json."""
     refused = refused or []
     code = exit_code(drifts, [*errors, *refused])
-    head = {0: "No doc drift", 1: "Doc drift (non-breaking)", 2: "Doc drift: BREAKING", 3: "Doc drift: some pages could not be compared"}[code]
+    head = {
+        0: "No doc drift",
+        1: "Doc drift (non-breaking)",
+        2: "Doc drift: BREAKING",
+        3: "Doc drift: some pages could not be compared",
+    }[code]
     if refused and not errors:
         head = "Doc drift: pages refused as another page (not compared)"
     lines = [f"## {head}", ""]
@@ -142,7 +158,10 @@ def report_markdown(
     lines.append("")
     for title, items in (
         ("### Not compared (fetch or read failed; this is not drift)", errors),
-        ("### Refused: the page at this URL is another page (a crawler's or the site's slip; not compared, not drift)", refused),
+        (
+            "### Refused: the page at this URL is another page (a crawler's or the site's slip; not compared, not drift)",
+            refused,
+        ),
     ):
         if not items:
             continue
@@ -162,7 +181,13 @@ def report_markdown(
     body: list[str] = []
     left_out: list[ContractDrift] = []
     for d in changed:
-        block = ["", f"### {d.label}", "", f"`{d.id}` · fingerprint `{d.fingerprint}`" + (f" · {_links(d)}" if d.urls else ""), ""]
+        block = [
+            "",
+            f"### {d.label}",
+            "",
+            f"`{d.id}` · fingerprint `{d.fingerprint}`" + (f" · {_links(d)}" if d.urls else ""),
+            "",
+        ]
         for ch in d.changes:
             block += _change_lines(ch)
         size = sum(len(x) + 1 for x in block)
@@ -185,7 +210,12 @@ def report_markdown(
             used += len(line) + 1
     text = "\n".join(lines) + "\n"
     if left_out:
-        text += "\n### Changed but not shown here\n\n" + ", ".join(f"`{d.id}`" for d in left_out)[: max(0, budget - used - 100)] + "\n" + tail_note
+        text += (
+            "\n### Changed but not shown here\n\n"
+            + ", ".join(f"`{d.id}`" for d in left_out)[: max(0, budget - used - 100)]
+            + "\n"
+            + tail_note
+        )
     return text
 
 
@@ -193,7 +223,10 @@ def report_junit(drifts: list[ContractDrift], errors: list[str], refused: list[s
     cases = []
     for d in drifts:
         name = quoteattr(d.id)
-        body = "\n".join(f"{ch.cls} {ch.code} {ch.subject}: {ch.message}" + (f" (waived: {ch.waived})" if ch.waived else "") for ch in d.changes)
+        body = "\n".join(
+            f"{ch.cls} {ch.code} {ch.subject}: {ch.message}" + (f" (waived: {ch.waived})" if ch.waived else "")
+            for ch in d.changes
+        )
         breaking = [ch for ch in d.live() if ch.cls == "breaking"]
         inner = ""
         if breaking:
@@ -202,25 +235,40 @@ def report_junit(drifts: list[ContractDrift], errors: list[str], refused: list[s
             inner += f"<system-out>{escape(body)}</system-out>"
         cases.append(f'  <testcase classname="doc-drift" name={name}>{inner}</testcase>')
     for e in errors:
-        cases.append(f'  <testcase classname="doc-drift" name="fetch"><error message={quoteattr(e)} type="fetch"/></testcase>')
+        cases.append(
+            f'  <testcase classname="doc-drift" name="fetch"><error message={quoteattr(e)} type="fetch"/></testcase>'
+        )
     for e in refused or []:
-        cases.append(f'  <testcase classname="doc-drift" name="identity"><error message={quoteattr(e)} type="wrong-page"/></testcase>')
+        cases.append(
+            f'  <testcase classname="doc-drift" name="identity"><error message={quoteattr(e)} type="wrong-page"/></testcase>'
+        )
     errors = [*errors, *(refused or [])]
     failures = sum(1 for d in drifts if any(ch.cls == "breaking" for ch in d.live()))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<testsuite name="doc-drift" tests="{len(cases)}" failures="{failures}" errors="{len(errors)}">\n' + "\n".join(cases) + "\n</testsuite>\n"
+        f'<testsuite name="doc-drift" tests="{len(cases)}" failures="{failures}" errors="{len(errors)}">\n'
+        + "\n".join(cases)
+        + "\n</testsuite>\n"
     )
 
 
 def write_reports(
-    report_dir: Path, drifts: list[ContractDrift], errors: list[str], base_url: str = "", run_url: str = "", refused: list[str] | None = None
+    report_dir: Path,
+    drifts: list[ContractDrift],
+    errors: list[str],
+    base_url: str = "",
+    run_url: str = "",
+    refused: list[str] | None = None,
 ) -> dict[str, Any]:
     report = report_json(drifts, errors, base_url, run_url, refused)
     if report_dir.exists() and not report_dir.is_dir():
         raise FileProblem(report_dir, "not a folder; give --report-dir a folder (it is made when missing)")
     write_atomic(report_dir / "drift.json", dumps(report), report_dir)
     # drift.md is GitHub markdown: the nightly workflow appends it to the job summary
-    write_atomic(report_dir / "drift.md", neutral.github(report_markdown(drifts, errors, base_url, run_url, refused=refused)).encode(), report_dir)
+    write_atomic(
+        report_dir / "drift.md",
+        neutral.github(report_markdown(drifts, errors, base_url, run_url, refused=refused)).encode(),
+        report_dir,
+    )
     write_atomic(report_dir / "drift-junit.xml", report_junit(drifts, errors, refused).encode(), report_dir)
     return report

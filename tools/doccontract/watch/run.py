@@ -152,7 +152,9 @@ def run_drift(
     committed = contract_ids(contracts_dir)
     for cid in sorted(committed):
         if not any(owned([cid], s, spec_ids) for s in spec_ids):
-            errors.append(f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); run doccontract build")
+            errors.append(
+                f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); run doccontract build"
+            )
     drifts: list[ContractDrift] = []
     compared: set[str] = set()
     others: list[tuple[Any, bytes]] = []  # pages without an endpoint: (spec, fetched spec bytes)
@@ -163,10 +165,20 @@ def run_drift(
         targets = {p: tmp_specs / spec.path.relative_to(specs_dir) for p, spec in refs.items()}
         made = contract_ids(tmp_contracts) if tmp_contracts.is_dir() else {}
         known = _load_index(index_file) if work_dir else {}
-        known = {p: v for p, v in known.items() if p in targets and targets[p].exists() and owned(made, refs[p].cid, spec_ids)}
+        known = {
+            p: v
+            for p, v in known.items()
+            if p in targets and targets[p].exists() and owned(made, refs[p].cid, spec_ids)
+        }
         names = {p: (f"specs/{spec.path.relative_to(specs_dir).as_posix()}", spec.cid) for p, spec in refs.items()}
         expect = {p: _expected(spec, contracts_dir) for p, spec in refs.items()}
-        fetched = fetcher.fetch_pages(list(refs), known=known, then=partial(spec_and_contract, names), expect=expect, progress=progress) if refs else {}
+        fetched = (
+            fetcher.fetch_pages(
+                list(refs), known=known, then=partial(spec_and_contract, names), expect=expect, progress=progress
+            )
+            if refs
+            else {}
+        )
         fine: dict[str, Any] = {}
         keep: set[Path] = set()
         for path, result in fetched.items():
@@ -196,11 +208,18 @@ def run_drift(
         _prune(tmp_specs, {targets[p] for p in fine})
         _prune(tmp_contracts, keep)
         if work_dir:
-            write_atomic(index_file, json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(), work, durable=False)
+            write_atomic(
+                index_file,
+                json.dumps({p: list(r.validators) for p, r in fine.items() if r.validators}, sort_keys=True).encode(),
+                work,
+                durable=False,
+            )
         drifts += diff_trees(contracts_dir, tmp_contracts, only=compared, pages=page_reader(specs_dir, tmp_specs))
         for spec, spec_bytes in others:
             try:
-                drifts.append(diff_other_page(spec.cid, read_page(spec.path, spec.display), parse_page(spec_bytes, spec.display)))
+                drifts.append(
+                    diff_other_page(spec.cid, read_page(spec.path, spec.display), parse_page(spec_bytes, spec.display))
+                )
             except PageError as exc:
                 errors.append(f"{spec.cid}: {exc}")
         drifts.sort(key=lambda d: d.id)
@@ -220,12 +239,23 @@ def run_drift(
 
 
 def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
-    urls = {"en": f"https://developers.binance.com/docs/{path}", "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}"}
+    urls = {
+        "en": f"https://developers.binance.com/docs/{path}",
+        "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}",
+    }
     change = Change("breaking", "page.gone", cid, f"the doc page is gone ({why})", list(LANGS))
     return ContractDrift(cid, old.get("method", ""), old.get("path", ""), [change], urls)
 
 
-def _update(specs: list[Spec], specs_dir: Path, contracts_dir: Path, tmp_specs: Path, tmp_contracts: Path, changed: set[str], spec_ids: set[str]) -> None:
+def _update(
+    specs: list[Spec],
+    specs_dir: Path,
+    contracts_dir: Path,
+    tmp_specs: Path,
+    tmp_contracts: Path,
+    changed: set[str],
+    spec_ids: set[str],
+) -> None:
     """Write the fetched spec and contracts of every page with a change; a contract the page no longer
     makes is removed; then openapi.json and errors.json again (a page may name a new code; the error-code
     list itself may have changed)."""

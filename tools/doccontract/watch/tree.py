@@ -45,7 +45,14 @@ def _raw_changes(o: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, s
     if o.get("title") != n.get("title"):
         add("documentation", "title.changed", "title", "the title changed", o.get("title"), n.get("title"))
     if o.get("preconditions") != n.get("preconditions"):
-        add("documentation", "preconditions.changed", "preconditions", "the listed conditions changed", o.get("preconditions"), n.get("preconditions"))
+        add(
+            "documentation",
+            "preconditions.changed",
+            "preconditions",
+            "the listed conditions changed",
+            o.get("preconditions"),
+            n.get("preconditions"),
+        )
     _diff_members(o["params"], n["params"], "param", "parameter", add, request=True)
     _diff_members(o["fields"], n["fields"], "field", "response field", add, request=False)
     return out
@@ -61,20 +68,43 @@ def _weight_changes(ow: dict[str, Any], nw: dict[str, Any], add: _Add) -> None:
     conditions it newly depends on."""
     ou, nu = ow.get("unit"), nw.get("unit")
     if ou and nu and ou.upper() != nu.upper():
-        add("breaking", "weight.unit-changed", "weight", f"the weight is counted against another limit ({ou} -> {nu})", ow, nw)
+        add(
+            "breaking",
+            "weight.unit-changed",
+            "weight",
+            f"the weight is counted against another limit ({ou} -> {nu})",
+            ow,
+            nw,
+        )
     ov, nv = ow.get("value"), nw.get("value")
     most = " (the largest its conditions name)" if _conditions(nw) else ""
     if ov is None or nv is None:
         if ov != nv:  # stated on one side only: nothing to compare a number with
-            said = f"the weight is no longer stated (was {ov})" if nv is None else f"the weight is now stated: {nv}{most}"
-            add("documentation", "weight.stated" if ov is None else "weight.unstated", "weight", said, ow or None, nw or None)
+            said = (
+                f"the weight is no longer stated (was {ov})" if nv is None else f"the weight is now stated: {nv}{most}"
+            )
+            add(
+                "documentation",
+                "weight.stated" if ov is None else "weight.unstated",
+                "weight",
+                said,
+                ow or None,
+                nw or None,
+            )
     elif nv > ov:
         add("breaking", "weight.increased", "weight", f"the weight rose from {ov} to {nv}{most}", ow, nw)
     elif nv < ov:
         add("non-breaking", "weight.decreased", "weight", f"the weight fell from {ov} to {nv}{most}", ow, nw)
     new_conditions = [c for c in _conditions(nw) if c not in _conditions(ow)]
     if new_conditions:
-        add("non-breaking", "weight.conditional", "weight", f"the weight now depends on: {'; '.join(new_conditions)[:300]}", ow, nw)
+        add(
+            "non-breaking",
+            "weight.conditional",
+            "weight",
+            f"the weight now depends on: {'; '.join(new_conditions)[:300]}",
+            ow,
+            nw,
+        )
 
 
 def _conditions(weight: dict[str, Any]) -> list[str]:
@@ -96,23 +126,72 @@ def _diff_members(old: dict[str, Any], new: dict[str, Any], area: str, noun: str
         if request and new[name].get("mandatory"):
             add("breaking", f"{area}.added-mandatory", name, f"mandatory {noun} {name} was added", None, new[name])
         else:
-            add("non-breaking", f"{area}.added" if not request else f"{area}.added-optional", name, f"{noun} {name} was added", None, new[name])
+            add(
+                "non-breaking",
+                f"{area}.added" if not request else f"{area}.added-optional",
+                name,
+                f"{noun} {name} was added",
+                None,
+                new[name],
+            )
     for name in sorted(set(old) & set(new)):
         a, b = old[name], new[name]
         if a["type"].replace(" ", "").upper() != b["type"].replace(" ", "").upper():
-            add("breaking", f"{area}.retyped", name, f"{noun} {name} changed type from {a['type']} to {b['type']}", a["type"], b["type"])
+            add(
+                "breaking",
+                f"{area}.retyped",
+                name,
+                f"{noun} {name} changed type from {a['type']} to {b['type']}",
+                a["type"],
+                b["type"],
+            )
         if request and a.get("mandatory") is not True and b.get("mandatory") is True:
-            add("breaking", f"{area}.now-mandatory", name, f"{noun} {name} became mandatory", a.get("mandatory"), b.get("mandatory"))
+            add(
+                "breaking",
+                f"{area}.now-mandatory",
+                name,
+                f"{noun} {name} became mandatory",
+                a.get("mandatory"),
+                b.get("mandatory"),
+            )
         elif request and a.get("mandatory") is True and b.get("mandatory") is False:
-            add("non-breaking", f"{area}.now-optional", name, f"{noun} {name} became optional", a.get("mandatory"), b.get("mandatory"))
+            add(
+                "non-breaking",
+                f"{area}.now-optional",
+                name,
+                f"{noun} {name} became optional",
+                a.get("mandatory"),
+                b.get("mandatory"),
+            )
         gone = [v for v in a.get("enum", []) if v not in b.get("enum", [])]
         new_values = [v for v in b.get("enum", []) if v not in a.get("enum", [])]
         if gone:
-            add("breaking", f"{area}.enum-removed", name, f"{noun} {name} lost value(s) {', '.join(gone)}", a.get("enum"), b.get("enum"))
+            add(
+                "breaking",
+                f"{area}.enum-removed",
+                name,
+                f"{noun} {name} lost value(s) {', '.join(gone)}",
+                a.get("enum"),
+                b.get("enum"),
+            )
         if new_values:
-            add("non-breaking", f"{area}.enum-added", name, f"{noun} {name} gained value(s) {', '.join(new_values)}", a.get("enum"), b.get("enum"))
+            add(
+                "non-breaking",
+                f"{area}.enum-added",
+                name,
+                f"{noun} {name} gained value(s) {', '.join(new_values)}",
+                a.get("enum"),
+                b.get("enum"),
+            )
         if wording(a.get("description")) != wording(b.get("description")) and not gone and not new_values:
-            add("documentation", f"{area}.description", name, f"the description of {noun} {name} changed", a.get("description"), b.get("description"))
+            add(
+                "documentation",
+                f"{area}.description",
+                name,
+                f"the description of {noun} {name} changed",
+                a.get("description"),
+                b.get("description"),
+            )
 
 
 def _auth_class(before: str, after: str) -> str:
@@ -149,7 +228,11 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if o is None or n is None:
             cls = "documentation"
             merged[("language", lang)] = Change(
-                cls, "language.added" if o is None else "language.removed", lang, f"the {lang} page was {'added' if o is None else 'removed'}", [lang]
+                cls,
+                "language.added" if o is None else "language.removed",
+                lang,
+                f"the {lang} page was {'added' if o is None else 'removed'}",
+                [lang],
             )
             continue
         for cls, code, subject, message, before, after in _raw_changes(o, n):
@@ -173,17 +256,38 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if ot[path] != nt[path] and path not in reported:
             changes.append(
                 Change(
-                    "breaking", "field.retyped", path, f"response field {path} is now {nt[path]}, was {ot[path]}", ["en"], {"en": ot[path]}, {"en": nt[path]}
+                    "breaking",
+                    "field.retyped",
+                    path,
+                    f"response field {path} is now {nt[path]}, was {ot[path]}",
+                    ["en"],
+                    {"en": ot[path]},
+                    {"en": nt[path]},
                 )
             )
-    changes += _schema_members(_flat_types(old.get("response", {}), alternatives=True), _flat_types(new.get("response", {}), alternatives=True), changes)
+    changes += _schema_members(
+        _flat_types(old.get("response", {}), alternatives=True),
+        _flat_types(new.get("response", {}), alternatives=True),
+        changes,
+    )
     changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
         os_, ns_ = old.get("sources", {}).get(lang, {}), new.get("sources", {}).get(lang, {})
-        if os_.get("sha256") and ns_.get("sha256") and os_["sha256"] != ns_["sha256"] and not any(lang in c.languages for c in changes):
+        if (
+            os_.get("sha256")
+            and ns_.get("sha256")
+            and os_["sha256"] != ns_["sha256"]
+            and not any(lang in c.languages for c in changes)
+        ):
             changes.append(
-                Change("documentation", "page.text-changed", "text", f"the {lang} page's text changed outside the parts contracts are built from", [lang])
+                Change(
+                    "documentation",
+                    "page.text-changed",
+                    "text",
+                    f"the {lang} page's text changed outside the parts contracts are built from",
+                    [lang],
+                )
             )
     changes += _bilingual_changes(old, new)
     order = {c: i for i, c in enumerate(CLASSES)}
@@ -203,11 +307,24 @@ def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change
     out = []
     gone = {p for p in set(ot) - set(nt) if p not in named and p.rsplit("/", 1)[0] not in set(ot) - set(nt)}
     new = {p for p in set(nt) - set(ot) if p not in named and p.rsplit("/", 1)[0] not in set(nt) - set(ot)}
-    if len(gone) == 1 and len(new) == 1:  # one field out, one of its type in beside it: a rename, as the tables read one
+    if (
+        len(gone) == 1 and len(new) == 1
+    ):  # one field out, one of its type in beside it: a rename, as the tables read one
         (g,), (a,) = gone, new
         if g.rsplit("/", 1)[0] == a.rsplit("/", 1)[0] and ot[g] == nt[a]:
-            return [Change("breaking", "field.renamed", g, f"response field {g} was renamed to {a.rsplit('/', 1)[1]} in the response schema", [])]
-    for code, cls, paths, verb, have in (("field.removed", "breaking", gone, "is gone from", ot), ("field.added", "non-breaking", new, "is new in", nt)):
+            return [
+                Change(
+                    "breaking",
+                    "field.renamed",
+                    g,
+                    f"response field {g} was renamed to {a.rsplit('/', 1)[1]} in the response schema",
+                    [],
+                )
+            ]
+    for code, cls, paths, verb, have in (
+        ("field.removed", "breaking", gone, "is gone from", ot),
+        ("field.added", "non-breaking", new, "is new in", nt),
+    ):
         for path in sorted(paths):
             out.append(Change(cls, code, path, f"response field {path} ({have[path]}) {verb} the response schema", []))
     return out
@@ -251,7 +368,11 @@ def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], lan
         return
     ch.cls = "documentation"
     others = [lang for lang in langs if lang not in ch.languages]
-    agrees = [o for o in others if ch.before.get(o) == ch.after.get(o) and all(ch.after.get(lang) == ch.after.get(o) for lang in ch.languages)]
+    agrees = [
+        o
+        for o in others
+        if ch.before.get(o) == ch.after.get(o) and all(ch.after.get(lang) == ch.after.get(o) for lang in ch.languages)
+    ]
     if agrees:
         ch.message = f"{ch.message.split(' (')[0]}: {', '.join(ch.languages)} now agrees with {agrees[0]} (a bilingual disagreement resolved); the contract's {key} did not change"
     else:
@@ -269,11 +390,23 @@ def _caller_changes(old: dict[str, Any], new: dict[str, Any], langs: list[str]) 
         return []
     before, after = old["caller"], new["caller"]
     if after is None:
-        cls, code, message = "non-breaking", "caller.widened", f"any account may now call it, not only the {before} account"
+        cls, code, message = (
+            "non-breaking",
+            "caller.widened",
+            f"any account may now call it, not only the {before} account",
+        )
     elif before is None:
-        cls, code, message = "breaking", "caller.narrowed", f"only the {after} account may now call it (any account could)"
+        cls, code, message = (
+            "breaking",
+            "caller.narrowed",
+            f"only the {after} account may now call it (any account could)",
+        )
     else:
-        cls, code, message = "breaking", "caller.changed", f"only the {after} account may now call it, no longer the {before} account"
+        cls, code, message = (
+            "breaking",
+            "caller.changed",
+            f"only the {after} account may now call it, no longer the {before} account",
+        )
     both = [lang for lang in langs if lang in old.get("languages", {}) and lang in new.get("languages", {})]
     return [Change(cls, code, "caller", message, both, dict.fromkeys(both, before), dict.fromkeys(both, after))]
 
@@ -295,10 +428,30 @@ def _bilingual_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]
     out = []
     for key in sorted(set(n) - set(o)):
         f = n[key]
-        out.append(Change("bilingual", "bilingual.appeared", f["code"], f"the languages now disagree: {f['message']}", sorted(f["values"]), {}, f["values"]))
+        out.append(
+            Change(
+                "bilingual",
+                "bilingual.appeared",
+                f["code"],
+                f"the languages now disagree: {f['message']}",
+                sorted(f["values"]),
+                {},
+                f["values"],
+            )
+        )
     for key in sorted(set(o) - set(n)):
         f = o[key]
-        out.append(Change("bilingual", "bilingual.resolved", f["code"], f"the languages agree again: {f['message']}", sorted(f["values"]), f["values"], {}))
+        out.append(
+            Change(
+                "bilingual",
+                "bilingual.resolved",
+                f["code"],
+                f"the languages agree again: {f['message']}",
+                sorted(f["values"]),
+                f["values"],
+                {},
+            )
+        )
     return out
 
 
@@ -318,7 +471,10 @@ def page_reader(old_specs: Path | None, new_specs: Path | None) -> PageReader:
 
     A page documenting several endpoints makes ``<page id>/<anchor>`` contracts: they read their
     page's spec.  A page that cannot be read is None (its contracts are still compared)."""
-    specs = [{s.cid: s for s in find_specs([root])} if root is not None and root.is_dir() else {} for root in (old_specs, new_specs)]
+    specs = [
+        {s.cid: s for s in find_specs([root])} if root is not None and root.is_dir() else {}
+        for root in (old_specs, new_specs)
+    ]
 
     def read(cid: str) -> tuple[Page | None, Page | None]:
         found: list[Page | None] = []
@@ -341,7 +497,9 @@ def _json(path: Path, data: bytes) -> Any:
         raise FileProblem(path, f"not JSON ({type(exc).__name__}); not a contract doccontract wrote") from None
 
 
-def diff_trees(old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None) -> list[ContractDrift]:
+def diff_trees(
+    old_dir: Path, new_dir: Path, only: set[str] | None = None, pages: PageReader | None = None
+) -> list[ContractDrift]:
     """Contracts are compared by their path under each tree; byte-identical files are not diffed.
     ``only``: compare just these contract ids (the pages a drift run could fetch).  ``pages``: where
     each contract's two pages are, so that the prose beside the contract (descriptions, notes) is

@@ -27,7 +27,9 @@ from typing import Any
 from .._files import FileProblem, read_regular
 
 ROLES = ("credit", "parent", "collateral")
-MAX_KEY_BYTES = 64 * 1024  # a PEM private key is a few KB; a path naming anything larger is not one  # the order an unrestricted operation picks a role key in
+MAX_KEY_BYTES = (
+    64 * 1024
+)  # a PEM private key is a few KB; a path naming anything larger is not one  # the order an unrestricted operation picks a role key in
 DEFAULT_PREFIX = "BINANCE"
 
 
@@ -72,7 +74,13 @@ class Credentials:
     @property
     def signer_args(self) -> dict[str, Any]:
         """Keyword arguments of ``Signer`` (and of ``Client``): the secret, or the private key."""
-        return {"secret": self.secret} if self.secret is not None else {"private_key": self.private_key} if self.private_key is not None else {}
+        return (
+            {"secret": self.secret}
+            if self.secret is not None
+            else {"private_key": self.private_key}
+            if self.private_key is not None
+            else {}
+        )
 
     @property
     def secrets(self) -> list[str]:
@@ -110,7 +118,9 @@ class Keyring:
         """Why nothing can be sent for ``caller``: the role and the variables that would configure it."""
         if caller is None:
             return f"no API key configured (set {variables(None)})"
-        return f"accessible only with {role_account(caller)}'s API key, and none is configured (set {variables(caller)})"
+        return (
+            f"accessible only with {role_account(caller)}'s API key, and none is configured (set {variables(caller)})"
+        )
 
     @property
     def secrets(self) -> list[str]:
@@ -135,7 +145,9 @@ def check_credential(name: str, value: str) -> str:
     """Printable ASCII without whitespace, as HTTP headers and Binance keys are; the value is never echoed."""
     if not value or any(not (33 <= ord(ch) <= 126) for ch in value):
         stripped = value.strip()
-        hint = " (it has leading or trailing whitespace: a copy-paste newline?)" if stripped and stripped != value else ""
+        hint = (
+            " (it has leading or trailing whitespace: a copy-paste newline?)" if stripped and stripped != value else ""
+        )
         raise BadCredentials(f"{name} must be printable ASCII without spaces or newlines{hint}")
     return value
 
@@ -157,4 +169,6 @@ def _from_env(env: dict[str, str], role: str | None) -> Credentials | None:
     try:  # a FIFO or device refused, never waited on
         return Credentials(key, private_key=read_regular(key_path, MAX_KEY_BYTES), role=role, name=f"{p}_API_KEY")
     except FileProblem as exc:
-        raise BadCredentials(f"{p}_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.problem.removeprefix('cannot read: ')}") from None
+        raise BadCredentials(
+            f"{p}_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.problem.removeprefix('cannot read: ')}"
+        ) from None

@@ -106,8 +106,17 @@ def _wire_value(name: str, value: Any, schema: Mapping[str, Any]) -> str:
         return str(value)
     if k in ("decimal", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-            raise ParamError(ILLEGAL, f"must be a decimal (Decimal, int, float or a decimal string), got {type(value).__name__}", name)
-        if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
+            raise ParamError(
+                ILLEGAL,
+                f"must be a decimal (Decimal, int, float or a decimal string), got {type(value).__name__}",
+                name,
+            )
+        if (
+            isinstance(value, float)
+            and not math.isfinite(value)
+            or isinstance(value, Decimal)
+            and not value.is_finite()
+        ):
             raise ParamError(ILLEGAL, f"must be a finite decimal, got {value}", name)
         text = repr(value) if isinstance(value, float) else str(value)
         if not DECIMAL_RE.fullmatch(text):
@@ -194,7 +203,9 @@ def _pairs(text: str, catalogue: Catalogue | None) -> dict[str, str]:
         try:
             name = unquote_plus(k, errors="strict")
         except UnicodeDecodeError:
-            raise ParamError(ILLEGAL, _message(catalogue, ILLEGAL, like="Illegal characters found in a parameter."), k) from None
+            raise ParamError(
+                ILLEGAL, _message(catalogue, ILLEGAL, like="Illegal characters found in a parameter."), k
+            ) from None
         try:
             value = unquote_plus(v, errors="strict")
         except UnicodeDecodeError:
@@ -296,7 +307,11 @@ def typed(op: Operation, raw: Raw, catalogue: Catalogue | None = None) -> dict[s
     for name in op.required:
         if name not in raw.params or raw.params[name] == "":
             raise _missing(catalogue, name)
-    return {name: typed_value(name, raw.params[name], schema, catalogue) for name, schema in props.items() if name in raw.params}
+    return {
+        name: typed_value(name, raw.params[name], schema, catalogue)
+        for name, schema in props.items()
+        if name in raw.params
+    }
 
 
 def read(

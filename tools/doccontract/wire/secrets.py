@@ -20,7 +20,14 @@ MIN_SECRET = 4  # shorter strings would mask ordinary words and digits
 def _forms(secret: str) -> set[str]:
     forms: set[str] = set()
     for s in {secret, secret.strip()}:
-        forms |= {s, quote(s, safe=""), quote_plus(s, safe=""), repr(s)[1:-1], json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1]}
+        forms |= {
+            s,
+            quote(s, safe=""),
+            quote_plus(s, safe=""),
+            repr(s)[1:-1],
+            json.dumps(s)[1:-1],
+            json.dumps(s, ensure_ascii=False)[1:-1],
+        }
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 

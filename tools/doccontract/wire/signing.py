@@ -45,7 +45,9 @@ class Signer:
     The key material lives only in this object and never appears in its repr.
     """
 
-    def __init__(self, secret: str | None = None, private_key: bytes | str | None = None, password: bytes | None = None):
+    def __init__(
+        self, secret: str | None = None, private_key: bytes | str | None = None, password: bytes | None = None
+    ):
         if (secret is None) == (private_key is None):
             raise ValueError("give exactly one of 'secret' (HMAC) or 'private_key' (RSA or Ed25519 PEM)")
         self._secret = secret.encode() if secret is not None else None
@@ -89,7 +91,9 @@ def _bytes(text: str | bytes) -> bytes:
     return text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
 
 
-def verify(payload: str | bytes, signature: str | bytes, *, secret: str | None = None, public_key_pem: str | None = None) -> bool:
+def verify(
+    payload: str | bytes, signature: str | bytes, *, secret: str | None = None, public_key_pem: str | None = None
+) -> bool:
     """Check a signature as Binance does.  Any bytes in, True or False out: never an exception."""
     try:
         data, sig = _bytes(payload), _bytes(signature)
@@ -154,7 +158,9 @@ class BinanceAuth(requests.auth.AuthBase):
             body = r.body.decode("ascii") if isinstance(r.body, bytes) else (r.body or "")
         except UnicodeDecodeError:
             raise ValueError("a signed request's body must be percent-encoded form data (ASCII)") from None
-        extra = ([("recvWindow", self.recv_window)] if self.recv_window is not None else []) + [("timestamp", int(self.clock() * 1000))]
+        extra = ([("recvWindow", self.recv_window)] if self.recv_window is not None else []) + [
+            ("timestamp", int(self.clock() * 1000))
+        ]
         added = encode_params(extra)
         query = parts.query
         if body:

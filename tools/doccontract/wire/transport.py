@@ -42,7 +42,9 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if not value:
         return None
     if set(value) <= _ASCII_DIGITS:
-        return RETRY_AFTER_CAP if len(value) > 9 else min(float(value), RETRY_AFTER_CAP)  # 10**4300 digits: int() refuses
+        return (
+            RETRY_AFTER_CAP if len(value) > 9 else min(float(value), RETRY_AFTER_CAP)
+        )  # 10**4300 digits: int() refuses
     try:
         when = parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError, OSError):

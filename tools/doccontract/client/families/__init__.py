@@ -30,7 +30,9 @@ class Method:
 def _method(spec: Method) -> Callable[..., Any]:
     def method(self: Any, *args: Any, **params: Any) -> Any:
         if len(args) > len(spec.positional):
-            raise TypeError(f"{spec.name}() takes {len(spec.positional)} positional arguments ({', '.join(spec.positional) or 'none'}), got {len(args)}")
+            raise TypeError(
+                f"{spec.name}() takes {len(spec.positional)} positional arguments ({', '.join(spec.positional) or 'none'}), got {len(args)}"
+            )
         given = dict(zip(spec.positional, args, strict=False))  # fewer than all: the rest by name or not at all
         twice = sorted(set(given) & set(params))
         if twice:
@@ -42,7 +44,9 @@ def _method(spec: Method) -> Callable[..., Any]:
     method.__doc__ = f"{spec.doc or spec.record}\n\nCalls ``{spec.operation}``; returns a ``{spec.record}`` record (None leaves a parameter out)."
     this = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
     positional = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for n in spec.positional]
-    method.__signature__ = inspect.Signature([this, *positional, inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD)])  # type: ignore[attr-defined]
+    method.__signature__ = inspect.Signature(
+        [this, *positional, inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD)]
+    )  # type: ignore[attr-defined]
     return method
 
 
@@ -59,6 +63,7 @@ def methods(table: Iterable[tuple[str, str, str, tuple[str, ...], str]]) -> dict
 
 #: Every family's rows; a new family is one more table here.
 TABLES = {"institutional_loan": INSTITUTIONAL_LOAN}
+
 
 class FamilyMethods:
     """The mixin :class:`~doccontract.client.core.Client` inherits its named methods from (set below, from TABLES)."""

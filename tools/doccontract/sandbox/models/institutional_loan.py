@@ -22,7 +22,10 @@ DAY_MS = 24 * HOUR_MS
 MAX_SPAN_MS = 100 * DAY_MS  # "cannot exceed 100 days" (records pages)
 MAX_ACCRUAL_HOURS = 24 * 100  # catch-up after a long stop is bounded; older hours are skipped
 HOURLY_DAYS = 30  # interest rows stay hourly this long (startTime alone reaches back 30 days), then one row per unit, asset and day
-MAX_ROWS = {"interest": 20_000, "borrowRepay": 10_000}  # the oldest rows beyond these go: the state stays far below its size limit
+MAX_ROWS = {
+    "interest": 20_000,
+    "borrowRepay": 10_000,
+}  # the oldest rows beyond these go: the state stays far below its size limit
 EIGHT = Decimal("0.00000001")
 
 
@@ -164,7 +167,11 @@ class InstitutionalLoan:
 
     def _active_units_of(self, account: Account) -> list[RiskUnit]:
         """Every active unit that counts the account's wallets: one for a collateral account, any number for a credit account."""
-        return [u for u in self.state.units.values() if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids)]
+        return [
+            u
+            for u in self.state.units.values()
+            if u.status == "ACTIVE" and (u.credit_uid == account.uid or account.uid in u.collateral_uids)
+        ]
 
     def _own_active(self, call: Call) -> RiskUnit:
         """The caller's (credit account's) active unit named by ``groupId``: -27001 otherwise."""
@@ -179,7 +186,9 @@ class InstitutionalLoan:
         if gid is not None:
             unit = self.state.units.get(gid)
             return [gid] if unit is not None and unit.credit_uid == call.account.uid else []
-        return [u.group_id for u in self.state.units.values() if u.status == "ACTIVE" and u.credit_uid == call.account.uid]
+        return [
+            u.group_id for u in self.state.units.values() if u.status == "ACTIVE" and u.credit_uid == call.account.uid
+        ]
 
     def _tx(self) -> int:
         tx = self.state.next_transaction_id
@@ -236,7 +245,9 @@ class InstitutionalLoan:
             u.interest_accrued_to = hour
             self.changed = True
         if self.changed:
-            self.state.records["interest"] = compact_interest(self.state.records["interest"], hour - HOURLY_DAYS * DAY_MS)
+            self.state.records["interest"] = compact_interest(
+                self.state.records["interest"], hour - HOURLY_DAYS * DAY_MS
+            )
 
     @staticmethod
     def _window(call: Call, default_back: int, start_only_back: int | None = None) -> tuple[int, int]:
@@ -286,7 +297,9 @@ class InstitutionalLoan:
         value, owed = self._collateral_value(u), u.total_liability()
         ltv = owed / value if value > 0 else Decimal(0) if owed == 0 else Decimal(999)
         accounts = []
-        for uid, kind, spot, margin in [(u.credit_uid, "CREDIT", True, True)] + [(m.uid, "COLLATERAL", m.enable_spot, m.enable_margin) for m in u.members]:
+        for uid, kind, spot, margin in [(u.credit_uid, "CREDIT", True, True)] + [
+            (m.uid, "COLLATERAL", m.enable_spot, m.enable_margin) for m in u.members
+        ]:
             acc = self.state.by_uid[uid]
             wallets = []
             for wallet, on, name in (("SPOT", spot, "SPOT"), ("MARGIN", margin, acc.margin_type)):
@@ -306,7 +319,10 @@ class InstitutionalLoan:
             "parentAccountFrozenAmount": "0",
             "maxTransferOutAmount": _s(self.max_transfer_out(u)),
             "maxAllowedBorrowLimit": _s(self.max_borrow(u)),
-            "liabilities": [{"assetName": li.asset, "principal": _s(li.principal), "interest": _s(li.interest)} for li in u.liabilities],
+            "liabilities": [
+                {"assetName": li.asset, "principal": _s(li.principal), "interest": _s(li.interest)}
+                for li in u.liabilities
+            ],
             "collateralAccounts": accounts,
         }
 
@@ -317,7 +333,15 @@ class InstitutionalLoan:
             if u.status != "ACTIVE" or self._parent_of(u) != call.account.uid:
                 continue
             members = [{"email": self._email(u.credit_uid), "type": "CREDIT", "enableMargin": True, "enableSpot": True}]
-            members += [{"email": self._email(m.uid), "type": "COLLATERAL", "enableMargin": m.enable_margin, "enableSpot": m.enable_spot} for m in u.members]
+            members += [
+                {
+                    "email": self._email(m.uid),
+                    "type": "COLLATERAL",
+                    "enableMargin": m.enable_margin,
+                    "enableSpot": m.enable_spot,
+                }
+                for m in u.members
+            ]
             out.append({"groupId": u.group_id, "members": members, "createTime": u.create_time})
         return out
 
@@ -362,7 +386,10 @@ class InstitutionalLoan:
                 raise api_error(-1130, "subEmail")  # ASSUMPTION: one active unit per account
             unit.members.append(Member(sub.uid, spot, margin))
         else:
-            for name, old, new in (("enableSpot", member.enable_spot, spot), ("enableMargin", member.enable_margin, margin)):
+            for name, old, new in (
+                ("enableSpot", member.enable_spot, spot),
+                ("enableMargin", member.enable_margin, margin),
+            ):
                 if old and not new:  # "cannot be switched from TRUE to FALSE once ... activated"
                     raise api_error(-1130, name)
             member.enable_spot, member.enable_margin = spot, margin
@@ -423,7 +450,9 @@ class InstitutionalLoan:
             raise api_error(-1130, name)
         return asset
 
-    def _record(self, unit: RiskUnit, tx: int, kind: str, asset: str, amount: Decimal, now: int, **parts: Decimal) -> None:
+    def _record(
+        self, unit: RiskUnit, tx: int, kind: str, asset: str, amount: Decimal, now: int, **parts: Decimal
+    ) -> None:
         row: dict[str, Any] = {"groupId": unit.group_id, "tranId": tx, "assetName": asset, "amount": _s(amount)}
         row.update({k: _s(v) for k, v in parts.items()})
         row.update(status="CONFIRM", type=kind, timestamp=now)
@@ -443,7 +472,10 @@ class InstitutionalLoan:
         rows = [
             {k: v for k, v in r.items() if k != "groupId"}
             for r in self.state.records["borrowRepay"]
-            if r["groupId"] in groups and r["type"] == kind and start <= r["timestamp"] <= end and (asset is None or r["assetName"] == asset)
+            if r["groupId"] in groups
+            and r["type"] == kind
+            and start <= r["timestamp"] <= end
+            and (asset is None or r["assetName"] == asset)
         ]
         return self._page(call, rows[::-1])
 
@@ -454,7 +486,9 @@ class InstitutionalLoan:
         rows = [
             r
             for r in self.state.records["interest"]
-            if r["groupId"] in groups and start <= r["interestTimestamp"] <= end and (asset is None or r["assetName"] == asset)
+            if r["groupId"] in groups
+            and start <= r["interestTimestamp"] <= end
+            and (asset is None or r["assetName"] == asset)
         ]
         return self._page(call, rows[::-1])
 
@@ -497,7 +531,11 @@ class InstitutionalLoan:
     def force_liquidations(self, call: Call) -> dict[str, Any]:
         start, end = self._window(call, 7 * DAY_MS)
         groups = self._units_for_records(call)
-        rows = [r for r in self.state.records["forceLiquidations"] if r.get("groupId") in groups and start <= r.get("liquidationStartTime", 0) <= end]
+        rows = [
+            r
+            for r in self.state.records["forceLiquidations"]
+            if r.get("groupId") in groups and start <= r.get("liquidationStartTime", 0) <= end
+        ]
         return self._page(call, rows[::-1])
 
     def liquidation_transfers(self, call: Call) -> dict[str, Any]:
