@@ -44,9 +44,8 @@ def _method(spec: Method) -> Callable[..., Any]:
     method.__doc__ = f"{spec.doc or spec.record}\n\nCalls ``{spec.operation}``; returns a ``{spec.record}`` record (None leaves a parameter out)."
     this = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
     positional = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for n in spec.positional]
-    method.__signature__ = inspect.Signature(
-        [this, *positional, inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD)]
-    )  # type: ignore[attr-defined]
+    signature = inspect.Signature([this, *positional, inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD)])
+    method.__signature__ = signature  # type: ignore[attr-defined]  # what help() and IDEs show
     return method
 
 
