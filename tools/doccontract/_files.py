@@ -33,6 +33,19 @@ class FileProblem(OSError):
         return f"{self.path}: {self.problem}"
 
 
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, for a one-line refusal ("a FIFO", "a device", ...)."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def read_regular(path: str | Path, limit: int = MAX_READ_BYTES) -> bytes:
     """A regular file's bytes, at most ``limit`` of them.
 
@@ -46,18 +59,7 @@ def read_regular(path: str | Path, limit: int = MAX_READ_BYTES) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = (
-                "a folder"
-                if stat.S_ISDIR(mode)
-                else "a FIFO"
-                if stat.S_ISFIFO(mode)
-                else "a device"
-                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "a socket"
-                if stat.S_ISSOCK(mode)
-                else "not a regular file"
-            )
-            raise FileProblem(path, f"cannot read: {kind}, not a file")
+            raise FileProblem(path, f"cannot read: {file_kind(mode)}, not a file")
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))

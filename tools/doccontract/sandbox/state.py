@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from .._files import FileProblem, json_pointer, read_regular
+from .._files import FileProblem, file_kind, json_pointer, read_regular
 from ..contract.validation import first_error, validator
 
 STATE_FORMAT = 1
@@ -450,16 +450,7 @@ def open_regular(path: str | Path, shown: str) -> int:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        kind = (
-            "a FIFO"
-            if stat.S_ISFIFO(mode)
-            else "a device"
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket"
-            if stat.S_ISSOCK(mode)
-            else "not a regular file"
-        )
-        raise StateError(f"{shown}: {kind}, not a state file")
+        raise StateError(f"{shown}: {file_kind(mode)}, not a state file")
     os.set_blocking(fd, True)
     return fd
 
