@@ -188,27 +188,3 @@ def extract(doc: Document) -> Endpoint:
         findings,
         caller,
     )
-
-
-# --------------------------------------------------------------------------- old names
-# Short-lived: the names this module held before it was split, so branches written against
-# ``from doccontract.read.extract import ...`` still merge.  Nothing in this tree imports them
-# from here; remove once the branches in flight have merged.
-from .classify import CATEGORIES  # noqa: E402
-from .endpoint import Example, Field, Param, field_paths  # noqa: E402
-from .example import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_example  # noqa: E402
-from .prose import enum_values, omitted_default, param_bounds  # noqa: E402
-from .request_line import METHODS  # noqa: E402
-from .sections import clean_label, heading_key, part_of  # noqa: E402
-from .tables import flattened_table  # noqa: E402
-from .weight import MAX_WEIGHT_DIGITS  # noqa: E402
-
-_part_of, _sections_by_part = part_of, sections_by_part  # watch/ imported these two privately
-
-__all__ = [
-    "CATEGORIES", "MAX_DEPTH", "MAX_NUMBER_DIGITS", "MAX_WEIGHT_DIGITS", "METHODS", "Endpoint", "Example", "Field", "Finding",
-    "NotAnEndpoint", "Param", "caller_role", "classify", "clean_label", "column_map", "endpoint_docs", "enum_values", "example_keys", "extract",
-    "field_paths", "flattened_table", "heading_key", "nest_like_example", "omitted_default", "param_bounds", "parse_example",
-    "parse_fields", "parse_params", "parse_request_line", "parse_title", "parse_weight", "part_of", "read_examples", "relabel",
-    "sections_by_part",
-]  # fmt: skip
