@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tools" / "doccontract"
 #: The floors, lowest first: a module may import its own floor and the floors below it.
 FLOORS = ["_files", "usage", "rules", "read", "contract", "wire", "client", "sandbox", "suite", "watch", "cli"]
 #: Modules of the contract floor the wire side reads: they must not reach the readers.
-CONTRACT_READERS_FREE = {"store", "catalogue", "format", "registry", "validation"}
+CONTRACT_READERS_FREE = {"document", "store", "catalogue", "format", "registry", "validation"}
 WIRE_SIDE = ("doccontract.wire", "doccontract.client", "doccontract.sandbox", "doccontract.suite")
 READERS = ("doccontract.read", "markdown_it", "bs4", "lxml")
 
