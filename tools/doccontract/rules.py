@@ -8,7 +8,7 @@ what an endpoint says lives in its contract.  Imports nothing of the package.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: The header that carries the API key.
@@ -107,7 +107,7 @@ def rule_codes(auth: str, has_params: bool) -> tuple[int, ...]:
     return tuple(c for c in codes if c not in (-1102, -1100, -1101))
 
 
-def documented_codes(contract: dict[str, Any], auth: str) -> tuple[int, ...]:
+def documented_codes(contract: Mapping[str, Any], auth: str) -> tuple[int, ...]:
     """The general rules' codes for the auth kind, plus codes the contract itself names."""
     codes = list(
         SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES

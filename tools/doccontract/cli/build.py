@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..neutral import control
 from .options import Subcommands, add_command, add_debug
 from .output import print_findings, wrap
+
+if TYPE_CHECKING:
+    from ..contract.document import Contract
 
 
 def add_parser(sub: Subcommands) -> None:
@@ -68,11 +72,11 @@ def run(args: argparse.Namespace) -> int:
         if r.status == "removed":
             wrap(f"gone  {r.cid}: {r.detail}; its contract was removed", "", sys.stdout)
             continue
-        contract = r.contract
+        contract: Contract | None = r.contract
         if contract is None:
             from .._files import read_json
 
-            contract = read_json(Path(args.out) / f"{r.cid}.json")
+            contract = read_json(Path(args.out) / f"{r.cid}.json")  # the build wrote it
         n = len(contract["findings"])
         findings += n
         label = "ok   " if r.status == "built" else "same "

@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from typing import Any, TextIO
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
 
 from ..neutral import control
 from ..wire.credentials import ROLES, prefix
 from ..wire.secrets import redact
+
+if TYPE_CHECKING:
+    from ..contract.document import FindingEntry
 
 WIDTH = 100
 EXIT_INTERNAL = 70  # the code that goes with internal_line
@@ -67,7 +71,7 @@ def wrap(text: str, indent: str, out: TextIO) -> None:
     )
 
 
-def print_findings(findings: list[dict[str, Any]], out: TextIO) -> None:
+def print_findings(findings: Iterable[FindingEntry], out: TextIO) -> None:
     for f in findings:
         vals = ", ".join(f"{k}: {v}" for k, v in sorted(f.get("values", {}).items()))
         wrap(

@@ -28,7 +28,7 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -121,7 +121,7 @@ class Client(FamilyMethods):
         timeout: float = 10,
         session: requests.Session | None = None,
         contracts: str | Path | Registry | None = None,
-        contract: dict[str, Any] | None = None,
+        contract: Mapping[str, Any] | None = None,
         retries: int = 2,
         backoff: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,

@@ -29,6 +29,7 @@ from ..read.load import parse_page, read_bytes
 from ..read.model import LANGS, Document, Finding, Page, PageError, TemplateError, zh_url
 from . import bilingual, error_pages
 from . import format as contract_format
+from .document import Contract, FindingEntry, Source, Title
 from .openapi import openapi_document
 from .schema import consistency_findings, request_schema, response_schema
 from .store import OPENAPI_NAME, load_contracts
@@ -45,7 +46,7 @@ class BuildError(Exception):
 
 def _contract(
     page: Page, cid: str, endpoints: dict[str, Endpoint], docs: dict[str, Document], anchors: dict[str, str]
-) -> dict[str, Any]:
+) -> Contract:
     """The contract of one endpoint read in one or two languages."""
     primary = endpoints.get("en") or endpoints["zh-CN"]
     other = endpoints.get("zh-CN") if primary.lang == "en" else None
@@ -81,25 +82,28 @@ def _contract(
                 examples.append(value)
     url = page.url or ""
     urls = {"en": url.replace("/docs/zh-CN/", "/docs/"), "zh-CN": zh_url(url)} if url else {}
-    sources = {}
+    sources: dict[str, Source] = {}
     for lang in endpoints:
         link = urls.get(lang, "")
         if link and anchors.get(lang):
             link = f"{link}#{anchors[lang]}"
         sources[lang] = {"url": link, "sha256": docs[lang].sha256()}
-    contract = {
+    contract: Contract = {
         "id": cid,
-        "title": {lang: ep.title for lang, ep in endpoints.items()},
+        "format": contract_format.FORMAT,
+        "title": _title({lang: ep.title for lang, ep in endpoints.items()}),
         "method": primary.method,
         "path": primary.path,
-        "weight": primary.weight,
+        "weight": contract_format.weight_section(primary.weight, primary.path),
         "security": security,
+        "auth": contract_format.auth_for(request, security),  # takes the signing parameters out of ``request``
+        "errors": error_pages.page_errors(docs),
         "request": request,
         "response": response,
         "examples": {"response": examples},
         "preconditions": {lang: ep.preconditions for lang, ep in endpoints.items()},
         "caller": next((ep.caller for ep in endpoints.values() if ep.caller), None),
-        "findings": [f.as_dict() for f in findings],
+        "findings": [_finding_entry(f) for f in findings],
         "sources": sources,
         "languages": {lang: ep.summary() for lang, ep in endpoints.items()},
     }
@@ -108,10 +112,31 @@ def _contract(
             "anchor": anchors.get("en") or anchors.get("zh-CN", ""),
             "headings": {lang: docs[lang].title for lang in endpoints},
         }
-    return contract_format.apply(contract, error_pages.page_errors(docs))
+    return contract
 
 
-def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
+def _title(by_lang: dict[str, str]) -> Title:
+    """The contract's title: each language's heading the page has."""
+    title: Title = {}
+    if "en" in by_lang:
+        title["en"] = by_lang["en"]
+    if "zh-CN" in by_lang:
+        title["zh-CN"] = by_lang["zh-CN"]
+    return title
+
+
+def _finding_entry(finding: Finding) -> FindingEntry:
+    """A finding as the contract keeps it."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "message": finding.message,
+        "where": finding.where,
+        "values": finding.values,
+    }
+
+
+def contracts_for(page: Page, cid: str) -> list[Contract]:
     """Every contract of one page: one, or one per endpoint of a page holding many
     (ids ``<cid>/<anchor>``).  Raises NotAnEndpoint or PageError."""
     split: dict[str, list[tuple[str, Document]]] = {}
@@ -122,7 +147,7 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
         raise PageError(page.source, "no English or Chinese page in it")
     out = _contracts(page, cid, split)
     for c in out:  # what reading the file found (a second language that is not there) holds for each endpoint
-        c["findings"] += [f.as_dict() for f in page.findings]
+        c["findings"] += [_finding_entry(f) for f in page.findings]
     if len(split) == 1:  # said once per contract: no bilingual finding does not mean the languages agree
         (lang,) = split
         missing = "zh-CN" if lang == "en" else "en"
@@ -133,11 +158,11 @@ def contracts_for(page: Page, cid: str) -> list[dict[str, Any]]:
             page.source,
         )
         for c in out:
-            c["findings"].append(note.as_dict())
+            c["findings"].append(_finding_entry(note))
     return out
 
 
-def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]]) -> list[dict[str, Any]]:
+def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]]) -> list[Contract]:
     if all(len(parts) == 1 and parts[0][0] == "" for parts in split.values()):
         docs = {lang: parts[0][1] for lang, parts in split.items()}
         return [_contract(page, cid, {lang: extract(d) for lang, d in docs.items()}, docs, {})]
@@ -159,13 +184,15 @@ def _contracts(page: Page, cid: str, split: dict[str, list[tuple[str, Document]]
             other = "zh-CN" if lang == "en" else "en"
             ep = endpoints[lang]
             c["findings"].append(
-                Finding(
-                    "bilingual.endpoint-omitted",
-                    "warning",
-                    f"{ep.method} {ep.path} is documented in {lang} only; the {other} page has no section for it",
-                    f"{ep.where('http')} | {page.source} ({other})",
-                    {lang: f"{ep.method} {ep.path}", other: None},
-                ).as_dict()
+                _finding_entry(
+                    Finding(
+                        "bilingual.endpoint-omitted",
+                        "warning",
+                        f"{ep.method} {ep.path} is documented in {lang} only; the {other} page has no section for it",
+                        f"{ep.where('http')} | {page.source} ({other})",
+                        {lang: f"{ep.method} {ep.path}", other: None},
+                    )
+                )
             )
         out.append(c)
     return out
@@ -191,7 +218,7 @@ def _pair_endpoints(split: dict[str, list[tuple[str, Document]]]) -> list[dict[s
     return groups
 
 
-def contract_for(page: Page, cid: str) -> dict[str, Any]:
+def contract_for(page: Page, cid: str) -> Contract:
     """The contract of a page documenting one endpoint; raises NotAnEndpoint or PageError."""
     contracts = contracts_for(page, cid)
     if len(contracts) != 1:
@@ -213,7 +240,7 @@ class BuildResult:
     cid: str
     status: str  # "built" | "unchanged" | "skipped" | "failed"
     detail: str = ""
-    contract: dict[str, Any] | None = None
+    contract: Contract | None = None
     page: str = ""
     category: str = ""  # for skipped pages: a key of read.classify.CATEGORIES
     data: bytes | None = field(default=None, repr=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from .._files import dumps, read_json, write_atomic
 from ..read.load import parse_page
 from ..read.model import Document, Page
 from .catalogue import ASSUMED, PLACEHOLDER, Catalogue, ErrorCode, assumed_codes
+from .document import Contract, ErrorEntry
 from .store import CATALOGUE_NAME, load_contracts
 
 _HEADING = re.compile(r"^(-\d{3,6})(?:\s+(.*))?$")
@@ -42,9 +43,9 @@ def _texts(doc: Document) -> Iterator[str]:
                 yield getattr(block, "text", "")
 
 
-def page_errors(docs: dict[str, Document]) -> list[dict[str, Any]]:
+def page_errors(docs: dict[str, Document]) -> list[ErrorEntry]:
     """Codes the page names: ``-27009: message`` lines (with the message) and 'error code -3003' mentions."""
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, ErrorEntry] = {}
     for lang, doc in docs.items():
         for text in _texts(doc):
             m = _CODE_LINE.match(text)
@@ -102,7 +103,7 @@ def _merge(
 
 def build_catalogue(
     error_pages: list[tuple[str, str, dict[str, Document]]],
-    contracts: list[dict[str, Any]],
+    contracts: Sequence[Contract],
     kept: Iterable[ErrorCode] = (),
 ) -> Catalogue:
     """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts, then assumptions."""
@@ -114,12 +115,13 @@ def build_catalogue(
         for code, stated in codes_from_error_page(docs).items():
             _merge(entries, code, stated["messages"], {"page": display, "url": url}, stated["name"])
     for c in contracts:
-        url = ((c.get("sources") or {}).get("en") or {}).get("url", "")
-        for e in c.get("errors") or []:
+        source = (c.get("sources") or {}).get("en")
+        url = source.get("url", "") if source else ""
+        for named in c.get("errors") or []:
             _merge(
                 entries,
-                e["code"],
-                {lang: [_norm(m)] for lang, m in e.get("message", {}).items()},
+                named["code"],
+                {lang: [_norm(m)] for lang, m in named.get("message", {}).items()},
                 {"contract": c["id"], "url": url},
             )
     for a in assumed_codes():

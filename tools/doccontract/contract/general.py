@@ -14,18 +14,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..rules import SERVER_TIME
+from .document import Contract, Weight
 from .format import FORMAT
 
 PING = ("GET", "/api/v3/ping")
 _SOURCE = "binance/binance-spot-api-docs/rest-api/general-endpoints"
 _NO_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 #: "Weight: 1" on both; spot counts request weight per IP (no SAPI weight header is invented for /api/).
-_WEIGHT_1: dict[str, Any] = {"value": 1, "unit": "IP", "limit": "IP", "header": None}
+_WEIGHT_1: Weight = {"value": 1, "unit": "IP", "limit": "IP", "header": None}
 
 
-def _contract(
-    slug: str, title: str, endpoint: tuple[str, str], response: dict[str, Any], example: Any
-) -> dict[str, Any]:
+def _contract(slug: str, title: str, endpoint: tuple[str, str], response: dict[str, Any], example: Any) -> Contract:
     return {
         "format": FORMAT,
         "id": f"{_SOURCE}/{slug}",
@@ -34,7 +33,7 @@ def _contract(
         "path": endpoint[1],
         "security": {"en": "NONE"},
         "auth": {"kind": "none"},
-        "weight": dict(_WEIGHT_1),
+        "weight": _WEIGHT_1.copy(),
         "request": dict(_NO_PARAMETERS),
         "response": response,
         "examples": {"response": [example]},
@@ -60,7 +59,7 @@ SERVER_TIME_CONTRACT = _contract(
 GENERAL_CONTRACTS = (PING_CONTRACT, SERVER_TIME_CONTRACT)
 
 
-def missing_from(endpoints: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+def missing_from(endpoints: Iterable[tuple[str, str]]) -> list[Contract]:
     """The general contracts whose ``(METHOD, path)`` is not among ``endpoints`` (a folder's own win)."""
     have = {(m.upper(), p) for m, p in endpoints}
     return [c for c in GENERAL_CONTRACTS if (c["method"], c["path"]) not in have]

@@ -16,10 +16,12 @@ negative ones (the operations whose assumed codes include -1111), a decimal para
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..rules import RECV_WINDOW_MAX, documented_codes, weight_header
 from .catalogue import assumed_operation_codes
+from .document import Contract
 from .schema import DIALECT
 from .validation import validator as make_validator
 
@@ -64,7 +66,7 @@ def _valid_examples(schema: dict[str, Any], examples: list[Any]) -> list[Any]:
     return [e for e in examples if validator.is_valid(e)]
 
 
-def _weight_header(c: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _weight_header(c: Contract) -> tuple[str, dict[str, Any]]:
     weight = c.get("weight") or {}
     unit = str(weight.get("unit") or "IP").upper()
     name = weight.get("header") or weight_header(unit)
@@ -85,8 +87,7 @@ def _error(description: str, headers: dict[str, Any], codes: list[int] | None = 
     return out
 
 
-def _operation(c: dict[str, Any]) -> dict[str, Any]:
-
+def _operation(c: Contract) -> dict[str, Any]:
     req = c["request"]
     key = f"{c['method'].upper()} {c['path']}"
     assumed = [
@@ -161,7 +162,7 @@ def _operation(c: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
-def openapi_document(contracts: list[dict[str, Any]]) -> dict[str, Any]:
+def openapi_document(contracts: Sequence[Contract]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for c in contracts:
         item = paths.setdefault(c["path"], {})

@@ -11,9 +11,10 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .catalogue import Catalogue
+from .document import Contract, Weight
 from .format import FORMAT
 from .store import default_dir, load_contracts
 from .validation import schema_problem
@@ -29,12 +30,12 @@ class Operation:
     title: str
     security: dict[str, str | None]
     auth: dict[str, Any]
-    weight: dict[str, Any] | None
+    weight: Weight | None
     request: dict[str, Any]
     response: dict[str, Any]
     examples: list[Any]
     errors: list[int]
-    contract: dict[str, Any] = field(repr=False, compare=False)
+    contract: Contract = field(repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -72,14 +73,17 @@ class Operation:
         return (self.weight or {}).get("header")
 
     @classmethod
-    def from_contract(cls, c: dict[str, Any], source: str = "") -> Operation:
-        where = source or c.get("id", "<contract>")
-        if not isinstance(c, dict):
-            raise ValueError(f"{where}: not a contract (a JSON {type(c).__name__})")
-        if c.get("format") != FORMAT:
+    def from_contract(cls, data: object, source: str = "") -> Operation:
+        """The operation a contract document states.  ``data`` may be any JSON read from disk: one that is
+        not a contract of this format is a ValueError naming ``source`` (else its id)."""
+        where = source or (data.get("id", "<contract>") if isinstance(data, dict) else "<contract>")
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: not a contract (a JSON {type(data).__name__})")
+        if data.get("format") != FORMAT:
             raise ValueError(
-                f"{where}: contract format {c.get('format')!r}, expected {FORMAT}; run 'doccontract build'"
+                f"{where}: contract format {data.get('format')!r}, expected {FORMAT}; run 'doccontract build'"
             )
+        c = cast(Contract, data)  # a Contract as far as it is read below: what is missing or mistyped is refused
         try:
             title = c.get("title") or {}
             op = cls(

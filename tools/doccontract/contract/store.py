@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from .._files import FileProblem, read_json
+from .document import Contract
 
 OPENAPI_NAME = "openapi.json"
 CATALOGUE_NAME = "errors.json"
@@ -26,18 +27,18 @@ def default_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "contracts"
 
 
-def load_contracts(root: str | Path) -> list[dict[str, Any]]:
+def load_contracts(root: str | Path) -> list[Contract]:
     """Every contract under ``root`` (the OpenAPI document excluded), sorted by id.
 
     A file there that is not a contract (not JSON, a list, no id/method/path) is a FileProblem
     naming it: every reader after this one may take the fields for granted."""
     root = Path(root)
-    contracts = []
+    contracts: list[Contract] = []
     for f in contract_files(root):
         data = read_json(f)
         if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "method", "path")):
             raise FileProblem(f, "not a doccontract contract (no id, method and path); remove it or rebuild")
-        contracts.append(data)
+        contracts.append(cast(Contract, data))  # id, method and path checked: what every reader relies on
     return sorted(contracts, key=lambda c: c["id"])
 
 

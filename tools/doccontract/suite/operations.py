@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import registry
+from ..contract.document import Contract
 from ..rules import LIMITS_PER_MINUTE, SIGNING_NAMES, documented_codes, rule_codes, weight_header
 
 
@@ -59,7 +60,7 @@ class SuiteOperation(registry.Operation):
         return [n for n in super().required if n not in SIGNING_NAMES]
 
 
-def operation(contract: dict[str, Any]) -> SuiteOperation:
+def operation(contract: Contract) -> SuiteOperation:
     base = registry.Operation.from_contract(contract)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     return SuiteOperation(**fields, documented_codes=documented_codes(contract, base.auth_kind))
