@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -238,7 +238,7 @@ def run_drift(
     return DriftRun(drifts, errors, code, report, notes, refused)
 
 
-def _gone(cid: str, path: str, why: str, old: dict[str, Any]) -> ContractDrift:
+def _gone(cid: str, path: str, why: str, old: Mapping[str, Any]) -> ContractDrift:
     urls = {
         "en": f"https://developers.binance.com/docs/{path}",
         "zh-CN": f"https://developers.binance.com/docs/zh-CN/{path}",
@@ -300,7 +300,9 @@ def _error_code_pages(specs: list[Spec], contracts_dir: Path, spec_ids: set[str]
     return pages
 
 
-def _committed(contracts_dir: Path, cid: str) -> dict[str, Any]:
+def _committed(contracts_dir: Path, cid: str) -> Mapping[str, Any]:
+    """The committed contract file's JSON object, unchecked ({} when there is none): a gone page's
+    drift names the method and path it had, when the file still says them."""
     try:
         data = read_json(contracts_dir / f"{cid}.json")
     except OSError:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .._files import FileProblem, read_regular
 from ..contract.build import find_specs
+from ..contract.document import Contract, FindingEntry
 from ..contract.store import contract_files
 from ..read.load import read_page
 from ..read.model import LANGS, Page, PageError
@@ -219,7 +220,7 @@ def _flat_types(schema: dict[str, Any], prefix: str = "", alternatives: bool = F
 # --------------------------------------------------------------------------- one contract
 
 
-def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def diff_contract(old: Contract, new: Contract) -> list[Change]:
     """Every change from ``old`` to ``new``, merged across languages."""
     merged: dict[tuple[str, str], Change] = {}
     langs = [lang for lang in LANGS if lang in old.get("languages", {}) or lang in new.get("languages", {})]
@@ -273,9 +274,11 @@ def diff_contract(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes += _caller_changes(old, new, langs)
     # anything else on the page (a paragraph, a note) that changed: documentation
     for lang in langs:
-        os_, ns_ = old.get("sources", {}).get(lang, {}), new.get("sources", {}).get(lang, {})
+        os_, ns_ = old.get("sources", {}).get(lang), new.get("sources", {}).get(lang)
         if (
-            os_.get("sha256")
+            os_
+            and ns_
+            and os_.get("sha256")
             and ns_.get("sha256")
             and os_["sha256"] != ns_["sha256"]
             and not any(lang in c.languages for c in changes)
@@ -331,7 +334,7 @@ def _schema_members(ot: dict[str, Any], nt: dict[str, Any], changes: list[Change
 
 
 #: per-language codes whose breaking-ness is decided by the value the contract resolves and enforces
-_ENFORCED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+_ENFORCED: dict[str, tuple[str, Callable[[Contract], Any]]] = {
     "method.changed": ("method", lambda c: c.get("method")),
     "path.changed": ("path", lambda c: c.get("path")),
     "weight.unit-changed": ("weight", lambda c: {k: (c.get("weight") or {}).get(k) for k in ("value", "unit")}),
@@ -340,7 +343,7 @@ _ENFORCED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
 }
 
 
-def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> None:
+def _judge_by_contract(ch: Change, old: Contract, new: Contract, langs: list[str]) -> None:
     """A breaking per-language change breaks clients only if what the contract enforces moved.
 
     The contract resolves one method, path, weight and auth kind from both languages; a
@@ -379,7 +382,7 @@ def _judge_by_contract(ch: Change, old: dict[str, Any], new: dict[str, Any], lan
         ch.message += f"; the contract's {key} (what it enforces) did not change"
 
 
-def _caller_changes(old: dict[str, Any], new: dict[str, Any], langs: list[str]) -> list[Change]:
+def _caller_changes(old: Contract, new: Contract, langs: list[str]) -> list[Change]:
     """Who may call (the contract's ``caller``: one account role, None for any account).
 
     Narrowing it (any account -> one role, or one role -> another) is breaking: code calling with an
@@ -420,8 +423,8 @@ def _value(summary: dict[str, Any], ch: Change) -> Any:
     return summary.get(ch.subject)
 
 
-def _bilingual_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    def keyed(c: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+def _bilingual_changes(old: Contract, new: Contract) -> list[Change]:
+    def keyed(c: Contract) -> dict[tuple[str, str], FindingEntry]:
         return {(f["code"], f["message"]): f for f in c.get("findings", []) if f["code"].startswith("bilingual.")}
 
     o, n = keyed(old), keyed(new)
@@ -459,7 +462,7 @@ def contract_ids(root: Path) -> dict[str, Path]:
     return {f.relative_to(root).with_suffix("").as_posix(): f for f in contract_files(root)}
 
 
-def _urls(contract: dict[str, Any]) -> dict[str, str]:
+def _urls(contract: Contract) -> dict[str, str]:
     return {lang: src.get("url", "") for lang, src in (contract.get("sources") or {}).items() if src.get("url")}
 
 
