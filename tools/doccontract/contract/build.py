@@ -290,7 +290,8 @@ def _same_ids(specs: list[Spec]) -> str | None:
         if other is not spec:
             return (
                 f"{other.display} and {spec.display} would both become contract '{spec.cid}'; "
-                "build their common folder instead, so that ids keep the folder names, or build them into different --out folders"
+                "build their common folder instead, so that ids keep the folder names, "
+                "or build them into different --out folders"
             )
     return None
 
@@ -358,7 +359,10 @@ def file_name_problem(cid: str) -> str | None:
     parts = f"{cid}.json".split("/")
     for part in parts:
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
-            return f"contract id '{cid[:60]}...' makes a file name of {len(part.encode('utf-8'))} bytes (at most {MAX_NAME_BYTES}); shorten its heading or file name"
+            return (
+                f"contract id '{cid[:60]}...' makes a file name of {len(part.encode('utf-8'))} bytes "
+                f"(at most {MAX_NAME_BYTES}); shorten its heading or file name"
+            )
         if part in ("", ".json", ".", ".."):
             return f"contract id '{cid}' makes an empty or hidden file name; give its heading some letters"
     return None

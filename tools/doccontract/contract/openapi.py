@@ -135,7 +135,8 @@ def _operation(c: Contract) -> dict[str, Any]:
         "responses": {
             "200": {"description": "Success", "headers": weight_headers, "content": {"application/json": success}},
             "400": _error(
-                "Rejected for its parameters, timestamp or signature, or refused in the state it met (the caller's fault)",
+                "Rejected for its parameters, timestamp or signature, "
+                "or refused in the state it met (the caller's fault)",
                 weight_headers,
                 [x for x in codes if x not in (-2014, -2015, *GATEWAY_CODES)],
             ),

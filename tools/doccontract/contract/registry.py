@@ -150,7 +150,8 @@ class Registry:
             raise LookupError(f"operation must be a contract id or 'METHOD /path', got {type(name).__name__}")
         if name in self._twice:
             raise LookupError(
-                f"contract id {name!r} names several contracts under {self.source}; pass the Operation from registry.operations"
+                f"contract id {name!r} names several contracts under {self.source}; "
+                "pass the Operation from registry.operations"
             )
         if name in self._by_id:
             return self._by_id[name]
@@ -168,7 +169,8 @@ class Registry:
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         listing = ", ".join(sorted(self._by_key)[:20]) + (" ..." if len(self._by_key) > 20 else "")
         raise LookupError(
-            f"no operation {name!r} among the {len(self.operations)} contracts in {self.source}{hint} (known: {listing})"
+            f"no operation {name!r} among the {len(self.operations)} contracts in {self.source}{hint} "
+            f"(known: {listing})"
         )
 
     def routes(self, path: str) -> list[Operation]:

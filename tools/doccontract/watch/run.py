@@ -153,7 +153,8 @@ def run_drift(
     for cid in sorted(committed):
         if not any(owned([cid], s, spec_ids) for s in spec_ids):
             errors.append(
-                f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); run doccontract build"
+                f"{cid}: a committed contract without a spec under {specs_dir} (removed or renamed spec?); "
+                "run doccontract build"
             )
     drifts: list[ContractDrift] = []
     compared: set[str] = set()

@@ -362,7 +362,8 @@ def _judge_by_contract(ch: Change, old: Contract, new: Contract, langs: list[str
         if judged == ch.cls == "documentation":
             return  # as the languages said: nothing to add
         if ch.cls != "documentation":
-            ch.message += f"; the contract's auth is now {after} (was {before}): {'stricter' if ch.cls == 'breaking' else 'looser'}"
+            direction = "stricter" if ch.cls == "breaking" else "looser"
+            ch.message += f"; the contract's auth is now {after} (was {before}): {direction}"
             return
     elif ch.cls != "breaking" or ch.code not in _ENFORCED:
         return
@@ -377,7 +378,10 @@ def _judge_by_contract(ch: Change, old: Contract, new: Contract, langs: list[str
         if ch.before.get(o) == ch.after.get(o) and all(ch.after.get(lang) == ch.after.get(o) for lang in ch.languages)
     ]
     if agrees:
-        ch.message = f"{ch.message.split(' (')[0]}: {', '.join(ch.languages)} now agrees with {agrees[0]} (a bilingual disagreement resolved); the contract's {key} did not change"
+        ch.message = (
+            f"{ch.message.split(' (')[0]}: {', '.join(ch.languages)} now agrees with {agrees[0]} "
+            f"(a bilingual disagreement resolved); the contract's {key} did not change"
+        )
     else:
         ch.message += f"; the contract's {key} (what it enforces) did not change"
 
