@@ -71,11 +71,12 @@ def run_cli(
     )
 
 
-def sandbox_process(*extra: str, timeout: float = 30):
+def sandbox_process(*extra: str, timeout: float = 30, log=None):
     """``doccontract sandbox --port 0`` as a real process; returns (process, base URL).
 
     Waits at most ``timeout`` seconds for the line that names the URL, so a
-    sandbox that fails to start fails the test instead of hanging it.
+    sandbox that fails to start fails the test instead of hanging it.  ``log``: an open
+    file for its request log (stderr).
     """
     import select
     import subprocess
@@ -84,6 +85,7 @@ def sandbox_process(*extra: str, timeout: float = 30):
     proc = subprocess.Popen(
         [sys.executable, "-m", "doccontract", "sandbox", "--port", "0", *extra],
         stdout=subprocess.PIPE,
+        stderr=log,
         text=True,
         cwd=ROOT,
     )

@@ -126,9 +126,9 @@ def test_the_details_and_the_active_list_agree_and_a_phantom_unit_is_caught(ops)
             target.close()
 
 
-def _live_close(url: str) -> subprocess.CompletedProcess:
+def _live_close(url: str, group: str = "10001") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")} | KEYS
-    env |= {"BINANCE_BASE_URL": url, "BINANCE_LIVE_CLOSE_GROUP_ID": "10001"}
+    env |= {"BINANCE_BASE_URL": url, "BINANCE_LIVE_CLOSE_GROUP_ID": group}
     cmd = [
         sys.executable,
         "-m",
@@ -167,3 +167,14 @@ def test_live_with_both_opt_ins_the_close_must_reach_the_closed_records():
     assert len(closes) == 1  # the documented-request check and the sequence share the one real close
     assert bad.returncode == 1, bad.stdout[-3000:]
     assert "FAILED" in _sequence_row(bad.stdout) and "does not list groupId 10001" in _sequence_row(bad.stdout)
+
+
+def test_a_live_close_group_id_that_is_no_integer_fails_by_name_and_closes_nothing():
+    """'²' passes str.isdigit(), and int() of it raised inside the check instead of naming the variable."""
+    with Sandbox(contracts=ROOT / "contracts").serve() as api, relay(api.url) as front:
+        r = _live_close(front.url, group="\u00b2")
+        closes = [s for s in front.seen if s.method == "DELETE"]
+    assert r.returncode == 1, r.stdout[-3000:]
+    assert "BINANCE_LIVE_CLOSE_GROUP_ID must be the risk unit's groupId (an integer)" in _sequence_row(r.stdout)
+    assert "ValueError" not in r.stdout + r.stderr
+    assert all(params(s).get("groupId") != "\u00b2" for s in closes)

@@ -50,7 +50,7 @@ from ..wire.credentials import Credentials, Keyring, role_account
 from ..wire.request import to_wire
 from ..wire.secrets import redact
 from ..wire.signing import BinanceAuth, Signer, encode_params
-from ..wire.transport import Deadline, WatchedAdapter
+from ..wire.transport import Deadline, WatchedAdapter, header_count
 from .errors import (
     Answer,
     BinanceAPIError,
@@ -77,9 +77,6 @@ _WEIGHT_HEADER = re.compile(r"^X-(SAPI|MBX)-USED-.*WEIGHT", re.I)
 # pages show is 64 of them; a key outside its format gets -2014), so a quote or backslash is a paste
 # error; and those two are what JSON escapes, so a key written into a report would no longer read as itself.
 _CREDENTIAL = re.compile(r"[!#-\[\]-~]+")
-
-
-_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' (a header is read as latin-1)
 
 
 def recv_window_problem(value: Any) -> tuple[int, str] | None:
@@ -651,8 +648,8 @@ def scrubbed_text(text: str, secrets: list[str]) -> str:
 def _weights(headers: dict[str, str]) -> dict[str, int]:
     out = {}
     for k, v in headers.items():
-        if _WEIGHT_HEADER.match(k) and _DIGITS.fullmatch(v.strip()):
-            out[k.upper()] = int(v.strip())
+        if _WEIGHT_HEADER.match(k) and (count := header_count(v)) is not None:
+            out[k.upper()] = count
     return out
 
 

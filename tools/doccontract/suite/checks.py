@@ -14,6 +14,7 @@ from typing import Any
 from .._files import json_pointer
 from ..contract.validation import first_error, validator
 from ..rules import SIGNING_NAMES, weight_header
+from ..wire.transport import header_count
 from .operations import SuiteOperation
 from .target import Answer
 
@@ -141,18 +142,19 @@ def weight_header_is_documented(answer: Answer, op: SuiteOperation) -> str:
     if value is None:
         extra = f" (answered {other} instead)" if answer.header(other) is not None else ""
         raise CheckFailed(f"no {op.weight_header} header{extra}: the weight is documented per {op.weight_unit}")
-    if not value.strip().isdigit():
+    count = header_count(value)
+    if count is None:
         raise CheckFailed(f"{op.weight_header} is {value!r}, not a count")
-    if int(value) < op.weight_value:
+    if count < op.weight_value:
         raise CheckFailed(f"{op.weight_header} is {value}, less than this call's documented weight {op.weight_value}")
     return f"{op.weight_header} reported"
 
 
 def _weight_used(answer: Answer, op: SuiteOperation) -> int:
     """The used-weight header as a number (weight_header_is_documented has checked it is one)."""
-    value = answer.header(op.weight_header)
+    value = header_count(answer.header(op.weight_header))
     assert value is not None  # weight_header_is_documented raised otherwise
-    return int(value)
+    return value
 
 
 def weight_per_call_is_documented(first: Answer, second: Answer, op: SuiteOperation) -> str:

@@ -8,6 +8,7 @@ Loaded by ``doccontract check`` (``-p doccontract.suite.plugin``) and by the pro
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,7 @@ class Suite:
         the documented-request check and the close's sequence, since a second close could only fail."""
         if self._closed is None:
             group = os.environ.get(LIVE_CLOSE_ENV, "").strip()
-            if not group.lstrip("-").isdigit():
+            if not re.fullmatch(r"-?[0-9]{1,19}", group):  # not isdigit(): '²' passes it, int() refuses it
                 raise CheckFailed(f"{LIVE_CLOSE_ENV} must be the risk unit's groupId (an integer)")
             sent = {"groupId": int(group)}
             started = target.clock.ms()

@@ -30,7 +30,7 @@ from ..wire.credentials import (
     variables,
 )
 from ..wire.signing import Signer, encode_params
-from ..wire.transport import retry_after
+from ..wire.transport import header_count, retry_after
 from .operations import SuiteOperation
 
 __all__ = [
@@ -121,10 +121,10 @@ class Budget:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
     def after(self, op: SuiteOperation, answer: Answer) -> None:
-        value = answer.header(op.weight_header)
+        value = header_count(answer.header(op.weight_header))
         minute = int(self.clock.now() // 60)
-        if value and value.strip().isdigit():
-            self.used[op.key] = (minute, int(value))
+        if value is not None:
+            self.used[op.key] = (minute, value)
         else:
             window, used = self.used.get(op.key, (minute, 0))
             self.used[op.key] = (minute, (used if window == minute else 0) + op.weight_value)

@@ -44,6 +44,8 @@ GENERATED = settings(
     suppress_health_check=list(HealthCheck),
 )
 BATCH = 8
+GENERATED_CHECKS = 4  # the generated tests below; each sends max_examples batches to one endpoint
+RESERVED_CALLS = 40  # the probes, documented request, sequences and weight check of the same endpoint
 
 
 def _base(suite: Suite, operation: SuiteOperation) -> dict[str, Any]:
@@ -179,9 +181,19 @@ def test_client_sends_what_the_contract_documents(
 # --------------------------------------------------------------------------- generated cases
 
 
-def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any]) -> list[Any]:
-    """Cases come in batches: one hypothesis example sends BATCH requests over the kept-alive connection."""
-    return data.draw(st.lists(strategy, min_size=BATCH, max_size=BATCH))
+def batch_size(operation: SuiteOperation, examples: int) -> int:
+    """BATCH, or fewer where one run's requests would pass the endpoint's per-minute weight limit.
+
+    A weight-1000 UID endpoint has 180 calls a minute; at full batches its run needed about 210, so a
+    fresh server made every run wait for the next minute.  Fewer cases there keep the run within one."""
+    calls = operation.limit // max(1, operation.weight_value) - RESERVED_CALLS
+    return max(1, min(BATCH, calls // (GENERATED_CHECKS * max(1, examples))))
+
+
+def _batch(data: st.DataObject, strategy: st.SearchStrategy[Any], operation: SuiteOperation) -> list[Any]:
+    """Cases come in batches: one hypothesis example sends several requests over the kept-alive connection."""
+    size = batch_size(operation, GENERATED.max_examples)
+    return data.draw(st.lists(strategy, min_size=size, max_size=size))
 
 
 def _bad_values(
@@ -199,7 +211,7 @@ def _bad_values(
         pytest.skip(missing)
     base = _base(suite, operation)
     for name, value in _batch(
-        data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n]))
+        data, st.sampled_from(sorted(strategies)).flatmap(lambda n: st.tuples(st.just(n), strategies[n])), operation
     ):
         params = {k: v for k, v in base.items() if k != name} | {name: value}
         checker.rejected(target.send(operation, params), operation, (-1100, -1130))
@@ -231,7 +243,7 @@ def test_generated_undocumented_parameters_are_not_read(
     documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
-    for extra in _batch(data, names.map(lambda n: UNDOCUMENTED_NAME if n in documented else n)):
+    for extra in _batch(data, names.map(lambda n: UNDOCUMENTED_NAME if n in documented else n), operation):
         checker.rejected(target.send(operation, [*base, (extra, "1")]), operation, (-1104,))
 
 
@@ -252,7 +264,7 @@ def test_generated_valid_requests_pass_the_parameter_rules(
     sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
 ) -> None:
     """The other side: requests the schema accepts are never rejected for their parameters."""
-    for params in _batch(data, _valid_request(operation)):
+    for params in _batch(data, _valid_request(operation), operation):
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
             raise CheckFailed(

@@ -53,6 +53,19 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     return min(max(0.0, wait), RETRY_AFTER_CAP)
 
 
+def header_count(value: str | None) -> int | None:
+    """A header's count (a used weight): up to 18 ASCII digits, else None.
+
+    ``str.isdigit()`` also takes '²', which ``int()`` refuses, as it refuses 4,301 digits: a
+    server's header must never end a run, it is only read or not."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not (0 < len(value) <= 18 and set(value) <= _ASCII_DIGITS):
+        return None
+    return int(value)
+
+
 class Deadline:
     """``with Deadline(2.0) as d:`` every socket a call opens is shut down after 2 s."""
 
