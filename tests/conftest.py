@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,31 @@ pytest_plugins = ["doccontract.suite.plugin"]
 KNOWN_DEVIATIONS = Path(__file__).with_name("contract_known_deviations.json")
 
 
+def pytest_xdist_auto_num_workers(config):
+    """One worker more than cores: about a quarter of the run waits (on sockets, deadlines and
+    doccontract processes), and a third worker fills that wait (2 cores: 93 s wall against 120 s)."""
+    return (os.cpu_count() or 1) + 1
+
+
+@pytest.hookimpl(trylast=True)  # after the cache provider set config.cache
 def pytest_configure(config):
     """Disagreements between the sandbox and the contracts, each with its reason, shown as xfail here."""
     if config.getoption("--known-deviations", None) is None:
         config.option.known_deviations = str(KNOWN_DEVIATIONS)
+    _cache_bytecode(config)
+
+
+def _cache_bytecode(config) -> None:
+    """With PYTHONDONTWRITEBYTECODE set, every ``doccontract`` process a test starts (about 250) compiled
+    the package anew, and every worker re-rewrote the test modules: a third of the run's CPU time.
+    Compiled files go to pytest's own cache folder instead, never beside the sources, for this run's
+    processes and workers (they inherit the environment); a PYTHONPYCACHEPREFIX of the caller's is kept."""
+    if not sys.dont_write_bytecode or not hasattr(config, "cache"):
+        return
+    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(config.cache.mkdir("pycache"))
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
 
 
 def pytest_collection_modifyitems(config, items):

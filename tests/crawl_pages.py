@@ -52,7 +52,10 @@ def endpoint_page(
             f"{h(heads[4])}\n\n    \n    \n    {{\n{example}\n    }}\n    \n\n"
             f"{h(heads[5])}\n\nName| Type| Description  \n---|---|---  \n{out_rows}\n"
         )
-    return f"---\nexchange: binance\nsource_url: {SITE}/{url_path}\napi_type: Account\nupdated_at: 2026-01-15T23:50:26\n---\n\n{halves[0]}\n---\n\n{halves[1]}"
+    return (
+        f"---\nexchange: binance\nsource_url: {SITE}/{url_path}\napi_type: Account\nupdated_at: 2026-01-15T23:50:26\n"
+        f"---\n\n{halves[0]}\n---\n\n{halves[1]}"
+    )
 
 
 def closed_record_page(url_path: str = CLOSED, anchors: str | None = None) -> str:
@@ -95,7 +98,10 @@ def prose_page(
     for lang, t in (("en", title[0]), ("zh-CN", title[1])):
         body = "\n\n".join(f"{_anchored(url_path, lang, level, h)}\n\n{text}" for h, text in sections[lang])
         halves.append(f"# {t}\n\n{body}\n")
-    return f"---\nexchange: binance\nsource_url: {SITE}/{url_path}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{halves[0]}\n---\n\n{halves[1]}"
+    return (
+        f"---\nexchange: binance\nsource_url: {SITE}/{url_path}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n"
+        f"---\n\n{halves[0]}\n---\n\n{halves[1]}"
+    )
 
 
 def error_page(codes: dict[int, tuple[str, list[str], list[str]]]) -> str:

@@ -46,7 +46,10 @@ def seed_repo(root: Path) -> Path:
 
 def crawler_page(en: str, zh: str, url: str = "https://developers.binance.com/docs/test/Page") -> str:
     """A spec file in the crawler export format around two page bodies."""
-    return f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n---\n\n{en}\n\n---\n\n{zh}\n"
+    return (
+        f"---\nexchange: binance\nsource_url: {url}\napi_type: REST\nupdated_at: 2026-01-15T23:50:26\n"
+        f"---\n\n{en}\n\n---\n\n{zh}\n"
+    )
 
 
 def run_cli(

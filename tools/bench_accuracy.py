@@ -443,7 +443,8 @@ def _pair(
 
 
 def _names(text: str, subject: str) -> bool:
-    """Does a finding's text name the subject ("status", "/status", "batchOrders.side" as "batchOrders/side" or "side")?"""
+    """Does a finding's text name the subject ("status", "/status", "batchOrders.side" as "batchOrders/side"
+    or "side")?"""
     bare = subject.lstrip("/")
     forms = {subject, bare, "/" + bare, bare.replace(".", "/"), bare.rsplit(".", 1)[-1]}
     return any(re.search(rf"(?<![\w]){re.escape(s)}(?![\w])", text) for s in forms)
@@ -478,7 +479,8 @@ def _score_bilingual(
 
 
 def _score_endpoint(report: Report, where: str, ep: dict[str, Any], contract: dict[str, Any] | None) -> None:
-    """Every dimension of one labelled endpoint; without a contract each item is a miss, listed once (as "endpoints")."""
+    """Every dimension of one labelled endpoint; without a contract each item is a miss, listed once
+    (as "endpoints")."""
     c = contract or {}
     quiet = contract is None
 
@@ -618,7 +620,8 @@ def main() -> int:
         print(f"\n{len(report.mismatches)} mismatches (page, dimension, expected, got):")
         for m in report.mismatches:
             print(
-                f"  {m.page} | {m.dimension} | {json.dumps(m.expected, ensure_ascii=False)} | {json.dumps(m.got, ensure_ascii=False)}"
+                f"  {m.page} | {m.dimension} | {json.dumps(m.expected, ensure_ascii=False)} | "
+                f"{json.dumps(m.got, ensure_ascii=False)}"
             )
     return 0
 

@@ -85,19 +85,23 @@ def main() -> int:
         server.wait(timeout=10)
     sequential = requests_made * args.latency
     print(
-        f"pages: {len(specs)} endpoint pages x 2 languages = {requests_made} requests, {args.latency * 1000:.0f} ms added per response"
+        f"pages: {len(specs)} endpoint pages x 2 languages = {requests_made} requests, "
+        f"{args.latency * 1000:.0f} ms added per response"
     )
     print(
-        f"drift exit codes: first run {first.exit_code}, rerun {second.exit_code} (0 = no drift, as the site serves the committed pages)"
+        f"drift exit codes: first run {first.exit_code}, rerun {second.exit_code} "
+        "(0 = no drift, as the site serves the committed pages)"
     )
     print(f"floor    sequential sum of latencies          {sequential * 1000:8.0f} ms")
     print(
-        f"drift    {args.connections} connections, full fetch + build    {wall * 1000:8.0f} ms   {sequential / wall:5.1f}x faster (goal >= 6x)"
+        f"drift    {args.connections} connections, full fetch + build    {wall * 1000:8.0f} ms   "
+        f"{sequential / wall:5.1f}x faster (goal >= 6x)"
     )
     parallel = requests_made * args.latency / args.connections
     print(
         f"rerun    nothing changed: {again.not_modified}/{again.requests_made} were 304   {rerun * 1000:8.0f} ms   "
-        f"{rerun / parallel:4.2f}x the {parallel * 1000:.0f} ms that {args.connections} connections need for the latency alone (goal <= 1.2x)"
+        f"{rerun / parallel:4.2f}x the {parallel * 1000:.0f} ms that {args.connections} connections "
+        "need for the latency alone (goal <= 1.2x)"
     )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -158,16 +158,19 @@ def main() -> int:
         figures[name] = (statistics.median(rates), started)
     floor = figures["floor"][0]
     print(
-        f"load: {args.requests} signed DELETEs x {args.rounds} rounds, {args.threads} keep-alive clients, each server in its own process on loopback"
+        f"load: {args.requests} signed DELETEs x {args.rounds} rounds, {args.threads} keep-alive clients, "
+        "each server in its own process on loopback"
     )
     print(f"contracts loaded: {built} (every endpoint page of {corpus})")
     print(
-        f"floor     bare http.server, fixed body      {floor:8.0f} req/s                       start {figures['floor'][1]:5.2f} s"
+        f"floor     bare http.server, fixed body      {floor:8.0f} req/s                       "
+        f"start {figures['floor'][1]:5.2f} s"
     )
     for name, label in (("waitress", "sandbox on waitress (shipped)"), ("werkzeug", "same app on werkzeug")):
         rate, started = figures[name]
         print(
-            f"{name:9} {label:33} {rate:8.0f} req/s  {rate / floor:5.2f}x floor (goal >= 0.50x)  start {started:5.2f} s (goal < 1 s)"
+            f"{name:9} {label:33} {rate:8.0f} req/s  {rate / floor:5.2f}x floor (goal >= 0.50x)  "
+            f"start {started:5.2f} s (goal < 1 s)"
         )
     print(f"client    sign + validate per call           {client_cost(contracts, 20000):8.1f} us      (goal < 100 us)")
     return 0

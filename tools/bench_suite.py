@@ -169,10 +169,12 @@ def main() -> int:
     ours_rate = n_ours / t_ours if t_ours else 0.0
     st_rate = (n1 - n0) / (t1 - t0) if t1 > t0 and n1 > n0 else 0.0
     print(
-        f"ours:         {n_ours} requests in {t_ours:.2f}s = {ours_rate:.0f} req/s (generated cases, one keep-alive session)"
+        f"ours:         {n_ours} requests in {t_ours:.2f}s = {ours_rate:.0f} req/s "
+        "(generated cases, one keep-alive session)"
     )
     print(
-        f"schemathesis: {n1 - n0} requests in {t1 - t0:.2f}s = {st_rate:.0f} req/s (start-up of {t0:.2f}s and {n0} requests taken off)"
+        f"schemathesis: {n1 - n0} requests in {t1 - t0:.2f}s = {st_rate:.0f} req/s "
+        f"(start-up of {t0:.2f}s and {n0} requests taken off)"
     )
     ratio = ours_rate / st_rate if st_rate else float("inf")
     print(f"ratio: {ratio:.1f}x (floor {FLOOR:.0f}x) {'OK' if ratio >= FLOOR else 'BELOW FLOOR'}")

@@ -41,7 +41,10 @@ PRECONDITIONS = {
     -3003: "state: subEmail names no account of the caller's",
     -3015: "state: nothing is owed in that asset",
     -3041: "state: the margin wallet holds nothing to repay with",
-    -1130: "state: the account or unit named is not as the page requires (a flag back to FALSE, a second unit, not a collateral account)",
+    -1130: (
+        "state: the account or unit named is not as the page requires "
+        "(a flag back to FALSE, a second unit, not a collateral account)"
+    ),
     -1127: "clock: startTime to endTime (endTime defaulting to now) spans over 100 days",
     -1021: "clock: the request is older than its recvWindow when it arrives (a recvWindow of a few ms)",
 }
@@ -158,7 +161,8 @@ def main() -> int:
         sandbox.wait(timeout=10)
     summary = [line for line in run.stdout.splitlines() if "generated" in line and "found" in line]
     print(
-        f"schemathesis --checks all --mode all, {args.examples} examples, seed {args.seed}: {summary[-1].strip() if summary else run.stdout[-300:]}"
+        f"schemathesis --checks all --mode all, {args.examples} examples, seed {args.seed}: "
+        f"{summary[-1].strip() if summary else run.stdout[-300:]}"
     )
     explained = Counter()
     unexplained = []

@@ -79,7 +79,9 @@ def test_error_body_raises_binance_api_error():
             (
                 400,
                 JSON,
-                f'{{"code":{LIABILITY_OUTSTANDING},"msg":"risk unit cannot be closed: liability not fully repaid"}}'.encode(),
+                (
+                    f'{{"code":{LIABILITY_OUTSTANDING},"msg":"risk unit cannot be closed: liability not fully repaid"}}'
+                ).encode(),
             )
         ]
     ) as srv:

@@ -307,7 +307,10 @@ def test_a_number_no_float_holds_is_a_contract_violation_never_a_value(number):
 
 
 def test_a_non_finite_number_deep_in_an_answer_is_named_where_it_is():
-    body = b'{"total":1,"rows":[{"groupId":3,"closeTime":5e400,"createTime":1,"creditEmail":"a","enabled":"x","parentEmail":"p"}]}'
+    body = (
+        b'{"total":1,"rows":[{"groupId":3,"closeTime":5e400,"createTime":1,'
+        b'"creditEmail":"a","enabled":"x","parentEmail":"p"}]}'
+    )
     with StubServer([(200, JSON, body)]) as srv:
         with pytest.raises(ContractViolation, match="at /rows/0/closeTime .*5e400 is not a finite number"):
             client(srv.url).call(RECORDS)
@@ -541,7 +544,10 @@ def test_a_5xx_with_a_damaged_body_is_still_unknown():
 
 
 def test_importing_the_client_imports_no_reader():
-    code = "import sys, doccontract.client, doccontract.wire.request, doccontract.contract.registry; print(sorted(m for m in sys.modules if m.startswith(('doccontract.', 'markdown_it', 'bs4', 'lxml'))))"
+    code = (
+        "import sys, doccontract.client, doccontract.wire.request, doccontract.contract.registry; "
+        "print(sorted(m for m in sys.modules if m.startswith(('doccontract.', 'markdown_it', 'bs4', 'lxml'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     loaded = eval(out)  # a printed list of module names
     assert not [m for m in loaded if m.startswith("doccontract.read")], loaded

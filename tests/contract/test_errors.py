@@ -47,7 +47,8 @@ def test_codes_named_by_endpoint_pages_are_documented_there():
     ]
     for code in range(-27029, -27024):
         assert any(d.get("contract") == "binance/institutional_loan/transfer" for d in CAT.get(code).documented), code
-    # a code the page only mentions ('error code -3003 will be returned') is listed; its wording is the error-code page's
+    # a code the page only mentions ('error code -3003 will be returned') is listed; its wording is the
+    # error-code page's
     transfer = json.loads((ROOT / "contracts/binance/institutional_loan/transfer.json").read_text())
     assert [e["code"] for e in transfer["errors"]] == [-3003, -27025, -27026, -27027, -27028, -27029]
     assert len(CAT.get(-3003).documented) == 2
@@ -113,7 +114,10 @@ def test_page_error_lines_in_any_language_and_numbered_lists():
     from doccontract.contract.build import contract_for
     from doccontract.read.load import parse_page
 
-    en = "# T (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/x\n\n## Error Code\n\n  * -27100: Something failed.\n\nIf wrong, error code -3003 will be returned.\n"
+    en = (
+        "# T (USER_DATA)\n\n## HTTP Request\n\nGET /sapi/v1/x\n\n"
+        "## Error Code\n\n  * -27100: Something failed.\n\nIf wrong, error code -3003 will be returned.\n"
+    )
     zh = "# T (USER_DATA)\n\n## HTTP请求\n\nGET /sapi/v1/x\n\n## 错误代码\n\n  1. -27100 : 出错了。\n"
     c = contract_for(parse_page(crawler_page(en, zh).encode(), "t.md"), "t")
     assert c["errors"] == [

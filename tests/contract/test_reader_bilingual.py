@@ -32,8 +32,14 @@ def test_a_member_joined_to_a_comment_by_a_tab_is_read_as_a_member():
 
 
 def test_an_empty_placeholder_object_hides_no_field_of_the_other_language():
-    en = '{\n  "rateLimits": [\n    {\n      // defined in ENUM definitions; all limits are optional\n    }\n  ],\n  "a": 1\n}'
-    zh = '{\n  "rateLimits": [\n    {\n      "rateLimitType": "REQUEST_WEIGHT",\n      "limit": 1200\n    }\n  ],\n  "a": 1\n}'
+    en = (
+        '{\n  "rateLimits": [\n    {\n      // defined in ENUM definitions; all limits are optional\n'
+        '    }\n  ],\n  "a": 1\n}'
+    )
+    zh = (
+        '{\n  "rateLimits": [\n    {\n      "rateLimitType": "REQUEST_WEIGHT",\n      "limit": 1200\n'
+        '    }\n  ],\n  "a": 1\n}'
+    )
     assert [f.code for f in _findings(en, zh)] == []
     real = _findings('{"a": 1, "b": 2}', '{"a": 1}')
     assert [(f.code, f.values) for f in real] == [("bilingual.example-field-omitted", {"en": True, "zh-CN": False})]
@@ -44,7 +50,10 @@ def test_security_in_a_stray_title_form_or_a_sibling_heading_is_read():
 
     assert parse_title("New Order List - OPOCO (../TRADE）") == ("New Order List - OPOCO", "TRADE")
     assert parse_title("Thing (TRADE)") == ("Thing", "TRADE") and parse_title("Thing (see docs)")[1] is None
-    zh = "# Classic Portfolio Margin Account Information\n\n## 查询经典统一账户账户信息 (USER_DATA)\n\n## 接口描述\n\n查询\n\n## HTTP请求\n\nGET /fapi/v1/pmAccountInfo\n"
+    zh = (
+        "# Classic Portfolio Margin Account Information\n\n## 查询经典统一账户账户信息 (USER_DATA)\n\n"
+        "## 接口描述\n\n查询\n\n## HTTP请求\n\nGET /fapi/v1/pmAccountInfo\n"
+    )
     assert extract(read_markdown(zh, "zh-CN")).security == "USER_DATA"
 
 
@@ -63,7 +72,11 @@ def test_enum_values_in_quotes_are_read_in_both_languages():
 
 def test_an_enum_list_below_the_table_gives_the_bare_enum_parameter_its_values():
     table = "Name| Type| Mandatory| Description\n---|---|---|---\ntype| ENUM| YES|\nasset| STRING| YES|\n"
-    notes = "  * `fromSymbol` must be sent when type is ISOLATEDMARGIN_MARGIN\n\n  * ENUM of transfer types:\n\n    * MAIN_UMFUTURE Spot account transfer to USDⓈ-M Futures account\n    * MAIN_CMFUTURE Spot account transfer to COIN-M Futures account\n"
+    notes = (
+        "  * `fromSymbol` must be sent when type is ISOLATEDMARGIN_MARGIN\n\n  * ENUM of transfer types:\n\n"
+        "    * MAIN_UMFUTURE Spot account transfer to USDⓈ-M Futures account\n"
+        "    * MAIN_CMFUTURE Spot account transfer to COIN-M Futures account\n"
+    )
     md = f"# T (USER_DATA)\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\n{table}\n{notes}"
     from doccontract.read.prose import enum_values
 
@@ -75,7 +88,10 @@ def test_an_enum_list_below_the_table_gives_the_bare_enum_parameter_its_values()
 
 def _params_page(lang: str, row: str) -> str:
     http, params = ("HTTP Request", "Request Parameters") if lang == "en" else ("HTTP请求", "请求参数")
-    return f"# Thing (USER_DATA)\n\n## {http}\n\nGET /x\n\n## {params}\n\nName| Type| Mandatory| Description\n---|---|---|---\n{row}\n"
+    return (
+        f"# Thing (USER_DATA)\n\n## {http}\n\nGET /x\n\n## {params}\n\n"
+        f"Name| Type| Mandatory| Description\n---|---|---|---\n{row}\n"
+    )
 
 
 def _param_findings(en_row: str, zh_row: str) -> list:

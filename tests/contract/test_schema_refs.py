@@ -1,4 +1,5 @@
-"""Contract schemas are never fetched and never recurse: a remote or dangling $ref, or a $ref cycle, is refused at load."""
+"""Contract schemas are never fetched and never recurse: a remote or dangling $ref, or a $ref cycle, is
+refused at load."""
 
 from __future__ import annotations
 

@@ -96,7 +96,8 @@ def _examples_break_their_contract(folder: Path) -> list[str]:
         for i, example in enumerate((c.get("examples") or {}).get("response") or []):
             for err in validator.iter_errors(example):
                 broken.append(
-                    f"{f.relative_to(folder)} example {i + 1} at /{'/'.join(map(str, err.absolute_path))}: {err.message[:80]}"
+                    f"{f.relative_to(folder)} example {i + 1} "
+                    f"at /{'/'.join(map(str, err.absolute_path))}: {err.message[:80]}"
                 )
     return broken
 

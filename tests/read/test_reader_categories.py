@@ -31,7 +31,11 @@ def test_stream_labels_in_paragraphs_make_a_stream_page_even_beside_subscribe_ex
 
 
 def test_subscribe_messages_alone_are_general_information_and_a_real_method_is_websocket_api():
-    control = '# Live Subscribing\n\n## Subscribe to a stream\n\n    {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 1}\n\n    {"method": "LIST_SUBSCRIPTIONS", "id": 3}\n'
+    control = (
+        "# Live Subscribing\n\n## Subscribe to a stream\n\n"
+        '    {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 1}\n\n'
+        '    {"method": "LIST_SUBSCRIPTIONS", "id": 3}\n'
+    )
     assert _kind(control) == "general-info"
     api = '# Order book\n\n## Request\n\n    {"id": "51e2", "method": "depth", "params": {"symbol": "BNBBTC"}}\n'
     assert _kind(api) == "websocket-api"
@@ -60,7 +64,11 @@ A stream of account events.
 
 
 def test_a_front_page_pointing_to_the_faq_and_the_change_log_is_an_introduction():
-    md = "# Official Documentation for the Binance APIs and Streams.\n\n### FAQ\n\n| Name | Description |\n|---|---|\n| a | b |\n\n### Change log\n\nPlease refer to the CHANGELOG.\n\n### Contact Us\n\nTelegram.\n"
+    md = (
+        "# Official Documentation for the Binance APIs and Streams.\n\n"
+        "### FAQ\n\n| Name | Description |\n|---|---|\n| a | b |\n\n"
+        "### Change log\n\nPlease refer to the CHANGELOG.\n\n### Contact Us\n\nTelegram.\n"
+    )
     assert _kind(md) == "introduction"
     assert _kind("# Spot API\n\n## Change log\n\n### 2024-01-01\n\nThings changed.\n") == "changelog"
 
@@ -82,20 +90,22 @@ _PAYLOAD = '## Response Example\n\n    {"e": "w", "E": 1}\n'
     [
         # an event page may state an update speed too: only a stream names a stream
         (
-            "# Event: Widget update\n\n## Event Description\n\nSent on change.\n\n## Event Name\n\n`W`\n\n## Update Speed\n\n50ms\n\n"
-            + _PAYLOAD,
+            "# Event: Widget update\n\n## Event Description\n\nSent on change.\n\n"
+            "## Event Name\n\n`W`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD,
             "user-data-event",
         ),
         ("# Widget Streams\n\n## Stream Name\n\n`<symbol>@widget`\n\n## Update Speed\n\n50ms\n\n" + _PAYLOAD, "stream"),
         ("# Widget ticker\n\n## Update Speed\n\n1000ms\n\n" + _PAYLOAD, "stream"),
         # a page titled only 'Connect' that gives the base URL tells how to connect
         (
-            "# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n* Valid for 24 hours.\n",
+            "# Connect\n\n* The baseurl of the websocket interface is: **wss://example.test/public/**\n"
+            "* Valid for 24 hours.\n",
             "general-info",
         ),
         # an address mentioned in passing says where, not how to connect
         (
-            "# How to keep a local widget book\n\n1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events.\n",
+            "# How to keep a local widget book\n\n"
+            "1. Open a stream to wss://example.test/ws/w@depth.\n2. Buffer the events.\n",
             "guide",
         ),
     ],

@@ -99,7 +99,8 @@ def test_comments_saying_not_be_returned_or_available_only_for_make_a_field_opti
     from doccontract.read.example import parse_example
 
     ex = parse_example(
-        '{\n "isolatedSymbol": "BNBUSDT", // isolated symbol, will not be returned for crossed margin\n "completeTime": 1, // available for deposits after 6-Mar-2025\n "id": 1\n}'
+        '{\n "isolatedSymbol": "BNBUSDT", // isolated symbol, will not be returned for crossed margin\n'
+        ' "completeTime": 1, // available for deposits after 6-Mar-2025\n "id": 1\n}'
     )
     assert response_schema([], ex)["required"] == ["id"]
 
@@ -108,7 +109,8 @@ def test_comment_lines_above_a_key_describe_that_key_and_stop_at_other_code():
     from doccontract.read.example import parse_example
 
     ex = parse_example(
-        '{\n "a": 1,\n // Optional field. Present only when SOR is available.\n // https://example.com/sor_faq.md\n "sors": [1],\n'
+        '{\n "a": 1,\n // Optional field. Present only when SOR is available.\n'
+        ' // https://example.com/sor_faq.md\n "sors": [1],\n'
         ' "rateLimits": [\n  {\n   // All limits are optional\n  }\n ],\n "exchangeFilters": []\n}'
     )
     assert ex.optional == {"sors"} and ex.comments == {"sors": "Optional field. Present only when SOR is available."}
@@ -118,10 +120,13 @@ def test_a_conditional_fields_table_adds_typed_optional_fields_to_every_answer()
     from doccontract.contract.schema import response_schema
 
     md = (
-        '# New order (TRADE)\n\n## HTTP Request\n\nPOST /api/v3/order\n\n## Response - ACK\n\n    {"symbol": "BTCUSDT", "orderId": 28}\n\n'
+        "# New order (TRADE)\n\n## HTTP Request\n\nPOST /api/v3/order\n\n"
+        '## Response - ACK\n\n    {"symbol": "BTCUSDT", "orderId": 28}\n\n'
         '## Response - FULL\n\n    {"symbol": "BTCUSDT", "orderId": 28, "fills": []}\n\n'
-        "**Conditional fields in Order Responses**\n\nField| Description| Visibility conditions| Examples\n---|---|---|---\n"
-        '`icebergQty`| Quantity for the iceberg order| Appears only if the parameter `icebergQty` was sent in the request.| `"icebergQty": "0.00000000"`\n'
+        "**Conditional fields in Order Responses**\n\n"
+        "Field| Description| Visibility conditions| Examples\n---|---|---|---\n"
+        "`icebergQty`| Quantity for the iceberg order| "
+        'Appears only if the parameter `icebergQty` was sent in the request.| `"icebergQty": "0.00000000"`\n'
         '`strategyId`| A label| Appears if the parameter was populated in the request.| `"strategyId": 37463720`\n'
         "`broken`| no sample| Appears sometimes| see above\n"
     )
@@ -165,8 +170,10 @@ def test_an_object_array_the_example_shows_as_one_object_follows_the_example_and
     from doccontract.read.markdown import read_markdown
 
     md = (
-        '# T (USER_DATA)\n\n## HTTP Request\n\nGET /x\n\n## Response Example\n\n    {"total": 1, "snapshot": {"a": "1"}}\n\n'
-        "## Response detail description\n\nName| Type| Description\n---|---|---\ntotal| LONG| n\nsnapshot| OBJECT ARRAY|\n→ a| STRING| x\n"
+        "# T (USER_DATA)\n\n## HTTP Request\n\nGET /x\n\n"
+        '## Response Example\n\n    {"total": 1, "snapshot": {"a": "1"}}\n\n'
+        "## Response detail description\n\n"
+        "Name| Type| Description\n---|---|---\ntotal| LONG| n\nsnapshot| OBJECT ARRAY|\n→ a| STRING| x\n"
     )
     ep = extract(read_markdown(md, "en"))
     schema = response_schema(ep.fields, ep.example)
@@ -195,7 +202,8 @@ def test_a_condition_said_on_an_element_line_is_said_of_the_list_holding_it():
     from doccontract.read.example import parse_example
 
     ex = parse_example(
-        '{\n  "ips": [\n    "10.0.0.1",\n    "10.0.0.2",  // only return if you set IP restriction\n  ],\n  "inner": {"a": [1, 2]},\n  "at": 1\n}'
+        '{\n  "ips": [\n    "10.0.0.1",\n    "10.0.0.2",  // only return if you set IP restriction\n'
+        '  ],\n  "inner": {"a": [1, 2]},\n  "at": 1\n}'
     )
     assert ex.optional == {"ips"} and ex.value["ips"] == ["10.0.0.1", "10.0.0.2"]
     kline = parse_example('[\n  [\n    1499040000000,  // Open time\n    "0.01"  // Open price\n  ]\n]')
@@ -230,7 +238,8 @@ def test_an_endpoint_ends_where_the_section_holding_its_request_ends():
     from doccontract.read.markdown import read_markdown
 
     md = (
-        "# Trade Data Stream\n\n## Start User Data Stream (USER_STREAM)\n\n### HTTP Request\n\nPOST /sapi/v1/userDataStream\n\n"
+        "# Trade Data Stream\n\n## Start User Data Stream (USER_STREAM)\n\n"
+        "### HTTP Request\n\nPOST /sapi/v1/userDataStream\n\n"
         '### Response Example\n\n    {"listenKey": "abc"}\n\n'
         '## Start over WebSocket (USER_STREAM)\n\n### Response Example\n\n    {"id": 1, "status": 200, "result": {}}\n'
     )
@@ -253,7 +262,11 @@ def test_a_response_example_at_the_level_of_the_endpoints_heading_is_still_the_e
     from doccontract.read.extract import extract
     from doccontract.read.markdown import read_markdown
 
-    md = '# Orders\n\n## Query Order (USER_DATA)\n\n### HTTP Request\n\nGET /api/v3/order\n\n### Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\n\n## Response Example\n\n    {"orderId": 1}\n'
+    md = (
+        "# Orders\n\n## Query Order (USER_DATA)\n\n### HTTP Request\n\nGET /api/v3/order\n\n"
+        "### Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\n\n"
+        '## Response Example\n\n    {"orderId": 1}\n'
+    )
     assert extract(read_markdown(md, "en")).example.value == {"orderId": 1}
 
 

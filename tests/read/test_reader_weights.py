@@ -26,7 +26,8 @@ def test_a_sentence_that_caps_the_weight_is_a_row_of_its_cap():
         [
             Paragraph("4 for each requested `symbol`."),
             Paragraph(
-                "The weight for this request will cap at 200 once the number of `symbols` in the request is more than 50."
+                "The weight for this request will cap at 200 once the number of `symbols` "
+                "in the request is more than 50."
             ),
         ],
     )
@@ -45,7 +46,8 @@ def test_a_heading_with_one_slip_in_a_long_part_name_is_still_that_part():
     from doccontract.read.markdown import read_markdown
 
     doc = read_markdown(
-        "# T (USER_DATA)\n\n## HTTP Request\n\nPOST `/x`\n\n## Request Weigh\n\n**50**\n\n## Request Paramters\n\nName| Type| Mandatory| Description\n---|---|---|---\na| LONG| YES| x\n",
+        "# T (USER_DATA)\n\n## HTTP Request\n\nPOST `/x`\n\n## Request Weigh\n\n**50**\n\n"
+        "## Request Paramters\n\nName| Type| Mandatory| Description\n---|---|---|---\na| LONG| YES| x\n",
         "en",
     )
     ep = extract(doc)

@@ -224,11 +224,13 @@ def test_response_field_table_under_a_plain_line_in_the_example_section():
 
 def test_nested_fields_with_arrows():
     en = EN.replace(
-        '[  \n      {  \n        "symbol": "BTCUSDT", // the pair  \n        "price": "0.1",  \n        "qty": 1.5,  \n      },  \n    ]',
+        '[  \n      {  \n        "symbol": "BTCUSDT", // the pair  \n'
+        '        "price": "0.1",  \n        "qty": 1.5,  \n      },  \n    ]',
         '{"total": 1, "rows": [{"symbol": "BTCUSDT", "fills": [{"price": "0.1", "qty": 1.5}]}]}',
     ).replace(
         "symbol| STRING| pair  \nprice| DECIMAL| price  \nqty| DECIMAL| quantity",
-        "total| LONG| count  \nrows| Object Array| rows  \n→ symbol| STRING| pair  \n→ fills| OBJECT ARRAY| fills  \n→ → price| DECIMAL| price  \n→ → qty| DECIMAL| quantity",
+        "total| LONG| count  \nrows| Object Array| rows  \n→ symbol| STRING| pair  \n"
+        "→ fills| OBJECT ARRAY| fills  \n→ → price| DECIMAL| price  \n→ → qty| DECIMAL| quantity",
     )
     c = contract(en, ZH)
     fills = c["response"]["properties"]["rows"]["items"]["properties"]["fills"]
@@ -388,8 +390,10 @@ def _with_params(rows_en: str, rows_zh: str) -> dict:
 
 def test_integer_bounds_a_description_states_are_the_schema_bounds():
     props = _with_params(
-        "current| LONG| NO| The currently querying page. Start from 1. Default:1  \nsize| LONG| NO| Default:10 Max:100  \nspan| LONG| NO| max 100 days  ",
-        "current| LONG| 否| 当前查询页。 开始值 1. 默认:1  \nsize| LONG| 否| 默认:10 最大:100  \nspan| LONG| 否| 最多 100 天  ",
+        "current| LONG| NO| The currently querying page. Start from 1. Default:1  \n"
+        "size| LONG| NO| Default:10 Max:100  \nspan| LONG| NO| max 100 days  ",
+        "current| LONG| 否| 当前查询页。 开始值 1. 默认:1  \n"
+        "size| LONG| 否| 默认:10 最大:100  \nspan| LONG| 否| 最多 100 天  ",
     )
     assert (props["current"]["minimum"], props["current"]["maximum"]) == (1, 2**63 - 1)
     assert (props["size"]["minimum"], props["size"]["maximum"]) == (-(2**63), 100)
@@ -492,7 +496,7 @@ def test_html_code_lines_without_br_keep_their_line_breaks():
     """Prism lines separated only by CSS: a // comment must not swallow the lines after it."""
     html = """<html lang="en"><body><article><h1>T</h1><h2>Response Example</h2>
     <pre><code><span class="token-line">{</span><span class="token-line">  "a": 1, // one</span><span class="token-line">  "b": 2</span><span class="token-line">}</span></code></pre>
-    </article></body></html>"""
+    </article></body></html>"""  # noqa: E501 - one line on purpose: only CSS parts these lines
     doc, _ = read_html(html)
     code = doc.sections[0].blocks[0]
     assert code == CodeBlock('{\n  "a": 1, // one\n  "b": 2\n}')
@@ -547,7 +551,8 @@ def test_seed_renders_to_markdown_and_html_and_reads_back():
         assert read_markdown(render_markdown(doc), lang).canonical() == doc.canonical()
         assert read_html(render_html(doc), lang)[0].canonical() == doc.canonical()
     tricky = read_markdown(
-        "# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n    code after a list\n\nA | pipe and `code` and *stars*\n",
+        "# T\n\n## S\n\n1. not a list\n\n- neither\n\n* a\n\n<!-- -->\n\n"
+        "    code after a list\n\nA | pipe and `code` and *stars*\n",
         "en",
     )
     assert read_markdown(render_markdown(tricky), "en").canonical() == tricky.canonical()
@@ -622,7 +627,8 @@ def test_weights_as_pages_state_them():
     got, _ = weight("0 share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`")
     assert got["value"] == 0
     got, _ = weight(
-        "1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); 0 on IP rate limit(x-mbx-used-weight-1m)"
+        "1 on 10s order rate limit(X-MBX-ORDER-COUNT-10S); 1 on 1min order rate limit(X-MBX-ORDER-COUNT-1M); "
+        "0 on IP rate limit(x-mbx-used-weight-1m)"
     )
     assert (got["value"], got["unit"]) == (0, "IP") and [x["value"] for x in got["limits"]] == [1, 1, 0]
     got, _ = weight("1 for a single symbol; 40 when the symbol parameter is omitted")
@@ -638,17 +644,24 @@ def test_weights_as_pages_state_them():
 
 
 def test_parameter_tables_in_their_many_shapes():
-    flat = "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- ｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
+    flat = (
+        "｜名称 | 类型 | 是否必需 | 描述 ｜------------ | ------------ | --- | --- "
+        "｜pair | STRING | YES | BTCUSDT ｜limit | LONG | NO | 30"
+    )
     doc = read_markdown(f"# T\n\n## HTTP Request\n\nGET /x\n\n## 请求参数\n\n{flat}\n", "zh-CN")
     assert [(p.name, p.mandatory) for p in extract(doc).params] == [("pair", True), ("limit", False)]
     bare = '# T\n\n## HTTP Request\n\nGET /x\n\n**Weight** : 3\n\n**Response**\n\n    {"a": 1}\n'
     ep = extract(read_markdown(bare, "en"))
     assert ep.weight["value"] == 3 and ep.example.value == {"a": 1}  # labels without a colon, or with a space before it
-    mislabelled = "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
+    mislabelled = (
+        "# T\n\n## HTTP Request\n\nGET /x\n\n**Parameters:**\n\n"
+        "名称| 类型| 类型| 描述\n---|---|---|---\nsymbol| STRING| 是| x\n"
+    )
     [p] = extract(read_markdown(mislabelled, "zh-CN")).params
     assert (p.type, p.mandatory) == ("STRING", True)
     batch = (
-        "# T\n\n## HTTP Request\n\nPOST /x\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n"
+        "# T\n\n## HTTP Request\n\nPOST /x\n\n"
+        "## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\n"
         "batchOrders| LIST<JSON>| YES| orders\ntimestamp| LONG| YES|\n\n**Where batchOrders is**\n\n"
         "Name| Type| Mandatory| Description\n---|---|---|---\nsymbol| STRING| YES|\nside| ENUM| YES| BUY or SELL\n"
     )
@@ -661,7 +674,10 @@ def test_parameter_tables_in_their_many_shapes():
 
 
 def test_enums_ignore_a_stray_colon_among_values():
-    text = "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; not with `price`"
+    text = (
+        "only for `LIMIT` order; can be set to `OPPONENT`/ `OPPONENT_5`/ `OPPONENT_20`: /`QUEUE`/ `QUEUE_5`; "
+        "not with `price`"
+    )
     assert enum_values(text, "ENUM") == ["OPPONENT", "OPPONENT_5", "OPPONENT_20", "QUEUE", "QUEUE_5"]
     assert enum_values("`OPPONENT`/ `OPPONENT_20`: /`QUEUE`", "STRING") == []
     assert enum_values("Set the response JSON. `ACK`, `RESULT`, or `FULL`.", "ENUM") == ["ACK", "RESULT", "FULL"]
@@ -869,7 +885,8 @@ def test_element_tables_of_list_parameters_are_compared_between_languages():
 
 def test_security_named_in_the_endpoint_heading_when_the_title_has_none():
     doc = read_markdown(
-        "# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n",
+        "# listenToken Methods\n\n## Create listenToken (USER_STREAM)\n\n"
+        "### HTTP Request\n\n**POST** `/sapi/v1/userListenToken`\n",
         "en",
     )
     ep = extract(doc)
@@ -894,7 +911,10 @@ def test_a_page_exported_without_its_twin_is_read_in_its_own_language():
 
 
 def test_a_row_that_starts_with_a_greater_than_sign_stays_a_row_with_its_sign():
-    md = "# K\n\n## Request Weight\n\nLIMIT| weight  \n---|---  \n[1,100)| 1  \n[500, 1000]| 5  \n> 1000| 10  \n  \n> A note under the table.\n"
+    md = (
+        "# K\n\n## Request Weight\n\n"
+        "LIMIT| weight  \n---|---  \n[1,100)| 1  \n[500, 1000]| 5  \n> 1000| 10  \n  \n> A note under the table.\n"
+    )
     (table, note) = read_markdown(md, "en").sections[0].blocks
     assert (
         table.rows[-1] == ("> 1000", "10") and note.text == "A note under the table."
@@ -921,10 +941,12 @@ def test_bare_text_in_a_container_is_a_paragraph_and_buttons_icons_are_not():
     """A Docusaurus note box puts its title as bare text in a div; the export writes it as a paragraph."""
     html = (
         '<html lang="zh-CN"><body><article><div class="theme-doc-markdown markdown"><h1>T (USER_DATA)</h1>'
-        '<div class="theme-admonition"><div class="admonitionHeading"><span><svg><path d="M0"></path></svg></span>信息</div>'
+        '<div class="theme-admonition">'
+        '<div class="admonitionHeading"><span><svg><path d="M0"></path></svg></span>信息</div>'
         '<div class="admonitionContent"><p>正文 <code>x</code></p></div></div>'
         '<h2 id="h">HTTP请求<a class="hash-link" href="#h">\u200b</a></h2><p>GET <code>/x</code></p>'
-        '<div class="codeBlockContainer"><pre><code><span class="token-line">{}</span></code></pre><button title="复制">复制</button></div>'
+        '<div class="codeBlockContainer"><pre><code><span class="token-line">{}</span></code></pre>'
+        '<button title="复制">复制</button></div>'
         "</div></article></body></html>"
     )
     doc, _ = read_html(html, "zh-CN", "x.html")
@@ -946,7 +968,10 @@ def test_and_joined_prose_never_beats_a_list_of_values():
 def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language():
     from doccontract.read.crawler import read_crawler
 
-    broken = '---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n---\n\n<span id="zh"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n'
+    broken = (
+        "---\nsource_url: x\n---\n\n# Query (USER_DATA)\n\nGET /x\n\n"
+        '---\n\n<span id="zh"></span>\n\n# 查询 (USER_DATA)\n\nGET /x\n'
+    )
     with pytest.raises(PageError, match="no '---' line followed by a '# ' title"):
         read_crawler(broken, "b.md")
     assert list(read_crawler("---\nsource_url: x\n---\n\n# Query\n\ntext\n\n---\n\nmore\n", "one.md").docs) == [
@@ -957,7 +982,8 @@ def test_a_two_language_page_whose_split_is_broken_is_an_error_not_one_language(
 def test_html_text_fragments_inline_elements_and_blocks_inside_inline_elements():
     def blocks(body: str):
         doc, _ = read_html(
-            f'<html lang="en"><body><article><div class="theme-doc-markdown markdown"><h1>T</h1>{body}</div></article></body></html>',
+            '<html lang="en"><body><article><div class="theme-doc-markdown markdown">'
+            f"<h1>T</h1>{body}</div></article></body></html>",
             "en",
             "x",
         )
@@ -996,6 +1022,9 @@ def test_a_spot_path_without_its_slash_is_read():
 def test_request_sections_without_a_request_line_heading_fail_even_when_they_name_a_base_url():
     from doccontract.read.classify import classify
 
-    md = "# Thing\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nx| LONG| YES|\n\nThe base endpoint is https://api.example.test.\n"
+    md = (
+        "# Thing\n\n## Request Parameters\n\nName| Type| Mandatory| Description\n---|---|---|---\nx| LONG| YES|\n\n"
+        "The base endpoint is https://api.example.test.\n"
+    )
     with pytest.raises(PageError, match="no 'HTTP Request' section"):
         classify(read_markdown(md, "en"))

@@ -389,7 +389,8 @@ def test_one_log_line_per_request_without_key_or_signature(clock):
     assert not any(KEY in line or sig in line for line in lines)
 
 
-CONTROLS = "\x1b[2J\x1b]0;owned\x07\x08\x08\r\n\x00\x7f\x9b\u202e"  # clear screen, retitle, bell, backspaces, CR/LF, NUL, DEL, CSI, RLO
+# clear screen, retitle, bell, backspaces, CR/LF, NUL, DEL, CSI, RLO
+CONTROLS = "\x1b[2J\x1b]0;owned\x07\x08\x08\r\n\x00\x7f\x9b\u202e"
 
 
 def test_control_characters_from_a_request_reach_the_log_escaped(clock):

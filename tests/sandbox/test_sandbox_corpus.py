@@ -1,4 +1,5 @@
-"""Contracts beyond the model: every margin-trading corpus contract answers a generated valid request (never a 500); a broken example is named."""
+"""Contracts beyond the model: every margin-trading corpus contract answers a generated valid request (never
+a 500); a broken example is named."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Institutional Loan family on one sandbox: every contract answered within its schema, and the model's rules across endpoints."""
+"""The Institutional Loan family on one sandbox: every contract answered within its schema, and the model's
+rules across endpoints."""
 
 from __future__ import annotations
 
@@ -173,7 +174,8 @@ def test_transfer_out_moves_margin_to_spot(srv):
 
 @pytest.fixture
 def shared_wallet(clock):
-    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 275050 of credit 2001's shared margin USDT may leave."""
+    """The demo state with unit 1 owing 100000 USDT at a 0.8 threshold: 275050 of credit 2001's shared margin
+    USDT may leave."""
     data = json.loads(DEMO.read_text())
     unit = next(u for u in data["riskUnits"] if u["groupId"] == 1)
     unit["liabilities"][0]["principal"], unit["transferOutLtv"] = "100000", "0.8"

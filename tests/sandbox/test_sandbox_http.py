@@ -1,4 +1,5 @@
-"""The sandbox's HTTP over raw sockets: every request gets Binance's JSON, whatever its bytes or framing; nobody stalls the others."""
+"""The sandbox's HTTP over raw sockets: every request gets Binance's JSON, whatever its bytes or framing;
+nobody stalls the others."""
 
 from __future__ import annotations
 
@@ -166,7 +167,10 @@ def test_the_catch_all_answers_500_and_keeps_the_connection():
 
         server.sandbox.routes["/sapi/v1/margin/loan-groups/closed"]["GET"].handler = boom
         query = f"timestamp={clock.ms()}"
-        request = f"GET /sapi/v1/margin/loan-groups/closed?{query}&signature={signed(query)} HTTP/1.1\r\nHost: a\r\nX-MBX-APIKEY: {KEY}\r\n\r\n".encode()
+        request = (
+            f"GET /sapi/v1/margin/loan-groups/closed?{query}&signature={signed(query)} HTTP/1.1\r\n"
+            f"Host: a\r\nX-MBX-APIKEY: {KEY}\r\n\r\n"
+        ).encode()
         with socket.create_connection(("127.0.0.1", server.server.effective_port), timeout=10) as s:
             for _ in range(2):  # the same keep-alive connection answers again
                 s.sendall(request)
@@ -275,7 +279,8 @@ def _signed_borrow(clock: Clock) -> bytes:
     body = f"groupId=10001&assetName=USDT&amount=100&timestamp={clock.ms()}"
     body += f"&signature={signed('', body)}"
     return (
-        f"POST {BORROW} HTTP/1.1\r\nHost: a\r\nX-MBX-APIKEY: {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"POST {BORROW} HTTP/1.1\r\nHost: a\r\nX-MBX-APIKEY: {KEY}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
         f"Content-Length: {len(body)}\r\n\r\n{body}"
     ).encode()
 

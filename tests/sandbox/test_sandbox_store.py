@@ -59,7 +59,8 @@ def close_unit(url: str, group: int = 10001) -> dict:
 
 # ---------------------------------------------------------------- bounded growth: what is written loads again
 def test_interest_after_a_long_stop_on_many_units_is_kept_bounded_and_the_state_loads(tmp_path):
-    """Found in hostile testing: 25 units owing 1000 USDT, last interest 99 days back; one GET wrote 10.6 MB and the restart refused it."""
+    """Found in hostile testing: 25 units owing 1000 USDT, last interest 99 days back; one GET wrote 10.6 MB and
+    the restart refused it."""
     now = int(time.time() * 1000)
     data = json.loads(DEMO.read_text())
     for i in range(25):
@@ -93,7 +94,8 @@ def test_interest_after_a_long_stop_on_many_units_is_kept_bounded_and_the_state_
 
 
 def test_an_amount_the_state_cannot_hold_is_refused_up_front_with_binances_parameter_error(tmp_path):
-    """Found in hostile testing: a borrow of 5e19 on a unit whose limit allows it was answered 200 and the restart refused the state."""
+    """Found in hostile testing: a borrow of 5e19 on a unit whose limit allows it was answered 200 and the
+    restart refused the state."""
     data = json.loads(DEMO.read_text())
     next(u for u in data["riskUnits"] if u["groupId"] == 10001)["creditLimit"] = "99999999999999999999"
     path = tmp_path / "state.db"
@@ -151,7 +153,8 @@ def test_a_save_that_fails_answers_5xx_and_undoes_the_change_in_memory(tmp_path)
 
 # ---------------------------------------------------------------- one sandbox per state file
 def test_a_second_sandbox_on_the_same_state_file_refuses_to_start(tmp_path):
-    """Found in hostile testing: two sandboxes on one file both answered transactionId 900001 and the file kept one borrow."""
+    """Found in hostile testing: two sandboxes on one file both answered transactionId 900001 and the file kept
+    one borrow."""
     path = tmp_path / "state.db"
     proc, url = sandbox_process("--state", str(path), "--persist")
     try:
@@ -262,7 +265,8 @@ def _random_call(rng: random.Random) -> tuple[str, str, dict, tuple[str, str]]:
 
 
 def test_fuzz_random_call_sequences_persist_and_load_equal(tmp_path):
-    """Seeded random sequences of the family's calls, time moving by hours and days: after each, the stored state loads equal."""
+    """Seeded random sequences of the family's calls, time moving by hours and days: after each, the stored
+    state loads equal."""
     deadline = time.monotonic() + 120
     for seed in range(6):
         rng = random.Random(seed)

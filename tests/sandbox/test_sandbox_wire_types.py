@@ -187,7 +187,8 @@ SUBS = st.sampled_from(
 
 
 class FamilySequences(RuleBasedStateMachine):
-    """Any order of the family's calls, by any role, as the clock moves: every answer within its contract, never a 500."""
+    """Any order of the family's calls, by any role, as the clock moves: every answer within its contract,
+    never a 500."""
 
     @initialize()
     def start(self):

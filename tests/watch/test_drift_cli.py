@@ -83,8 +83,8 @@ def test_an_internal_error_is_one_line_exit_70_and_debug_shows_the_traceback(mon
     assert cli.main(["diff", "a", "b"]) == 70
     err = capsys.readouterr().err
     assert (
-        err
-        == "doccontract diff: internal error: RuntimeError: something we did not foresee with *** (rerun with --debug for the traceback)\n"
+        err == "doccontract diff: internal error: RuntimeError: something we did not foresee with *** "
+        "(rerun with --debug for the traceback)\n"
     )
     with pytest.raises(RuntimeError):
         cli.main(["diff", "a", "b", "--debug"])

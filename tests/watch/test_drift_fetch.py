@@ -188,7 +188,8 @@ def test_fetch_refuses_a_page_documenting_another_endpoint(tmp_path, lang):
     assert r.returncode == 3
     # (the zh-CN page of Query-Closed-Group-Record names another path than its English twin: Binance's own slip)
     assert re.search(
-        r"page now documents another endpoint: GET /sapi/v1/margin/loan-\S+, not DELETE /sapi/v1/margin/loan-group as the spec does",
+        r"page now documents another endpoint: GET /sapi/v1/margin/loan-\S+, "
+        r"not DELETE /sapi/v1/margin/loan-group as the spec does",
         " ".join(r.stderr.split()),
     )  # wrapped at 100 columns
     assert spec.read_bytes() == SEED.read_bytes()

@@ -294,8 +294,10 @@ def test_a_note_under_request_weight_is_a_notes_change(tmp_path):
 def test_a_new_column_in_the_parameter_table_is_at_least_a_text_change(tmp_path):
     """No field reads a 'Range' column: the page's content still changed, so it is not 'no drift'."""
     new = page().replace(
-        "Name| Type| Mandatory| Description\n---|---|---|---\nwidgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
-        "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\nwidgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |",
+        "Name| Type| Mandatory| Description\n---|---|---|---\n"
+        "widgetId| LONG| YES| the widget's id\ntimestamp| LONG| YES|",
+        "Name| Type| Mandatory| Description| Range\n---|---|---|---|---\n"
+        "widgetId| LONG| YES| the widget's id| 1 to 99\ntimestamp| LONG| YES| |",
     )
     code, changes = diff(tmp_path, page(), new)
     assert code == 1 and summary(changes) == {("documentation", "page.text-changed", "en")}, changes
@@ -347,7 +349,10 @@ def test_an_example_value_changed_beside_another_change_is_still_reported(tmp_pa
 def test_an_alternative_answer_added_is_not_the_fields_removed(tmp_path):
     """The response becomes 'this OR that' (oneOf): the first answer's fields are still documented."""
     new = page(
-        example='```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n```\n[\n  {"widgetId": 7, "ready": true}\n]\n```'
+        example=(
+            '```\n{\n  "widgetId": 7,\n  "ready": true\n}\n```\n\nOR\n\n'
+            '```\n[\n  {"widgetId": 7, "ready": true}\n]\n```'
+        )
     )
     code, changes = diff(tmp_path, page(), new)
     assert code == 1 and not [c for c in changes if c["code"].startswith("field.")], changes

@@ -85,7 +85,8 @@ def _server_view(seen) -> tuple[str, str, str]:
 
 
 def test_two_hundred_signatures_arrive_intact_for_every_key_type():
-    """Random keys and payloads; the server decodes with parse_qsl and verifies (RSA and Ed25519 signatures hold '+', '/', '=')."""
+    """Random keys and payloads; the server decodes with parse_qsl and verifies (RSA and Ed25519 signatures hold
+    '+', '/', '=')."""
     import random
     import string
 

@@ -56,7 +56,10 @@ AUTH_PARAMS = {
         "minimum": 0,
         "required": True,
         "description": "Milliseconds (or microseconds) since the epoch when the request was created",
-        "rule": f"rejected with -1021 when more than recvWindow behind the server's clock or {TIMESTAMP_AHEAD_MS} ms or more ahead of it",
+        "rule": (
+            f"rejected with -1021 when more than recvWindow behind the server's clock or {TIMESTAMP_AHEAD_MS} ms "
+            "or more ahead of it"
+        ),
     },
     "recvWindow": {
         "type": "number",
@@ -64,14 +67,22 @@ AUTH_PARAMS = {
         "maximum": RECV_WINDOW_MAX,
         "default": RECV_WINDOW_DEFAULT,
         "required": False,
-        "description": f"Milliseconds the request stays valid (default {RECV_WINDOW_DEFAULT}, at most {RECV_WINDOW_MAX}); up to three decimals",
+        "description": (
+            f"Milliseconds the request stays valid (default {RECV_WINDOW_DEFAULT}, at most {RECV_WINDOW_MAX}); "
+            "up to three decimals"
+        ),
         "rule": "above the maximum: -1131",
     },
     "signature": {
         "type": "string",
         "required": True,
-        "description": "HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (base64, percent-encoded) signature of the payload",
-        "rule": "the payload is the percent-encoded query string followed by the body, signature excluded; signature is sent last",
+        "description": (
+            "HMAC-SHA256 (hex), RSA PKCS#1 v1.5 SHA-256 or Ed25519 (base64, percent-encoded) signature of the payload"
+        ),
+        "rule": (
+            "the payload is the percent-encoded query string followed by the body, signature excluded; "
+            "signature is sent last"
+        ),
     },
 }
 

@@ -14,8 +14,9 @@ def add_parser(sub: Subcommands) -> None:
         sub,
         "add",
         "snapshot local crawler-export pages (files or folders) into specs/",
-        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their URL names. "
-        "A page holding another page than its URL names (its heading anchors, or its title and request line, say so) is refused.",
+        "Copy crawler-export pages that document an endpoint (or list error codes) into specs/ at the path their "
+        "URL names. A page holding another page than its URL names (its heading anchors, or its title and request "
+        "line, say so) is refused.",
         "doccontract add ../shared/corpus/binance/institutional_loan",
         "0 done; 2 a page could not be read, has no source_url or holds another page (nothing written)",
     )

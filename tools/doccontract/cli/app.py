@@ -49,7 +49,10 @@ def make_parser() -> argparse.ArgumentParser:
         prog="doccontract",
         formatter_class=Formatter,
         description="Binance API docs -> executable contracts",
-        epilog="Every command: 2 a mistake in the command line or an input file, 70 internal error (rerun with --debug), 130 interrupted.",
+        epilog=(
+            "Every command: 2 a mistake in the command line or an input file, 70 internal error (rerun with --debug), "
+            "130 interrupted."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"doccontract {__version__}")
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)

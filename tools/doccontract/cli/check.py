@@ -14,7 +14,8 @@ def add_parser(sub: Subcommands) -> None:
         "run the contract suite (the main job)",
         "Run the pytest contract suite against the sandbox (default) or the live API and print one row per check.",
         "doccontract check --target sandbox --junit reports/contract-junit.xml",
-        "0 every check passed; 1 a check failed (or, with --require-coverage, a code that can occur on the target was never "
+        "0 every check passed; 1 a check failed (or, with --require-coverage, a code that can occur on the target "
+        "was never "
         "answered); 2 bad argument; 3 live checks not run: no credentials; 4 the API could not be reached",
     )
     ck.add_argument("--target", choices=("sandbox", "live"), default="sandbox")

@@ -28,7 +28,8 @@ def add_parser(sub: Subcommands) -> None:
         "could not be fetched is listed as an error, one that now documents another page as refused. Waived changes "
         "(--waivers) are reported, not alerted, until their expiry date.",
         "doccontract drift --report-dir reports --alert-webhook https://hooks.slack.com/services/...",
-        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared or were "
+        "0 no drift; 1 non-breaking or documentation drift; 2 breaking drift; 3 some pages could not be compared "
+        "or were "
         "refused, or none was compared; "
         "4 an alert could not be delivered (wins over 1-3); 2 also for a bad argument",
     )

@@ -24,7 +24,8 @@ def add_parser(sub: Subcommands) -> None:
         "An unchanged page leaves its spec byte-identical. Takes contract ids, /docs/ paths or full URLs; "
         "with no argument, refetches every spec under --out.",
         "doccontract fetch /docs/institutional_loan/account/Institution-Loan-Group-Close",
-        "0 every page stored or unchanged; 2 bad argument; 3 a page could not be fetched or is not the page (nothing written)",
+        "0 every page stored or unchanged; 2 bad argument; 3 a page could not be fetched or is not the page "
+        "(nothing written)",
     )
     f.add_argument(
         "refs",
@@ -63,7 +64,8 @@ def _site(args: argparse.Namespace, refs: list[str]) -> str:
     sites = {s for s in map(site_of, refs) if s is not None}
     if len(sites) > 1:
         raise UsageError(
-            f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); fetch from one at a time or give --base-url"
+            f"the URLs name {len(sites)} sites ({', '.join(sorted(sites))}); "
+            "fetch from one at a time or give --base-url"
         )
     return sites.pop() if sites else os.environ.get("DOCCONTRACT_DOCS_URL", OFFICIAL_DOCS)
 

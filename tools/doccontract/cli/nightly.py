@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         print(internal_line("nightly", exc), file=sys.stderr)
     check = run_check(args.target, junit=str(report_dir / "contract-junit.xml"), contracts=args.contracts)
     say(
-        f"nightly: drift exit {drift_code if drift_code is not None else 'internal error'}, contract suite exit {check}, "
+        f"nightly: drift exit {drift_code if drift_code is not None else 'internal error'}, "
+        f"contract suite exit {check}, "
         f"alerts exit {alert}; reports in {report_dir}"
     )
     if internal is not None:

@@ -65,7 +65,10 @@ def add_command(
     """Declare one subcommand: its line in ``doccontract --help``, and its own help's description,
     example and exit codes, so a command's options and its help texts live in one module."""
     codes_text = textwrap.fill(f"exit codes: {codes}", 98, subsequent_indent="  ")
-    epilog = f"example:\n  {example}\n\n{codes_text}\n  and, for every command: 70 internal error (rerun with --debug), 130 interrupted"
+    epilog = (
+        f"example:\n  {example}\n\n{codes_text}\n"
+        "  and, for every command: 70 internal error (rerun with --debug), 130 interrupted"
+    )
     return sub.add_parser(name, help=summary, description=what or summary, epilog=epilog, formatter_class=Formatter)
 
 

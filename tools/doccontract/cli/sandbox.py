@@ -28,7 +28,10 @@ def add_parser(sub: Subcommands) -> None:
     sb.add_argument(
         "--state",
         metavar="FILE",
-        help="state database (SQLite; a JSON state file is served read-only) (default: the demo state shipped with the package)",
+        help=(
+            "state database (SQLite; a JSON state file is served read-only) "
+            "(default: the demo state shipped with the package)"
+        ),
     )
     sb.add_argument(
         "--persist",
@@ -126,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
     with server:
         n = sum(len(m) for m in sandbox.routes.values())
         print(
-            f"sandbox: {n} operations from {contracts} on {server.url} (state: {args.state or 'demo'}{', persisted' if args.persist else ''})",
+            f"sandbox: {n} operations from {contracts} on {server.url} "
+            f"(state: {args.state or 'demo'}{', persisted' if args.persist else ''})",
             flush=True,
         )
         try:

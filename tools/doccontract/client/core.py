@@ -95,7 +95,8 @@ def _credential(name: str, value: Any) -> None:
         kind = type(value).__name__
         size = f"{len(value)} characters" if isinstance(value, str) else kind
         raise ValueError(
-            f'{name} must be printable ASCII without spaces, line breaks, quotes (") or backslashes (\\) (got {size}; check for a stray newline or quote)'
+            f'{name} must be printable ASCII without spaces, line breaks, quotes (") or backslashes (\\) '
+            f"(got {size}; check for a stray newline or quote)"
         )
 
 
@@ -190,7 +191,10 @@ class Client(FamilyMethods):
         default = self.keys.default
         signer = self._signers.get(id(default)) if default else None
         roles = f", roles={sorted(self.keys.roles)}" if self.keys.roles else ""
-        return f"Client(base_url={self.base_url!r}, signer={signer.kind if signer else None}, api_key={'<hidden>' if default else None}{roles})"
+        return (
+            f"Client(base_url={self.base_url!r}, signer={signer.kind if signer else None}, "
+            f"api_key={'<hidden>' if default else None}{roles})"
+        )
 
     # -- any operation
     def call(self, operation: str | Operation, /, **params: Any) -> Result:
@@ -221,7 +225,8 @@ class Client(FamilyMethods):
             if isinstance(exc, BinanceAPIError) and exc.code == -2015 and op.caller and creds is not None:
                 exc.role = op.caller  # the one refusal whose cause is often the key's role: say which role it needs
                 exc.args = (
-                    f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; sent with {creds.name})",
+                    f"{exc.args[0]} ({op.key} is accessible only with {role_account(op.caller)}'s API key; "
+                    f"sent with {creds.name})",
                 )
             if exc.operation is None:
                 exc.operation = op.key
@@ -244,7 +249,8 @@ class Client(FamilyMethods):
         if creds is None:
             if op.caller:
                 raise CredentialsMissing(
-                    f"{op.key} is {self.keys.missing(op.caller)}, or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})"
+                    f"{op.key} is {self.keys.missing(op.caller)}, "
+                    f"or give Client keys=Keyring(roles={{{op.caller!r}: Credentials(...)}})"
                 )
             raise CredentialsMissing(f"{op.key} needs an API key (security: {op.auth_kind})")
         return creds
@@ -296,7 +302,8 @@ class Client(FamilyMethods):
             # only earn -1021 (or put nonsense on the wire); the local clock stays
             raise ClientError(
                 f"GET {op.path}: the server time {str(server)[:40]!r} is not usable "
-                f"(offset beyond {MAX_CLOCK_OFFSET_MS // 3_600_000} h, or a round trip over {MAX_CLOCK_ROUND_TRIP_S} s); the local clock is kept"
+                f"(offset beyond {MAX_CLOCK_OFFSET_MS // 3_600_000} h, "
+                f"or a round trip over {MAX_CLOCK_ROUND_TRIP_S} s); the local clock is kept"
             )
         self.offset_ms = offset
         return self.offset_ms
@@ -527,7 +534,8 @@ def _shape_problem(value: Any, limit: int) -> Violation | None:
 
 
 def _finite_only(value: Any) -> Any:
-    """``value`` with every number no float holds replaced by None (called within MAX_DEPTH: the recursion is bounded)."""
+    """``value`` with every number no float holds replaced by None (called within MAX_DEPTH: the recursion is
+    bounded)."""
     if isinstance(value, _NonFinite):
         return None
     if isinstance(value, dict):

@@ -2,17 +2,17 @@
 
 ::
 
-    ClientError                      anything about a call; .operation ("METHOD /path"), .response (an Answer or None)
-    +-- ParamError                   a bad parameter, before anything is sent (also a ValueError; .param, Binance's .code)
-    +-- CredentialsMissing           the call needs a key or a secret the client was not given (also a ValueError)
-    +-- RequestNotSent               the connection could not be opened: nothing changed
-    +-- RedirectRefused              a 3XX: never followed, nothing resent
-    +-- BinanceAPIError              a {code, msg} refusal (4XX: the caller's fault)
-    |   +-- RateLimited              429 (back off) or 418 (banned): .retry_after
-    +-- ExecutionStatusUnknown       5XX, an answer cut short, a connection lost after sending: query before retrying
-    +-- ContractViolation            the answer breaks the contract (a GET by default; any call under strict=True)
+    ClientError                    anything about a call; .operation ("METHOD /path"), .response (an Answer or None)
+    +-- ParamError                 a bad parameter, before anything is sent (also a ValueError; .param, Binance's .code)
+    +-- CredentialsMissing         the call needs a key or a secret the client was not given (also a ValueError)
+    +-- RequestNotSent             the connection could not be opened: nothing changed
+    +-- RedirectRefused            a 3XX: never followed, nothing resent
+    +-- BinanceAPIError            a {code, msg} refusal (4XX: the caller's fault)
+    |   +-- RateLimited            429 (back off) or 418 (banned): .retry_after
+    +-- ExecutionStatusUnknown     5XX, an answer cut short, a connection lost after sending: query before retrying
+    +-- ContractViolation          the answer breaks the contract (a GET by default; any call under strict=True)
 
-    ContractWarning (UserWarning)    a state change that was done but answered outside its contract
+    ContractWarning (UserWarning)  a state change that was done but answered outside its contract
 
 Every exception leaves the client scrubbed of the key and the secret (:func:`scrubbed`).
 """
@@ -61,7 +61,8 @@ class ParamError(ClientError, _wire_request.ParamError):
 
 
 class CredentialsMissing(ClientError, ValueError):
-    """The operation needs an API key (or a secret or private key to sign) the client was not given; nothing was sent."""
+    """The operation needs an API key (or a secret or private key to sign) the client was not given; nothing
+    was sent."""
 
 
 class ContractViolation(ClientError):
@@ -125,7 +126,8 @@ class RedirectRefused(ClientError):
         self.status = status
         self.target_host = urlsplit(location).netloc or "(same host)"
         super().__init__(
-            f"HTTP {status}: redirect to {self.target_host} refused; signed requests and the API key are never sent anywhere else"
+            f"HTTP {status}: redirect to {self.target_host} refused; "
+            "signed requests and the API key are never sent anywhere else"
         )
 
 

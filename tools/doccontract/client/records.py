@@ -122,7 +122,8 @@ def _decimal_examples(examples: Sequence[Any]) -> bool:
 
 
 def example_values(schema: dict[str, Any], examples: Sequence[Any]) -> dict[int, list[Any]]:
-    """The documented examples' scalars, by the schema node (``id``) that describes them: what :func:`form` reads beside the schema."""
+    """The documented examples' scalars, by the schema node (``id``) that describes them: what :func:`form`
+    reads beside the schema."""
     out: dict[int, list[Any]] = {}
     stack = [(schema, example) for example in examples]
     while stack:
@@ -210,7 +211,8 @@ def _record_class(name: str, names: tuple[str, ...]) -> type:
 
 
 class Records(tuple):  # type: ignore[type-arg]
-    """A list answer: a tuple of its items (iterate, ``len``, index) that also carries ``weights`` and ``violations``."""
+    """A list answer: a tuple of its items (iterate, ``len``, index) that also carries ``weights`` and
+    ``violations``."""
 
     weights: dict[str, int]
     violations: tuple[str, ...]
@@ -311,7 +313,8 @@ def to_record(
 @dataclass(frozen=True)
 class Result:
     """An answer: ``data`` the body as JSON, ``weights`` the used weights the headers report, ``violations``
-    what in it breaks the contract (empty for a valid answer; see :class:`~doccontract.client.errors.ContractWarning`)."""
+    what in it breaks the contract (empty for a valid answer;
+    see :class:`~doccontract.client.errors.ContractWarning`)."""
 
     data: Any
     weights: dict[str, int]

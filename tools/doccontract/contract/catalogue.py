@@ -44,7 +44,8 @@ class ErrorCode:
         fits = [v for v in variants if v.count(PLACEHOLDER) == len(args) and (like is None or like in v)]
         if not fits:
             raise LookupError(
-                f"error {self.code}: no {lang} message with {len(args)} value(s){f' like {like!r}' if like else ''} among {variants}"
+                f"error {self.code}: no {lang} message with {len(args)} value(s)"
+                f"{f' like {like!r}' if like else ''} among {variants}"
             )
         text = fits[0]
         for a in args:
@@ -100,7 +101,8 @@ class Catalogue:
 
     @classmethod
     def merged(cls, *catalogues: Catalogue | None) -> Catalogue:
-        """One catalogue from several, the first that has a code winning (e.g. the served folder's, then the repository's)."""
+        """One catalogue from several, the first that has a code winning (e.g. the served folder's, then the
+        repository's)."""
         codes: dict[int, ErrorCode] = {}
         for cat in reversed([c for c in catalogues if c is not None]):
             codes.update(cat.codes)

@@ -45,7 +45,8 @@ def _shape_conflicts(fields: list[Field], example: Any, where: str) -> list[Find
                 Finding(
                     "page.example-shape",
                     "warning",
-                    f"the field table calls {path} {f.type!r} (an array) but the example shows one object; the example's shape is used",
+                    f"the field table calls {path} {f.type!r} (an array) but the example shows one object; "
+                    "the example's shape is used",
                     where,
                     {"field": path, "documented": f.type},
                 )
@@ -117,7 +118,8 @@ def _type_conflicts(fields: list[Field], values: list[Any], where: str) -> list[
             Finding(
                 "page.example-type",
                 "warning",
-                f"the field table calls {path} {f.type!r} but the example shows {json.dumps(odd[0])} ({kind}); the contract accepts both, the example's type first",
+                f"the field table calls {path} {f.type!r} but the example shows {json.dumps(odd[0])} ({kind}); "
+                "the contract accepts both, the example's type first",
                 where,
                 {"field": path, "documented": f.type, "example": odd[0], "exampleType": kind},
             )

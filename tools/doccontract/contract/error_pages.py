@@ -106,7 +106,8 @@ def build_catalogue(
     contracts: Sequence[Contract],
     kept: Iterable[ErrorCode] = (),
 ) -> Catalogue:
-    """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts, then assumptions."""
+    """``error_pages``: (display path, URL, docs by language).  Pages (or ``kept`` page entries), then contracts,
+    then assumptions."""
     entries: dict[int, dict[str, Any]] = {}
     for e in kept:
         for where in e.documented:

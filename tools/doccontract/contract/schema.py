@@ -95,7 +95,9 @@ def request_schema(params: list[Param]) -> dict[str, Any]:
 
 
 _CONDITIONAL = re.compile(
-    r"only (?:be )?return|not return|not be returned|available (?:only )?(?:for|after|since)\b|不会返回|仅适用|only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|if .{0,80} exists|"
+    r"only (?:be )?return|not return|not be returned|available (?:only )?(?:for|after|since)\b|不会返回|仅适用|"
+    r"only (?:if|when)\b|returned (?:only )?(?:when|if)|only (?:present|shown|appears?)|optional|may not|"
+    r"if .{0,80} exists|"
     r"不返回|可选|才返回|才会返回|时返回|才有|仅在|仅当|只有在",
     re.I,
 )
@@ -330,7 +332,8 @@ def response_schema(fields: list[Field], example: Example | None, also: list[Any
 
 #: 'secretKey will be null when creating an RSA key', 'null if not set', '未设置时为null'
 _NULLABLE = re.compile(
-    r"(?<!\bnot )(?<!\bnever )(?<!\bcannot )(?<!\bcan't )\b(?:will be|would be|can be|could be|may be|might be|is|are|returns?)\s+null\b"
+    r"(?<!\bnot )(?<!\bnever )(?<!\bcannot )(?<!\bcan't )"
+    r"\b(?:will be|would be|can be|could be|may be|might be|is|are|returns?)\s+null\b"
     r"|\bnull (?:if|when|for)\b|(?<!不)(?<!不能)(?<!不会)为\s*null|返回\s*null",
     re.I,
 )

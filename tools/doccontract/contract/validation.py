@@ -75,7 +75,8 @@ def first_error(v: Draft202012Validator, instance: Any) -> ValidationError | Non
         return ValidationError("the schema refers to itself without end (a $ref cycle)", validator="$ref", schema={})
     except Unresolvable as exc:  # a schema not loaded through schema_problem
         return ValidationError(
-            f"$ref {str(exc).removeprefix('Unresolvable: ')[:200]!r} does not resolve inside the contract (schemas are never fetched)",
+            f"$ref {str(exc).removeprefix('Unresolvable: ')[:200]!r} does not resolve inside the contract "
+            "(schemas are never fetched)",
             validator="$ref",
             schema={},
         )
@@ -102,7 +103,10 @@ def schema_problem(schema: Any) -> str | None:
                 try:
                     sub = resolver.lookup(sub).contents
                 except Unresolvable:
-                    return f"{keyword} {node[keyword][:200]!r} at {pointer or '/'} does not resolve inside the contract (schemas are never fetched)"
+                    return (
+                        f"{keyword} {node[keyword][:200]!r} at {pointer or '/'} does not resolve inside the contract "
+                        "(schemas are never fetched)"
+                    )
             if isinstance(sub, dict):
                 targets.append(id(sub))
         for keyword in IN_PLACE_MANY:
@@ -112,7 +116,10 @@ def schema_problem(schema: Any) -> str | None:
         targets += [id(s) for s in dependent.values() if isinstance(s, dict)] if isinstance(dependent, dict) else []
     loop = _cycle(edges)
     if loop is not None:
-        return f"the schema at {where.get(loop, '?')} leads back to itself without reading any deeper into the answer (a $ref cycle)"
+        return (
+            f"the schema at {where.get(loop, '?')} leads back to itself without reading any deeper into the answer "
+            "(a $ref cycle)"
+        )
     return None
 
 

@@ -157,7 +157,8 @@ def classify(doc: Document) -> str | None:
     if "params" in by_heading or "example" in by_heading:
         raise TemplateError(
             doc.source,
-            "has request or response sections but no 'HTTP Request' section (expected e.g. '## HTTP Request' / '## HTTP请求')",
+            "has request or response sections but no 'HTTP Request' section "
+            "(expected e.g. '## HTTP Request' / '## HTTP请求')",
         )
     prose = [
         t

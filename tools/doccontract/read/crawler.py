@@ -96,7 +96,8 @@ def read_crawler(text: str, source: str) -> Page:
         findings.append(
             _missing(
                 source,
-                "the second half, where the Chinese page belongs, holds no Chinese (the English again?); read as en only",
+                "the second half, where the Chinese page belongs, holds no Chinese (the English again?); "
+                "read as en only",
             )
         )
         body, halves = halves[0], None

@@ -21,7 +21,8 @@ _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 _OPTIONAL_HINT = re.compile(
-    r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|不返回|可选|才返回|才会返回|时返回|才有",
+    r"not return|not be returned|不会返回|only return|only (?:if|when)\b|optional|may not|if .{0,80} exists|"
+    r"不返回|可选|才返回|才会返回|时返回|才有",
     re.I,
 )
 
@@ -30,7 +31,8 @@ _RETURNS = re.compile(r"return|response|返回|响应", re.I)
 
 
 _RETURNED_WHEN = re.compile(
-    r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|不会返回|仅在|仅当",
+    r"\breturns?\b[^.。]{0,40}\b(?:when|if)\b|available (?:for|after|since|only)|not (?:be )?returned|"
+    r"不会返回|仅在|仅当",
     re.I,
 )
 
@@ -51,7 +53,8 @@ def conditional_names(doc: Document, params: list[Param], keys: set[str]) -> set
     for p in params:  # 'retrieveQuestionnaire: true: return questionnaire within response': the parameter decides
         for k in keys:
             if k in p.description and re.search(
-                rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|返回\s*{re.escape(k)}\s*字段",
+                rf"\breturns?\s+(?:the\s+)?{re.escape(k)}\s*(?:field|within|in the response)|"
+                rf"返回\s*{re.escape(k)}\s*字段",
                 p.description,
             ):
                 names.add(k)

@@ -172,5 +172,8 @@ def wrong_page(page: Page, text: str, url_path: str = "", spec: dict[str, Known]
         if named or not spec or lang not in spec or lang not in got:
             continue
         if not same_page(spec[lang], got[lang]):
-            return f"the {lang} page at /docs/{url_path or '?'} holds another page: it documents {_name(got[lang])}, not {_name(spec[lang])} as the spec does"
+            return (
+                f"the {lang} page at /docs/{url_path or '?'} holds another page: "
+                f"it documents {_name(got[lang])}, not {_name(spec[lang])} as the spec does"
+            )
     return None

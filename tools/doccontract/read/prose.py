@@ -44,7 +44,8 @@ _VALUE_LIST = re.compile(r"(?<![A-Z0-9_])[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||
 
 
 _VALUE_LABEL = re.compile(
-    r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*",
+    r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)"
+    r"[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*",
     re.I,
 )  # 'Type: ', 'Asset Name , ', '操作类型：'
 
@@ -129,13 +130,15 @@ def omitted_default(description: str, doc_type: str) -> tuple[list[str], str] | 
 # "Default:10 Max:100", "Default 500; max 1000.", "Start from 1", "最大:100", "开始值 1": an integer
 # parameter's documented bounds.  A number followed by a unit ("max 100 days") bounds something else.
 _MAX = re.compile(
-    r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*"
+    r"(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
     re.I,
 )
 
 
 _MIN = re.compile(
-    r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)"
+    r"\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
     re.I,
 )
 

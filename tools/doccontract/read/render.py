@@ -70,10 +70,14 @@ def render_html(doc: Document, url: str = "") -> str:
     def anchor(text: str) -> str:
         slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", text.lower()).strip("-")
         title = f"{text}的直接链接" if doc.lang == "zh-CN" else f"Direct link to {text}"
-        return f'<a href="#{escape(slug)}" class="hash-link" aria-label="{escape(title)}" title="{escape(title)}">\u200b</a>'
+        return (
+            f'<a href="#{escape(slug)}" class="hash-link" '
+            f'aria-label="{escape(title)}" title="{escape(title)}">\u200b</a>'
+        )
 
     out = [
-        f'<!DOCTYPE html><html lang="{doc.lang}" dir="ltr"><head><meta charset="UTF-8"><title>{escape(doc.title)} | Binance Open Platform</title>',
+        f'<!DOCTYPE html><html lang="{doc.lang}" dir="ltr"><head><meta charset="UTF-8">'
+        f"<title>{escape(doc.title)} | Binance Open Platform</title>",
         f'<link rel="canonical" href="{escape(url)}"></head><body><nav class="navbar">Binance Open Platform</nav>'
         if url
         else "</head><body>",

@@ -77,8 +77,8 @@ def path_only(section: Section) -> str | None:
 
 def method_from_url(section: Section, path: str) -> str | None:
     """The method of a full URL example for ``path``: the one written before the URL ('POST https://...'),
-    or given to curl ('-X POST'), else GET, since a bare URL or a link is what a browser fetches with GET.  None when no URL there
-    has this path (an example of another request says nothing of this one)."""
+    or given to curl ('-X POST'), else GET, since a bare URL or a link is what a browser fetches with GET.
+    None when no URL there has this path (an example of another request says nothing of this one)."""
     for text in section_texts(section):
         for m in _ANY_URL.finditer(text):
             if m.group(2).rstrip("/") == path.rstrip("/"):

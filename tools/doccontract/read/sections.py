@@ -44,7 +44,8 @@ _PARTS = {
 
 
 _LABEL = re.compile(
-    r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$"
+    r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})"
+    r"(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$"
 )
 
 

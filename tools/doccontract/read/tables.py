@@ -176,7 +176,8 @@ def parse_params(section: Section | None, where: str, findings: list[Finding]) -
                 Finding(
                     "page.enum-omits-default",
                     "warning",
-                    f"parameter {p.name}: the values listed ({', '.join(listed)}) leave out its own default {missing}; no value list is enforced",
+                    f"parameter {p.name}: the values listed ({', '.join(listed)}) leave out its own default {missing}; "
+                    "no value list is enforced",
                     f"{where} | {p.name}",
                     {"listed": listed, "default": missing},
                 )
@@ -233,7 +234,8 @@ def parse_fields(table: Table, where: str) -> list[Field]:
     return roots
 
 
-#: '- price (number): Last price', '`data` (array) - the tokens', '**code** （string）：状态码': a field of a bulleted response
+#: '- price (number): Last price', '`data` (array) - the tokens', '**code** （string）：状态码':
+#: a field of a bulleted response
 _FIELD_ITEM = re.compile(
     r"^[`*]*(?P<name>[A-Za-z_][\w.\[\]-]*)[`*]*\s*[(（]\s*(?P<type>[^)）,，]{1,40}?)\s*(?:[,，][^)）]{0,40})?[)）]\s*(?:[:：\-–—]\s*)?(?P<desc>.*)$"
 )

@@ -76,7 +76,8 @@ MAX_INTERNAL_ERRORS = 20
 
 
 class Sandbox:
-    """Every operation of a contracts folder behind Binance's gateway rules; the Institutional Loan model behind its family."""
+    """Every operation of a contracts folder behind Binance's gateway rules; the Institutional Loan model behind
+    its family."""
 
     def __init__(
         self,
@@ -148,7 +149,10 @@ class Sandbox:
                 route.example = op.examples[0]
                 problem = first_error(route.validator, route.example)
                 if problem is not None:
-                    route.broken = f"{op.id}: the page's response example breaks its own schema at {json_pointer(problem) or '/'}: {problem.message}"
+                    route.broken = (
+                        f"{op.id}: the page's response example breaks its own schema "
+                        f"at {json_pointer(problem) or '/'}: {problem.message}"
+                    )
             if route.broken:
                 self.problems.append(route.broken)
         self.routes.setdefault(op.path, {})[op.method] = route
@@ -171,7 +175,9 @@ class Sandbox:
                 {},
                 {
                     "code": -1000,
-                    "msg": f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]",
+                    "msg": (
+                        f"An unknown error occurred while processing the request.[internal error: {type(exc).__name__}]"
+                    ),
                 },
                 -1000,
             )
@@ -181,7 +187,8 @@ class Sandbox:
             path = target.split("?", 1)[0][:200].encode("ascii", "backslashreplace").decode()
             line = (
                 f"{client} {method[:16].encode('ascii', 'backslashreplace').decode()} {path} {answer.status} "
-                f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} {1000 * (time.perf_counter() - started):.1f}ms"
+                f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} "
+                f"{1000 * (time.perf_counter() - started):.1f}ms"
             )
             self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
         return answer

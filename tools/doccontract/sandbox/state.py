@@ -1,4 +1,5 @@
-"""The sandbox's state: accounts, risk units, records; read with a size limit and checked fully (the JSON seed, or a row of the store).
+"""The sandbox's state: accounts, risk units, records; read with a size limit and checked fully (the JSON seed,
+or a row of the store).
 
 A state that cannot be used is refused at start with one line naming the file
 and the place in it, so no request ever meets a half-valid state.
@@ -48,7 +49,8 @@ def _obj(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record(required: dict[str, Any]) -> dict[str, Any]:
-    """A record row: the fields the model filters on are checked here; the rest is checked by the contracts on the way out."""
+    """A record row: the fields the model filters on are checked here; the rest is checked by the contracts on
+    the way out."""
     return {"type": "object", "required": list(required), "properties": required}
 
 

@@ -41,7 +41,8 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> Store:
-        """The database at ``path`` (created 0600 when missing and ``create``), locked; refused with one line otherwise."""
+        """The database at ``path`` (created 0600 when missing and ``create``), locked; refused with one line
+        otherwise."""
         shown = str(path)
         real = Path(os.path.realpath(path))  # a symlink's target is written, the link is never replaced
         try:
@@ -62,7 +63,8 @@ class Store:
         if head and head != SQLITE_HEADER:
             if head.lstrip()[:1] == b"{":
                 raise JsonStateFile(
-                    f"{shown}: a JSON state file; --persist and --reset keep state in an SQLite database: give --seed {shown} and a new --state path"
+                    f"{shown}: a JSON state file; --persist and --reset keep state in an SQLite database: "
+                    f"give --seed {shown} and a new --state path"
                 )
             raise StateError(f"{shown}: not a sandbox state (neither an SQLite database nor JSON)")
         try:

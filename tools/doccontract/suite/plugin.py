@@ -182,7 +182,10 @@ class Suite:
                 base_url=live_base_url(), contract=SERVER_TIME_CONTRACT, strict=True
             ).sync_clock()  # unsigned: no key needed
         except Exception as exc:  # noqa: BLE001 - any failure leaves the local clock, and is said
-            self.clock_note = f"clock: could not read the API's time ({type(exc).__name__}: {redact(str(exc), self.secrets)[:200]}); signed requests carry the local time"
+            self.clock_note = (
+                f"clock: could not read the API's time ({type(exc).__name__}: {redact(str(exc), self.secrets)[:200]}); "
+                "signed requests carry the local time"
+            )
             return
         self.clock.offset = offset_ms / 1000
         self.clock_note = (

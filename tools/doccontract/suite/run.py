@@ -115,7 +115,8 @@ def run_check(
         problem = _url_problem(sandbox_url)
         if problem or target != "sandbox":
             print(
-                f"doccontract check: --sandbox-url {sandbox_url[:100]!r}: {problem or 'is for --target sandbox (live: set BINANCE_BASE_URL)'}",
+                f"doccontract check: --sandbox-url {sandbox_url[:100]!r}: "
+                f"{problem or 'is for --target sandbox (live: set BINANCE_BASE_URL)'}",
                 file=sys.stderr,
             )
             return EXIT_USAGE
@@ -311,7 +312,8 @@ def _table(
         lines += _wrap(note, "    ")
     n = {k: sum(r["outcome"] == k for r in rows) for k in ("PASSED", "FAILED", "SKIPPED", "XFAIL")}
     lines.append(
-        f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, {n['XFAIL']} known page errors against {target}"
+        f"{n['PASSED']} passed, {n['FAILED']} failed, {n['SKIPPED']} skipped, "
+        f"{n['XFAIL']} known page errors against {target}"
     )
     return "\n".join(lines)
 

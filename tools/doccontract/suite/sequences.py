@@ -219,7 +219,8 @@ def carried(seq: Sequence, ops: dict[str, Operation], sent: dict[str, Any]) -> t
             if kind == "integer" and value is not None and value != value.to_integral_value():
                 out[name] = int(value)
                 notes.append(
-                    f"sent {name} {out[name]}, not the example's {sent[name]}: {show.read} types {field_name} as integer"
+                    f"sent {name} {out[name]}, not the example's {sent[name]}: "
+                    f"{show.read} types {field_name} as integer"
                 )
     return out, notes
 

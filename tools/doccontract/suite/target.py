@@ -157,7 +157,8 @@ class Target:
         return self.keys.secrets
 
     def credentials(self, op: SuiteOperation, role: str | None = None) -> Credentials:
-        """The key that signs ``op`` (or, for an unrestricted one, the key of ``role``); without one the test is skipped, naming the role and its variables."""
+        """The key that signs ``op`` (or, for an unrestricted one, the key of ``role``); without one the test is
+        skipped, naming the role and its variables."""
         caller = op.caller or role
         creds = self.keys.roles.get(role) if role and not op.caller else self.keys.pick(caller)
         if creds is None:  # nothing to sign with: the checks are skipped, the reason names the role and variables
@@ -229,7 +230,8 @@ class Target:
             answer.role_note = role_note(op, creds)
             if not Keyring.confirmed(creds, op.caller):  # the default key is not that role's: a skip, not a failure
                 raise pytest.skip.Exception(
-                    f"{op.key} is accessible only with {role_account(op.caller)}'s API key; {creds.name} (role unknown) was refused "
+                    f"{op.key} is accessible only with {role_account(op.caller)}'s API key; "
+                    f"{creds.name} (role unknown) was refused "
                     f"with -2015, so it is not that key: set {variables(op.caller)}"
                 )
         return answer

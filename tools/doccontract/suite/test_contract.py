@@ -34,7 +34,8 @@ from doccontract.suite.plugin import LIVE_CLOSE_ENV, Suite, is_close
 from doccontract.suite.sequences import Agreement, Sequence, Written, agree, carried, run, validate
 from doccontract.suite.target import Answer, Clock, Target
 
-# DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each (default 6; tools/bench_suite.py raises it)
+# DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each
+# (default 6; tools/bench_suite.py raises it)
 GENERATED = settings(
     max_examples=int(os.environ.get("DOCCONTRACT_EXAMPLES", "6")),
     deadline=None,
@@ -267,7 +268,8 @@ def test_generated_valid_requests_pass_the_parameter_rules(
         answer = target.send(operation, params)
         if answer.code in PARAMETER_CODES:
             raise CheckFailed(
-                f"a request the schema accepts was rejected: {answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})"
+                f"a request the schema accepts was rejected: "
+                f"{answer.code} {whole(str(answer.body.get('msg', '')))} (sent {params})"
             )
         if answer.status >= 500:
             raise CheckFailed(f"HTTP {answer.status} for a request the schema accepts")

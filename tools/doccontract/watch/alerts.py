@@ -45,7 +45,10 @@ def _what_changed(c: Change) -> str:
     if isinstance(before, str) and isinstance(after, str):
         before, after = focus(before, after, context=30)
     if before is not None or after is not None:
-        line += f": {_short(before, 120) if before is not None else '(none)'} → {_short(after, 120) if after is not None else '(none)'}"
+        line += (
+            f": {_short(before, 120) if before is not None else '(none)'} → "
+            f"{_short(after, 120) if after is not None else '(none)'}"
+        )
     if c.why:
         line += f" ({c.why})"
     return neutral.slack(line)

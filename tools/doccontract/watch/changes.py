@@ -17,7 +17,9 @@ EXIT = {"none": 0, "drift": 1, "breaking": 2, "error": 3}
 WHY_BREAKING = {
     "method.changed": "calls with the old HTTP method are answered 404/405",
     "path.changed": "calls to the old path are answered 404",
-    "weight.unit-changed": "the calls now count against another rate limit, so limits budgeted for the old one are wrong",
+    "weight.unit-changed": (
+        "the calls now count against another rate limit, so limits budgeted for the old one are wrong"
+    ),
     "weight.increased": "each call costs more of the rate limit: clients that budget weight hit 429/418 sooner",
     "security.changed": "requests signed (or not) the old way are refused",
     "caller.narrowed": "calls with the API key of an account role the page no longer names are refused (-2015)",

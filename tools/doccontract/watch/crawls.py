@@ -170,7 +170,8 @@ def _load_tree(p: Path, tmp: Path, i: int) -> Path:
             ) from None
         if not isinstance(data, dict) or not {"method", "path", "languages"} <= set(data):
             raise UsageError(
-                f"{p}: not a doccontract contract (an OpenAPI document?); give two spec files, two contract files or two folders"
+                f"{p}: not a doccontract contract (an OpenAPI document?); "
+                "give two spec files, two contract files or two folders"
             )
         tree.mkdir()
         write_atomic(tree / "page.json", raw, tree, durable=False)

@@ -115,7 +115,8 @@ def docs_path(ref: str) -> str:
         path = ref.removeprefix("binance/").removesuffix(".md").strip("/")
     if not path or ".." in path.split("/"):
         raise FetchError(
-            f"{ref!r}: not a doc page (expected an id like institutional_loan/account/Institution-Loan-Group-Close, a /docs/ path or URL)"
+            f"{ref!r}: not a doc page "
+            "(expected an id like institutional_loan/account/Institution-Loan-Group-Close, a /docs/ path or URL)"
         )
     return path
 
@@ -218,7 +219,8 @@ class Fetcher:
                     if wait is not None and attempt < self.retries:
                         if wait > self.max_retry_after:
                             raise FetchError(
-                                f"{url}: HTTP {resp.status_code}, Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s"
+                                f"{url}: HTTP {resp.status_code}, "
+                                f"Retry-After {wait:.0f}s is longer than {self.max_retry_after:.0f}s"
                             )
                         time.sleep(wait)
                         continue
@@ -403,7 +405,8 @@ def read_pair(
             got = Known(identity(docs[lang]), docs[lang].title)
             if not same_page(want, got):
                 raise FetchError(
-                    f"{url}: page now documents another endpoint: {describe(got.ident)}, not {describe(want.ident)} as the spec does"
+                    f"{url}: page now documents another endpoint: "
+                    f"{describe(got.ident)}, not {describe(want.ident)} as the spec does"
                     + (f" (its title is '{got.title}', not '{want.title}')" if want.title else ""),
                     "other-endpoint",
                 )
@@ -605,7 +608,10 @@ def spec_path_problem(target: Path, specs_dir: Path) -> str | None:
         return f"would be written to {target}, which {exc.problem.split(';')[0]}"
     long = next((part for part in target.relative_to(specs_dir).parts if len(part.encode("utf-8")) > 255), None)
     if long is not None:
-        return f"names a path part of {len(long.encode('utf-8'))} bytes ('{long[:40]}...'); a file system takes at most 255"
+        return (
+            f"names a path part of {len(long.encode('utf-8'))} bytes ('{long[:40]}...'); "
+            "a file system takes at most 255"
+        )
     return None
 
 

@@ -159,7 +159,8 @@ def report_markdown(
     for title, items in (
         ("### Not compared (fetch or read failed; this is not drift)", errors),
         (
-            "### Refused: the page at this URL is another page (a crawler's or the site's slip; not compared, not drift)",
+            "### Refused: the page at this URL is another page "
+            "(a crawler's or the site's slip; not compared, not drift)",
             refused,
         ),
     ):
@@ -230,7 +231,10 @@ def report_junit(drifts: list[ContractDrift], errors: list[str], refused: list[s
         breaking = [ch for ch in d.live() if ch.cls == "breaking"]
         inner = ""
         if breaking:
-            inner += f'<failure message={quoteattr(f"{len(breaking)} breaking change(s)")} type="breaking">{escape(body)}</failure>'
+            inner += (
+                f'<failure message={quoteattr(f"{len(breaking)} breaking change(s)")} type="breaking">'
+                f"{escape(body)}</failure>"
+            )
         elif body:
             inner += f"<system-out>{escape(body)}</system-out>"
         cases.append(f'  <testcase classname="doc-drift" name={name}>{inner}</testcase>')
@@ -240,7 +244,8 @@ def report_junit(drifts: list[ContractDrift], errors: list[str], refused: list[s
         )
     for e in refused or []:
         cases.append(
-            f'  <testcase classname="doc-drift" name="identity"><error message={quoteattr(e)} type="wrong-page"/></testcase>'
+            f'  <testcase classname="doc-drift" name="identity">'
+            f'<error message={quoteattr(e)} type="wrong-page"/></testcase>'
         )
     errors = [*errors, *(refused or [])]
     failures = sum(1 for d in drifts if any(ch.cls == "breaking" for ch in d.live()))

@@ -26,10 +26,8 @@ from typing import Any
 
 from .._files import FileProblem, read_regular
 
-ROLES = ("credit", "parent", "collateral")
-MAX_KEY_BYTES = (
-    64 * 1024
-)  # a PEM private key is a few KB; a path naming anything larger is not one  # the order an unrestricted operation picks a role key in
+ROLES = ("credit", "parent", "collateral")  # the order an unrestricted operation picks a role key in
+MAX_KEY_BYTES = 64 * 1024  # a PEM private key is a few KB; a path naming anything larger is not one
 DEFAULT_PREFIX = "BINANCE"
 
 

@@ -31,7 +31,8 @@ def _method(spec: Method) -> Callable[..., Any]:
     def method(self: Any, *args: Any, **params: Any) -> Any:
         if len(args) > len(spec.positional):
             raise TypeError(
-                f"{spec.name}() takes {len(spec.positional)} positional arguments ({', '.join(spec.positional) or 'none'}), got {len(args)}"
+                f"{spec.name}() takes {len(spec.positional)} positional arguments "
+                f"({', '.join(spec.positional) or 'none'}), got {len(args)}"
             )
         given = dict(zip(spec.positional, args, strict=False))  # fewer than all: the rest by name or not at all
         twice = sorted(set(given) & set(params))
@@ -41,7 +42,10 @@ def _method(spec: Method) -> Callable[..., Any]:
         return self.named(spec.operation, spec.record, **given)
 
     method.__name__ = method.__qualname__ = spec.name
-    method.__doc__ = f"{spec.doc or spec.record}\n\nCalls ``{spec.operation}``; returns a ``{spec.record}`` record (None leaves a parameter out)."
+    method.__doc__ = (
+        f"{spec.doc or spec.record}\n\n"
+        f"Calls ``{spec.operation}``; returns a ``{spec.record}`` record (None leaves a parameter out)."
+    )
     this = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
     positional = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for n in spec.positional]
     signature = inspect.Signature([this, *positional, inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD)])

@@ -21,7 +21,8 @@ HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 MAX_SPAN_MS = 100 * DAY_MS  # "cannot exceed 100 days" (records pages)
 MAX_ACCRUAL_HOURS = 24 * 100  # catch-up after a long stop is bounded; older hours are skipped
-HOURLY_DAYS = 30  # interest rows stay hourly this long (startTime alone reaches back 30 days), then one row per unit, asset and day
+# interest rows stay hourly this long (startTime alone reaches back 30 days), then one row per unit, asset and day
+HOURLY_DAYS = 30
 MAX_ROWS = {
     "interest": 20_000,
     "borrowRepay": 10_000,
@@ -67,7 +68,8 @@ def _dec(value: Any, name: str) -> Decimal:
 
 
 def _room(name: str, *totals: Decimal) -> None:
-    """-1130 when a balance or liability would grow past what the state can hold (state.fits): refused, never written."""
+    """-1130 when a balance or liability would grow past what the state can hold (state.fits): refused, never
+    written."""
     if not all(fits(t) for t in totals):
         raise api_error(-1130, name)
 
@@ -166,7 +168,8 @@ class InstitutionalLoan:
         return self.state.by_uid[unit.credit_uid].parent_uid
 
     def _active_units_of(self, account: Account) -> list[RiskUnit]:
-        """Every active unit that counts the account's wallets: one for a collateral account, any number for a credit account."""
+        """Every active unit that counts the account's wallets: one for a collateral account, any number for a
+        credit account."""
         return [
             u
             for u in self.state.units.values()
