@@ -14,6 +14,7 @@ pytest_plugins = ["doccontract.suite.plugin"]
 KNOWN_DEVIATIONS = Path(__file__).with_name("contract_known_deviations.json")
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: `pytest -p no:xdist` still runs
 def pytest_xdist_auto_num_workers(config):
     """One worker more than cores: about a quarter of the run waits (on sockets, deadlines and
     doccontract processes), and a third worker fills that wait (2 cores: 93 s wall against 120 s)."""
