@@ -53,6 +53,13 @@ def test_recv_window_states_its_maximum_and_three_decimals(path, method, op):
         assert accepted is ok, text
 
 
+def test_every_signed_operation_says_how_to_sign_and_no_other_does():
+    """The note once hung on a contract key format 2 had dropped: no operation carried it."""
+    signed = {(c["method"].lower(), c["path"]) for c in CONTRACTS if c["auth"].get("kind") == "signed"}
+    described = {(m, p) for p, m, op in OPERATIONS if "signature = HMAC-SHA256" in op.get("description", "")}
+    assert signed and described == signed
+
+
 @pytest.mark.parametrize("path,method,op", OPERATIONS, ids=[f"{m.upper()} {p}" for p, m, _ in OPERATIONS])
 def test_no_parameter_schema_admits_the_empty_value_the_sandbox_refuses(path, method, op):
     for p in op["parameters"]:

@@ -158,7 +158,7 @@ def _operation(c: Contract) -> dict[str, Any]:
     }
     if auth.get("kind", "none") != "none":
         op["security"] = [{"ApiKey": []}]
-        if c.get("signed"):
+        if auth.get("kind") == "signed":  # format 2 says it in auth (the old "signed" key is gone)
             op["description"] = SIGNING_NOTE
     return op
 
