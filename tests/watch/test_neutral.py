@@ -244,7 +244,8 @@ def test_random_page_text_leaves_no_command_control_or_mention(heading, descript
 
 
 def _trickle(sent: list[int], in_head: bool):
-    """A byte every 0.5 s, in the head or the body, for up to 120 s (stops when the client hangs up)."""
+    """A byte every 0.1 s, in the head or the body, for up to 24 s (stops when the client hangs up): each
+    read is quicker than the per-read timeout, so only a total deadline ends the call."""
 
     def reply(conn: socket.socket, _req: bytes) -> None:
         head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 240\r\n\r\n"
@@ -253,7 +254,7 @@ def _trickle(sent: list[int], in_head: bool):
         for i in range(start, start + 240):
             conn.sendall(data[i : i + 1])
             sent.append(i)
-            time.sleep(0.5)
+            time.sleep(0.1)
 
     return reply
 
@@ -264,11 +265,11 @@ def test_an_alert_call_ends_at_its_total_deadline(target, in_head):
     sent: list[int] = []
     with RawServer(_trickle(sent, in_head)) as srv:
         start = time.monotonic()
-        with pytest.raises(AlertError, match="no complete answer within 2s"):
+        with pytest.raises(AlertError, match=r"no complete answer within 0.5s"):
             if target == "webhook":
-                post_webhook(srv.url + "/hook", [hostile_drift()], 2, timeout=2)
+                post_webhook(srv.url + "/hook", [hostile_drift()], 2, timeout=0.5)
             else:
-                github_issues("acme/api", "t0ken", [hostile_drift()], api_url=srv.url, timeout=2)
+                github_issues("acme/api", "t0ken", [hostile_drift()], api_url=srv.url, timeout=0.5)
         took = time.monotonic() - start
     assert took < 5 and 0 < len(sent) < 20
 
