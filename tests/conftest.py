@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import SEED, sandboxes_served
+from helpers import CORPUS, SEED, sandboxes_served
+
+from doccontract.contract.build import build
 
 # the contract suite's options, fixtures and parametrization (--target, --contracts, --operation ...)
 pytest_plugins = ["doccontract.suite.plugin"]
@@ -49,6 +53,26 @@ def pytest_collection_modifyitems(config, items):
         folder = Path(str(item.path)).relative_to(here).parts[0] if Path(str(item.path)).is_relative_to(here) else ""
         if folder in ("e2e", "corpus"):
             item.add_marker(folder)
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """The whole corpus built once a run (``(folder, results)``), read-only for every test that checks it.
+
+    Five tests each built it (3 s of CPU apiece); xdist's workers share the run's base folder, so the
+    first builds under a lock and the others read what it wrote (the pattern xdist's docs give)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not present at {CORPUS}")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    out, done = shared / "corpus-contracts", shared / "corpus-contracts.pickle"
+    with (shared / "corpus-contracts.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            results = build([CORPUS], out, jobs=2, use_cache=False)
+            done.write_bytes(pickle.dumps(results))
+    return out, pickle.loads(done.read_bytes())
 
 
 @pytest.fixture

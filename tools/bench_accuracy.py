@@ -125,6 +125,11 @@ def build_outcomes(corpus: Path, labels: list[dict[str, Any]], work: Path) -> di
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
     results = build([stage], out, jobs=1, cache_dir=work / "cache", use_cache=False)
+    return outcomes_of(results, out, labels)
+
+
+def outcomes_of(results: list[Any], out: Path, labels: list[dict[str, Any]]) -> dict[str, PageOutcome]:
+    """Page -> outcome, from a build of (at least) the labelled pages into ``out``."""
     by_id = {page_id(label["page"]): label["page"] for label in labels}
     outcomes: dict[str, PageOutcome] = {}
     for r in results:

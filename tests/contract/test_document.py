@@ -13,10 +13,9 @@ import types
 import typing
 from pathlib import Path
 
-from helpers import CORPUS, ROOT, needs_corpus
+from helpers import ROOT, needs_corpus
 
 from doccontract.contract import document
-from doccontract.contract.build import build
 from doccontract.contract.general import GENERAL_CONTRACTS
 from doccontract.contract.store import contract_files
 
@@ -81,10 +80,10 @@ def test_every_committed_contract_and_the_general_ones_are_what_the_model_says()
 
 
 @needs_corpus
-def test_every_corpus_contract_is_what_the_model_says_and_uses_every_key_it_declares(tmp_path):
-    results = build([CORPUS], tmp_path, jobs=2, use_cache=False)
+def test_every_corpus_contract_is_what_the_model_says_and_uses_every_key_it_declares(corpus_build):
+    out, results = corpus_build
     assert any(r.status == "built" for r in results)
-    seen = _check(_files(tmp_path))
+    seen = _check(_files(out))
     declared = {
         (t.__name__, k)
         for t in vars(document).values()

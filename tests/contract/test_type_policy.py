@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import CORPUS, ROOT, needs_corpus
+from helpers import ROOT, needs_corpus
 from jsonschema import Draft202012Validator
 
-from doccontract.contract.build import build
 from doccontract.contract.infer import infer_schema
 from doccontract.contract.types import head_noun, is_money, reconcile, type_schema
 
@@ -142,7 +141,7 @@ def test_the_familys_records_take_fractional_amounts_and_ltvs():
 
 
 @needs_corpus
-def test_every_corpus_example_validates_against_its_own_contract(tmp_path):
-    results = build([CORPUS], tmp_path, jobs=2, use_cache=False)
+def test_every_corpus_example_validates_against_its_own_contract(corpus_build):
+    out, results = corpus_build
     assert [r for r in results if r.status == "failed"] == []
-    assert _examples_break_their_contract(tmp_path) == []
+    assert _examples_break_their_contract(out) == []

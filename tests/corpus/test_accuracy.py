@@ -106,11 +106,11 @@ def test_a_file_that_is_not_a_label_is_named(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    if not bench.CORPUS.is_dir():
-        pytest.skip(f"no corpus at {bench.CORPUS}")
+def report(corpus_build):
+    """The labels against the run's one corpus build (every corpus page is labelled)."""
+    out, results = corpus_build
     labels = bench.load_labels()
-    return bench.evaluate(labels, bench.build_outcomes(bench.CORPUS, labels, tmp_path_factory.mktemp("accuracy")))
+    return bench.evaluate(labels, bench.outcomes_of(results, out, labels))
 
 
 def _misses(report, dimension: str) -> str:

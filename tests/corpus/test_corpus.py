@@ -8,16 +8,10 @@ import pytest
 from helpers import CORPUS, CORPUS_MARKS
 from jsonschema import Draft202012Validator
 
-from doccontract.contract.build import build, find_specs
+from doccontract.contract.build import find_specs
 from doccontract.read.classify import CATEGORIES
 
 pytestmark = CORPUS_MARKS
-
-
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus")
-    return out, build([CORPUS], out, jobs=2, use_cache=False)
 
 
 def test_every_page_is_built_or_classified_and_none_fails(corpus_build):

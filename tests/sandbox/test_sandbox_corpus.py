@@ -8,11 +8,10 @@ import shutil
 
 import pytest
 import requests
-from helpers import CORPUS, ROOT, Clock, needs_corpus
+from helpers import ROOT, Clock, needs_corpus
 from jsonschema import Draft202012Validator
 from test_sandbox import call
 
-from doccontract.contract.build import build
 from doccontract.contract.registry import Registry
 from doccontract.sandbox import Sandbox
 from doccontract.wire.request import kind
@@ -29,10 +28,10 @@ def valid_value(schema: dict):
 
 
 @pytest.fixture(scope="module")
-def margin(tmp_path_factory):
-    out = tmp_path_factory.mktemp("margin-contracts")
-    results = build([CORPUS / "margin_trading"], out, jobs=1, use_cache=False)
+def margin(corpus_build):
+    built, results = corpus_build
     assert not [r for r in results if r.status == "failed"]
+    out = built / "margin_trading"
     clock = Clock()
     with Sandbox(contracts=out, clock=clock).serve() as server:
         yield Registry.load(out), server
