@@ -16,7 +16,7 @@ from ..contract.validation import first_error, validator
 from ..rules import SIGNING_NAMES, weight_header
 from ..wire.transport import header_count
 from .operations import SuiteOperation
-from .target import Answer
+from .target import Exchange
 
 
 class CheckFailed(AssertionError):
@@ -36,7 +36,7 @@ def whole(text: str, limit: int = QUOTE_LIMIT) -> str:
     return cut.rstrip() + " …"
 
 
-def status_is(answer: Answer, expected: int | str) -> str:
+def status_is(answer: Exchange, expected: int | str) -> str:
     if isinstance(expected, str):  # a class such as "4XX"
         if str(answer.status)[0] != expected[0]:
             raise CheckFailed(f"HTTP {answer.status}, expected {expected} ({_brief(answer)})")
@@ -46,13 +46,13 @@ def status_is(answer: Answer, expected: int | str) -> str:
     return f"HTTP {expected}"
 
 
-def documented_path_answers(answer: Answer, op: SuiteOperation) -> str:
+def documented_path_answers(answer: Exchange, op: SuiteOperation) -> str:
     if answer.status in (404, 405):
         raise CheckFailed(f"HTTP {answer.status} on the documented {op.key}: the endpoint is not there")
     return f"{op.key} exists"
 
 
-def content_type_is_json(answer: Answer) -> str:
+def content_type_is_json(answer: Exchange) -> str:
     ctype = answer.header("Content-Type") or ""
     if not ctype.lower().startswith("application/json"):
         raise CheckFailed(f"Content-Type is {ctype or 'missing'!r}, expected application/json")
@@ -61,7 +61,7 @@ def content_type_is_json(answer: Answer) -> str:
     return "JSON body"
 
 
-def error_body_is_code_and_msg(answer: Answer) -> str:
+def error_body_is_code_and_msg(answer: Exchange) -> str:
     body = answer.body
     if not isinstance(body, dict):
         raise CheckFailed(f"error body is not a {{code, msg}} object: {whole(answer.text)!r}")
@@ -72,7 +72,7 @@ def error_body_is_code_and_msg(answer: Answer) -> str:
     return "error is {code, msg}"
 
 
-def error_code_is(answer: Answer, codes: Iterable[int]) -> str:
+def error_code_is(answer: Exchange, codes: Iterable[int]) -> str:
     codes = tuple(codes)
     if answer.code not in codes:
         wanted = " or ".join(str(c) for c in codes)
@@ -80,21 +80,21 @@ def error_code_is(answer: Answer, codes: Iterable[int]) -> str:
     return f"code {answer.code}, as documented"
 
 
-def error_names_parameter(answer: Answer, name: str) -> str:
+def error_names_parameter(answer: Exchange, name: str) -> str:
     msg = answer.body.get("msg", "") if isinstance(answer.body, dict) else ""
     if name not in msg:
         raise CheckFailed(f"msg does not name the parameter {name!r}: {whole(msg)!r}")
     return f"msg names {name}"
 
 
-def success_is_not_an_error(answer: Answer) -> str:
+def success_is_not_an_error(answer: Exchange) -> str:
     body = answer.body
     if isinstance(body, dict) and "code" in body and "msg" in body and answer.code is not None and answer.code < 0:
         raise CheckFailed(f"HTTP {answer.status} carries an error body: {_brief(answer)}")
     return "no error in the body"
 
 
-def body_matches_response_schema(answer: Answer, op: SuiteOperation) -> str:
+def body_matches_response_schema(answer: Exchange, op: SuiteOperation) -> str:
     e = first_error(validator(op.response), answer.body)
     if e is not None:
         schema = e.schema if isinstance(e.schema, Mapping) else {}  # a dict: contracts write no boolean subschema
@@ -103,7 +103,7 @@ def body_matches_response_schema(answer: Answer, op: SuiteOperation) -> str:
     return "body matches the response schema"
 
 
-def enum_values_are_documented(answer: Answer, op: SuiteOperation) -> str:
+def enum_values_are_documented(answer: Exchange, op: SuiteOperation) -> str:
     said: list[tuple[str, Any, list[Any]]] = []
     wrong: list[tuple[str, Any, list[Any]]] = []
     for pointer, value, enum in _enum_fields(op.response, answer.body, ""):
@@ -119,7 +119,7 @@ def enum_values_are_documented(answer: Answer, op: SuiteOperation) -> str:
     return "; ".join(f"{name} is {'/'.join(sorted(values))}, as documented" for name, values in seen.items())
 
 
-def identifiers_echo_the_request(answer: Answer, op: SuiteOperation) -> str:
+def identifiers_echo_the_request(answer: Exchange, op: SuiteOperation) -> str:
     props = op.response.get("properties") or {}
     said = []
     if not isinstance(answer.body, dict):
@@ -136,7 +136,7 @@ def identifiers_echo_the_request(answer: Answer, op: SuiteOperation) -> str:
     return "; ".join(said) or "no identifiers to echo"
 
 
-def weight_header_is_documented(answer: Answer, op: SuiteOperation) -> str:
+def weight_header_is_documented(answer: Exchange, op: SuiteOperation) -> str:
     value = answer.header(op.weight_header)
     other = weight_header("IP" if op.weight_unit == "UID" else "UID")
     if value is None:
@@ -150,14 +150,14 @@ def weight_header_is_documented(answer: Answer, op: SuiteOperation) -> str:
     return f"{op.weight_header} reported"
 
 
-def _weight_used(answer: Answer, op: SuiteOperation) -> int:
+def _weight_used(answer: Exchange, op: SuiteOperation) -> int:
     """The used-weight header as a number (weight_header_is_documented has checked it is one)."""
     value = header_count(answer.header(op.weight_header))
     assert value is not None  # weight_header_is_documented raised otherwise
     return value
 
 
-def weight_per_call_is_documented(first: Answer, second: Answer, op: SuiteOperation) -> str:
+def weight_per_call_is_documented(first: Exchange, second: Exchange, op: SuiteOperation) -> str:
     weight_header_is_documented(first, op)
     weight_header_is_documented(second, op)
     before, after = _weight_used(first, op), _weight_used(second, op)
@@ -296,7 +296,7 @@ def _field(pointer: str) -> str:
     return "/".join(p for p in pointer.strip("/").split("/") if not p.isdigit()) or "/"
 
 
-def _brief(answer: Answer) -> str:
+def _brief(answer: Exchange) -> str:
     if isinstance(answer.body, dict) and ("code" in answer.body or "msg" in answer.body):
         note = f"; {answer.role_note}" if answer.role_note else ""  # a -2015: which role the endpoint needs
         return f"{answer.body.get('code')} {whole(str(answer.body.get('msg', '')))}{note}"
@@ -319,7 +319,7 @@ class Checker:
 
     def rejected(
         self,
-        answer: Answer,
+        answer: Exchange,
         op: SuiteOperation,
         codes: Iterable[int],
         status: int | str = "4XX",
@@ -334,7 +334,7 @@ class Checker:
         if param:
             self(error_names_parameter, answer, param)
 
-    def succeeded(self, answer: Answer, op: SuiteOperation) -> None:
+    def succeeded(self, answer: Exchange, op: SuiteOperation) -> None:
         """A success as the contract documents it: 200, JSON, schema, enums, echoed ids, weight header."""
         self(documented_path_answers, answer, op)
         self(status_is, answer, 200)

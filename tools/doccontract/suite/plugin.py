@@ -24,7 +24,17 @@ from .checks import Checker, CheckFailed
 from .operations import ContractsError, SuiteOperation, load_operations
 from .scrub import redact, scrub_file
 from .sequences import Written, agreements_for, sequences_for
-from .target import Answer, BadCredentials, Clock, Keyring, NoCredentials, Target, Unreachable, live_base_url, live_keys
+from .target import (
+    BadCredentials,
+    Clock,
+    Exchange,
+    Keyring,
+    NoCredentials,
+    Target,
+    Unreachable,
+    live_base_url,
+    live_keys,
+)
 
 LIVE_CLOSE_ENV = "BINANCE_LIVE_CLOSE_GROUP_ID"
 NO_CREDENTIALS_EXIT = 3
@@ -44,7 +54,7 @@ class Coverage:
     codes: dict[str, set[int]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
 
-    def observe(self, op: SuiteOperation, answer: Answer) -> None:
+    def observe(self, op: SuiteOperation, answer: Exchange) -> None:
         self.statuses.setdefault(op.key, set()).add(answer.status)
         if answer.code is not None:
             self.codes.setdefault(op.key, set()).add(answer.code)

@@ -21,7 +21,7 @@ from typing import Any
 from . import checks
 from .checks import Checker, CheckFailed
 from .operations import SuiteOperation as Operation
-from .target import Answer, Target
+from .target import Exchange, Target
 
 CLOSE_TIME_SLACK_MS = (
     60_000  # a close's closeTime may differ from our clock by the measured offset's error and the API's own processing
@@ -187,7 +187,7 @@ class Written:
     """The write as the reads are judged against it: what was sent, what came back, and when."""
 
     sent: dict[str, Any]
-    answer: Answer
+    answer: Exchange
     started_ms: int
     ended_ms: int
 
@@ -288,7 +288,7 @@ def run(
             raise ValueError(f"{seq.name}: unknown check {show.check!r}")
 
 
-def _read(target: Target, read: Operation, params: dict[str, Any], checker: Checker) -> Answer:
+def _read(target: Target, read: Operation, params: dict[str, Any], checker: Checker) -> Exchange:
     answer = target.send(read, params)
     checker(checks.status_is, answer, 200)
     return answer

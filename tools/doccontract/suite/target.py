@@ -34,9 +34,9 @@ from ..wire.transport import header_count, retry_after
 from .operations import SuiteOperation
 
 __all__ = [
-    "Answer",
     "BadCredentials",
     "Clock",
+    "Exchange",
     "Keyring",
     "NoCredentials",
     "Target",
@@ -78,8 +78,9 @@ class Clock:
 
 
 @dataclass
-class Answer:
-    """One HTTP answer as the checks see it."""
+class Exchange:
+    """One request sent and its answer, as the checks see them (the client's ``Answer`` is another thing:
+    the response an exception is about)."""
 
     status: int
     headers: dict[str, str]
@@ -120,7 +121,7 @@ class Budget:
         if window == minute and used + op.weight_value > op.limit:
             self.clock.wait(60 - self.clock.now() % 60 + 0.01)
 
-    def after(self, op: SuiteOperation, answer: Answer) -> None:
+    def after(self, op: SuiteOperation, answer: Exchange) -> None:
         value = header_count(answer.header(op.weight_header))
         minute = int(self.clock.now() // 60)
         if value is not None:
@@ -147,7 +148,7 @@ class Target:
         self.budget = Budget(clock) if budget else None  # None: the server's 429 + Retry-After alone pace the run
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.requests_sent = 0
-        self.observe: Callable[[SuiteOperation, Answer], None] | None = None  # coverage
+        self.observe: Callable[[SuiteOperation, Exchange], None] | None = None  # coverage
 
     def __repr__(self) -> str:
         return f"Target({self.kind!r}, {self.base_url!r}, credentials=<hidden>)"
@@ -184,7 +185,7 @@ class Target:
         sign: bool | str = True,
         body_params: dict[str, Any] | None = None,
         role: str | None = None,
-    ) -> Answer:
+    ) -> Exchange:
         """One raw request: params in the query (or ``body_params`` as a form body), signature last.
 
         ``timestamp``: True for now, an int for that value, None/False for none.  ``sign``: True
@@ -238,7 +239,7 @@ class Target:
 
     def _exchange(
         self, op: SuiteOperation, method: str, url: str, body: str, headers: dict[str, str], sent: dict[str, Any]
-    ) -> Answer:
+    ) -> Exchange:
         try:
             resp = self.session.request(
                 method, url, data=body or None, headers=headers, timeout=10, allow_redirects=False
@@ -260,13 +261,13 @@ class Target:
             self.server = None
 
 
-def _answer(resp: requests.Response, sent: dict[str, Any]) -> Answer:
+def _answer(resp: requests.Response, sent: dict[str, Any]) -> Exchange:
     text = resp.text
     try:
         body = json.loads(text) if text else None
     except ValueError:
         body = None
-    return Answer(resp.status_code, dict(resp.headers), text, body, sent)
+    return Exchange(resp.status_code, dict(resp.headers), text, body, sent)
 
 
 def role_note(op: SuiteOperation, creds: Credentials) -> str:

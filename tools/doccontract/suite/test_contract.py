@@ -32,7 +32,7 @@ from doccontract.suite.checks import Checker, CheckFailed, weight_per_call_is_do
 from doccontract.suite.operations import SuiteOperation
 from doccontract.suite.plugin import LIVE_CLOSE_ENV, Suite, is_close
 from doccontract.suite.sequences import Agreement, Sequence, Written, agree, carried, run, validate
-from doccontract.suite.target import Answer, Clock, Target
+from doccontract.suite.target import Clock, Exchange, Target
 
 # DOCCONTRACT_EXAMPLES: hypothesis examples per test and operation, BATCH requests each
 # (default 6; tools/bench_suite.py raises it)
@@ -86,7 +86,7 @@ def test_probe(suite: Suite, operation: SuiteOperation, probe: Probe, target: Ta
     checker.rejected(answer, operation, probe.codes, probe.status, probe.names)
 
 
-def _status_is_405(answer: Answer) -> str:
+def _status_is_405(answer: Exchange) -> str:
     if answer.status != 405:
         raise CheckFailed(f"HTTP {answer.status} for an undocumented method, expected 405 Method Not Allowed")
     return "HTTP 405 for an undocumented method"
