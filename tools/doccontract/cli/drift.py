@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._files import cache_dir
 from ..usage import UsageError
 from .fetch import OFFICIAL_DOCS, add_fetch_options
 from .options import Subcommands, add_command, add_debug
@@ -105,7 +106,7 @@ def fetch_and_compare(args: argparse.Namespace) -> DriftRun:
     waivers = load_waivers(waivers_file)
     fetcher = Fetcher(site, max_connections=args.connections, timeout=args.timeout)
     key = hashlib.sha256(f"{Path(args.specs).resolve()}|{site}".encode()).hexdigest()[:16]
-    work = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doccontract" / f"drift-{key}"
+    work = cache_dir(f"drift-{key}")
     report_dir = Path(args.report_dir) if args.report_dir else None
     if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
         raise UsageError(f"--report-dir {report_dir}: not a folder")
