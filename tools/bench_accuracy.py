@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from doccontract.rules import SIGNING_NAMES
+
 REPO = Path(__file__).resolve().parents[1]
 LABELS_DIR = REPO / "tests" / "labels"
 CORPUS = REPO.parent / "shared" / "corpus" / "binance"  # ../shared from the repository root
 LANGS = ("en", "zh-CN")
-SIGNING = ("timestamp", "recvWindow", "signature")
 DIMENSIONS = (
     "category",
     "endpoints",
@@ -226,7 +227,7 @@ def _auth_params(contract: dict[str, Any]) -> dict[str, dict[str, Any]]:
             elif isinstance(item, dict) and item.get("name"):
                 found[item["name"]] = item
     text = json.dumps(auth)
-    for name in SIGNING:
+    for name in SIGNING_NAMES:
         if name not in found and re.search(rf'"{name}"', text):
             found[name] = {}
     return found

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from doccontract.contract.validation import first_error
 from doccontract.contract.validation import validator as make_validator
+from doccontract.rules import SIGNING_NAMES
 from doccontract.suite.cases import (
     PARAMETER_CODES,
     UNDOCUMENTED_NAME,
@@ -240,7 +241,7 @@ def test_generated_out_of_range_integers_are_illegal(
 def test_generated_undocumented_parameters_are_not_read(
     sandbox_only: None, suite: Suite, operation: SuiteOperation, target: Target, checker: Checker, data: st.DataObject
 ) -> None:
-    documented = set(operation.request.get("properties", {})) | {"timestamp", "recvWindow", "signature"}
+    documented = set(operation.request.get("properties", {})) | set(SIGNING_NAMES)
     names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
     base = list(_base(suite, operation).items())
     for extra in _batch(data, names.map(lambda n: UNDOCUMENTED_NAME if n in documented else n), operation):
