@@ -9,6 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..rules import RECV_WINDOW_MAX
 from .operations import SuiteOperation
 
 #: A well-formed key (64 letters and digits, like Binance's) that no account holds: -2015.
@@ -133,7 +134,7 @@ def probes(op: SuiteOperation, documented: set[tuple[str, str]]) -> list[Probe]:
             Probe("timestamp not a number", (-1100,), {"timestamp": "12a"}, names="timestamp"),
             Probe("stale timestamp", (-1021,), {"timestamp": "stale"}),
             Probe("future timestamp", (-1021,), {"timestamp": "future"}),
-            Probe("recvWindow above 60000", (-1131,), {"recv_window": 60001}),
+            Probe(f"recvWindow above {RECV_WINDOW_MAX}", (-1131,), {"recv_window": RECV_WINDOW_MAX + 1}),
         ]
     for name in op.required:
         out.append(Probe(f"missing {name}", (-1102,), params={"$drop": name}, names=name))

@@ -239,14 +239,14 @@ def check_signing(raw: Raw, clock: Callable[[], float] = time.time, catalogue: C
             raise _missing(catalogue, name)
     ts_text = p["timestamp"]
     if not TIMESTAMP_RE.fullmatch(ts_text):
-        raise _illegal(catalogue, "timestamp", "^[0-9]{1,20}$")
+        raise _illegal(catalogue, "timestamp", f"^{TIMESTAMP_RE.pattern}$")
     ts = int(ts_text)
     ts_ms = ts / 1000 if ts >= MICROSECONDS_FROM else float(ts)
     recv_text = p.get("recvWindow", str(RECV_WINDOW_DEFAULT))
     if recv_text == "":
         raise _missing(catalogue, "recvWindow")
     if not RECV_WINDOW_RE.fullmatch(recv_text):
-        raise _illegal(catalogue, "recvWindow", "^[0-9]{1,6}(\\.[0-9]{1,3})?$")
+        raise _illegal(catalogue, "recvWindow", f"^{RECV_WINDOW_RE.pattern}$")
     recv = float(recv_text)
     if recv > RECV_WINDOW_MAX:
         raise _fail(catalogue, BAD_RECV_WINDOW, "recvWindow")
