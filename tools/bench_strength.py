@@ -28,12 +28,13 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from doccontract.contract.store import default_dir
+from doccontract.rules import SAPI_WEIGHT_HEADERS
 from doccontract.sandbox import Sandbox
 from doccontract.suite.sandbox_target import demo_credentials
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
 from doccontract.wire.signing import Signer, encode_params
 
-WEIGHT_HEADERS = ("X-SAPI-USED-UID-WEIGHT-1M", "X-SAPI-USED-IP-WEIGHT-1M")
+WEIGHT_HEADERS = tuple(SAPI_WEIGHT_HEADERS.values())  # the IP and the UID header: a rename swaps them
 HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
 
 
