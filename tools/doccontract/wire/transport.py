@@ -187,7 +187,7 @@ def read_capped(resp: Any, max_bytes: int) -> bytes:
     too_big = f"the answer is larger than {max_bytes // 1024} KB; refused"
     inflates = f"the answer is larger than {max_bytes // 1024} KB inflated; refused"
     length = resp.headers.get("Content-Length", "").strip()
-    if length.isascii() and length.isdigit() and int(length) > max_bytes:
+    if length and set(length) <= _ASCII_DIGITS and (len(length) > 18 or int(length) > max_bytes):  # int() refuses 4,301
         raise TooLarge(too_big, inflated=False)
     out = bytearray()
     wire = 0
