@@ -32,7 +32,9 @@ from doccontract.rules import SAPI_WEIGHT_HEADERS
 from doccontract.sandbox import Sandbox
 from doccontract.suite.sandbox_target import demo_credentials
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
+from doccontract.wire.request import TIMESTAMP_RE
 from doccontract.wire.signing import Signer, encode_params
+from doccontract.wire.transport import header_count
 
 WEIGHT_HEADERS = tuple(SAPI_WEIGHT_HEADERS.values())  # the IP and the UID header: a rename swaps them
 HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
@@ -128,8 +130,9 @@ def _rename_header(ex: Exchange, name: str) -> None:
 
 
 def _double_header(ex: Exchange, name: str) -> None:
-    value = ex.answer_headers[name]
-    ex.answer_headers[name] = str(int(value) * 2) if value.isdigit() else value
+    count = header_count(ex.answer_headers[name])  # not isdigit(): '²' passes it, int() refuses it
+    if count is not None:
+        ex.answer_headers[name] = str(count * 2)
 
 
 def _accept_unsigned(secret: str, key: str) -> Callable[[Exchange], None]:
@@ -144,7 +147,7 @@ def _accept_stale(secret: str, key: str) -> Callable[[Exchange], None]:
     def before(ex: Exchange) -> None:
         params = dict(ex.query)
         ts = params.get("timestamp", "")
-        if ts.isdigit() and abs(int(ts) - time.time() * 1000) > 1000 and "signature" in params:
+        if TIMESTAMP_RE.fullmatch(ts) and abs(int(ts) - time.time() * 1000) > 1000 and "signature" in params:
             ex.query = [(k, str(int(time.time() * 1000)) if k == "timestamp" else v) for k, v in ex.query]
             _resign(ex, secret)
 
