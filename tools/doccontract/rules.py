@@ -22,9 +22,10 @@ RECV_WINDOW_MAX = 60000
 RECV_WINDOW_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")
 #: A timestamp this far or further ahead of the server's clock is refused with -1021.
 TIMESTAMP_AHEAD_MS = 1000
-#: Security types that need a key and a signature, and those that need a key only.
-SIGNED_SECURITY = frozenset({"TRADE", "MARGIN", "USER_DATA"})
-API_KEY_SECURITY = frozenset({"USER_STREAM", "MARKET_DATA"})
+#: Security types that need a key and a signature, and those that need a key only, in the order
+#: general-info.md lists them (texts that name them keep that order).
+SIGNED_SECURITY = ("TRADE", "MARGIN", "USER_DATA")
+API_KEY_SECURITY = ("USER_STREAM", "MARKET_DATA")
 #: How a request proves who sends it, weakest first.
 KINDS = ("none", "api-key", "signed")
 #: Binance's clock, for spot and SAPI alike ("Check server time"): signed requests' ``timestamp`` is
@@ -90,9 +91,9 @@ AUTH_PARAMS = {
 def auth_kind(security: dict[str, str | None], listed: Iterable[str] = ()) -> str:
     """The strictest kind any language states; a page that lists ``signature``/``timestamp`` is signed."""
     types = {s for s in security.values() if s}
-    if types & SIGNED_SECURITY or {"signature", "timestamp"} & set(listed):
+    if types.intersection(SIGNED_SECURITY) or {"signature", "timestamp"} & set(listed):
         return "signed"
-    if types & API_KEY_SECURITY:
+    if types.intersection(API_KEY_SECURITY):
         return "api-key"
     return "none"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..rules import RECV_WINDOW_MAX, documented_codes, weight_header
+from ..rules import RECV_WINDOW_MAX, SIGNED_SECURITY, documented_codes, weight_header
 from .catalogue import assumed_operation_codes
 from .document import Contract
 from .schema import DIALECT
@@ -31,8 +31,9 @@ ERROR_SCHEMA = {
     "required": ["code", "msg"],
 }
 SIGNING_NOTE = (
-    "SIGNED (TRADE, MARGIN, USER_DATA): send timestamp (ms) and signature = HMAC-SHA256 hex (or RSA / Ed25519 base64) "
-    "of the percent-encoded query string followed by the body, signature last. See doccontract.schemathesis_hook."
+    f"SIGNED ({', '.join(SIGNED_SECURITY)}): send timestamp (ms) and signature = HMAC-SHA256 hex "
+    "(or RSA / Ed25519 base64) of the percent-encoded query string followed by the body, signature last. "
+    "See doccontract.schemathesis_hook."
 )
 
 
