@@ -98,10 +98,6 @@ def auth_kind(security: dict[str, str | None], listed: Iterable[str] = ()) -> st
     return "none"
 
 
-def is_signed(security: dict[str, str | None]) -> bool:
-    return any(s in SIGNED_SECURITY for s in security.values() if s)
-
-
 def weight_header(unit: str) -> str:
     """The header reporting the weight a limit has used (SAPI's names)."""
     return SAPI_WEIGHT_HEADERS.get(unit.upper(), f"X-SAPI-USED-{unit.upper()}-WEIGHT-1M")

@@ -96,11 +96,6 @@ def _http_section(doc: Document) -> Section:
     return parts["http"]
 
 
-def identities(page: Page) -> dict[str, Identity]:
-    """Each language's identity; a language that cannot be read is left out (nothing to hold it to)."""
-    return {lang: k.ident for lang, k in known(page).items()}
-
-
 def known(page: Page) -> dict[str, Known]:
     """What each language of a spec documents; a language that cannot be read is left out."""
     out = {}
