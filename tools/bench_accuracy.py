@@ -105,9 +105,8 @@ def result_category(result: Any) -> str:
     if result.status in ("built", "unchanged"):
         return "endpoint"
     if result.status == "skipped":
-        category = getattr(result, "category", None)
-        if category:
-            return str(category)
+        if result.category:
+            return str(result.category)
         m = re.search(r"\(([^()]+)\)\s*$", result.detail or "")
         return m.group(1).strip() if m else (result.detail or "skipped")
     return "failed"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .._files import dumps, read_json, write_atomic
 from ..read.load import parse_page
-from ..read.model import Document, Page
+from ..read.model import BulletList, Document, Page, Paragraph, Table
 from .catalogue import ASSUMED, PLACEHOLDER, Catalogue, ErrorCode, assumed_codes
 from .document import Contract, ErrorEntry
 from .store import CATALOGUE_NAME, load_contracts
@@ -30,17 +30,16 @@ _CODE_MENTION = re.compile(r"(?:error\s*code|错误码|错误代码|code)\s*[:�
 
 
 def _texts(doc: Document) -> Iterator[str]:
+    """Every paragraph, list item and table cell; an example body (a code block) is not prose."""
     for section in doc.sections:
         for block in section.blocks:
-            items = getattr(block, "items", None)
-            rows = getattr(block, "rows", None)
-            if items is not None:
-                yield from items
-            elif rows is not None:
-                for row in rows:
+            if isinstance(block, BulletList):
+                yield from block.items
+            elif isinstance(block, Table):
+                for row in block.rows:
                     yield from row
-            elif type(block).__name__ != "CodeBlock":  # an example body is not prose
-                yield getattr(block, "text", "")
+            elif isinstance(block, Paragraph):
+                yield block.text
 
 
 def page_errors(docs: dict[str, Document]) -> list[ErrorEntry]:
@@ -79,7 +78,7 @@ def codes_from_error_page(docs: dict[str, Document]) -> dict[int, dict[str, Any]
                 entry["name"] = name
             variants = entry["messages"].setdefault(lang, [])
             for block in section.blocks:
-                for item in getattr(block, "items", ()):
+                for item in block.items if isinstance(block, BulletList) else ():
                     if _norm(item) not in variants:
                         variants.append(_norm(item))
     return found

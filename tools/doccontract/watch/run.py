@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
 from ..contract import error_pages
-from ..contract.build import Spec, build_one, contract_for, find_specs
+from ..contract.build import Spec, build_one, contracts_for, find_specs
 from ..contract.openapi import openapi_document
 from ..contract.store import OPENAPI_NAME, load_contracts
 from ..read.classify import NotAnEndpoint
@@ -49,15 +49,13 @@ def spec_and_contract(names: dict[str, tuple[str, str]], page: Page) -> tuple[by
     """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
     makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
     worker process.  A page without an endpoint (an error-code list) has no contract."""
-    from ..contract import build as builder
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
     spec = render_crawler(page)
-    every = getattr(builder, "contracts_for", None)  # a page documenting several endpoints: one contract each
     try:
         parsed = parse_page(spec, display)
-        contracts = every(parsed, cid) if every else [contract_for(parsed, cid)]
+        contracts = contracts_for(parsed, cid)  # a page documenting several endpoints: one contract each
     except NotAnEndpoint:
         return spec, {}, ""
     except (PageError, RecursionError, ValueError) as exc:
@@ -231,7 +229,7 @@ def run_drift(
         if update and changed and not errors and not refused:
             _update(specs, specs_dir, contracts_dir, tmp_specs, tmp_contracts, changed, spec_ids)
     code = exit_code(drifts, [*errors, *refused])
-    base_url = getattr(fetcher, "base_url", "")
+    base_url = fetcher.base_url
     if report_dir:
         report = write_reports(report_dir, drifts, errors, base_url, run_url, refused)
     else:
