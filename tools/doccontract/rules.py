@@ -103,13 +103,17 @@ def weight_header(unit: str) -> str:
     return SAPI_WEIGHT_HEADERS.get(unit.upper(), f"X-SAPI-USED-{unit.upper()}-WEIGHT-1M")
 
 
+def _kind_codes(auth: str) -> tuple[int, ...]:
+    return SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES
+
+
 def rule_codes(auth: str, has_params: bool) -> tuple[int, ...]:
     """The general rules' codes a request to an endpoint of this shape can be answered with.
 
     The parameter rules need a parameter to break: a signed endpoint always has ``timestamp`` (a
     malformed one is -1100, a repeated one -1101, a missing one -1102); an unsigned endpoint without
     parameters can only be sent one it does not read (-1104)."""
-    codes = SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES
+    codes = _kind_codes(auth)
     if auth == "signed" or has_params:
         return codes
     return tuple(c for c in codes if c not in (-1102, -1100, -1101))
@@ -117,9 +121,7 @@ def rule_codes(auth: str, has_params: bool) -> tuple[int, ...]:
 
 def documented_codes(contract: Mapping[str, Any], auth: str) -> tuple[int, ...]:
     """The general rules' codes for the auth kind, plus codes the contract itself names."""
-    codes = list(
-        SIGNED_RULE_CODES if auth == "signed" else KEY_RULE_CODES if auth == "api-key" else PARAMETER_RULE_CODES
-    )
+    codes = list(_kind_codes(auth))
     errors = contract.get("errors")
     named: list[int] = []
     if errors:  # format 2: the codes the page itself names
