@@ -15,10 +15,7 @@ from typing import Any
 from ..contract import registry
 from ..contract.document import Contract
 from ..rules import LIMITS_PER_MINUTE, SIGNING_NAMES, documented_codes, rule_codes, weight_header
-
-
-class ContractsError(ValueError):
-    """The contracts folder cannot be used; the message names the folder or file."""
+from ..usage import UsageError
 
 
 @dataclass(frozen=True)
@@ -70,17 +67,17 @@ def load_operations(root: str | Path, pattern: str | None = None) -> list[SuiteO
     """Every operation under ``root`` whose ``"METHOD /path"`` or id matches ``pattern``."""
     root = Path(root)
     if not root.is_dir():
-        raise ContractsError(f"{root}: no such contracts folder")
+        raise UsageError(f"{root}: no such contracts folder")
     try:
         ops = [operation(op.contract) for op in registry.Registry.load(root)]
     except (ValueError, LookupError) as exc:
-        raise ContractsError(str(exc).splitlines()[0]) from None
+        raise UsageError(str(exc).splitlines()[0]) from None
     if not ops:
-        raise ContractsError(f"{root}: no contracts (run 'doccontract build' first)")
+        raise UsageError(f"{root}: no contracts (run 'doccontract build' first)")
     if pattern:
         ops = [op for op in ops if matches(op, pattern)]
         if not ops:
-            raise ContractsError(f"--operation {pattern!r} matches no operation under {root}")
+            raise UsageError(f"--operation {pattern!r} matches no operation under {root}")
     return ops
 
 

@@ -19,9 +19,10 @@ import pytest
 
 from .._files import read_json
 from ..contract.store import CLOSE_RISK_UNIT, default_dir
+from ..usage import UsageError
 from .cases import probes
 from .checks import Checker, CheckFailed
-from .operations import ContractsError, SuiteOperation, load_operations
+from .operations import SuiteOperation, load_operations
 from .scrub import redact, scrub_file
 from .sequences import Written, agreements_for, sequences_for
 from .target import (
@@ -118,7 +119,7 @@ class Suite:
         if self._ops is None:
             try:
                 self._ops = load_operations(self.contracts, self.pattern)
-            except ContractsError as exc:
+            except UsageError as exc:  # the contracts folder or --operation: the message names it
                 raise pytest.UsageError(str(exc)) from None
             for op in self._ops:
                 self.coverage.documented[op.key] = op.documented_codes

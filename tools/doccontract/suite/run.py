@@ -18,8 +18,9 @@ import pytest
 
 from ..contract.store import default_dir
 from ..neutral import terminal_json
+from ..usage import UsageError
 from . import plugin as suite_plugin
-from .operations import ContractsError, load_operations
+from .operations import load_operations
 from .scrub import redact
 from .target import BadCredentials, NoCredentials, live_keys
 
@@ -128,7 +129,7 @@ def run_check(
         load_operations(contracts_dir, operation)
         if target == "live":
             live_keys()
-    except ContractsError as exc:
+    except UsageError as exc:  # the contracts folder or --operation
         print(f"doccontract check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except NoCredentials as exc:
