@@ -13,8 +13,8 @@ from doccontract.read.extract import extract
 from doccontract.read.html import read_html
 from doccontract.read.load import parse_page
 from doccontract.read.markdown import read_markdown
-from doccontract.read.model import BulletList, CodeBlock, PageError, Table
-from doccontract.read.prose import enum_values
+from doccontract.read.model import CJK, BulletList, CodeBlock, PageError, Table
+from doccontract.read.prose import enum_values, param_bounds
 
 ZW = "\u200b"
 
@@ -401,6 +401,15 @@ def test_integer_bounds_a_description_states_are_the_schema_bounds():
         -(2**63),
         2**63 - 1,
     )  # 100 days bounds the window, not the number
+
+
+@pytest.mark.parametrize("unit", ["天", "\u3400"])  # a common character, and one of Extension A
+def test_a_number_followed_by_any_chinese_character_bounds_something_else(unit):
+    """One Chinese-script range (read.model.CJK_RANGE) for every reader: an Extension A character was
+    Chinese to the language check but not to the bounds reader, which took '最大 100㐀' for a maximum."""
+    assert CJK.search(unit)
+    assert param_bounds(f"最大 100{unit}") == (None, None)
+    assert param_bounds("最大 100") == (None, 100)
 
 
 def test_a_value_list_description_is_the_parameter_enum():

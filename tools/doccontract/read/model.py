@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGS = ("en", "zh-CN")
-#: Chinese script, CJK Unified Ideographs with Extension A: what tells a Chinese title or heading.
-CJK = re.compile(r"[\u3400-\u9fff]")
+#: Chinese script, CJK Unified Ideographs with Extension A, as a range for a character class: what
+#: every reader takes for a Chinese character.
+CJK_RANGE = "\u3400-\u9fff"
+#: A Chinese character: what tells a Chinese title or heading.
+CJK = re.compile(f"[{CJK_RANGE}]")
 
 
 _ZW = re.compile(r"[\u200b\u200c\u200d\ufeff]")

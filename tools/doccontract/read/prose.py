@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .model import CJK_RANGE
+
 _DEFINED_VALUE = re.compile(
     r"(?:^|[;；,，。./]\s*|\s)([A-Z][A-Z0-9_]{1,})(?:\s*[(（](?:default|默认)[)）])?\s*[:：](?!\s*[/|,，`]|\s*$)"
 )
@@ -45,7 +47,7 @@ _VALUE_LIST = re.compile(r"(?<![A-Z0-9_])[A-Z][A-Z0-9_]+(?:\s*(?:,|，|、|/|\||
 
 _VALUE_LABEL = re.compile(
     r"^(?!(?:default|example|e\.g|such as|for example|like)\b|默认|例如|如)"
-    r"[A-Za-z\u4e00-\u9fff][^:：,，.。]{0,23}[:：,，]\s*",
+    r"[A-Za-z" + CJK_RANGE + r"][^:：,，.。]{0,23}[:：,，]\s*",
     re.I,
 )  # 'Type: ', 'Asset Name , ', '操作类型：'
 
@@ -131,14 +133,14 @@ def omitted_default(description: str, doc_type: str) -> tuple[list[str], str] | 
 # parameter's documented bounds.  A number followed by a unit ("max 100 days") bounds something else.
 _MAX = re.compile(
     r"(?:\bmax(?:imum)?\b|\bat most\b|最大值?|不超过)\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*"
-    r"(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    r"(\d+)(?!\d|\.\d|\s*[A-Za-z" + CJK_RANGE + r"])",
     re.I,
 )
 
 
 _MIN = re.compile(
     r"(?:\bmin(?:imum)?\b|\bat least\b|\bstarts? (?:from|at)\b|最小值?|开始值|起始值)"
-    r"\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z\u4e00-\u9fff])",
+    r"\s*(?:value\s*)?(?:is\s*)?[:：=]?\s*(\d+)(?!\d|\.\d|\s*[A-Za-z" + CJK_RANGE + r"])",
     re.I,
 )
 

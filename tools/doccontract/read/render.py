@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .model import LANGS, Block, BulletList, CodeBlock, Document, Page, Paragraph, Table
+from .model import CJK_RANGE, LANGS, Block, BulletList, CodeBlock, Document, Page, Paragraph, Table
 
 
 def render_markdown(doc: Document) -> str:
@@ -68,7 +68,7 @@ def render_html(doc: Document, url: str = "") -> str:
     from html import escape
 
     def anchor(text: str) -> str:
-        slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", text.lower()).strip("-")
+        slug = re.sub(rf"[^\w{CJK_RANGE}-]+", "-", text.lower()).strip("-")
         title = f"{text}的直接链接" if doc.lang == "zh-CN" else f"Direct link to {text}"
         return (
             f'<a href="#{escape(slug)}" class="hash-link" '

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import CodeBlock, Document, Paragraph, Section
+from .model import CJK_RANGE, CodeBlock, Document, Paragraph, Section
 from .request_line import REQUEST_ONLY
 
 _PARTS = {
@@ -44,7 +44,7 @@ _PARTS = {
 
 
 _LABEL = re.compile(
-    r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[\u4e00-\u9fff]{1,8})"
+    r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}|[" + CJK_RANGE + r"]{1,8})"
     r"(?P<qual>\s*(?:[-(（][^:：]{0,80})?)\s*(?:[:：]\s*(?P<rest>.*))?$"
 )
 
