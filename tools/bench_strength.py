@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from doccontract.contract.store import default_dir
-from doccontract.rules import SAPI_WEIGHT_HEADERS
+from doccontract.rules import API_KEY_HEADER, SAPI_WEIGHT_HEADERS
 from doccontract.sandbox import Sandbox
 from doccontract.suite.sandbox_target import demo_credentials
 from doccontract.watch.loopback import LoopbackServer, QuickHandler
@@ -156,8 +156,8 @@ def _accept_stale(secret: str, key: str) -> Callable[[Exchange], None]:
 
 def _accept_keyless(secret: str, key: str) -> Callable[[Exchange], None]:
     def before(ex: Exchange) -> None:
-        if not any(k.lower() == "x-mbx-apikey" for k in ex.headers):
-            ex.headers["X-MBX-APIKEY"] = key
+        if not any(k.lower() == API_KEY_HEADER.lower() for k in ex.headers):
+            ex.headers[API_KEY_HEADER] = key
 
     return before
 

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import schemathesis
 
+from .rules import API_KEY_HEADER
 from .wire.credentials import Credentials, Keyring
 from .wire.signing import Signer
 
@@ -68,7 +69,7 @@ class BinanceSigned:
     ) -> None:
         keys, signers = data
         creds = credentials_for(keys, caller_of(getattr(getattr(case.operation, "definition", None), "raw", None)))
-        case.headers = {**(case.headers or {}), "X-MBX-APIKEY": creds.api_key}
+        case.headers = {**(case.headers or {}), API_KEY_HEADER: creds.api_key}
         names = {p.name for p in case.operation.query}
         if "signature" in names:
             if id(creds) not in signers:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..rules import RECV_WINDOW_MAX, SIGNED_SECURITY, documented_codes, weight_header
+from ..rules import API_KEY_HEADER, RECV_WINDOW_MAX, SIGNED_SECURITY, documented_codes, weight_header
 from .catalogue import assumed_operation_codes
 from .document import Contract
 from .schema import DIALECT
@@ -181,6 +181,6 @@ def openapi_document(contracts: Sequence[Contract]) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
-            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-MBX-APIKEY"}},
+            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}},
         },
     }

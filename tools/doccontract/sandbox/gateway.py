@@ -22,7 +22,14 @@ from .._files import json_pointer
 from ..contract.general import missing_from
 from ..contract.store import default_dir
 from ..contract.validation import first_error, validator
-from ..rules import IP_LIMIT_PER_MINUTE, SERVER_TIME, SPOT_WEIGHT_HEADER, UID_LIMIT_PER_MINUTE, weight_header
+from ..rules import (
+    API_KEY_HEADER,
+    IP_LIMIT_PER_MINUTE,
+    SERVER_TIME,
+    SPOT_WEIGHT_HEADER,
+    UID_LIMIT_PER_MINUTE,
+    weight_header,
+)
 from ..wire.secrets import redact
 from ..wire.signing import verify
 from .conform import conform
@@ -190,7 +197,7 @@ class Sandbox:
                 f"code={answer.code if answer.code is not None else '-'} weight={answer.weight} "
                 f"{1000 * (time.perf_counter() - started):.1f}ms"
             )
-            self.log(printable(redact(line, [headers.get("x-mbx-apikey")])))
+            self.log(printable(redact(line, [headers.get(API_KEY_HEADER.lower())])))
         return answer
 
     def _handle(self, method: str, target: str, body: bytes, headers: dict[str, str], client: str) -> Reply:
@@ -200,7 +207,7 @@ class Sandbox:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise api_error(-1100, "?", "UTF-8 text") from None
-        api_key = headers.get("x-mbx-apikey")
+        api_key = headers.get(API_KEY_HEADER.lower())
         if len(self.recorded) < 1000:
             self.recorded.append(Recorded(method, path, parts.query, text, api_key is not None))
         methods = self.routes.get(path)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ..client import Client, ClientError, Result
+from ..rules import API_KEY_HEADER
 from ..sandbox.gateway import Recorded
 from ..wire.request import ParamError, Request, read
 from ..wire.signing import verify
@@ -62,7 +63,7 @@ def _method_and_path_are_documented(seen: Recorded, op: SuiteOperation) -> str:
     if (seen.method, seen.path) != (op.method, op.path):
         raise CheckFailed(f"the client sent {seen.method} {seen.path}, documented {op.key}")
     if op.auth_kind != "none" and not seen.has_api_key:
-        raise CheckFailed("the client sent no X-MBX-APIKEY header")
+        raise CheckFailed(f"the client sent no {API_KEY_HEADER} header")
     return f"client sends {op.key} with its API key"
 
 

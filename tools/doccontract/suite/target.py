@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from ..rules import API_KEY_HEADER
 from ..wire.credentials import (
     BadCredentials,
     Credentials,
@@ -213,9 +214,9 @@ class Target:
                 query += ("&" if query else "") + "signature=" + sign
             headers: dict[str, str] = {}
             if api_key is True and op.auth_kind != "none":
-                headers["X-MBX-APIKEY"] = creds.api_key
+                headers[API_KEY_HEADER] = creds.api_key
             elif isinstance(api_key, str):
-                headers["X-MBX-APIKEY"] = api_key
+                headers[API_KEY_HEADER] = api_key
             if body:
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
             url = f"{self.base_url}{op.path}" + (f"?{query}" if query else "")
