@@ -40,7 +40,10 @@ def _cache_bytecode(config) -> None:
     processes and workers (they inherit the environment); a PYTHONPYCACHEPREFIX of the caller's is kept."""
     if not sys.dont_write_bytecode or not hasattr(config, "cache"):
         return
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(config.cache.mkdir("pycache"))
+    try:
+        prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(config.cache.mkdir("pycache"))
+    except OSError:  # a read-only checkout: compile as before
+        return
     os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.dont_write_bytecode = False
