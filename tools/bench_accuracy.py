@@ -105,8 +105,9 @@ def result_category(result: Any) -> str:
     if result.status in ("built", "unchanged"):
         return "endpoint"
     if result.status == "skipped":
-        if result.category:
-            return str(result.category)
+        category = getattr(result, "category", None)
+        if category:
+            return str(category)
         m = re.search(r"\(([^()]+)\)\s*$", result.detail or "")
         return m.group(1).strip() if m else (result.detail or "skipped")
     return "failed"

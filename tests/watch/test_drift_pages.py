@@ -378,16 +378,16 @@ def test_a_page_documenting_several_endpoints_is_compared_contract_by_contract(r
     each is compared; one the page no longer makes is removed, and --update removes its file."""
     import doccontract.contract.build as build
 
-    real = getattr(build, "contracts_for", None)
+    real = build.contracts_for
 
     def split(page, cid):
-        one = real(page, cid)[0] if real else build.contract_for(page, cid)
+        one = real(page, cid)[0]
         return [
             {**one, "id": f"{cid}/close"},
             {**one, "id": f"{cid}/close-again", "weight": {"value": 5, "unit": "UID"}},
         ]
 
-    monkeypatch.setattr(build, "contracts_for", split, raising=False)  # the worker processes are forked after this
+    monkeypatch.setattr(build, "contracts_for", split)  # the worker processes are forked after this
     seed = json.loads((repo / f"contracts/{SEED_ID}.json").read_text())
     (repo / f"contracts/{SEED_ID}.json").unlink()
     folder = repo / f"contracts/{SEED_ID}"
