@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import fcntl
 import os
 import pickle
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS, SEED, sandboxes_served
 
+import doccontract
 from doccontract.contract.build import build
 
 # the contract suite's options, fixtures and parametrization (--target, --contracts, --operation ...)
 pytest_plugins = ["doccontract.suite.plugin"]
 KNOWN_DEVIATIONS = Path(__file__).with_name("contract_known_deviations.json")
+PACKAGE = Path(doccontract.__file__).parent
 
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: `pytest -p no:xdist` still runs
@@ -47,6 +50,11 @@ def _cache_bytecode(config) -> None:
     os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.dont_write_bytecode = False
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # once, before the workers start: not by each of them at once
+        compileall.compile_dir(PACKAGE, quiet=1)
+        for helper in Path(__file__).parent.glob("*.py"):
+            if not helper.name.startswith(("test_", "conftest")):
+                compileall.compile_file(helper, quiet=1)
 
 
 def pytest_collection_modifyitems(config, items):
