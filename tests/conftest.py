@@ -50,11 +50,15 @@ def _cache_bytecode(config) -> None:
     os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.dont_write_bytecode = False
-    if not os.environ.get("PYTEST_XDIST_WORKER"):  # once, before the workers start: not by each of them at once
-        compileall.compile_dir(PACKAGE, quiet=1)
-        for helper in Path(__file__).parent.glob("*.py"):
-            if not helper.name.startswith(("test_", "conftest")):
-                compileall.compile_file(helper, quiet=1)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        # Once, before the workers start, not by each of them at once: the package, the test helpers,
+        # and every module loaded so far (pytest, hypothesis, requests, the standard library...), since
+        # a prefix holds none of the compiled files installed beside them.
+        loaded = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
+        helpers = [h for h in Path(__file__).parent.glob("*.py") if not h.name.startswith(("test_", "conftest"))]
+        for source in sorted({*(f for f in loaded if f and f.endswith(".py")), *map(str, helpers)}):
+            compileall.compile_file(source, quiet=2)
+        compileall.compile_dir(PACKAGE, quiet=2)
 
 
 def pytest_collection_modifyitems(config, items):
