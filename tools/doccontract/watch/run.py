@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._files import FileProblem, check_inside, dumps, read_json, read_regular, write_atomic
+from ..contract import build as builder  # builder.contracts_for is read at call time: a test patches it
 from ..contract import error_pages
 from ..contract.build import Spec, build_one, find_specs
 from ..contract.openapi import openapi_document
@@ -49,7 +50,6 @@ def spec_and_contract(names: dict[str, tuple[str, str]], page: Page) -> tuple[by
     """A fetched page as its spec file and its contracts by id, made exactly as ``doccontract build``
     makes them from that file (so a stored spec always rebuilds to the same contracts).  Runs in a
     worker process.  A page without an endpoint (an error-code list) has no contract."""
-    from ..contract import build as builder  # looked up per call: a test splits a page by patching it
     from .fetch import docs_path
 
     display, cid = names[docs_path(page.url)]
